@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""The two commands of County Express, on a fresh machine with nothing but Python.
+
+    python3 dev.py run    # set up, migrate, load Heshuo if empty, serve http://127.0.0.1:8000
+    python3 dev.py test   # set up, then ruff, mypy and every test (SQLite, PostgreSQL, browser)
+
+Set-up: installs uv (with pip, or into .tools/ when pip may not install) if it is missing,
+then creates .venv from the committed uv.lock (`uv sync --frozen`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+TOOLS = ROOT / ".tools"
+
+
+def _say(msg: str) -> None:
+    print(f"[dev] {msg}", flush=True)
+
+
+def _run(*cmd: str, check: bool = True) -> int:
+    _say(" ".join(cmd))
+    return subprocess.run(cmd, cwd=ROOT, check=check).returncode
+
+
+def find_uv() -> str:
+    """A working uv executable, installing one if needed."""
+    for candidate in (shutil.which("uv"), TOOLS / "bin" / "uv"):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    probe = subprocess.run(
+        [sys.executable, "-m", "uv", "--version"], capture_output=True, text=True
+    )
+    if probe.returncode == 0:
+        return _uv_from_module(sys.executable)
+    _say("uv not found: installing it into .tools/")
+    venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
+    py = TOOLS / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "uv"], check=True)
+    return str(TOOLS / "bin" / "uv")
+
+
+def _uv_from_module(python: str) -> str:
+    out = subprocess.run(
+        [python, "-c", "import uv; print(uv.find_uv_bin())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def sync(uv: str) -> None:
+    """Create or update .venv exactly as the lock file says."""
+    _run(uv, "sync", "--frozen")
+
+
+def cmd_run(uv: str, args: list[str]) -> int:
+    sync(uv)
+    return _run(uv, "run", "--frozen", "countyexpress", "serve", *args, check=False)
+
+
+def cmd_test(uv: str, args: list[str]) -> int:
+    sync(uv)
+    steps = [
+        ("ruff", "check", "src", "tests", "dev.py"),
+        ("ruff", "format", "--check", "src", "tests", "dev.py"),
+        ("mypy",),
+    ]
+    for step in steps:
+        if _run(uv, "run", "--frozen", *step, check=False) != 0:
+            _say(f"FAILED: {' '.join(step)}")
+            return 1
+    return _run(uv, "run", "--frozen", "pytest", *args, check=False)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    uv = find_uv()
+    handler = cmd_run if argv[0] == "run" else cmd_test
+    return handler(uv, argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,237 @@
+"""The county repository: County aggregates to rows and back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from countyexpress.adapters.db import tables as t
+from countyexpress.domain.county import County, Source
+from countyexpress.domain.facilities import (
+    Carrier,
+    ColdStore,
+    Facility,
+    FacilityKind,
+    FacilityStatus,
+    FiveHaves,
+    LockerCompartments,
+    OutletFiling,
+)
+from countyexpress.domain.geography import Coordinates, DataQuality, Division, DivisionLevel
+from countyexpress.domain.plan import CountyPlan, PlanTask, Standards, Target, Unit
+
+
+def _plan_to_json(plan: CountyPlan) -> dict[str, Any]:
+    data = asdict(plan)
+    data["issued_on"] = plan.issued_on.isoformat() if plan.issued_on else None
+    data["standards"]["extra"] = dict(plan.standards.extra)
+    return data
+
+
+def _plan_from_json(data: dict[str, Any]) -> CountyPlan:
+    std = dict(data["standards"])
+    std["five_haves"] = tuple(std["five_haves"])
+    return CountyPlan(
+        title=data["title"],
+        title_en=data["title_en"],
+        issued_on=dt.date.fromisoformat(data["issued_on"]) if data["issued_on"] else None,
+        issuer=data["issuer"],
+        units=tuple(Unit(**u) for u in data["units"]),
+        tasks=tuple(
+            PlanTask(**{**x, "lead": tuple(x["lead"]), "cooperating": tuple(x["cooperating"])})
+            for x in data["tasks"]
+        ),
+        targets=tuple(Target(**x) for x in data["targets"]),
+        standards=Standards(**std),
+    )
+
+
+def _details_to_json(f: Facility) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if f.filing:
+        filing = asdict(f.filing)
+        for k in ("opened_on", "filed_on"):
+            filing[k] = filing[k].isoformat() if filing[k] else None
+        out["filing"] = filing
+    if f.five_haves:
+        out["five_haves"] = asdict(f.five_haves)
+    if f.compartments:
+        out["compartments"] = asdict(f.compartments)
+    if f.cold:
+        out["cold"] = asdict(f.cold)
+    return out
+
+
+def _details_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "filing" in data:
+        filing = dict(data["filing"])
+        for k in ("opened_on", "filed_on"):
+            filing[k] = dt.date.fromisoformat(filing[k]) if filing[k] else None
+        out["filing"] = OutletFiling(**filing)
+    if "five_haves" in data:
+        out["five_haves"] = FiveHaves(**data["five_haves"])
+    if "compartments" in data:
+        out["compartments"] = LockerCompartments(**data["compartments"])
+    if "cold" in data:
+        out["cold"] = ColdStore(**data["cold"])
+    return out
+
+
+def _point(lat: float | None, lon: float | None) -> Coordinates | None:
+    return None if lat is None or lon is None else Coordinates(lat, lon)
+
+
+class SqlCountyRepository:
+    """Counties stored in the tables of `adapters.db.tables`, on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def codes(self) -> list[str]:
+        """The codes of every stored county."""
+        rows = self.connection.execute(select(t.counties.c.code).order_by(t.counties.c.code))
+        return [r.code for r in rows]
+
+    def count(self) -> int:
+        """How many counties are stored."""
+        return int(self.connection.scalar(select(func.count()).select_from(t.counties)) or 0)
+
+    def remove(self, code: str) -> None:
+        """Delete a county and all its pack rows."""
+        for table in (t.carriers, t.facilities, t.divisions):
+            self.connection.execute(delete(table).where(table.c.county_code == code))
+        self.connection.execute(delete(t.counties).where(t.counties.c.code == code))
+
+    def add(self, county: County) -> None:
+        """Store a county, replacing what was stored under its code."""
+        self.remove(county.code)
+        c = county
+        self.connection.execute(
+            insert(t.counties).values(
+                code=c.code,
+                name=c.name,
+                name_en=c.name_en,
+                province=c.province,
+                prefecture=c.prefecture,
+                population=c.population,
+                population_source=c.population_source,
+                seat_lat=c.seat.lat if c.seat else None,
+                seat_lon=c.seat.lon if c.seat else None,
+                sources=[asdict(s) for s in c.sources],
+                plan=_plan_to_json(c.plan),
+                loaded_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        if c.divisions:
+            self.connection.execute(
+                insert(t.divisions),
+                [
+                    {
+                        "county_code": c.code,
+                        "code": d.code,
+                        "seq": i,
+                        "name": d.name,
+                        "level": d.level.value,
+                        "parent_code": d.parent_code,
+                        "population": d.population,
+                        "lat": d.location.lat if d.location else None,
+                        "lon": d.location.lon if d.location else None,
+                        "quality": d.quality.value,
+                        "coord_quality": d.coord_quality.value,
+                        "note": d.note,
+                    }
+                    for i, d in enumerate(c.divisions)
+                ],
+            )
+        if c.facilities:
+            self.connection.execute(
+                insert(t.facilities),
+                [
+                    {
+                        "county_code": c.code,
+                        "code": f.code,
+                        "seq": i,
+                        "name": f.name,
+                        "kind": f.kind.value,
+                        "division_code": f.division_code,
+                        "lat": f.location.lat if f.location else None,
+                        "lon": f.location.lon if f.location else None,
+                        "operator": f.operator,
+                        "status": f.status.value,
+                        "quality": f.quality.value,
+                        "carriers": list(f.carriers),
+                        "details": _details_to_json(f),
+                        "note": f.note,
+                    }
+                    for i, f in enumerate(c.facilities)
+                ],
+            )
+        if c.carriers:
+            self.connection.execute(
+                insert(t.carriers),
+                [{"county_code": c.code, "seq": i, **asdict(x)} for i, x in enumerate(c.carriers)],
+            )
+
+    def get(self, code: str) -> County | None:
+        """The stored county with this code, or None."""
+        row = self.connection.execute(
+            select(t.counties).where(t.counties.c.code == code)
+        ).one_or_none()
+        if row is None:
+            return None
+        county = County(
+            code=row.code,
+            name=row.name,
+            name_en=row.name_en,
+            province=row.province,
+            prefecture=row.prefecture,
+            population=row.population,
+            population_source=row.population_source,
+            seat=_point(row.seat_lat, row.seat_lon),
+            sources=tuple(Source(**s) for s in row.sources),
+            plan=_plan_from_json(row.plan),
+        )
+        county.divisions = [
+            Division(
+                code=d.code,
+                name=d.name,
+                level=DivisionLevel(d.level),
+                parent_code=d.parent_code,
+                population=d.population,
+                location=_point(d.lat, d.lon),
+                quality=DataQuality(d.quality),
+                coord_quality=DataQuality(d.coord_quality),
+                note=d.note,
+            )
+            for d in self._rows(t.divisions, code)
+        ]
+        county.facilities = [
+            Facility(
+                code=f.code,
+                name=f.name,
+                kind=FacilityKind(f.kind),
+                location=_point(f.lat, f.lon),
+                division_code=f.division_code,
+                operator=f.operator,
+                status=FacilityStatus(f.status),
+                quality=DataQuality(f.quality),
+                carriers=tuple(f.carriers),
+                note=f.note,
+                **_details_from_json(f.details),
+            )
+            for f in self._rows(t.facilities, code)
+        ]
+        county.carriers = [
+            Carrier(code=x.code, name=x.name, name_en=x.name_en, note=x.note)
+            for x in self._rows(t.carriers, code)
+        ]
+        return county
+
+    def _rows(self, table: Any, code: str) -> Any:
+        return self.connection.execute(
+            select(table).where(table.c.county_code == code).order_by(table.c.seq)
+        )

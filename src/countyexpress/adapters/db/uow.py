@@ -1,0 +1,46 @@
+"""The unit of work: one transaction, committed only when asked, rolled back otherwise."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from countyexpress.adapters.db.repository import SqlCountyRepository
+
+
+class SqlUnitOfWork:
+    """A transaction on `engine` with the repositories that work inside it."""
+
+    counties: SqlCountyRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        self._connection = self.engine.connect()
+        self._transaction = self._connection.begin()
+        self.counties = SqlCountyRepository(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None
+        if self._transaction.is_active:
+            self._transaction.rollback()
+        self._connection.close()
+        self._connection = None
+
+    def commit(self) -> None:
+        """Make the work of this unit permanent."""
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        """Undo the work of this unit."""
+        self._transaction.rollback()

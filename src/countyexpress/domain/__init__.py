@@ -1,0 +1,1 @@
+"""The domain: pure rules and models, standard library only, no I/O."""

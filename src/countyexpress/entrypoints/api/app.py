@@ -1,0 +1,50 @@
+"""The FastAPI application: API routers, web pages, health and error translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+
+from countyexpress import __version__
+from countyexpress.entrypoints.api import counties
+from countyexpress.entrypoints.web import pages
+from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.settings import Settings
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(settings: Settings, engine: Engine) -> FastAPI:
+    """The app on a migrated `engine`."""
+    app = FastAPI(
+        title="County Express 县域快递平台",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(InvalidValue)
+    async def _invalid(_: Request, exc: InvalidValue) -> JSONResponse:
+        return JSONResponse({"detail": str(exc), "field": exc.field}, status_code=422)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        return {"status": "ok"}
+
+    app.include_router(counties.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    return app

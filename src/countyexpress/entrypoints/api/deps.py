@@ -1,0 +1,25 @@
+"""Dependencies shared by routes: the unit of work and settings from the app state."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.settings import Settings
+
+
+def get_uow(request: Request) -> SqlUnitOfWork:
+    """A fresh unit of work on the app's engine."""
+    return SqlUnitOfWork(request.app.state.engine)
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was made with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

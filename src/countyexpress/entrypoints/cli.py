@@ -1,0 +1,204 @@
+"""The `countyexpress` command line (Typer + rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from countyexpress import bootstrap
+from countyexpress.adapters.packs import write_geojson, write_pack
+from countyexpress.domain.facilities import FacilityKind
+from countyexpress.errors import CountyExpressError, PackInvalid
+from countyexpress.services import counties as county_service
+from countyexpress.settings import Settings, get_settings
+
+app = typer.Typer(help="County Express (县域快递平台): a county's express-delivery plan at work.",
+                  no_args_is_help=True)  # fmt: skip
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+county_app = typer.Typer(help="Counties and county packs.", no_args_is_help=True)
+facilities_app = typer.Typer(help="Facilities of a county.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(county_app, name="county")
+app.add_typer(facilities_app, name="facilities")
+
+out = Console()
+err = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CountyOpt = Annotated[str, typer.Option("--county", "-c", help="County code, e.g. 652828.")]
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as exc:
+        err.print(f"[red]settings: {exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _uow() -> Any:
+    return bootstrap.uow_factory(bootstrap.open_engine(_settings()))()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _fail(exc: CountyExpressError) -> typer.Exit:
+    if isinstance(exc, PackInvalid):
+        err.print(
+            f"[red]county pack refused: {len(exc.problems)} problem(s); nothing was stored[/red]"
+        )
+        for p in exc.problems:
+            err.print(f"  {p}", markup=False, highlight=False)
+    else:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+    return typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest revision."""
+    settings = _settings()
+    bootstrap.open_engine(settings, migrate=True)
+    out.print(f"database is up to date: {settings.database_url}", highlight=False)
+
+
+@county_app.command("load")
+def county_load(
+    source: Annotated[str, typer.Argument(help="A pack folder, or a built-in pack name: heshuo")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a county pack, all or nothing; loading a county again replaces it."""
+    try:
+        county = bootstrap.read_pack_source(source)
+        result = county_service.load_county(_uow(), county)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json(asdict(result))
+        return
+    s = result.summary
+    verb = "replaced" if result.replaced else "loaded"
+    out.print(
+        f"{verb} {s.code} {s.name}: {s.townships} townships, {s.villages} villages, "
+        f"{s.communities} communities, {sum(s.facilities.values())} facilities"
+    )
+
+
+@county_app.command("list")
+def county_list(as_json: JsonOpt = False) -> None:
+    """The loaded counties."""
+    summaries = county_service.list_counties(_uow())
+    if as_json:
+        _print_json([asdict(s) for s in summaries])
+        return
+    table = Table("code", "name", "townships", "villages", "communities", "facilities")
+    for s in summaries:
+        table.add_row(s.code, s.name, str(s.townships), str(s.villages), str(s.communities),
+                      str(sum(s.facilities.values())))  # fmt: skip
+    out.print(table)
+
+
+@county_app.command("summary")
+def county_summary(county: CountyOpt, as_json: JsonOpt = False) -> None:
+    """Townships, villages, communities and facilities of a county, with data quality."""
+    try:
+        c = county_service.get_county(_uow(), county)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    s = c.summary()
+    if as_json:
+        _print_json(asdict(s) | {"has_placeholders": c.has_placeholders()})
+        return
+    out.print(f"[bold]{s.code} {s.name}[/bold]  population {s.population or 'unknown'}")
+    out.print(f"townships {s.townships}, villages {s.villages}, communities {s.communities}")
+    out.print("facilities: " + ", ".join(f"{k} {v}" for k, v in s.facilities.items()))
+    out.print("divisions by data quality: "
+              + ", ".join(f"{k} {v}" for k, v in s.divisions_by_quality.items()))  # fmt: skip
+    for src in c.sources:
+        out.print(f"source: {src.name} {src.licence}".rstrip(), highlight=False)
+
+
+@county_app.command("export")
+def county_export(
+    code: Annotated[str, typer.Argument(help="County code")],
+    dest: Annotated[Path, typer.Argument(help="Folder to write the pack into")],
+) -> None:
+    """Write a county back out as a pack folder plus `<code>.geojson`."""
+    try:
+        c = county_service.get_county(_uow(), code)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    files = write_pack(c, dest)
+    files.append(write_geojson(c, dest / f"{c.code}.geojson"))
+    for f in files:
+        out.print(f"wrote {f}", highlight=False)
+
+
+@facilities_app.command("list")
+def facilities_list(
+    county: CountyOpt,
+    kind: Annotated[FacilityKind | None, typer.Option(help="Only this kind")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A county's facilities: centre, sorting centre, outlets, lockers, stations, cold chain."""
+    try:
+        items = county_service.list_facilities(_uow(), county, kind)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json([
+            {"code": f.code, "name": f.name, "kind": f.kind.value, "status": f.status.value,
+             "quality": f.quality.value, "division_code": f.division_code,
+             "operator": f.operator, "carriers": list(f.carriers),
+             "lat": f.location.lat if f.location else None,
+             "lon": f.location.lon if f.location else None}
+            for f in items
+        ])  # fmt: skip
+        return
+    table = Table("code", "name", "kind", "status", "quality", "carriers")
+    for f in items:
+        table.add_row(f.code, f.name, f.kind.value, f.status.value, f.quality.value,
+                      " ".join(f.carriers))  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    prepare: Annotated[
+        bool, typer.Option(help="Migrate the database and load the default pack when it is empty")
+    ] = True,
+) -> None:
+    """Serve the web UI and the API (default http://127.0.0.1:8000)."""
+    import uvicorn
+
+    from countyexpress.entrypoints.api.app import create_app
+
+    settings = _settings()
+    engine = bootstrap.open_engine(settings, migrate=prepare)
+    if prepare:
+        try:
+            pack = bootstrap.read_pack_source(settings.default_pack)
+            loaded = county_service.load_if_empty(bootstrap.uow_factory(engine)(), pack)
+        except CountyExpressError as exc:
+            raise _fail(exc) from exc
+        if loaded:
+            out.print(f"loaded the {loaded.name} pack into an empty database")
+    h, p = host or settings.host, port or settings.port
+    out.print(f"County Express on http://{h}:{p}  (database: {settings.database_url})",
+              highlight=False)  # fmt: skip
+    uvicorn.run(create_app(settings, engine), host=h, port=p, log_level="warning")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,58 @@
+"""The project's exceptions: one hierarchy, each with a one-line reason a person can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CountyExpressError",
+    "InvalidValue",
+    "NotFound",
+    "PackInvalid",
+    "PackProblem",
+]
+
+
+class CountyExpressError(Exception):
+    """Base of every error County Express raises on purpose."""
+
+
+class InvalidValue(CountyExpressError, ValueError):
+    """A value that breaks a rule where it is made; `field` names the value."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotFound(CountyExpressError, LookupError):
+    """Something asked for by code or name is not there."""
+
+
+@dataclass(frozen=True)
+class PackProblem:
+    """One problem in a county pack, located by file, line and field."""
+
+    file: str
+    line: int | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f" line {self.line}"
+        if self.field:
+            where += f": {self.field}"
+        return f"{where}: {self.reason}"
+
+
+class PackInvalid(CountyExpressError):
+    """A county pack was refused; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[PackProblem]) -> None:
+        self.problems = problems
+        head = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(f"county pack refused, {len(problems)} problem(s): {head}{more}")

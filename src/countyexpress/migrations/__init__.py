@@ -1,0 +1,1 @@
+"""Alembic migrations: the truth of the schema (batch mode on SQLite)."""

@@ -1,0 +1,49 @@
+"""One Settings object from COUNTYEXPRESS_ variables, failing fast on unsafe values."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+UNSAFE_SECRETS = {"", "changethis", "secret", "development-only-secret"}
+
+
+class Settings(BaseSettings):
+    """Where the data lives, which county to show first, and the secrets."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COUNTYEXPRESS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    default_pack: str = "heshuo"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_key: SecretStr = SecretStr("development-only-secret")
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _defaults_and_safety(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'countyexpress.db').as_posix()}"
+        if self.environment == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret in UNSAFE_SECRETS or len(secret) < 32:
+                raise ValueError(
+                    "COUNTYEXPRESS_SECRET_KEY must be set to a random value of at least "
+                    "32 characters in production (e.g. `python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))'`)"
+                )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

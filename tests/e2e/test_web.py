@@ -1,0 +1,120 @@
+"""The web page and the API, in-process and through the real `serve` command."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from countyexpress import bootstrap
+from countyexpress.entrypoints.api.app import create_app
+from countyexpress.services import counties as service
+from countyexpress.settings import Settings
+from packs import FIXTURES
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """The app on a fresh SQLite database with Heshuo loaded."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}")
+    engine = bootstrap.open_engine(settings)
+    service.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo"))
+    with TestClient(create_app(settings, engine)) as c:
+        yield c
+    engine.dispose()
+
+
+def test_the_first_page_leads_to_the_only_county(client: TestClient) -> None:
+    """With one county loaded, / goes straight to its page."""
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/counties/652828"
+
+
+def test_the_county_page_lists_townships_villages_and_communities(client: TestClient) -> None:
+    """7 townships, 25 villages, 7 communities, each row with its data-quality flag."""
+    html = client.get("/counties/652828").text
+    assert "和硕县" in html
+    assert html.count('data-level="township"') == 7
+    assert html.count('data-level="village"') == 25
+    assert html.count('data-level="community"') == 7
+    assert 'id="placeholder-notice"' in html
+    assert "占位" in html and "估计" in html  # placeholder and estimate badges
+    assert "CC-BY-4.0" in html
+
+
+def test_an_unknown_county_page_is_a_404_page(client: TestClient) -> None:
+    """A county never loaded answers 404 with a page, not a stack trace."""
+    r = client.get("/counties/110101")
+    assert r.status_code == 404 and "未找到" in r.text
+
+
+def test_the_api_gives_counts_divisions_and_facilities(client: TestClient) -> None:
+    """/api/v1/counties/{code} and its sub-resources answer JSON."""
+    county = client.get("/api/v1/counties/652828").json()
+    assert county["summary"]["villages"] == 25 and county["has_placeholders"] is True
+    divisions = client.get("/api/v1/counties/652828/divisions").json()
+    assert len(divisions) == 39
+    stations = client.get("/api/v1/counties/652828/facilities", params={"kind": "station"}).json()
+    assert stations and {s["kind"] for s in stations} == {"station"}
+    assert any(s["missing"] for s in stations)  # some stations lack one of the five haves
+    assert client.get("/api/v1/counties/999999").status_code == 404
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"].startswith("County Express")
+
+
+def test_healthz_answers_ok(client: TestClient) -> None:
+    """The health check touches the database."""
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_on_an_empty_database_migrates_loads_heshuo_and_serves(tmp_path: Path) -> None:
+    """The run command's server: a new SQLite file, Heshuo loaded, the page on localhost."""
+    port = _free_port()
+    env = {**os.environ, "COUNTYEXPRESS_DATA_DIR": str(tmp_path / "data")}
+    env.pop("COUNTYEXPRESS_DATABASE_URL", None)
+    cmd = [sys.executable, "-m", "countyexpress.entrypoints.cli", "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            assert time.monotonic() < deadline, "server did not come up in 60 s"
+            time.sleep(0.2)
+        page = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=True, timeout=10)
+        assert page.status_code == 200
+        assert len(re.findall('data-level="village"', page.text)) == 25
+        assert (tmp_path / "data" / "countyexpress.db").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_with_two_counties_the_first_page_lists_both(tmp_path: Path) -> None:
+    """A region: / lists every county."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'two.db'}")
+    engine = bootstrap.open_engine(settings)
+    for source in ("heshuo", str(FIXTURES / "testcounty")):
+        service.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source(source))
+    with TestClient(create_app(settings, engine)) as c:
+        html = c.get("/").text
+    assert "和硕县" in html and "测试县" in html
+    engine.dispose()
