@@ -1,0 +1,1 @@
+"""County packs shipped in the package."""
