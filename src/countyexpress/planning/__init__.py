@@ -1,0 +1,1 @@
+"""Planning: siting, routing, forecasting, simulation; each solver call kept in one file."""
