@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic import context
 
 from countyexpress.adapters.db.engine import make_engine
-from countyexpress.adapters.db.tables import metadata
+from countyexpress.adapters.db.schema import full_metadata
 from countyexpress.settings import get_settings
 
 config = context.config
+metadata = full_metadata()
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
 
 

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.repository import SqlCountyRepository
 
 
@@ -14,6 +15,7 @@ class SqlUnitOfWork:
     """A transaction on `engine` with the repositories that work inside it."""
 
     counties: SqlCountyRepository
+    ledger: SqlLedger
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -23,6 +25,7 @@ class SqlUnitOfWork:
         self._connection = self.engine.connect()
         self._transaction = self._connection.begin()
         self.counties = SqlCountyRepository(self._connection)
+        self.ledger = SqlLedger(self._connection)
         return self
 
     def __exit__(

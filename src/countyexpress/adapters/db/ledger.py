@@ -1,0 +1,157 @@
+"""The scan ledger on SQL: append events, read them back by parcel, keep the projection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from countyexpress.adapters.db.tables_ledger import parcels, scan_events
+from countyexpress.domain.lifecycle import ParcelStatus
+from countyexpress.domain.scans import ScanEvent, ScanKind
+
+CHUNK = 500  # bound parameters per IN (...) query, within every backend's limits
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class SqlLedger:
+    """Scan events and the parcel projection of one connection's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def fingerprints(self, event_ids: Sequence[str]) -> dict[str, str]:
+        """The stored fingerprint of each of these event ids that is already in the ledger."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(event_ids)):
+            rows = self.connection.execute(
+                select(scan_events.c.event_id, scan_events.c.fingerprint).where(
+                    scan_events.c.event_id.in_(chunk)
+                )
+            )
+            out.update({r.event_id: r.fingerprint for r in rows})
+        return out
+
+    def append(
+        self, county_code: str, events: Sequence[ScanEvent], received_at: dt.datetime
+    ) -> None:
+        """Add new events; the caller has removed duplicates."""
+        if not events:
+            return
+        self.connection.execute(
+            insert(scan_events),
+            [
+                {
+                    "event_id": e.event_id,
+                    "county_code": county_code,
+                    "waybill_no": e.waybill_no,
+                    "carrier": e.carrier,
+                    "kind": e.kind.value,
+                    "facility": e.facility,
+                    "actor": e.actor,
+                    "at": e.at.astimezone(dt.UTC),
+                    "at_text": e.at.isoformat(),
+                    "received_at": received_at,
+                    "payload": dict(e.payload),
+                    "fingerprint": e.fingerprint(),
+                }
+                for e in events
+            ],
+        )
+
+    def events_of(self, county_code: str, waybills: Sequence[str]) -> dict[str, list[ScanEvent]]:
+        """Every stored event of these parcels, by waybill number."""
+        out: dict[str, list[ScanEvent]] = {w: [] for w in waybills}
+        cols = scan_events.c
+        for chunk in _chunks(list(waybills)):
+            rows = self.connection.execute(
+                select(
+                    cols.event_id, cols.waybill_no, cols.carrier, cols.kind, cols.facility,
+                    cols.at_text, cols.actor, cols.payload,
+                ).where(cols.county_code == county_code, cols.waybill_no.in_(chunk))
+            )  # fmt: skip
+            for r in rows:
+                out[r.waybill_no].append(
+                    ScanEvent(
+                        event_id=r.event_id,
+                        waybill_no=r.waybill_no,
+                        carrier=r.carrier,
+                        kind=ScanKind(r.kind),
+                        facility=r.facility,
+                        at=dt.datetime.fromisoformat(r.at_text),
+                        actor=r.actor,
+                        payload=r.payload,
+                    )
+                )
+        return out
+
+    def received_at(self, event_ids: Sequence[str]) -> dict[str, dt.datetime]:
+        """When the server received each of these events."""
+        out: dict[str, dt.datetime] = {}
+        for chunk in _chunks(list(event_ids)):
+            rows = self.connection.execute(
+                select(scan_events.c.event_id, scan_events.c.received_at).where(
+                    scan_events.c.event_id.in_(chunk)
+                )
+            )
+            out.update({r.event_id: _aware(r.received_at) for r in rows})
+        return out
+
+    def save_statuses(self, county_code: str, statuses: Sequence[tuple[str, ParcelStatus]]) -> None:
+        """Replace the projection rows of these parcels (carrier, status) with new ones."""
+        if not statuses:
+            return
+        now = dt.datetime.now(dt.UTC)
+        keys = [s.waybill_no for _, s in statuses]
+        for chunk in _chunks(keys):
+            self.connection.execute(
+                delete(parcels).where(
+                    parcels.c.county_code == county_code, parcels.c.waybill_no.in_(chunk)
+                )
+            )
+        self.connection.execute(
+            insert(parcels),
+            [
+                {
+                    "county_code": county_code,
+                    "waybill_no": s.waybill_no,
+                    "carrier": carrier,
+                    "state": s.state.value,
+                    "place": s.place,
+                    "last_at": s.last_at.astimezone(dt.UTC) if s.last_at else None,
+                    "events": len(s.events),
+                    "anomalies": len(s.anomalies),
+                    "open_exception": s.open_exception,
+                    "updated_at": now,
+                }
+                for carrier, s in statuses
+            ],
+        )
+
+    def counts_by_state(self, county_code: str) -> dict[str, int]:
+        """How many parcels of a county are in each state (the dashboard's query)."""
+        rows = self.connection.execute(
+            select(parcels.c.state, func.count())
+            .where(parcels.c.county_code == county_code)
+            .group_by(parcels.c.state)
+        )
+        return {state: int(n) for state, n in rows}
+
+    def event_count(self, county_code: str) -> int:
+        """How many events a county's ledger holds."""
+        q = (
+            select(func.count())
+            .select_from(scan_events)
+            .where(scan_events.c.county_code == county_code)
+        )
+        return int(self.connection.scalar(q) or 0)

@@ -1,0 +1,84 @@
+"""Scan events: every change of a parcel, as the device saw it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from countyexpress.errors import InvalidValue
+
+_WAYBILL = re.compile(r"[A-Z0-9]{6,32}")
+
+
+class ScanKind(StrEnum):
+    """What happened to a parcel at a scan."""
+
+    COLLECT = "collect"  # 揽收 taken in from a sender
+    INSPECT = "inspect"  # 验视 contents inspected
+    SCREEN = "screen"  # 过机安检 X-ray screened
+    ARRIVE = "arrive"  # 到件 arrived at a facility
+    SORT = "sort"  # 分拣 sorted to a route bag
+    DEPART = "depart"  # 发出/派件 left on a vehicle
+    STORE = "store"  # 入库上架或入柜 shelved at a station or put in a locker
+    PICKUP = "pickup"  # 取件/签收 handed to the receiver
+    RETURN = "return"  # 退回 sent back
+    EXCEPTION = "exception"  # 问题件 a problem reported
+
+
+def normalise_waybill(number: str) -> str:
+    """A waybill number upper-cased without spaces; InvalidValue if it cannot be one."""
+    text = re.sub(r"[\s-]", "", number).upper()
+    if not _WAYBILL.fullmatch(text):
+        raise InvalidValue(
+            "waybill_no", f"waybill number {number!r} must be 6-32 letters or digits"
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class ScanEvent:
+    """One scan, identified by the UUID its device made; `at` is the device's clock."""
+
+    event_id: str
+    waybill_no: str
+    carrier: str
+    kind: ScanKind
+    facility: str
+    at: datetime
+    actor: str = ""
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        try:
+            uuid.UUID(self.event_id)
+        except ValueError:
+            raise InvalidValue("event_id", f"event_id {self.event_id!r} is not a UUID") from None
+        if self.at.tzinfo is None or self.at.utcoffset() is None:
+            raise InvalidValue(
+                "at", "the time needs its UTC offset, e.g. 2026-11-28T09:30:00+08:00"
+            )
+        if not self.facility.strip():
+            raise InvalidValue("facility", "facility is empty")
+        if not self.carrier.strip():
+            raise InvalidValue("carrier", "carrier is empty")
+
+    def fingerprint(self) -> str:
+        """A digest of the event's content: the same id with another digest is a conflict."""
+        content = {
+            "waybill_no": self.waybill_no,
+            "carrier": self.carrier,
+            "kind": self.kind.value,
+            "facility": self.facility,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "payload": self.payload,
+        }
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
