@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from countyexpress.domain.county import County
+from countyexpress.domain.lifecycle import ParcelStatus
+from countyexpress.domain.scans import ScanEvent
 
 
 class CountyRepository(Protocol):
@@ -16,6 +20,25 @@ class CountyRepository(Protocol):
     def codes(self) -> list[str]: ...
     def count(self) -> int: ...
     def remove(self, code: str) -> None: ...
+    def facility_counties(self) -> dict[str, set[str]]: ...
+    def carrier_codes(self, code: str) -> set[str]: ...
+
+
+class Ledger(Protocol):
+    """The append-only scan ledger and the parcel projection."""
+
+    def fingerprints(self, event_ids: Sequence[str]) -> dict[str, str]: ...
+    def append(
+        self, county_code: str, events: Sequence[ScanEvent], received_at: datetime
+    ) -> None: ...
+    def events_of(
+        self, county_code: str, waybills: Sequence[str]
+    ) -> dict[str, list[ScanEvent]]: ...
+    def received_at(self, event_ids: Sequence[str]) -> dict[str, datetime]: ...
+    def save_statuses(
+        self, county_code: str, statuses: Sequence[tuple[str, ParcelStatus]]
+    ) -> None: ...
+    def counts_by_state(self, county_code: str) -> dict[str, int]: ...
 
 
 class UnitOfWork(Protocol):
@@ -23,6 +46,8 @@ class UnitOfWork(Protocol):
 
     @property
     def counties(self) -> CountyRepository: ...
+    @property
+    def ledger(self) -> Ledger: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

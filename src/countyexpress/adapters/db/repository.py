@@ -231,6 +231,20 @@ class SqlCountyRepository:
         ]
         return county
 
+    def facility_counties(self) -> dict[str, set[str]]:
+        """Which counties have a facility of each code (codes may repeat across counties)."""
+        out: dict[str, set[str]] = {}
+        for r in self.connection.execute(select(t.facilities.c.code, t.facilities.c.county_code)):
+            out.setdefault(r.code, set()).add(r.county_code)
+        return out
+
+    def carrier_codes(self, code: str) -> set[str]:
+        """The carriers a county's pack lists (empty: the pack lists none)."""
+        rows = self.connection.execute(
+            select(t.carriers.c.code).where(t.carriers.c.county_code == code)
+        )
+        return {r.code for r in rows}
+
     def _rows(self, table: Any, code: str) -> Any:
         return self.connection.execute(
             select(table).where(table.c.county_code == code).order_by(table.c.seq)

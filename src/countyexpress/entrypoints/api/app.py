@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from countyexpress import __version__
-from countyexpress.entrypoints.api import counties
+from countyexpress.entrypoints.api import counties, scans
 from countyexpress.entrypoints.web import pages
 from countyexpress.errors import InvalidValue, NotFound
 from countyexpress.settings import Settings
@@ -45,6 +45,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(counties.router)
+    app.include_router(scans.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app

@@ -1,0 +1,125 @@
+"""The scan ledger on SQLite and PostgreSQL: idempotent, append-only, states derived."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from countyexpress.adapters.db.tables_ledger import scan_events
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.packs import builtin_pack_path, read_pack
+from countyexpress.errors import NotFound
+from countyexpress.services import counties, scans
+
+WAYBILL = "JT0019812345678"
+
+
+@pytest.fixture
+def heshuo(engine: Engine) -> Engine:
+    path = builtin_pack_path("heshuo")
+    assert path is not None
+    counties.load_county(SqlUnitOfWork(engine), read_pack(path))
+    return engine
+
+
+def record(kind: str, at: str, facility: str = "HS-CENTER", **extra: Any) -> dict[str, Any]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "waybill_no": WAYBILL,
+        "carrier": "jt",
+        "kind": kind,
+        "facility": facility,
+        "at": at,
+        **extra,
+    }
+
+
+def day() -> list[dict[str, Any]]:
+    return [
+        record("arrive", "2026-11-28T08:00:00+08:00"),
+        record("sort", "2026-11-28T08:10:00+08:00"),
+        record("depart", "2026-11-28T09:00:00+08:00"),
+        record("arrive", "2026-11-28T10:30:00+08:00", "HS-STA-01"),
+        record("store", "2026-11-28T10:31:00+08:00", "HS-STA-01"),
+    ]
+
+
+def ingest(engine: Engine, records: list[dict[str, Any]]) -> scans.IngestResult:
+    return scans.ingest(SqlUnitOfWork(engine), list(enumerate(records, start=1)))
+
+
+def stored_events(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(scan_events)) or 0)
+
+
+def test_a_day_of_scans_gives_the_parcel_its_state_and_place(heshuo: Engine) -> None:
+    """Five scans down the network: stored at the village station."""
+    result = ingest(heshuo, day())
+    assert (result.accepted, result.duplicates, result.rejected) == (5, 0, [])
+    view = scans.parcel_status(SqlUnitOfWork(heshuo), WAYBILL)
+    assert (view.status.state.value, view.status.place) == ("stored", "HS-STA-01")
+    assert scans.counts_by_state(SqlUnitOfWork(heshuo), "652828") == {"stored": 1}
+
+
+def test_ingesting_the_same_file_again_is_harmless(heshuo: Engine) -> None:
+    """Repeats are counted as duplicates, stored once, and change no state."""
+    batch = day()
+    ingest(heshuo, batch)
+    again = ingest(heshuo, batch)
+    assert (again.accepted, again.duplicates, again.rejected) == (0, 5, [])
+    assert stored_events(heshuo) == 5
+
+
+def test_the_same_event_id_with_other_content_is_refused_as_a_conflict(heshuo: Engine) -> None:
+    """A changed event cannot overwrite the ledger: corrections are new events."""
+    batch = day()
+    ingest(heshuo, batch)
+    changed = dict(batch[0], facility="HS-STA-02")
+    result = ingest(heshuo, [changed])
+    assert result.accepted == 0
+    [rejection] = result.rejected
+    assert "conflicts" in rejection.reason and rejection.line == 1
+    view = scans.parcel_status(SqlUnitOfWork(heshuo), WAYBILL)
+    assert view.status.events[0].facility == "HS-CENTER"
+
+
+def test_late_out_of_order_uploads_end_in_the_right_state(heshuo: Engine) -> None:
+    """The pickup arrives first, the earlier scans later: the parcel ends delivered."""
+    pickup = record("pickup", "2026-11-28T18:00:00+08:00", "HS-STA-01")
+    ingest(heshuo, [pickup])
+    early = scans.parcel_status(SqlUnitOfWork(heshuo), WAYBILL)
+    assert early.status.anomalies  # a pickup out of nowhere, for now
+    ingest(heshuo, list(reversed(day())))
+    view = scans.parcel_status(SqlUnitOfWork(heshuo), WAYBILL)
+    assert view.status.state.value == "delivered"
+    assert view.status.anomalies == ()
+    assert scans.counts_by_state(SqlUnitOfWork(heshuo), "652828") == {"delivered": 1}
+
+
+def test_bad_records_are_refused_with_their_line_and_the_rest_accepted(heshuo: Engine) -> None:
+    """Each refusal names the line and what is wrong; good lines still count."""
+    batch = day()
+    batch[1] = dict(batch[1], kind="teleport")
+    batch[2] = dict(batch[2], at="2026-11-28T09:00:00")
+    batch[3] = dict(batch[3], facility="NOWHERE")
+    batch[4] = dict(batch[4], carrier="dhl")
+    del batch[0]["event_id"]
+    result = ingest(heshuo, batch)
+    assert result.accepted == 0
+    reasons = {r.line: r.reason for r in result.rejected}
+    assert reasons[1] == "event_id: event_id is missing"
+    assert reasons[2].startswith("kind: kind 'teleport' is not one of")
+    assert reasons[3].startswith("at: the time needs its UTC offset")
+    assert reasons[4] == "facility: unknown facility 'NOWHERE'"
+    assert reasons[5] == "carrier: unknown carrier 'dhl'"
+    assert stored_events(heshuo) == 0
+
+
+def test_an_unknown_parcel_is_not_found(heshuo: Engine) -> None:
+    """Asking for a waybill no scan names is a clear NotFound."""
+    with pytest.raises(NotFound):
+        scans.parcel_status(SqlUnitOfWork(heshuo), "SF1234567890123")
