@@ -51,6 +51,20 @@ def test_the_county_page_lists_townships_villages_and_communities(client: TestCl
     assert "CC-BY-4.0" in html
 
 
+def test_pages_are_chinese_first_and_switch_to_english(client: TestClient) -> None:
+    """No choice means Chinese; ?lang=en answers in English and remembers it in a cookie."""
+    zh = client.get("/counties/652828")
+    assert '<html lang="zh-CN">' in zh.text and "乡镇与村（社区）" in zh.text
+    en = client.get("/counties/652828", params={"lang": "en"})
+    assert '<html lang="en">' in en.text and "Townships, villages and communities" in en.text
+    assert "乡镇与村（社区）" not in en.text
+    assert "lang=en" in en.headers["set-cookie"]
+    again = client.get("/counties/652828")  # the cookie now says English
+    assert '<html lang="en">' in again.text
+    back = client.get("/counties/652828", params={"lang": "zh-CN"})
+    assert '<html lang="zh-CN">' in back.text
+
+
 def test_an_unknown_county_page_is_a_404_page(client: TestClient) -> None:
     """A county never loaded answers 404 with a page, not a stack trace."""
     r = client.get("/counties/110101")

@@ -1,0 +1,150 @@
+"""Languages of the UI: gettext catalogues (zh_CN first, en second), locale-aware formats.
+
+Message ids are English; `locale/zh_CN` translates every one of them, `locale/en` is the
+identity. The compiled `.mo` files are committed beside their `.po` files (a test checks that
+they agree), so a fresh clone needs no build step. To change a string:
+
+    uv run pybabel extract -F babel.cfg -k N_ -o src/countyexpress/locale/messages.pot .
+    uv run pybabel update -i src/countyexpress/locale/messages.pot -d src/countyexpress/locale
+    (translate the new entries in src/countyexpress/locale/zh_CN/LC_MESSAGES/messages.po)
+    uv run pybabel compile -d src/countyexpress/locale
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+from fastapi import Request
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
+LOCALES: tuple[str, ...] = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+LANG_COOKIE = "lang"
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+def normalise(value: str | None) -> str | None:
+    """A supported locale for `zh`, `zh-CN`, `zh_CN`, `en`, `en-GB` …, or None."""
+    if not value:
+        return None
+    v = value.strip().replace("-", "_").lower()
+    if v.startswith("zh"):
+        return "zh_CN"
+    if v.startswith("en"):
+        return "en"
+    return None
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalogue of `locale` (the identity for an unknown one)."""
+    return Translations.load(str(LOCALE_DIR), [locale], domain="messages")
+
+
+def locale_of(request: Request) -> str:
+    """The request's locale: `?lang=`, then the `lang` cookie, then Chinese."""
+    return (
+        normalise(request.query_params.get("lang"))
+        or normalise(request.cookies.get(LANG_COOKIE))
+        or DEFAULT_LOCALE
+    )
+
+
+def gettext_for(locale: str) -> Any:
+    """The `gettext` function of `locale`."""
+    return translations(locale).gettext
+
+
+def _locale(ctx: Context) -> str:
+    request = ctx.get("request")
+    if request is None:
+        return DEFAULT_LOCALE
+    return str(getattr(request.state, "locale", None) or locale_of(request))
+
+
+@pass_context
+def _gettext(ctx: Context, message: str) -> str:
+    return str(translations(_locale(ctx)).gettext(message))
+
+
+@pass_context
+def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
+    return str(translations(_locale(ctx)).ngettext(singular, plural, n))
+
+
+@pass_context
+def _number(ctx: Context, value: float | int | None, digits: int | None = None) -> str:
+    if value is None:
+        return "—"
+    fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(value, format=fmt, locale=Locale.parse(_locale(ctx))))
+
+
+@pass_context
+def _percent(ctx: Context, value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(format_percent(value, format="#,##0.#%", locale=Locale.parse(_locale(ctx))))
+
+
+@pass_context
+def _date(ctx: Context, value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return "—"
+    loc = Locale.parse(_locale(ctx))
+    if isinstance(value, dt.datetime):
+        return str(format_datetime(value, format=fmt, locale=loc))
+    return str(format_date(value, format=fmt, locale=loc))
+
+
+def install(env: Environment) -> None:
+    """Give templates `_`, `ngettext` and the `number`, `percent` and `date` filters."""
+    env.add_extension("jinja2.ext.i18n")
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    env.globals.update(LOCALES=LOCALES, LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG)
+    env.filters.update(number=_number, percent=_percent, date=_date)
+
+
+class LocaleMiddleware:
+    """Put the request's locale in `request.state.locale`; `?lang=` also sets the cookie."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        scope.setdefault("state", {})["locale"] = locale_of(request)
+        asked = normalise(request.query_params.get("lang"))
+        if asked is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(
+                    "set-cookie",
+                    f"{LANG_COOKIE}={asked}; Path=/; Max-Age=31536000; SameSite=Lax",
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

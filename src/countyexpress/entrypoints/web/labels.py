@@ -1,0 +1,53 @@
+"""Labels of the domain's codes on screen, marked for translation (English message ids)."""
+
+from __future__ import annotations
+
+from countyexpress.entrypoints.web.i18n import N_
+
+QUALITY_LABELS = {
+    "verified": N_("verified"),
+    "estimate": N_("estimate"),
+    "placeholder": N_("placeholder"),
+    "demo": N_("demo"),
+}
+KIND_LABELS = {
+    "center": N_("co-delivery centre"),
+    "sorting_center": N_("sorting centre"),
+    "outlet": N_("outlet"),
+    "locker": N_("smart locker"),
+    "station": N_("village station"),
+    "cold_storage": N_("cold storage"),
+    "precooling": N_("pre-cooling site"),
+}
+STATUS_LABELS = {"planned": N_("planned"), "open": N_("open"), "closed": N_("closed")}
+HAVE_LABELS = {
+    "staff": N_("staff"),
+    "premises": N_("premises"),
+    "shelves": N_("shelves"),
+    "device": N_("device"),
+    "sign": N_("sign"),
+}
+ROLE_LABELS = {
+    "regulator": N_("regulator"),
+    "centre_operator": N_("centre operator"),
+    "station_keeper": N_("station keeper"),
+    "driver": N_("driver"),
+    "carrier": N_("carrier integration"),
+    "admin": N_("administrator"),
+}
+NAV = (
+    ("overview", "/counties/{code}/overview", N_("Overview")),
+    ("map", "/counties/{code}/map", N_("Map")),
+    ("facilities", "/counties/{code}/facilities", N_("Facilities")),
+    ("carriers", "/counties/{code}/carriers", N_("Carriers")),
+    ("divisions", "/counties/{code}", N_("Divisions")),
+    ("lookup", "/lookup", N_("Parcel lookup")),
+)
+
+ALL = {
+    "QUALITY_LABELS": QUALITY_LABELS,
+    "KIND_LABELS": KIND_LABELS,
+    "STATUS_LABELS": STATUS_LABELS,
+    "HAVE_LABELS": HAVE_LABELS,
+    "ROLE_LABELS": ROLE_LABELS,
+}

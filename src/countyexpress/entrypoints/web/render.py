@@ -1,0 +1,51 @@
+"""Render a page on the common layout: navigation, language, user, CSRF token, credits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from countyexpress.domain.county import County
+from countyexpress.entrypoints.web import i18n, labels
+
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+i18n.install(templates.env)
+templates.env.globals.update(labels.ALL)
+
+
+def credits_of(county: County | None) -> list[Any]:
+    """The sources whose licence asks for credit (CC-BY and the like) on every page."""
+    if county is None:
+        return []
+    return [s for s in county.sources if s.licence.upper().startswith("CC")]
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    county: County | None = None,
+    active: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    """`name` rendered in the layout; `county` fills the navigation and the footer credits."""
+    ctx: dict[str, Any] = {
+        "principal": getattr(request.state, "principal", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "nav_county": county.code if county else "",
+        "nav_items": [
+            (key, href.format(code=county.code), label) for key, href, label in labels.NAV
+        ]
+        if county
+        else [],
+        "active": active,
+        "credits": credits_of(county),
+        "county": county,
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)

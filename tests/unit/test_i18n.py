@@ -1,0 +1,64 @@
+"""The UI's catalogues: every message translated to Chinese, compiled files current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from countyexpress.entrypoints.web.i18n import LOCALE_DIR, LOCALES, normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _po(locale: str) -> dict[str, str]:
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return {str(m.id): str(m.string) for m in read_po(fh) if m.id}
+
+
+def _ids(pot: Path) -> set[str]:
+    with pot.open("rb") as fh:
+        return {str(m.id) for m in read_po(fh) if m.id}
+
+
+def test_every_message_has_a_chinese_translation() -> None:
+    """Chinese is the first language: no message id falls back to English in zh_CN."""
+    zh = _po("zh_CN")
+    assert zh, "the zh_CN catalogue is empty"
+    untranslated = sorted(k for k, v in zh.items() if not v.strip())
+    assert untranslated == [], f"translate these in locale/zh_CN/.../messages.po: {untranslated}"
+
+
+def test_the_template_catalogue_lists_every_marked_string(tmp_path: Path) -> None:
+    """Extracting again finds no string missing from the committed messages.pot."""
+    out = tmp_path / "messages.pot"
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_",
+         "--no-location", "-o", str(out), str(ROOT)]
+    )  # fmt: skip
+    fresh, committed = _ids(out), _ids(LOCALE_DIR / "messages.pot")
+    assert fresh - committed == set(), "run the pybabel extract/update/compile steps (i18n.py)"
+    for locale in LOCALES:
+        assert fresh <= set(_po(locale)), f"{locale}: run pybabel update and translate"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_compiled_catalogue_matches_its_source(locale: str) -> None:
+    """The committed .mo says what the .po says (run `pybabel compile` after editing)."""
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
+        mo = {str(m.id): str(m.string) for m in read_mo(fh) if m.id and m.string}
+    po = {k: v for k, v in _po(locale).items() if v}
+    assert mo == po
+
+
+@pytest.mark.parametrize(
+    ("asked", "locale"),
+    [("zh", "zh_CN"), ("zh-CN", "zh_CN"), ("zh_cn", "zh_CN"), ("en", "en"), ("en-GB", "en"),
+     ("fr", None), ("", None), (None, None)],
+)  # fmt: skip
+def test_a_language_tag_maps_onto_a_supported_locale(asked: str | None, locale: str | None) -> None:
+    """Any Chinese tag means zh_CN, any English one en; others are not supported."""
+    assert normalise(asked) == locale
