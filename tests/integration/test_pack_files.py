@@ -176,6 +176,7 @@ def test_a_written_pack_reads_back_to_the_same_county(tmp_path: Path) -> None:
     assert again.carriers == original.carriers
     assert again.plan == original.plan
     assert again.sources == original.sources
+    assert again.operations == original.operations
 
 
 def test_the_geojson_export_has_a_point_per_located_division_and_facility(tmp_path: Path) -> None:

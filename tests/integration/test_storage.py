@@ -45,6 +45,7 @@ def test_a_stored_county_reads_back_equal(engine: Engine) -> None:
     assert again.facilities == county.facilities
     assert again.carriers == county.carriers
     assert again.plan == county.plan
+    assert again.operations == county.operations
     assert again.sources == county.sources
     assert again.summary() == county.summary()
 

@@ -14,6 +14,7 @@ from countyexpress.domain.geography import (
     RowProblem,
     county_code6,
 )
+from countyexpress.domain.operations import OperatingRules
 from countyexpress.domain.plan import CountyPlan
 from countyexpress.errors import InvalidValue
 
@@ -56,6 +57,7 @@ class County:
     seat: Coordinates | None = None
     sources: tuple[Source, ...] = ()
     plan: CountyPlan = field(default_factory=CountyPlan)
+    operations: OperatingRules = field(default_factory=OperatingRules)
     divisions: list[Division] = field(default_factory=list)
     facilities: list[Facility] = field(default_factory=list)
     carriers: list[Carrier] = field(default_factory=list)

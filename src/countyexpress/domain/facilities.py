@@ -26,6 +26,7 @@ class FacilityKind(StrEnum):
     STATION = "station"  # 村级寄递物流综合服务站 village station
     COLD_STORAGE = "cold_storage"  # 冷库
     PRECOOLING = "precooling"  # 预冷站
+    CARRIER_OFFICE = "carrier_office"  # 快递企业县城营业部 a carrier's county-town office
 
 
 class FacilityStatus(StrEnum):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from countyexpress.adapters.db import tables as t
+from countyexpress.adapters.rules_codec import rules_from_dict, rules_to_dict
 from countyexpress.domain.county import County, Source
 from countyexpress.domain.facilities import (
     Carrier,
@@ -123,6 +124,7 @@ class SqlCountyRepository:
                 seat_lon=c.seat.lon if c.seat else None,
                 sources=[asdict(s) for s in c.sources],
                 plan=_plan_to_json(c.plan),
+                operations=rules_to_dict(c.operations),
                 loaded_at=dt.datetime.now(dt.UTC),
             )
         )
@@ -194,6 +196,7 @@ class SqlCountyRepository:
             seat=_point(row.seat_lat, row.seat_lon),
             sources=tuple(Source(**s) for s in row.sources),
             plan=_plan_from_json(row.plan),
+            operations=rules_from_dict(row.operations or {}),
         )
         county.divisions = [
             Division(

@@ -42,6 +42,7 @@ counties = Table(
     Column("seat_lon", Float),
     Column("sources", JSON, nullable=False),
     Column("plan", JSON, nullable=False),
+    Column("operations", JSON, nullable=False, server_default="{}"),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
 )
 

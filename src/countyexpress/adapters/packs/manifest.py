@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,3 +77,4 @@ class Manifest(_Model):
     county: CountySection
     sources: list[SourceSection] = []
     plan: PlanSection = PlanSection()
+    operations: dict[str, Any] = {}

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from countyexpress.adapters.packs.manifest import Manifest
 from countyexpress.adapters.packs.rows import Row, read_table
+from countyexpress.adapters.rules_codec import rules_from_dict
 from countyexpress.domain.coords import CoordinateSystem, to_wgs84
 from countyexpress.domain.county import County, Source, check_facilities
 from countyexpress.domain.facilities import (
@@ -134,8 +135,9 @@ def _read_manifest(path: Path, problems: list[PackProblem]) -> County | None:
             seat=seat,
             sources=tuple(Source(s.name, s.licence, s.url, s.covers) for s in m.sources),
             plan=plan,
+            operations=rules_from_dict(m.operations),
         )
-    except (InvalidValue, TypeError) as exc:
+    except (InvalidValue, TypeError, ValueError) as exc:
         where = exc.field if isinstance(exc, InvalidValue) else None
         reason = exc.reason if isinstance(exc, InvalidValue) else str(exc)
         problems.append(PackProblem(path.name, None, where, reason))

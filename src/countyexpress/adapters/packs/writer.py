@@ -10,6 +10,7 @@ from typing import Any
 
 import tomli_w
 
+from countyexpress.adapters.rules_codec import rules_to_dict
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import Facility
 from countyexpress.domain.plan import Standards
@@ -71,7 +72,12 @@ def _manifest(county: County) -> dict[str, Any]:
     }
     if plan.issued_on:
         plan_out["issued_on"] = plan.issued_on
-    return {"county": info, "sources": [asdict(s) for s in county.sources], "plan": plan_out}
+    return {
+        "county": info,
+        "sources": [asdict(s) for s in county.sources],
+        "plan": plan_out,
+        "operations": rules_to_dict(county.operations),
+    }
 
 
 def _facility_row(f: Facility) -> dict[str, Any]:
