@@ -15,6 +15,7 @@ from rich.table import Table
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import write_geojson, write_pack
 from countyexpress.domain.facilities import FacilityKind
+from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import counties as county_service
@@ -28,6 +29,8 @@ facilities_app = typer.Typer(help="Facilities of a county.", no_args_is_help=Tru
 app.add_typer(db_app, name="db")
 app.add_typer(county_app, name="county")
 app.add_typer(facilities_app, name="facilities")
+app.add_typer(id_app, name="id")
+app.add_typer(carrier_app, name="carrier")
 app.add_typer(scans_app, name="scans")
 app.add_typer(parcel_app, name="parcel")
 

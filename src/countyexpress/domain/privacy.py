@@ -1,0 +1,132 @@
+"""Masking personal data the way privacy waybills (隐私面单) do, and scrubbing it from logs.
+
+GB/T 41833-2022 asks a printed waybill to hide at least one character of a name, at
+least six digits of a phone number and the unit/room part of an address; privacy
+waybills in industry practice show only a phone's last four digits. The rules here:
+
+- name: the first character stays, every other character becomes `*` ("张三" → "张*";
+  a one-character name becomes "*").
+- phone: country code +86/0086 dropped, separators dropped, every digit but the last four
+  becomes `*` ("+86 138 1234 5678" → "*******5678"); a number too short to hide six
+  digits and still show four shows fewer (7 digits → "******7").
+- ID number: only the first and the last characters stay, and only when at least 8
+  characters long ("360426199101010071" → "3****************1"); shorter numbers are
+  fully masked. At most 2 characters are ever visible.
+- address: the division/road part stays; from the first building, unit, room or house
+  number on ("12号", "3栋", "2单元", "501室", "3-2-501"), the rest becomes "****", a
+  fixed width that does not tell how long the hidden part was.
+- scrub: 18-character resident IDs and 11-digit mobile numbers standing alone in free
+  text (not inside a longer run of letters and digits, so waybill numbers survive) are
+  replaced by their masks; full-width digits count as digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from countyexpress.errors import InvalidValue
+
+__all__ = [
+    "MASK",
+    "PHONE_TAIL_DIGITS",
+    "mask_address",
+    "mask_id_number",
+    "mask_name",
+    "mask_phone",
+    "phone_digits",
+    "phone_tail",
+    "scrub",
+]
+
+MASK = "*"
+PHONE_TAIL_DIGITS = 4
+"""Privacy waybills show a phone's last four digits; hand-over asks for the same four."""
+
+MIN_HIDDEN_PHONE_DIGITS = 6
+"""GB/T 41833-2022: at least six digits of a phone number are hidden."""
+
+ID_VISIBLE_MIN_LENGTH = 8
+"""An ID number shows its first and last character only when it has at least this many."""
+
+ADDRESS_MASK = MASK * 4
+
+_COUNTRY_PREFIX = re.compile(r"^\s*(?:\+|00)\s*86[\s-]*")
+
+_NUMBERISH = r"[0-9A-Za-z一二三四五六七八九十百千零〇两甲乙丙丁#\-—~]"
+_ADDRESS_DETAIL = re.compile(
+    rf"第?{_NUMBERISH}+\s*(?:号楼|号院|号|栋|幢|座|单元|楼|层|室|户|弄)"  # 12号 3栋 2单元
+    r"|[0-9]+\s*[-—~]\s*[0-9]+"  # 3-2-501
+    r"|[0-9][0-9\s#/-]*$"  # trailing bare numbers: 幸福小区 501
+)
+
+_D = "[0-9０-９]"  # ASCII and full-width digits
+_ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+_ID_IN_TEXT = re.compile(
+    rf"(?<![{_ALNUM}]){_D}{{6}} ?{_D}{{8}} ?{_D}{{3}}[0-9Xx０-９Ｘｘ](?![{_ALNUM}])"
+)
+_MOBILE_IN_TEXT = re.compile(
+    rf"(?<![{_ALNUM}])(?:(?:\+|00)?86[ -]?)?"  # +86, 0086 or 86
+    rf"[1１][3-9３-９]{_D}(?:[ -]?{_D}{{4}}){{2}}(?![{_ALNUM}])"  # 138 1234 5678
+)
+
+
+def _fold(text: str) -> str:
+    """Full-width characters to ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def mask_name(name: str) -> str:
+    """The first character, then one `*` for each other character; "" for no name."""
+    n = " ".join(name.split())
+    if len(n) <= 1:
+        return MASK * len(n)
+    return n[0] + MASK * (len(n) - 1)
+
+
+def phone_digits(phone: str) -> str:
+    """The national digits of a phone number: +86/0086 and every separator dropped."""
+    folded = _fold(phone)
+    digits = "".join(ch for ch in _COUNTRY_PREFIX.sub("", folded) if "0" <= ch <= "9")
+    if len(digits) == 13 and digits.startswith("861"):  # 86 written without + or 00
+        digits = digits[2:]
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    """Every digit `*` but the last four, keeping at least six hidden; "" for no digits."""
+    digits = phone_digits(phone)
+    visible = min(PHONE_TAIL_DIGITS, max(0, len(digits) - MIN_HIDDEN_PHONE_DIGITS))
+    return MASK * (len(digits) - visible) + digits[len(digits) - visible :]
+
+
+def phone_tail(phone: str) -> str:
+    """The last four digits, which a receiver gives at hand-over with the pickup code."""
+    digits = phone_digits(phone)
+    if len(digits) < PHONE_TAIL_DIGITS:
+        raise InvalidValue("phone", f"a phone number needs at least {PHONE_TAIL_DIGITS} digits")
+    return digits[-PHONE_TAIL_DIGITS:]
+
+
+def mask_id_number(number: str) -> str:
+    """First and last character when 8 or more characters long, all `*` otherwise."""
+    n = "".join(_fold(number).split()).upper()
+    if len(n) < ID_VISIBLE_MIN_LENGTH:
+        return MASK * len(n)
+    return n[0] + MASK * (len(n) - 2) + n[-1]
+
+
+def mask_address(address: str) -> str:
+    """The division and road part, then "****" in place of house, building, unit and room."""
+    a = " ".join(_fold(address).split())
+    found = _ADDRESS_DETAIL.search(a)
+    if found is None:
+        return scrub(a)
+    kept = a[: found.start()].rstrip()
+    return scrub(kept) + ADDRESS_MASK
+
+
+def scrub(text: str) -> str:
+    """`text` with every standalone 18-character resident ID and mobile number masked."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
