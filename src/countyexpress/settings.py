@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     secret_key: SecretStr = SecretStr("development-only-secret")
+    data_key: SecretStr = SecretStr("")  # encrypts personal data at rest; required in production
+    personal_data_retention_days: int = Field(default=180, ge=1)
     log_level: str = "INFO"
 
     @model_validator(mode="after")
@@ -40,7 +42,17 @@ class Settings(BaseSettings):
                     "32 characters in production (e.g. `python -c 'import secrets; "
                     "print(secrets.token_urlsafe(48))'`)"
                 )
+            if len(self.data_key.get_secret_value()) < 32:
+                raise ValueError(
+                    "COUNTYEXPRESS_DATA_KEY must be set to a random value of at least 32 "
+                    "characters in production: it encrypts ID numbers and receivers' contacts"
+                )
         return self
+
+    def data_key_bytes(self) -> bytes:
+        """The key material for personal data: the data key, or in development the secret."""
+        key = self.data_key.get_secret_value() or self.secret_key.get_secret_value()
+        return key.encode("utf-8")
 
 
 @lru_cache

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from countyexpress.domain.lifecycle import ALLOWED_FROM, AFTER, ParcelState, derive
+from countyexpress.domain.lifecycle import AFTER, ALLOWED_FROM, ParcelState, derive
 from countyexpress.domain.scans import ScanEvent, ScanKind
 from countyexpress.errors import InvalidValue
 

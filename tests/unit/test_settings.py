@@ -20,7 +20,9 @@ def test_production_refuses_the_development_secret() -> None:
         Settings(environment="production")
     with pytest.raises(ValidationError):
         Settings(environment="production", secret_key=SecretStr("short"))
-    ok = Settings(environment="production", secret_key=SecretStr("x" * 40))
+    ok = Settings(
+        environment="production", secret_key=SecretStr("x" * 40), data_key=SecretStr("k" * 40)
+    )
     assert ok.environment == "production"
 
 

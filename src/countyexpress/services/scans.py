@@ -130,14 +130,21 @@ def ingest(
                     )
                 )
         for code, events in fresh.items():
-            uow.ledger.append(code, events, received)
-            _rederive(uow, code, sorted({e.waybill_no for e in events}))
+            append_events(uow, code, events, received)
         uow.commit()
     result.rejected.sort(key=lambda r: r.line)
     return result
 
 
-def _rederive(uow: UnitOfWork, county: str, waybills: Sequence[str]) -> None:
+def append_events(
+    uow: UnitOfWork, county: str, events: Sequence[ScanEvent], received: dt.datetime
+) -> list[ParcelStatus]:
+    """Inside an open unit of work: add new events and derive their parcels' states again."""
+    uow.ledger.append(county, events, received)
+    return _rederive(uow, county, sorted({e.waybill_no for e in events}))
+
+
+def _rederive(uow: UnitOfWork, county: str, waybills: Sequence[str]) -> list[ParcelStatus]:
     """Derive the touched parcels' states again through the one state machine."""
     history = uow.ledger.events_of(county, waybills)
     statuses = []
@@ -146,6 +153,7 @@ def _rederive(uow: UnitOfWork, county: str, waybills: Sequence[str]) -> None:
         carrier = status.events[-1].carrier if status.events else ""
         statuses.append((carrier, status))
     uow.ledger.save_statuses(county, statuses)
+    return [s for _, s in statuses]
 
 
 @dataclass(frozen=True)

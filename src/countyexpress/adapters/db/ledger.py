@@ -76,10 +76,16 @@ class SqlLedger:
         for chunk in _chunks(list(waybills)):
             rows = self.connection.execute(
                 select(
-                    cols.event_id, cols.waybill_no, cols.carrier, cols.kind, cols.facility,
-                    cols.at_text, cols.actor, cols.payload,
+                    cols.event_id,
+                    cols.waybill_no,
+                    cols.carrier,
+                    cols.kind,
+                    cols.facility,
+                    cols.at_text,
+                    cols.actor,
+                    cols.payload,
                 ).where(cols.county_code == county_code, cols.waybill_no.in_(chunk))
-            )  # fmt: skip
+            )
             for r in rows:
                 out[r.waybill_no].append(
                     ScanEvent(
@@ -146,6 +152,15 @@ class SqlLedger:
             .group_by(parcels.c.state)
         )
         return {state: int(n) for state, n in rows}
+
+    def places_in_state(self, county_code: str, state: str) -> dict[str, int]:
+        """How many parcels in `state` are at each place (e.g. delivered per facility)."""
+        rows = self.connection.execute(
+            select(parcels.c.place, func.count())
+            .where(parcels.c.county_code == county_code, parcels.c.state == state)
+            .group_by(parcels.c.place)
+        )
+        return {place: int(n) for place, n in rows}
 
     def event_count(self, county_code: str) -> int:
         """How many events a county's ledger holds."""

@@ -7,7 +7,9 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from countyexpress.adapters.db.accounts import SqlAccountRepository
 from countyexpress.adapters.db.ledger import SqlLedger
+from countyexpress.adapters.db.operations import SqlOperations
 from countyexpress.adapters.db.repository import SqlCountyRepository
 
 
@@ -16,6 +18,8 @@ class SqlUnitOfWork:
 
     counties: SqlCountyRepository
     ledger: SqlLedger
+    ops: SqlOperations
+    accounts: SqlAccountRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -26,6 +30,8 @@ class SqlUnitOfWork:
         self._transaction = self._connection.begin()
         self.counties = SqlCountyRepository(self._connection)
         self.ledger = SqlLedger(self._connection)
+        self.ops = SqlOperations(self._connection)
+        self.accounts = SqlAccountRepository(self._connection)
         return self
 
     def __exit__(

@@ -1,0 +1,296 @@
+"""Operational records on SQL: manifests, consent, shelves, attempts, lockers, outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from countyexpress.adapters.db.ledger import _aware, _chunks
+from countyexpress.adapters.db.tables_ops import (
+    consents,
+    handover_attempts,
+    locker_compartments,
+    manifest_items,
+    outbox,
+    station_slots,
+)
+from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.facilities import LockerCompartments
+from countyexpress.domain.lockers import Size
+from countyexpress.domain.shelves import Attempt
+
+Record = dict[str, Any]
+
+
+def _record(row: Any) -> Record:
+    out = dict(row._mapping)
+    for key, value in out.items():
+        if isinstance(value, dt.datetime):
+            out[key] = _aware(value)
+    return out
+
+
+class SqlOperations:
+    """The centre's, stations' and lockers' working records in one transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # manifests ---------------------------------------------------------------
+    def known_waybills(self, county: str, waybills: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        c = manifest_items.c
+        for chunk in _chunks(list(waybills)):
+            rows = self.connection.execute(
+                select(c.waybill_no).where(c.county_code == county, c.waybill_no.in_(chunk))
+            )
+            found.update(r.waybill_no for r in rows)
+        return found
+
+    def add_manifest_items(self, rows: Sequence[Record]) -> None:
+        if rows:
+            self.connection.execute(insert(manifest_items), list(rows))
+
+    def manifest_item(self, county: str, waybill: str) -> Record | None:
+        c = manifest_items.c
+        row = self.connection.execute(
+            select(manifest_items).where(c.county_code == county, c.waybill_no == waybill)
+        ).one_or_none()
+        return None if row is None else _record(row)
+
+    def manifest_items(
+        self,
+        county: str,
+        *,
+        unresolved: bool = False,
+        carrier: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[Record]:
+        c = manifest_items.c
+        q = select(manifest_items).where(c.county_code == county)
+        if unresolved:
+            q = q.where(c.division_code.is_(None))
+        if carrier:
+            q = q.where(c.carrier == carrier)
+        if since:
+            q = q.where(c.received_at >= since)
+        if until:
+            q = q.where(c.received_at < until)
+        return [
+            _record(r) for r in self.connection.execute(q.order_by(c.received_at, c.waybill_no))
+        ]
+
+    def update_manifest_item(self, county: str, waybill: str, **values: Any) -> None:
+        c = manifest_items.c
+        self.connection.execute(
+            update(manifest_items)
+            .where(c.county_code == county, c.waybill_no == waybill)
+            .values(**values)
+        )
+
+    # consent -----------------------------------------------------------------
+    def consent(self, county: str, phone_hash: str) -> DeliveryChoice | None:
+        c = consents.c
+        choice = self.connection.scalar(
+            select(c.choice).where(c.county_code == county, c.phone_hash == phone_hash)
+        )
+        return None if choice is None else DeliveryChoice(choice)
+
+    def set_consent(
+        self, county: str, phone_hash: str, choice: DeliveryChoice, at: dt.datetime, source: str
+    ) -> None:
+        c = consents.c
+        where = and_(c.county_code == county, c.phone_hash == phone_hash)
+        done = self.connection.execute(
+            update(consents).where(where).values(choice=choice.value, recorded_at=at, source=source)
+        )
+        if done.rowcount == 0:
+            self.connection.execute(
+                insert(consents).values(
+                    county_code=county,
+                    phone_hash=phone_hash,
+                    choice=choice.value,
+                    recorded_at=at,
+                    source=source,
+                )
+            )
+
+    # station shelves ---------------------------------------------------------
+    def shelf_occupancy(self, county: str, facility: str) -> dict[str, int]:
+        c = station_slots.c
+        rows = self.connection.execute(
+            select(c.shelf, func.count())
+            .where(c.county_code == county, c.facility == facility, c.closed_at.is_(None))
+            .group_by(c.shelf)
+        )
+        return {shelf: int(n) for shelf, n in rows}
+
+    def slots_stored(self, county: str, facility: str) -> int:
+        c = station_slots.c
+        q = select(func.count()).where(c.county_code == county, c.facility == facility)
+        return int(self.connection.scalar(q) or 0)
+
+    def open_slot(self, county: str, waybill: str) -> Record | None:
+        c = station_slots.c
+        row = self.connection.execute(
+            select(station_slots).where(
+                c.county_code == county, c.waybill_no == waybill, c.closed_at.is_(None)
+            )
+        ).one_or_none()
+        return None if row is None else _record(row)
+
+    def open_slots(self, county: str, facility: str | None = None) -> list[Record]:
+        c = station_slots.c
+        q = select(station_slots).where(c.county_code == county, c.closed_at.is_(None))
+        if facility:
+            q = q.where(c.facility == facility)
+        return [_record(r) for r in self.connection.execute(q.order_by(c.stored_at))]
+
+    def add_slot(self, row: Record) -> None:
+        c = station_slots.c
+        self.connection.execute(
+            station_slots.delete().where(
+                c.county_code == row["county_code"], c.waybill_no == row["waybill_no"]
+            )
+        )
+        self.connection.execute(insert(station_slots).values(**row))
+
+    def close_slot(self, county: str, waybill: str, at: dt.datetime, by: str) -> None:
+        c = station_slots.c
+        self.connection.execute(
+            update(station_slots)
+            .where(c.county_code == county, c.waybill_no == waybill, c.closed_at.is_(None))
+            .values(closed_at=at, closed_by=by)
+        )
+
+    # hand-over attempts ------------------------------------------------------
+    def attempts(self, county: str, waybill: str) -> list[Attempt]:
+        c = handover_attempts.c
+        rows = self.connection.execute(
+            select(c.at, c.ok).where(c.county_code == county, c.waybill_no == waybill)
+        )
+        return [Attempt(_aware(r.at), bool(r.ok)) for r in rows]
+
+    def station_failures(self, county: str, facility: str, since: dt.datetime) -> list[dt.datetime]:
+        c = handover_attempts.c
+        rows = self.connection.execute(
+            select(c.at).where(
+                c.county_code == county, c.facility == facility, c.at >= since, c.ok.is_(False)
+            )
+        )
+        return [_aware(r.at) for r in rows]
+
+    def add_attempt(
+        self, county: str, facility: str, waybill: str, at: dt.datetime, ok: bool
+    ) -> None:
+        self.connection.execute(
+            insert(handover_attempts).values(
+                county_code=county, facility=facility, waybill_no=waybill, at=at, ok=ok
+            )
+        )
+
+    # lockers -----------------------------------------------------------------
+    def ensure_compartments(self, county: str, facility: str, c: LockerCompartments) -> None:
+        t = locker_compartments.c
+        have = self.connection.scalar(
+            select(func.count()).where(t.county_code == county, t.facility == facility)
+        )
+        if have:
+            return
+        rows = [
+            {
+                "county_code": county,
+                "facility": facility,
+                "compartment": f"{size}{i:02d}",
+                "size": size,
+            }
+            for size, n in (
+                (Size.S.value, c.small),
+                (Size.M.value, c.medium),
+                (Size.L.value, c.large),
+            )
+            for i in range(1, n + 1)
+        ]
+        self.connection.execute(insert(locker_compartments), rows)
+
+    def free_compartments(self, county: str, facility: str) -> list[tuple[str, Size]]:
+        t = locker_compartments.c
+        rows = self.connection.execute(
+            select(t.compartment, t.size).where(
+                t.county_code == county, t.facility == facility, t.waybill_no.is_(None)
+            )
+        )
+        return [(r.compartment, Size(r.size)) for r in rows]
+
+    def occupy(
+        self,
+        county: str,
+        facility: str,
+        compartment: str,
+        waybill: str,
+        code: str,
+        at: dt.datetime,
+    ) -> None:
+        t = locker_compartments.c
+        self.connection.execute(
+            update(locker_compartments)
+            .where(t.county_code == county, t.facility == facility, t.compartment == compartment)
+            .values(waybill_no=waybill, pickup_code=code, deposited_at=at)
+        )
+
+    def occupied_compartments(self, county: str, facility: str) -> list[Record]:
+        t = locker_compartments.c
+        rows = self.connection.execute(
+            select(locker_compartments).where(
+                t.county_code == county, t.facility == facility, t.waybill_no.is_not(None)
+            )
+        )
+        return [_record(r) for r in rows]
+
+    def compartment_of(self, county: str, waybill: str) -> Record | None:
+        t = locker_compartments.c
+        row = self.connection.execute(
+            select(locker_compartments).where(t.county_code == county, t.waybill_no == waybill)
+        ).one_or_none()
+        return None if row is None else _record(row)
+
+    def release(self, county: str, facility: str, compartment: str) -> None:
+        t = locker_compartments.c
+        self.connection.execute(
+            update(locker_compartments)
+            .where(t.county_code == county, t.facility == facility, t.compartment == compartment)
+            .values(waybill_no=None, pickup_code=None, deposited_at=None)
+        )
+
+    # outbox ------------------------------------------------------------------
+    def enqueue(
+        self,
+        county: str,
+        channel: str,
+        to_enc: str,
+        to_masked: str,
+        template: str,
+        params: Mapping[str, Any],
+        at: dt.datetime,
+    ) -> None:
+        self.connection.execute(
+            insert(outbox).values(
+                county_code=county,
+                channel=channel,
+                to_enc=to_enc,
+                to_masked=to_masked,
+                template=template,
+                params=dict(params),
+                created_at=at,
+            )
+        )
+
+    def outbox(self, county: str) -> list[Record]:
+        rows = self.connection.execute(
+            select(outbox).where(outbox.c.county_code == county).order_by(outbox.c.id)
+        )
+        return [_record(r) for r in rows]

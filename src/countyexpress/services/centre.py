@@ -1,0 +1,404 @@
+"""The co-delivery centre (共配中心): manifests, inbound, sorting to route bags, dispatch, fees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from countyexpress.domain.addresses import resolve_address
+from countyexpress.domain.county import County
+from countyexpress.domain.delivery import DeliveryChoice, decide_delivery
+from countyexpress.domain.facilities import FacilityKind
+from countyexpress.domain.lockers import Size
+from countyexpress.domain.manifests import ManifestItem, Receiver
+from countyexpress.domain.privacy import (
+    mask_address,
+    mask_name,
+    mask_phone,
+    phone_digits,
+    phone_tail,
+)
+from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
+from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.services.ports import Cipher
+from countyexpress.services.scans import Rejection, append_events
+from countyexpress.services.unit_of_work import UnitOfWork
+
+MANIFEST_FIELDS = ("waybill_no", "receiver_name", "receiver_phone", "address")
+
+
+@dataclass
+class ManifestResult:
+    """What a manifest upload did; with any rejection nothing is stored."""
+
+    accepted: int = 0
+    duplicates: int = 0
+    unresolved: int = 0
+    flagged_for_door: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def item_from_record(record: Mapping[str, Any], carrier: str) -> ManifestItem:
+    """A ManifestItem from a row or JSON object; InvalidValue names the field at fault."""
+    for name in MANIFEST_FIELDS:
+        if str(record.get(name) or "").strip() == "":
+            raise InvalidValue(name, f"{name} is missing")
+    row_carrier = str(record.get("carrier") or carrier).lower()
+    if row_carrier != carrier:
+        raise InvalidValue("carrier", f"carrier {row_carrier!r} is not {carrier!r}")
+    weight = record.get("weight_kg")
+    try:
+        weight_kg = None if weight in (None, "") else float(weight)
+    except (TypeError, ValueError):
+        raise InvalidValue("weight_kg", f"weight_kg {weight!r} is not a number") from None
+    try:
+        size = Size(str(record.get("size") or "S").upper())
+    except ValueError:
+        raise InvalidValue("size", f"size {record.get('size')!r} is not S, M or L") from None
+    cold = str(record.get("cold") or "").strip().lower() in {"1", "true", "yes", "是"}
+    return ManifestItem(
+        waybill_no=normalise_waybill(str(record["waybill_no"])),
+        carrier=carrier,
+        receiver=Receiver(
+            str(record["receiver_name"]), str(record["receiver_phone"]), str(record["address"])
+        ),
+        weight_kg=weight_kg,
+        size=size,
+        cold=cold,
+    )
+
+
+def _targets(county: County, division_code: str | None) -> tuple[str | None, str | None]:
+    """The open station and locker serving a division, if any."""
+    if division_code is None:
+        return None, None
+    station = next(
+        (
+            f.code
+            for f in county.facilities_of(FacilityKind.STATION)
+            if f.division_code == division_code and f.is_operating
+        ),
+        None,
+    )
+    locker = next(
+        (
+            f.code
+            for f in county.facilities_of(FacilityKind.LOCKER)
+            if f.division_code == division_code and f.is_operating
+        ),
+        None,
+    )
+    return station, locker
+
+
+def add_manifest(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    carrier: str,
+    records: Sequence[tuple[int, Mapping[str, Any]]],
+    manifest_id: str = "",
+    now: dt.datetime | None = None,
+) -> ManifestResult:
+    """Take a carrier's manifest all or nothing: every row checked, addresses resolved,
+    delivery decided by the receiver's consent; any bad row and nothing is stored."""
+    now = now or dt.datetime.now(dt.UTC)
+    result = ManifestResult()
+    manifest_id = manifest_id or f"{carrier}-{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+    with uow:
+        county = uow.counties.get(county_code)
+        if county is None:
+            raise NotFound(f"county {county_code} is not loaded")
+        if county.carriers and carrier not in {c.code for c in county.carriers}:
+            raise InvalidValue("carrier", f"unknown carrier {carrier!r}")
+        items: list[tuple[int, ManifestItem]] = []
+        seen: set[str] = set()
+        for line, record in records:
+            try:
+                item = item_from_record(record, carrier)
+            except InvalidValue as exc:
+                result.rejected.append(Rejection(line, str(exc)))
+                continue
+            if item.waybill_no in seen:
+                result.rejected.append(
+                    Rejection(line, f"waybill {item.waybill_no} twice in the manifest")
+                )
+                continue
+            seen.add(item.waybill_no)
+            items.append((line, item))
+        if result.rejected:
+            return result
+        known = uow.ops.known_waybills(county.code, [i.waybill_no for _, i in items])
+        rows = []
+        for _, item in items:
+            if item.waybill_no in known:
+                result.duplicates += 1
+                continue
+            rows.append(_manifest_row(county, cipher, item, manifest_id, now, uow))
+            result.accepted += 1
+            result.unresolved += rows[-1]["division_code"] is None
+            result.flagged_for_door += bool(rows[-1]["delivery_flagged"])
+        uow.ops.add_manifest_items(rows)
+        uow.commit()
+    return result
+
+
+def _manifest_row(
+    county: County,
+    cipher: Cipher,
+    item: ManifestItem,
+    manifest_id: str,
+    now: dt.datetime,
+    uow: UnitOfWork,
+) -> dict[str, Any]:
+    r = item.receiver
+    phone_hash = cipher.digest(phone_digits(r.phone))
+    resolution = resolve_address(r.address, county.divisions)
+    station, locker = _targets(county, resolution.division_code)
+    decision = decide_delivery(
+        uow.ops.consent(county.code, phone_hash), station is not None, locker is not None
+    )
+    target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
+    return {
+        "county_code": county.code,
+        "waybill_no": item.waybill_no,
+        "carrier": item.carrier,
+        "manifest_id": manifest_id,
+        "receiver_name_enc": cipher.encrypt(r.name),
+        "receiver_name_masked": mask_name(r.name),
+        "receiver_phone_enc": cipher.encrypt(phone_digits(r.phone)),
+        "receiver_phone_hash": phone_hash,
+        "receiver_phone_masked": mask_phone(r.phone),
+        "phone_tail_hash": cipher.digest(phone_tail(r.phone)),
+        "address_enc": cipher.encrypt(r.address),
+        "address_masked": mask_address(r.address),
+        "division_code": resolution.division_code,
+        "township_code": resolution.township_code,
+        "resolution": resolution.reason,
+        "delivery_mode": decision.mode.value,
+        "delivery_flagged": decision.flagged_for_door,
+        "delivery_reason": decision.reason,
+        "target_facility": target,
+        "route_bag": None,
+        "vehicle": None,
+        "weight_kg": item.weight_kg,
+        "size": item.size.value,
+        "cold": item.cold,
+        "fee": str(county.operations.tariff.fee(item.carrier, item.weight_kg)),
+        "received_at": now,
+    }
+
+
+def record_consent(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    phone: str,
+    choice: DeliveryChoice,
+    source: str = "receiver",
+    now: dt.datetime | None = None,
+) -> None:
+    """Record a receiver's choice of door, station or locker (latest choice wins)."""
+    now = now or dt.datetime.now(dt.UTC)
+    with uow:
+        uow.ops.set_consent(county_code, cipher.digest(phone_digits(phone)), choice, now, source)
+        uow.commit()
+
+
+def _event(
+    waybill: str,
+    carrier: str,
+    kind: ScanKind,
+    facility: str,
+    at: dt.datetime,
+    actor: str,
+    **payload: Any,
+) -> ScanEvent:
+    return ScanEvent(str(uuid.uuid4()), waybill, carrier, kind, facility, at, actor, payload)
+
+
+@dataclass(frozen=True)
+class SortResult:
+    """Where a parcel was sorted to, or why it waits."""
+
+    waybill_no: str
+    route_bag: str | None
+    reason: str
+
+
+def centre_inbound(
+    uow: UnitOfWork,
+    county_code: str,
+    waybill_no: str,
+    centre: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+) -> SortResult:
+    """到件 then 分拣: match the manifest, sort to the route bag of the parcel's village.
+
+    A parcel not on any manifest, or whose address did not resolve, is scanned in and
+    flagged as an exception for the manual queue."""
+    at = at or dt.datetime.now(dt.UTC)
+    waybill = normalise_waybill(waybill_no)
+    with uow:
+        item = uow.ops.manifest_item(county_code, waybill)
+        carrier = item["carrier"] if item else "unknown"
+        events = [_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor)]
+        later = at + dt.timedelta(seconds=1)  # events of one action keep their order
+        if item is None:
+            events.append(
+                _event(
+                    waybill,
+                    carrier,
+                    ScanKind.EXCEPTION,
+                    centre,
+                    later,
+                    actor,
+                    reason="not on any manifest",
+                )
+            )
+            result = SortResult(waybill, None, "not on any manifest: manual queue")
+        elif item["division_code"] is None:
+            events.append(
+                _event(
+                    waybill,
+                    carrier,
+                    ScanKind.EXCEPTION,
+                    centre,
+                    later,
+                    actor,
+                    reason="address not resolved",
+                )
+            )
+            result = SortResult(waybill, None, f"address not resolved ({item['resolution']})")
+        else:
+            bag = item["target_facility"] or f"DOOR-{item['division_code']}"
+            events.append(
+                _event(waybill, carrier, ScanKind.SORT, centre, later, actor, route_bag=bag)
+            )
+            uow.ops.update_manifest_item(county_code, waybill, route_bag=bag)
+            result = SortResult(waybill, bag, item["delivery_reason"])
+        append_events(uow, county_code, events, dt.datetime.now(dt.UTC))
+        uow.commit()
+    return result
+
+
+def resolve_manually(
+    uow: UnitOfWork, county_code: str, waybill_no: str, division_code: str
+) -> None:
+    """A person resolves a queued address to a village or community."""
+    waybill = normalise_waybill(waybill_no)
+    with uow:
+        county = uow.counties.get(county_code)
+        item = uow.ops.manifest_item(county_code, waybill)
+        if county is None or item is None:
+            raise NotFound(f"waybill {waybill} is not on a manifest of county {county_code}")
+        division = county.division(division_code)
+        if division is None:
+            raise InvalidValue("division_code", f"unknown division {division_code!r}")
+        station, locker = _targets(county, division.code)
+        decision = decide_delivery(
+            uow.ops.consent(county_code, item["receiver_phone_hash"]),
+            station is not None,
+            locker is not None,
+        )
+        target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
+        uow.ops.update_manifest_item(
+            county_code,
+            waybill,
+            division_code=division.code,
+            township_code=division.parent_code,
+            resolution="resolved by hand",
+            delivery_mode=decision.mode.value,
+            delivery_flagged=decision.flagged_for_door,
+            delivery_reason=decision.reason,
+            target_facility=target,
+        )
+        uow.commit()
+
+
+def dispatch(
+    uow: UnitOfWork,
+    county_code: str,
+    route_bag: str,
+    vehicle: str,
+    centre: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+) -> list[str]:
+    """派件: every sorted parcel of a route bag leaves on a vehicle; returns their waybills."""
+    at = at or dt.datetime.now(dt.UTC)
+    with uow:
+        items = [
+            i
+            for i in uow.ops.manifest_items(county_code)
+            if i["route_bag"] == route_bag and i["vehicle"] is None
+        ]
+        events = [
+            _event(
+                i["waybill_no"],
+                i["carrier"],
+                ScanKind.DEPART,
+                centre,
+                at,
+                actor,
+                vehicle=vehicle,
+                route_bag=route_bag,
+            )
+            for i in items
+        ]
+        for i in items:
+            uow.ops.update_manifest_item(county_code, i["waybill_no"], vehicle=vehicle)
+        append_events(uow, county_code, events, dt.datetime.now(dt.UTC))
+        uow.commit()
+    return [i["waybill_no"] for i in items]
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One parcel on a carrier's monthly statement (no personal data)."""
+
+    waybill_no: str
+    received_at: dt.datetime
+    weight_kg: float | None
+    division_code: str | None
+    fee: Decimal
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A carrier's per-parcel co-delivery fees for a month."""
+
+    county_code: str
+    carrier: str
+    year: int
+    month: int
+    lines: tuple[StatementLine, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the fees."""
+        return sum((line.fee for line in self.lines), Decimal("0"))
+
+
+def monthly_statement(
+    uow: UnitOfWork, county_code: str, carrier: str, year: int, month: int
+) -> Statement:
+    """Every parcel the carrier announced in the month, with its fee."""
+    if not 1 <= month <= 12:
+        raise InvalidValue("month", f"month {month} is outside 1..12")
+    since = dt.datetime(year, month, 1, tzinfo=dt.UTC)
+    until = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
+    with uow:
+        items = uow.ops.manifest_items(county_code, carrier=carrier, since=since, until=until)
+    lines = tuple(
+        StatementLine(
+            i["waybill_no"], i["received_at"], i["weight_kg"], i["division_code"], Decimal(i["fee"])
+        )
+        for i in items
+    )
+    return Statement(county_code, carrier, year, month, lines)

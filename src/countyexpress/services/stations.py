@@ -1,0 +1,453 @@
+"""Village stations, outlets and lockers: store, notify, hand over, return the unclaimed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from countyexpress.domain.county import County
+from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.facilities import Facility, FacilityKind
+from countyexpress.domain.lifecycle import ParcelState
+from countyexpress.domain.lockers import Size, allocate
+from countyexpress.domain.privacy import mask_name
+from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
+from countyexpress.domain.shelves import HandoverOutcome, check_handover, choose_shelf, pickup_code
+from countyexpress.errors import CountyExpressError, InvalidValue, NotFound
+from countyexpress.services.ports import Cipher, Notifier
+from countyexpress.services.scans import append_events
+from countyexpress.services.unit_of_work import UnitOfWork
+
+STORING_KINDS = {FacilityKind.STATION, FacilityKind.OUTLET}
+
+
+class NotAllowed(CountyExpressError):
+    """An operation the rules forbid here, with the reason and what to do instead."""
+
+
+class OutboxNotifier:
+    """The default notifier: the message waits in the outbox table (phone encrypted)."""
+
+    def __init__(self, uow: UnitOfWork, cipher: Cipher) -> None:
+        self.uow = uow
+        self.cipher = cipher
+
+    def send(self, county: str, phone: str, template: str, params: Mapping[str, Any]) -> None:
+        from countyexpress.domain.privacy import mask_phone
+
+        self.uow.ops.enqueue(
+            county,
+            "sms",
+            self.cipher.encrypt(phone),
+            mask_phone(phone),
+            template,
+            params,
+            dt.datetime.now(dt.UTC),
+        )
+
+
+def _event(
+    waybill: str,
+    carrier: str,
+    kind: ScanKind,
+    facility: str,
+    at: dt.datetime,
+    actor: str,
+    **payload: Any,
+) -> ScanEvent:
+    return ScanEvent(str(uuid.uuid4()), waybill, carrier, kind, facility, at, actor, payload)
+
+
+def _facility(county: County, code: str, kinds: set[FacilityKind]) -> Facility:
+    facility = next((f for f in county.facilities if f.code == code), None)
+    if facility is None:
+        raise NotFound(f"facility {code} is not in county {county.code}")
+    if facility.kind not in kinds:
+        allowed = ", ".join(sorted(k.value for k in kinds))
+        raise InvalidValue("facility", f"{code} is a {facility.kind}, not one of: {allowed}")
+    return facility
+
+
+def _county(uow: UnitOfWork, code: str) -> County:
+    county = uow.counties.get(code)
+    if county is None:
+        raise NotFound(f"county {code} is not loaded")
+    return county
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A parcel on a shelf or in a compartment, and the code the receiver was sent."""
+
+    waybill_no: str
+    facility: str
+    place: str  # shelf or compartment
+    pickup_code: str
+    notified: bool
+
+
+def station_inbound(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    facility_code: str,
+    waybill_no: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+    notifier: Notifier | None = None,
+) -> Stored:
+    """入库: a parcel reaches a station; it gets a shelf and a pickup code, and the receiver
+    is told. Only parcels whose receiver chose the station are stored; others go to the door."""
+    at = at or dt.datetime.now(dt.UTC)
+    waybill = normalise_waybill(waybill_no)
+    with uow:
+        county = _county(uow, county_code)
+        facility = _facility(county, facility_code, STORING_KINDS)
+        item = uow.ops.manifest_item(county.code, waybill)
+        if item is None:
+            raise NotFound(f"waybill {waybill} is on no manifest: report it as an exception")
+        if item["delivery_mode"] != DeliveryChoice.STATION.value:
+            raise NotAllowed(
+                f"no consent to store {waybill} at a station ({item['delivery_reason']}): "
+                "deliver it to the door"
+            )
+        if uow.ops.open_slot(county.code, waybill) is not None:
+            raise NotAllowed(f"{waybill} is already on a shelf here")
+        rules = county.operations
+        shelf = choose_shelf(rules.shelves, uow.ops.shelf_occupancy(county.code, facility.code))
+        code = pickup_code(shelf, uow.ops.slots_stored(county.code, facility.code) + 1)
+        uow.ops.add_slot(
+            {
+                "county_code": county.code,
+                "waybill_no": waybill,
+                "facility": facility.code,
+                "shelf": shelf,
+                "pickup_code": code,
+                "stored_at": at,
+            }
+        )
+        events = [
+            _event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
+            _event(
+                waybill,
+                item["carrier"],
+                ScanKind.STORE,
+                facility.code,
+                at + dt.timedelta(seconds=1),
+                actor,
+                shelf=shelf,
+            ),
+        ]
+        append_events(uow, county.code, events, dt.datetime.now(dt.UTC))
+        phone = cipher.decrypt(item["receiver_phone_enc"])
+        (notifier or OutboxNotifier(uow, cipher)).send(
+            county.code,
+            phone,
+            "pickup_ready",
+            {"waybill_tail": waybill[-4:], "facility": facility.name, "pickup_code": code},
+        )
+        uow.commit()
+    return Stored(waybill, facility.code, shelf, code, True)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """The answer to a hand-over attempt."""
+
+    outcome: HandoverOutcome
+    waybill_no: str
+    message: str
+
+
+_MESSAGES = {
+    HandoverOutcome.OK: "handed over",
+    HandoverOutcome.WRONG: "the pickup code or the phone's last four digits do not match",
+    HandoverOutcome.LOCKED: "too many wrong attempts for this parcel: try again later",
+    HandoverOutcome.THROTTLED: "too many wrong attempts at this station: wait a few minutes",
+    HandoverOutcome.NOT_HERE: "no parcel with this code is waiting here",
+}
+
+
+def hand_over(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    facility_code: str,
+    pickup: str,
+    tail: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+) -> Handover:
+    """取件: the receiver gives the pickup code and the phone's last four digits."""
+    at = at or dt.datetime.now(dt.UTC)
+    with uow:
+        county = _county(uow, county_code)
+        facility = _facility(county, facility_code, STORING_KINDS)
+        slot = next(
+            (
+                s
+                for s in uow.ops.open_slots(county.code, facility.code)
+                if s["pickup_code"].upper() == pickup.strip().upper()
+            ),
+            None,
+        )
+        if slot is None:
+            return Handover(HandoverOutcome.NOT_HERE, "", _MESSAGES[HandoverOutcome.NOT_HERE])
+        waybill = slot["waybill_no"]
+        item = uow.ops.manifest_item(county.code, waybill)
+        assert item is not None
+        policy = county.operations.handover
+        given_tail = tail.strip()
+        tail_ok = cipher.digest(given_tail) == item["phone_tail_hash"]
+        outcome = check_handover(
+            expected_code=slot["pickup_code"],
+            expected_tail=given_tail if tail_ok else "\0",
+            code=pickup,
+            tail=given_tail,
+            parcel_attempts=uow.ops.attempts(county.code, waybill),
+            station_failures=uow.ops.station_failures(
+                county.code, facility.code, at - policy.station_window
+            ),
+            now=at,
+            policy=policy,
+        )
+        if outcome in (HandoverOutcome.OK, HandoverOutcome.WRONG):
+            uow.ops.add_attempt(
+                county.code, facility.code, waybill, at, outcome is HandoverOutcome.OK
+            )
+        if outcome is HandoverOutcome.OK:
+            uow.ops.close_slot(county.code, waybill, at, "pickup")
+            append_events(
+                uow,
+                county.code,
+                [
+                    _event(
+                        waybill,
+                        item["carrier"],
+                        ScanKind.PICKUP,
+                        facility.code,
+                        at,
+                        actor,
+                        method="pickup_code+phone_tail",
+                    ),
+                ],
+                dt.datetime.now(dt.UTC),
+            )
+        uow.commit()
+    return Handover(outcome, waybill if outcome is HandoverOutcome.OK else "", _MESSAGES[outcome])
+
+
+SIGNER_TYPES = ("receiver", "family", "colleague", "neighbour", "guard", "other")
+
+
+def deliver_to_door(
+    uow: UnitOfWork,
+    county_code: str,
+    waybill_no: str,
+    courier_facility: str,
+    signer_type: str,
+    signer_name: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+) -> None:
+    """送货上门 with proof: who signed and in what capacity (the name is kept masked)."""
+    at = at or dt.datetime.now(dt.UTC)
+    if signer_type not in SIGNER_TYPES:
+        raise InvalidValue("signer_type", f"signer_type must be one of: {', '.join(SIGNER_TYPES)}")
+    if not signer_name.strip():
+        raise InvalidValue("signer_name", "who signed is required as proof of delivery")
+    waybill = normalise_waybill(waybill_no)
+    with uow:
+        item = uow.ops.manifest_item(county_code, waybill)
+        if item is None:
+            raise NotFound(f"waybill {waybill} is on no manifest of county {county_code}")
+        append_events(
+            uow,
+            county_code,
+            [
+                _event(
+                    waybill,
+                    item["carrier"],
+                    ScanKind.PICKUP,
+                    courier_facility,
+                    at,
+                    actor,
+                    method="door",
+                    signer_type=signer_type,
+                    signer=mask_name(signer_name),
+                ),
+            ],
+            dt.datetime.now(dt.UTC),
+        )
+        uow.commit()
+
+
+def return_unclaimed(
+    uow: UnitOfWork, county_code: str, at: dt.datetime | None = None, actor: str = "system"
+) -> list[str]:
+    """退回: parcels waiting longer than the county's limit become returns; their waybills."""
+    at = at or dt.datetime.now(dt.UTC)
+    with uow:
+        county = _county(uow, county_code)
+        limit = dt.timedelta(days=county.operations.return_after_days)
+        stale = [s for s in uow.ops.open_slots(county.code) if at - s["stored_at"] > limit]
+        events = []
+        for s in stale:
+            item = uow.ops.manifest_item(county.code, s["waybill_no"])
+            carrier = item["carrier"] if item else "unknown"
+            uow.ops.close_slot(county.code, s["waybill_no"], at, "return")
+            events.append(
+                _event(
+                    s["waybill_no"],
+                    carrier,
+                    ScanKind.RETURN,
+                    s["facility"],
+                    at,
+                    actor,
+                    reason="unclaimed",
+                )
+            )
+        if events:
+            append_events(uow, county.code, events, dt.datetime.now(dt.UTC))
+        uow.commit()
+    return [s["waybill_no"] for s in stale]
+
+
+def locker_deposit(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    locker_code: str,
+    waybill_no: str,
+    size: Size | None = None,
+    actor: str = "",
+    at: dt.datetime | None = None,
+    notifier: Notifier | None = None,
+) -> Stored:
+    """投柜: only with the receiver's consent to lockers; the smallest fitting compartment."""
+    at = at or dt.datetime.now(dt.UTC)
+    waybill = normalise_waybill(waybill_no)
+    with uow:
+        county = _county(uow, county_code)
+        locker = _facility(county, locker_code, {FacilityKind.LOCKER})
+        item = uow.ops.manifest_item(county.code, waybill)
+        if item is None:
+            raise NotFound(f"waybill {waybill} is on no manifest: report it as an exception")
+        if item["delivery_mode"] != DeliveryChoice.LOCKER.value:
+            raise NotAllowed(
+                f"no consent to put {waybill} in a locker ({item['delivery_reason']}): "
+                "deliver it to the door"
+            )
+        assert locker.compartments is not None
+        uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
+        parcel_size = size or Size(item["size"])
+        compartment = allocate(parcel_size, uow.ops.free_compartments(county.code, locker.code))
+        if compartment is None:
+            raise NotAllowed(
+                f"no free compartment of size {parcel_size} or larger in {locker.code}"
+            )
+        code = f"{uuid.uuid4().int % 1_000_000:06d}"
+        uow.ops.occupy(county.code, locker.code, compartment, waybill, code, at)
+        append_events(
+            uow,
+            county.code,
+            [
+                _event(
+                    waybill,
+                    item["carrier"],
+                    ScanKind.STORE,
+                    locker.code,
+                    at,
+                    actor,
+                    compartment=compartment,
+                ),
+            ],
+            dt.datetime.now(dt.UTC),
+        )
+        phone = cipher.decrypt(item["receiver_phone_enc"])
+        (notifier or OutboxNotifier(uow, cipher)).send(
+            county.code,
+            phone,
+            "locker_ready",
+            {
+                "waybill_tail": waybill[-4:],
+                "locker": locker.name,
+                "pickup_code": code,
+                "free_hours": county.operations.locker_fees.free_hours,
+            },
+        )
+        uow.commit()
+    return Stored(waybill, locker.code, compartment, code, True)
+
+
+@dataclass(frozen=True)
+class LockerPickup:
+    """A compartment opened: the parcel and any overdue fee."""
+
+    waybill_no: str
+    compartment: str
+    fee: Decimal
+
+
+def locker_pickup(
+    uow: UnitOfWork,
+    county_code: str,
+    locker_code: str,
+    code: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+) -> LockerPickup:
+    """取件 from a locker by its code; the fee after the free hours comes from the settings."""
+    at = at or dt.datetime.now(dt.UTC)
+    with uow:
+        county = _county(uow, county_code)
+        locker = _facility(county, locker_code, {FacilityKind.LOCKER})
+        assert locker.compartments is not None
+        uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
+        occupied = [
+            r
+            for r in uow.ops.occupied_compartments(county.code, locker.code)
+            if r["pickup_code"] == code.strip()
+        ]
+        if not occupied:
+            raise NotFound("no parcel waits in this locker under that code")
+        slot = occupied[0]
+        hours = (at - slot["deposited_at"]).total_seconds() / 3600
+        fee = county.operations.locker_fees.fee(hours)
+        item = uow.ops.manifest_item(county.code, slot["waybill_no"])
+        carrier = item["carrier"] if item else "unknown"
+        uow.ops.release(county.code, locker.code, slot["compartment"])
+        append_events(
+            uow,
+            county.code,
+            [
+                _event(
+                    slot["waybill_no"],
+                    carrier,
+                    ScanKind.PICKUP,
+                    locker.code,
+                    at,
+                    actor,
+                    method="locker",
+                    fee=str(fee),
+                ),
+            ],
+            dt.datetime.now(dt.UTC),
+        )
+        uow.commit()
+    return LockerPickup(slot["waybill_no"], slot["compartment"], fee)
+
+
+def contactless_share(uow: UnitOfWork, county_code: str) -> float | None:
+    """The share of delivered parcels handed over through lockers (无接触配送), or None."""
+    with uow:
+        county = _county(uow, county_code)
+        lockers = {f.code for f in county.facilities_of(FacilityKind.LOCKER)}
+        delivered = uow.ledger.places_in_state(county.code, ParcelState.DELIVERED.value)
+    if not delivered:
+        return None
+    return sum(n for place, n in delivered.items() if place in lockers) / sum(delivered.values())
