@@ -15,8 +15,10 @@ from rich.table import Table
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import write_geojson, write_pack
 from countyexpress.domain.facilities import FacilityKind
+from countyexpress.entrypoints.cli_centre import centre_app, consent_app, locker_app, station_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
+from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings, get_settings
@@ -33,6 +35,12 @@ app.add_typer(id_app, name="id")
 app.add_typer(carrier_app, name="carrier")
 app.add_typer(scans_app, name="scans")
 app.add_typer(parcel_app, name="parcel")
+app.add_typer(centre_app, name="centre")
+app.add_typer(station_app, name="station")
+app.add_typer(locker_app, name="locker")
+app.add_typer(consent_app, name="consent")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
 
 out = Console()
 err = Console(stderr=True)

@@ -23,6 +23,7 @@ from countyexpress.domain.privacy import (
     phone_tail,
 )
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
+from countyexpress.domain.statements import Statement, StatementLine
 from countyexpress.errors import InvalidValue, NotFound
 from countyexpress.services.ports import Cipher
 from countyexpress.services.scans import Rejection, append_events
@@ -248,7 +249,7 @@ def centre_inbound(
         item = uow.ops.manifest_item(county_code, waybill)
         carrier = item["carrier"] if item else "unknown"
         events = [_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor)]
-        later = at + dt.timedelta(seconds=1)  # events of one action keep their order
+        later = at + dt.timedelta(microseconds=1)  # events of one action keep their order
         if item is None:
             events.append(
                 _event(
@@ -356,33 +357,6 @@ def dispatch(
         append_events(uow, county_code, events, dt.datetime.now(dt.UTC))
         uow.commit()
     return [i["waybill_no"] for i in items]
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    """One parcel on a carrier's monthly statement (no personal data)."""
-
-    waybill_no: str
-    received_at: dt.datetime
-    weight_kg: float | None
-    division_code: str | None
-    fee: Decimal
-
-
-@dataclass(frozen=True)
-class Statement:
-    """A carrier's per-parcel co-delivery fees for a month."""
-
-    county_code: str
-    carrier: str
-    year: int
-    month: int
-    lines: tuple[StatementLine, ...]
-
-    @property
-    def total(self) -> Decimal:
-        """The sum of the fees."""
-        return sum((line.fee for line in self.lines), Decimal("0"))
 
 
 def monthly_statement(

@@ -137,7 +137,7 @@ def station_inbound(
                 item["carrier"],
                 ScanKind.STORE,
                 facility.code,
-                at + dt.timedelta(seconds=1),
+                at + dt.timedelta(microseconds=1),
                 actor,
                 shelf=shelf,
             ),

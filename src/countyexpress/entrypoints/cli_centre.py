@@ -1,0 +1,281 @@
+"""`countyexpress centre|station|locker|consent …`: operations from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from countyexpress import bootstrap
+from countyexpress.adapters.exports import write_statement_xlsx
+from countyexpress.adapters.packs.rows import read_table
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.facilities import FacilityKind
+from countyexpress.domain.lockers import Size
+from countyexpress.domain.privacy import mask_phone
+from countyexpress.errors import CountyExpressError, PackProblem
+from countyexpress.services import centre, counties, stations
+from countyexpress.settings import get_settings
+
+centre_app = typer.Typer(help="The co-delivery centre (共配中心).", no_args_is_help=True)
+station_app = typer.Typer(
+    help="Village stations and outlets (服务站/末端网点).", no_args_is_help=True
+)
+locker_app = typer.Typer(help="Smart lockers (智能快件箱).", no_args_is_help=True)
+consent_app = typer.Typer(
+    help="Receivers' delivery consent (door/station/locker).", no_args_is_help=True
+)
+
+out = Console()
+err = Console(stderr=True)
+
+CountyOpt = Annotated[str, typer.Option("--county", "-c", help="County code")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
+ActorOpt = Annotated[str, typer.Option(help="Who scans (user or device)")]
+
+
+def _uow() -> Any:
+    return bootstrap.uow_factory(bootstrap.open_engine(get_settings()))()
+
+
+def _vault() -> Vault:
+    return Vault(get_settings().data_key_bytes())
+
+
+def _emit(data: Any, as_json: bool, text: str) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    else:
+        out.print(text, highlight=False)
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except CountyExpressError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(1) from exc
+
+
+@centre_app.command("manifest")
+def manifest(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or XLSX: waybill_no, receiver_name, "
+            "receiver_phone, address [, weight_kg, size, cold]",
+            exists=True,
+        ),
+    ],
+    carrier: Annotated[str, typer.Option(help="Carrier code, e.g. zto")],
+    county: CountyOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a carrier's manifest, all or nothing, with row-level errors."""
+    header: list[PackProblem] = []
+    required = ("waybill_no", "receiver_name", "receiver_phone", "address")
+    records = [(row.line, row.cells) for row in read_table(file, required, header)]
+    if header:
+        for p in header:
+            err.print(str(p), markup=False)
+        raise typer.Exit(1)
+    result = _run(
+        centre.add_manifest,
+        _uow(),
+        _vault(),
+        county,
+        carrier.lower(),
+        records,
+        manifest_id=file.name,
+    )
+    data = asdict(result)
+    if result.rejected:
+        err.print(f"[red]manifest refused: {len(result.rejected)} bad row(s); nothing stored[/red]")
+        for r in result.rejected:
+            err.print(f"  {file.name} line {r.line}: {r.reason}", markup=False, highlight=False)
+        if as_json:
+            _emit(data, True, "")
+        raise typer.Exit(1)
+    _emit(
+        data,
+        as_json,
+        f"accepted {result.accepted}, duplicates {result.duplicates}, "
+        f"unresolved {result.unresolved}, door (no consent) {result.flagged_for_door}",
+    )
+
+
+@centre_app.command("inbound")
+def inbound(
+    waybill: str,
+    county: CountyOpt,
+    centre_code: Annotated[str, typer.Option("--centre", help="Centre facility code")] = "",
+    actor: ActorOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """到件 and 分拣: scan a parcel in at the centre and sort it to its route bag."""
+    code = centre_code or _centre_of(county)
+    r = _run(centre.centre_inbound, _uow(), county, waybill, code, actor)
+    _emit(asdict(r), as_json, f"{r.waybill_no} → {r.route_bag or 'manual queue'} ({r.reason})")
+
+
+def _centre_of(county: str) -> str:
+    c = _run(counties.get_county, _uow(), county)
+    centres = c.facilities_of(FacilityKind.CENTER)
+    if not centres:
+        err.print("[red]the county has no co-delivery centre: give --centre[/red]")
+        raise typer.Exit(1)
+    return str(centres[0].code)
+
+
+@centre_app.command("resolve")
+def resolve(waybill: str, division: str, county: CountyOpt) -> None:
+    """Resolve a queued parcel's address to a village or community by hand."""
+    _run(centre.resolve_manually, _uow(), county, waybill, division)
+    out.print(f"{waybill} → {division}")
+
+
+@centre_app.command("dispatch")
+def dispatch(
+    route_bag: str,
+    vehicle: Annotated[str, typer.Option(help="Vehicle number")],
+    county: CountyOpt,
+    actor: ActorOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """派件: the sorted parcels of a route bag leave on a vehicle."""
+    sent = _run(centre.dispatch, _uow(), county, route_bag, vehicle, _centre_of(county), actor)
+    _emit(
+        {"route_bag": route_bag, "vehicle": vehicle, "waybills": sent},
+        as_json,
+        f"{len(sent)} parcel(s) of {route_bag} on {vehicle}",
+    )
+
+
+@centre_app.command("statement")
+def statement(
+    carrier: str,
+    month: Annotated[str, typer.Option(help="YYYY-MM")],
+    county: CountyOpt,
+    xlsx: Annotated[Path | None, typer.Option(help="Write the statement to this xlsx")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A carrier's monthly statement of per-parcel fees (xlsx for the carrier)."""
+    year, mon = (int(x) for x in month.split("-"))
+    s = _run(centre.monthly_statement, _uow(), county, carrier.lower(), year, mon)
+    if xlsx:
+        write_statement_xlsx(s, xlsx)
+    _emit(
+        {"carrier": s.carrier, "month": month, "parcels": len(s.lines), "total": str(s.total)},
+        as_json,
+        f"{s.carrier} {month}: {len(s.lines)} parcels, total ¥{s.total}",
+    )
+
+
+@station_app.command("inbound")
+def station_inbound(
+    waybill: str,
+    facility: Annotated[str, typer.Option(help="Station or outlet code")],
+    county: CountyOpt,
+    actor: ActorOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """入库: shelve a parcel, give it a pickup code, notify the receiver."""
+    s = _run(stations.station_inbound, _uow(), _vault(), county, facility, waybill, actor)
+    _emit(asdict(s), as_json, f"{s.waybill_no}: shelf {s.place}, pickup code {s.pickup_code}")
+
+
+@station_app.command("handover")
+def handover(
+    code: Annotated[str, typer.Option(help="Pickup code")],
+    tail: Annotated[str, typer.Option(help="Last four digits of the receiver's phone")],
+    facility: Annotated[str, typer.Option(help="Station or outlet code")],
+    county: CountyOpt,
+    actor: ActorOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """取件: hand a parcel over against its pickup code and the phone's last four digits."""
+    h = _run(stations.hand_over, _uow(), _vault(), county, facility, code, tail, actor)
+    _emit(
+        {"outcome": h.outcome.value, "waybill_no": h.waybill_no, "message": h.message},
+        as_json,
+        h.message,
+    )
+    if h.outcome.value != "ok":
+        raise typer.Exit(1)
+
+
+@station_app.command("door")
+def door(
+    waybill: str,
+    signer_type: Annotated[str, typer.Option(help=", ".join(stations.SIGNER_TYPES))],
+    signer: Annotated[str, typer.Option(help="Who signed")],
+    county: CountyOpt,
+    facility: Annotated[str, typer.Option(help="The courier's facility")] = "",
+    actor: ActorOpt = "",
+) -> None:
+    """送货上门: record a door delivery with its proof (who signed, in what capacity)."""
+    _run(
+        stations.deliver_to_door,
+        _uow(),
+        county,
+        waybill,
+        facility or _centre_of(county),
+        signer_type,
+        signer,
+        actor,
+    )
+    out.print(f"{waybill} delivered at the door")
+
+
+@station_app.command("returns")
+def returns(county: CountyOpt, as_json: JsonOpt = False) -> None:
+    """退回: turn parcels left longer than the county's limit into returns."""
+    done = _run(stations.return_unclaimed, _uow(), county)
+    _emit({"returned": done}, as_json, f"{len(done)} parcel(s) returned")
+
+
+@locker_app.command("deposit")
+def deposit(
+    waybill: str,
+    locker: Annotated[str, typer.Option(help="Locker code")],
+    county: CountyOpt,
+    size: Annotated[Size | None, typer.Option(help="S, M or L")] = None,
+    actor: ActorOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """投柜: put a parcel into the smallest free compartment it fits (consent needed)."""
+    s = _run(stations.locker_deposit, _uow(), _vault(), county, locker, waybill, size, actor)
+    _emit(asdict(s), as_json, f"{s.waybill_no}: compartment {s.place}, code sent to the receiver")
+
+
+@locker_app.command("pickup")
+def locker_pickup(
+    code: str,
+    locker: Annotated[str, typer.Option(help="Locker code")],
+    county: CountyOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """取件: open a compartment by its code; any overdue fee is shown."""
+    p = _run(stations.locker_pickup, _uow(), county, locker, code)
+    _emit(
+        {"waybill_no": p.waybill_no, "compartment": p.compartment, "fee": str(p.fee)},
+        as_json,
+        f"{p.waybill_no} from {p.compartment}, fee ¥{p.fee}",
+    )
+
+
+@consent_app.command("set")
+def consent_set(
+    phone: Annotated[str, typer.Option(help="The receiver's phone number")],
+    choice: Annotated[DeliveryChoice, typer.Option(help="door, station or locker")],
+    county: CountyOpt,
+) -> None:
+    """Record a receiver's choice of door, station or locker delivery."""
+    _run(centre.record_consent, _uow(), _vault(), county, phone, choice)
+    out.print(f"{mask_phone(phone)}: {choice.value}")

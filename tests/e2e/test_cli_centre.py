@@ -1,0 +1,129 @@
+"""A Heshuo parcel down the network through the command line, and the statement file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from countyexpress.entrypoints.cli import app
+from countyexpress.settings import get_settings
+
+runner = CliRunner()
+C = ["--county", "652828"]
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", f"sqlite:///{tmp_path / 'cx.db'}")
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["county", "load", "heshuo"]).exit_code == 0
+    yield
+    get_settings.cache_clear()
+
+
+def cli(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_parcel_goes_down_and_is_handed_over_from_the_command_line(tmp_path: Path) -> None:
+    """consent → manifest → inbound/sort → dispatch → station → hand-over; state from the ledger."""
+    assert (
+        runner.invoke(
+            app, ["consent", "set", "--phone", "13912345678", "--choice", "station", *C]
+        ).exit_code
+        == 0
+    )
+    manifest = tmp_path / "zto-manifest.csv"
+    manifest.write_text(
+        "waybill_no,receiver_name,receiver_phone,address,weight_kg\n"
+        "ZT7400000000001,王五,13912345678,和硕县乌什塔拉回族乡大庄子村1号,2.5\n",
+        encoding="utf-8",
+    )
+    assert cli("centre", "manifest", str(manifest), "--carrier", "zto", *C)["accepted"] == 1
+    bag = cli("centre", "inbound", "ZT7400000000001", *C)["route_bag"]
+    assert bag.startswith("HS-STA-")
+    assert cli("centre", "dispatch", bag, "--vehicle", "新A-12345", *C)["waybills"] == [
+        "ZT7400000000001"
+    ]
+    stored = cli("station", "inbound", "ZT7400000000001", "--facility", bag, *C)
+    wrong = runner.invoke(
+        app,
+        [
+            "station",
+            "handover",
+            "--code",
+            stored["pickup_code"],
+            "--tail",
+            "1111",
+            "--facility",
+            bag,
+            *C,
+        ],
+    )
+    assert wrong.exit_code == 1
+    done = cli(
+        "station",
+        "handover",
+        "--code",
+        stored["pickup_code"],
+        "--tail",
+        "5678",
+        "--facility",
+        bag,
+        *C,
+    )
+    assert done["outcome"] == "ok"
+    parcel = cli("parcel", "show", "ZT7400000000001")
+    assert parcel["state"] == "delivered"
+    assert [e["kind"] for e in parcel["events"]] == [
+        "arrive",
+        "sort",
+        "depart",
+        "arrive",
+        "store",
+        "pickup",
+    ]
+    assert "13912345678" not in json.dumps(parcel, ensure_ascii=False)
+
+
+def test_a_bad_manifest_row_is_named_and_nothing_is_stored(tmp_path: Path) -> None:
+    """Row-level errors name the file and line; the good row is not stored either."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "waybill_no,receiver_name,receiver_phone,address\n"
+        "ZT7400000000002,王五,13912345678,和硕县乌什塔拉回族乡大庄子村1号\n"
+        "ZT7400000000003,,13912345678,和硕县乌什塔拉回族乡大庄子村1号\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["centre", "manifest", str(manifest), "--carrier", "zto", *C])
+    assert result.exit_code == 1
+    assert "m.csv line 3: receiver_name: receiver_name is missing" in result.stderr
+    missing = runner.invoke(app, ["centre", "inbound", "ZT7400000000002", *C, "--json"])
+    assert json.loads(missing.stdout)["route_bag"] is None
+
+
+def test_the_monthly_statement_is_a_real_xlsx(tmp_path: Path) -> None:
+    """The carrier's statement opens in a spreadsheet with one row per parcel and a total."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "waybill_no,receiver_name,receiver_phone,address,weight_kg\n"
+        "SF1400000000001,王五,13912345678,和硕县乌什塔拉回族乡大庄子村1号,1\n"
+        "SF1400000000002,赵六,13912340000,和硕县新塔热乡新塔热村,4\n",
+        encoding="utf-8",
+    )
+    cli("centre", "manifest", str(manifest), "--carrier", "sf", *C)
+    from datetime import date
+
+    month = date.today().strftime("%Y-%m")
+    xlsx = tmp_path / "sf.xlsx"
+    summary = cli("centre", "statement", "sf", "--month", month, "--xlsx", str(xlsx), *C)
+    assert (summary["parcels"], summary["total"]) == (2, "2.60")
+    rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
+    assert rows[2][0] == "SF1400000000001" and rows[-1][-1] == pytest.approx(2.6)
+    assert all("王五" not in str(c) and "13912345678" not in str(c) for r in rows for c in r)
