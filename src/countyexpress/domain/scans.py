@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from countyexpress.errors import InvalidValue
 
 _WAYBILL = re.compile(r"[A-Z0-9]{6,32}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class ScanKind(StrEnum):
@@ -56,10 +57,10 @@ class ScanEvent:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        try:
-            uuid.UUID(self.event_id)
-        except ValueError:
-            raise InvalidValue("event_id", f"event_id {self.event_id!r} is not a UUID") from None
+        if not _UUID.fullmatch(self.event_id):
+            raise InvalidValue(
+                "event_id", f"event_id {self.event_id!r} is not a UUID (8-4-4-4-12 hex, lower case)"
+            )
         if self.at.tzinfo is None or self.at.utcoffset() is None:
             raise InvalidValue(
                 "at", "the time needs its UTC offset, e.g. 2026-11-28T09:30:00+08:00"
@@ -69,16 +70,17 @@ class ScanEvent:
         if not self.carrier.strip():
             raise InvalidValue("carrier", "carrier is empty")
 
+    @cached_property
+    def _digest(self) -> str:
+        fields = (self.waybill_no, self.carrier, self.kind.value, self.facility,
+                  self.at.isoformat(), self.actor)  # fmt: skip
+        text = "\x1f".join(fields)
+        if self.payload:
+            text += "\x1f" + json.dumps(
+                self.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
     def fingerprint(self) -> str:
         """A digest of the event's content: the same id with another digest is a conflict."""
-        content = {
-            "waybill_no": self.waybill_no,
-            "carrier": self.carrier,
-            "kind": self.kind.value,
-            "facility": self.facility,
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "payload": self.payload,
-        }
-        text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        return self._digest

@@ -139,19 +139,23 @@ def ingest(
 def append_events(
     uow: UnitOfWork, county: str, events: Sequence[ScanEvent], received: dt.datetime
 ) -> list[ParcelStatus]:
-    """Inside an open unit of work: add new events and derive their parcels' states again."""
+    """Inside an open unit of work: add new events and derive their parcels' states again.
+
+    Parcels seen before are replayed from all their stored events; parcels new to the
+    ledger are derived from the events in hand, which are all they have."""
+    waybills = sorted({e.waybill_no for e in events})
+    known = uow.ledger.known_parcels(county, waybills)
     uow.ledger.append(county, events, received)
-    return _rederive(uow, county, sorted({e.waybill_no for e in events}))
-
-
-def _rederive(uow: UnitOfWork, county: str, waybills: Sequence[str]) -> list[ParcelStatus]:
-    """Derive the touched parcels' states again through the one state machine."""
-    history = uow.ledger.events_of(county, waybills)
+    history: dict[str, list[ScanEvent]] = {w: [] for w in waybills if w not in known}
+    for e in events:
+        if e.waybill_no in history:
+            history[e.waybill_no].append(e)
+    if known:
+        history.update(uow.ledger.events_of(county, sorted(known)))
     statuses = []
-    for waybill, events in history.items():
-        status = derive(waybill, events)
-        carrier = status.events[-1].carrier if status.events else ""
-        statuses.append((carrier, status))
+    for waybill, evs in history.items():
+        status = derive(waybill, evs)
+        statuses.append((status.events[-1].carrier if status.events else "", status))
     uow.ledger.save_statuses(county, statuses)
     return [s for _, s in statuses]
 

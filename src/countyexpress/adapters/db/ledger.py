@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -48,6 +49,9 @@ class SqlLedger:
         """Add new events; the caller has removed duplicates."""
         if not events:
             return
+        if self.connection.dialect.name == "sqlite":
+            self._append_sqlite(county_code, events, received_at)
+            return
         self.connection.execute(
             insert(scan_events),
             [
@@ -68,6 +72,37 @@ class SqlLedger:
                 for e in events
             ],
         )
+
+    def _append_sqlite(
+        self, county_code: str, events: Sequence[ScanEvent], received_at: dt.datetime
+    ) -> None:
+        """The embedded default's fast path: one executemany through the driver, values in
+        the storage formats SQLAlchemy's SQLite types read back (same table, same rows)."""
+        fmt = "%Y-%m-%d %H:%M:%S.%f"
+        received = received_at.astimezone(dt.UTC).strftime(fmt)
+        columns = [c.name for c in scan_events.columns]
+        sql = (
+            f"INSERT INTO scan_events ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        rows = [
+            (
+                e.event_id,
+                county_code,
+                e.waybill_no,
+                e.carrier,
+                e.kind.value,
+                e.facility,
+                e.actor,
+                e.at.astimezone(dt.UTC).strftime(fmt),
+                e.at.isoformat(),
+                received,
+                json.dumps(dict(e.payload), ensure_ascii=False) if e.payload else "{}",
+                e.fingerprint(),
+            )
+            for e in events
+        ]
+        self.connection.exec_driver_sql(sql, rows)
 
     def events_of(self, county_code: str, waybills: Sequence[str]) -> dict[str, list[ScanEvent]]:
         """Every stored event of these parcels, by waybill number."""
@@ -101,6 +136,18 @@ class SqlLedger:
                 )
         return out
 
+    def known_parcels(self, county_code: str, waybills: Sequence[str]) -> set[str]:
+        """Which of these parcels already have a row in the projection."""
+        found: set[str] = set()
+        for chunk in _chunks(list(waybills)):
+            rows = self.connection.execute(
+                select(parcels.c.waybill_no).where(
+                    parcels.c.county_code == county_code, parcels.c.waybill_no.in_(chunk)
+                )
+            )
+            found.update(r.waybill_no for r in rows)
+        return found
+
     def received_at(self, event_ids: Sequence[str]) -> dict[str, dt.datetime]:
         """When the server received each of these events."""
         out: dict[str, dt.datetime] = {}
@@ -118,7 +165,7 @@ class SqlLedger:
         if not statuses:
             return
         now = dt.datetime.now(dt.UTC)
-        keys = [s.waybill_no for _, s in statuses]
+        keys = sorted(self.known_parcels(county_code, [s.waybill_no for _, s in statuses]))
         for chunk in _chunks(keys):
             self.connection.execute(
                 delete(parcels).where(
