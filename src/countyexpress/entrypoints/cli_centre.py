@@ -20,7 +20,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.privacy import mask_phone
 from countyexpress.errors import CountyExpressError, PackProblem
-from countyexpress.services import centre, counties, stations
+from countyexpress.services import centre, counties, privacy, stations
 from countyexpress.settings import get_settings
 
 centre_app = typer.Typer(help="The co-delivery centre (共配中心).", no_args_is_help=True)
@@ -279,3 +279,25 @@ def consent_set(
     """Record a receiver's choice of door, station or locker delivery."""
     _run(centre.record_consent, _uow(), _vault(), county, phone, choice)
     out.print(f"{mask_phone(phone)}: {choice.value}")
+
+
+privacy_app = typer.Typer(help="Personal data: retention and deletion.", no_args_is_help=True)
+
+
+@privacy_app.command("purge")
+def purge(
+    county: CountyOpt,
+    days: Annotated[
+        int | None, typer.Option(help="Retention in days (default: the setting)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete receivers' personal data older than the retention period (masked forms stay)."""
+    keep = days or get_settings().personal_data_retention_days
+    r = _run(privacy.purge_personal_data, _uow(), county, keep)
+    _emit(
+        asdict(r),
+        as_json,
+        f"purged {r.manifest_items} manifest item(s) and "
+        f"{r.outbox_messages} message(s) older than {keep} days",
+    )

@@ -289,6 +289,24 @@ class SqlOperations:
             )
         )
 
+    def purge_manifest_personal_data(self, county: str, before: dt.datetime) -> int:
+        c = manifest_items.c
+        done = self.connection.execute(
+            update(manifest_items)
+            .where(c.county_code == county, c.received_at < before, c.receiver_name_enc != "")
+            .values(receiver_name_enc="", receiver_phone_enc="", address_enc="")
+        )
+        return int(done.rowcount or 0)
+
+    def purge_outbox(self, county: str, before: dt.datetime) -> int:
+        c = outbox.c
+        done = self.connection.execute(
+            update(outbox)
+            .where(c.county_code == county, c.created_at < before, c.to_enc != "")
+            .values(to_enc="")
+        )
+        return int(done.rowcount or 0)
+
     def outbox(self, county: str) -> list[Record]:
         rows = self.connection.execute(
             select(outbox).where(outbox.c.county_code == county).order_by(outbox.c.id)

@@ -1,0 +1,96 @@
+"""Personal data over its life: masked public look-up, and deletion after retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from countyexpress.domain.lifecycle import derive
+from countyexpress.domain.privacy import phone_digits
+from countyexpress.domain.scans import normalise_waybill
+from countyexpress.errors import NotFound
+from countyexpress.services.ports import Cipher
+from countyexpress.services.unit_of_work import UnitOfWork
+
+PUBLIC_KINDS = {
+    "collect": "揽收 collected",
+    "inspect": "验视 inspected",
+    "screen": "安检 screened",
+    "arrive": "到达 arrived",
+    "sort": "分拣 sorted",
+    "depart": "发出 on its way",
+    "store": "待取件 ready for pickup",
+    "pickup": "已签收 delivered",
+    "return": "退回 returned",
+    "exception": "问题件 needs attention",
+}
+
+
+@dataclass(frozen=True)
+class PublicParcel:
+    """What anyone holding the waybill and the phone tail may see: nothing personal in clear."""
+
+    waybill_no: str
+    state: str
+    place_name: str
+    receiver: str
+    receiver_phone: str
+    address: str
+    steps: tuple[tuple[str, str, str], ...]  # (time, what, where)
+
+
+def public_lookup(uow: UnitOfWork, cipher: Cipher, waybill_no: str, tail: str) -> PublicParcel:
+    """包裹查询: a waybill and the receiver phone's last four digits give a masked answer.
+
+    A wrong tail and an unknown waybill give the same NotFound, so the answer does not tell
+    which waybills exist."""
+    waybill = normalise_waybill(waybill_no)
+    digits = phone_digits(tail)
+    with uow:
+        for code in uow.counties.codes():
+            item = uow.ops.manifest_item(code, waybill)
+            if item is None or len(digits) != 4:
+                continue
+            if cipher.digest(digits) != item["phone_tail_hash"]:
+                continue
+            county = uow.counties.get(code)
+            names = {f.code: f.name for f in county.facilities} if county else {}
+            events = uow.ledger.events_of(code, [waybill])[waybill]
+            status = derive(waybill, events)
+            steps = tuple(
+                (e.at.isoformat(timespec="minutes"), PUBLIC_KINDS[e.kind.value],
+                 names.get(e.facility, ""))
+                for e in status.events
+            )  # fmt: skip
+            return PublicParcel(
+                waybill_no=waybill,
+                state=status.state.value,
+                place_name=names.get(status.place, ""),
+                receiver=item["receiver_name_masked"],
+                receiver_phone=item["receiver_phone_masked"],
+                address=item["address_masked"],
+                steps=steps,
+            )
+    raise NotFound("no parcel matches this waybill number and phone tail")
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """How many records lost their personal data."""
+
+    manifest_items: int
+    outbox_messages: int
+
+
+def purge_personal_data(
+    uow: UnitOfWork, county_code: str, retention_days: int, now: dt.datetime | None = None
+) -> PurgeResult:
+    """Delete receivers' encrypted names, phones and addresses older than the retention
+    period (PIPL art. 19 and 47: keep for the shortest time needed); masked forms remain."""
+    now = now or dt.datetime.now(dt.UTC)
+    before = now - dt.timedelta(days=retention_days)
+    with uow:
+        items = uow.ops.purge_manifest_personal_data(county_code, before)
+        messages = uow.ops.purge_outbox(county_code, before)
+        uow.commit()
+    return PurgeResult(items, messages)
