@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "CountyExpressError",
+    "Forbidden",
     "InvalidValue",
+    "NotAuthenticated",
     "NotFound",
     "PackInvalid",
     "PackProblem",
@@ -28,6 +30,14 @@ class InvalidValue(CountyExpressError, ValueError):
 
 class NotFound(CountyExpressError, LookupError):
     """Something asked for by code or name is not there."""
+
+
+class NotAuthenticated(CountyExpressError, PermissionError):
+    """Nobody is logged in, or the credentials given are not valid (HTTP 401)."""
+
+
+class Forbidden(CountyExpressError, PermissionError):
+    """The principal may not do this (HTTP 403); the reason names the role and the action."""
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,24 @@ def test_export_writes_a_pack_that_loads_again_and_a_geojson(tmp_path: Path) -> 
     result = json.loads(out)
     assert result["replaced"] is True
     assert (result["summary"]["townships"], result["summary"]["villages"]) == (7, 25)
+
+
+def test_user_and_apikey_commands_create_an_administrator_a_keeper_and_a_key() -> None:
+    """create-admin, add --role station_keeper --station, apikey create: keys print once."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    r = runner.invoke(app, ["user", "create-admin", "--username", "admin", "--password-stdin"],
+                      input="a long admin password\n")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["user", "add", "keeper", "--role", "station_keeper", "--county",
+                            "652828", "--station", "HS-STA-01", "--password-stdin"],
+                      input="a long keeper password\n")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["user", "add", "k2", "--role", "station_keeper", "--county",
+                            "652828", "--password-stdin"], input="a long password 2\n")  # fmt: skip
+    assert r.exit_code == 1 and "station" in r.output
+    code, listing, _ = cli("user", "list")
+    assert "keeper" in listing and "HS-STA-01" in listing and "argon2" not in listing
+    code, key, _ = cli("apikey", "create", "--carrier", "zto", "--county", "652828")
+    assert code == 0 and key.strip().startswith("cek_")
+    code, keys, _ = cli("apikey", "list")
+    assert key.strip().split(".")[0] in keys and key.strip() not in keys

@@ -20,6 +20,7 @@ from countyexpress.entrypoints.api.app import create_app
 from countyexpress.services import counties as service
 from countyexpress.settings import Settings
 from packs import FIXTURES
+from support.web import PASSWORD, PEOPLE, add_user, csrf_of, log_in
 
 
 @pytest.fixture
@@ -28,7 +29,9 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}")
     engine = bootstrap.open_engine(settings)
     service.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo"))
+    add_user(engine, PEOPLE["regulator"])
     with TestClient(create_app(settings, engine)) as c:
+        log_in(c, "reg")
         yield c
     engine.dispose()
 
@@ -84,6 +87,59 @@ def test_the_api_gives_counts_divisions_and_facilities(client: TestClient) -> No
     assert client.get("/api/v1/openapi.json").json()["info"]["title"].startswith("County Express")
 
 
+def test_the_api_refuses_anonymous_callers_and_serves_its_documents(client: TestClient) -> None:
+    """Without a session or key, county data answers 401; the OpenAPI documents stay open."""
+    anonymous = TestClient(client.app)
+    r = anonymous.get("/api/v1/counties/652828")
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert anonymous.get("/api/v1/openapi.json").status_code == 200
+    for path in ("/api/v1/docs", "/api/v1/redoc"):
+        html = anonymous.get(path).text
+        assert "/static/vendor/" in html and "https://" not in html  # self-hosted, no CDN
+
+
+def test_pages_send_an_anonymous_visitor_to_the_log_in_form(client: TestClient) -> None:
+    """A page asked for without a session leads to /login and back."""
+    anonymous = TestClient(client.app)
+    r = anonymous.get("/counties/652828", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/counties/652828"
+
+
+def test_a_wrong_password_is_refused_with_one_message_for_any_cause(client: TestClient) -> None:
+    """Unknown user and wrong password look the same; no session starts."""
+    anonymous = TestClient(client.app)
+    for name, password in (("reg", "not the password"), ("nobody", PASSWORD)):
+        form = anonymous.get("/login").text
+        r = anonymous.post("/login", data={"username": name, "password": password,
+                                            "csrf_token": csrf_of(form)})  # fmt: skip
+        assert r.status_code == 401 and 'id="login-error"' in r.text
+    assert anonymous.get("/api/v1/counties").status_code == 401
+
+
+def test_a_form_post_without_its_csrf_token_is_refused(client: TestClient) -> None:
+    """Log-in and log-out need the session's CSRF token."""
+    anonymous = TestClient(client.app)
+    anonymous.get("/login")
+    r = anonymous.post("/login", data={"username": "reg", "password": PASSWORD})
+    assert r.status_code == 403
+    assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 403
+    assert client.get("/api/v1/counties").status_code == 200  # still logged in
+
+
+def test_log_out_ends_the_session(client: TestClient) -> None:
+    """After log-out the same cookie jar is anonymous again."""
+    token = csrf_of(client.get("/counties/652828").text)
+    r = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/api/v1/counties").status_code == 401
+
+
+def test_an_api_post_with_a_session_needs_the_csrf_header(client: TestClient) -> None:
+    """A browser session cannot be ridden by another site: unsafe API calls need the header."""
+    r = client.post("/api/v1/scans", json=[])
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]
+
+
 def test_healthz_answers_ok(client: TestClient) -> None:
     """The health check touches the database."""
     assert client.get("/healthz").json() == {"status": "ok"}
@@ -96,7 +152,8 @@ def _free_port() -> int:
 
 
 def test_serve_on_an_empty_database_migrates_loads_heshuo_and_serves(tmp_path: Path) -> None:
-    """The run command's server: a new SQLite file, Heshuo loaded, the page on localhost."""
+    """The run command's server: a new SQLite file, Heshuo loaded, a first administrator made
+    on this machine, then the county page on localhost."""
     port = _free_port()
     env = {**os.environ, "COUNTYEXPRESS_DATA_DIR": str(tmp_path / "data")}
     env.pop("COUNTYEXPRESS_DATABASE_URL", None)
@@ -113,7 +170,13 @@ def test_serve_on_an_empty_database_migrates_loads_heshuo_and_serves(tmp_path: P
             assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
             assert time.monotonic() < deadline, "server did not come up in 60 s"
             time.sleep(0.2)
-        page = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=True, timeout=10)
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
+            setup = browser.get("/")  # nobody exists yet: / → /login → /setup
+            assert str(setup.url).endswith("/setup") and 'id="setup-form"' in setup.text
+            form = {"username": "admin", "password": PASSWORD, "csrf_token": csrf_of(setup.text)}
+            page = browser.post("/setup", data=form)
+            assert browser.get("/setup").url.path == "/login"  # only while nobody exists
         assert page.status_code == 200
         assert len(re.findall('data-level="village"', page.text)) == 25
         assert (tmp_path / "data" / "countyexpress.db").exists()
@@ -123,12 +186,14 @@ def test_serve_on_an_empty_database_migrates_loads_heshuo_and_serves(tmp_path: P
 
 
 def test_with_two_counties_the_first_page_lists_both(tmp_path: Path) -> None:
-    """A region: / lists every county."""
+    """A region: / lists every county an administrator may read."""
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'two.db'}")
     engine = bootstrap.open_engine(settings)
     for source in ("heshuo", str(FIXTURES / "testcounty")):
         service.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source(source))
+    add_user(engine, PEOPLE["admin"])
     with TestClient(create_app(settings, engine)) as c:
+        log_in(c, "admin")
         html = c.get("/").text
     assert "和硕县" in html and "测试县" in html
     engine.dispose()

@@ -11,8 +11,7 @@ from sqlalchemy import Engine, text
 
 from countyexpress import __version__
 from countyexpress.entrypoints.api import counties, scans
-from countyexpress.entrypoints.web import pages
-from countyexpress.entrypoints.web.i18n import LocaleMiddleware
+from countyexpress.entrypoints.web import shell
 from countyexpress.errors import InvalidValue, NotFound
 from countyexpress.settings import Settings
 
@@ -47,7 +46,6 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     app.include_router(counties.router)
     app.include_router(scans.router)
-    app.include_router(pages.router)
-    app.add_middleware(LocaleMiddleware)
+    shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app

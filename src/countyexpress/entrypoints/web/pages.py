@@ -7,28 +7,29 @@ from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
+from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import UowDep
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import NotFound
-from countyexpress.services import counties as service
+from countyexpress.services import registries as service
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, uow: UowDep) -> Response:
+def home(request: Request, uow: UowDep, by: PrincipalDep) -> Response:
     """The first page: the only county's overview, or the list of counties."""
-    summaries = service.list_counties(uow)
+    summaries = service.visible_counties(uow, by)
     if len(summaries) == 1:
         return RedirectResponse(f"/counties/{summaries[0].code}", status_code=303)
     return render(request, "home.html", {"counties": summaries})
 
 
 @router.get("/counties/{code}")
-def county_page(code: str, request: Request, uow: UowDep) -> Response:
+def county_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) -> Response:
     """A county: its townships with their villages and communities, facilities and sources."""
     try:
-        county = service.get_county(uow, code)
+        county = service.county(uow, by, code)
     except NotFound as exc:
         return render(request, "not_found.html", {"message": str(exc)}, status_code=404)
     townships = [(t, county.children(t.code)) for t in county.divisions_at(DivisionLevel.TOWNSHIP)]

@@ -1,0 +1,213 @@
+"""Who may do what: roles, principals and the permission rules as data.
+
+A principal is a person or a carrier's system acting on the platform. Its role says which
+actions it may take on which resources (`RULES`), and its binding — a county, a station, a
+carrier — says where: a station keeper sees only its station's parcels, a carrier's system
+only its carrier's. Services call `require` before they do or show anything; routes do not
+repeat these checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from countyexpress.errors import Forbidden, InvalidValue
+
+__all__ = [
+    "RULES",
+    "SYSTEM",
+    "Action",
+    "Grant",
+    "Principal",
+    "Resource",
+    "Role",
+    "Scope",
+    "Where",
+    "allowed",
+    "require",
+    "scope_of",
+]
+
+
+class Role(StrEnum):
+    """What a principal is on the platform."""
+
+    REGULATOR = "regulator"  # 监管人员: reads everything of its county, edits registries
+    CENTRE_OPERATOR = "centre_operator"  # 共配中心操作员: inbound, sort, dispatch
+    STATION_KEEPER = "station_keeper"  # 站点管理员: one station's parcels
+    DRIVER = "driver"  # 驾驶员: route sheet, scans along the route
+    CARRIER = "carrier"  # 快递企业系统: an API key of one carrier
+    ADMIN = "admin"  # 管理员: users, keys and the registries
+
+
+class Action(StrEnum):
+    """What a principal does to a resource."""
+
+    READ = "read"
+    EDIT = "edit"  # create, change or remove
+    IMPORT = "import"
+    EXPORT = "export"
+    SCAN = "scan"  # append scan events: inbound, sort, dispatch, hand-over …
+
+
+class Resource(StrEnum):
+    """What a principal acts on."""
+
+    COUNTY = "county"  # a county's divisions, plan, targets and indicators
+    FACILITY = "facility"  # the facilities registry
+    CARRIER = "carrier"  # the carriers registry
+    PARCEL = "parcel"  # parcels and their scan events, personal data masked
+    PERSONAL_DATA = "personal_data"  # a parcel's receiver, phone, address, ID unmasked
+    ROUTE = "route"  # routes and route sheets
+    PLANNING = "planning"  # siting, forecasts, scenarios
+    USER = "user"  # users and API keys
+    AUDIT = "audit"  # the log of reads of personal data
+
+
+class Scope(StrEnum):
+    """How far a grant reaches."""
+
+    ALL = "all"  # every county
+    COUNTY = "county"  # the principal's county (every county when it has none)
+    STATION = "station"  # the principal's station
+    CARRIER = "carrier"  # the principal's carrier
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Some actions on one resource, within a scope."""
+
+    actions: frozenset[Action]
+    scope: Scope
+
+
+def _g(scope: Scope, *actions: Action) -> Grant:
+    return Grant(frozenset(actions), scope)
+
+
+_R, _E, _I, _X, _S = Action.READ, Action.EDIT, Action.IMPORT, Action.EXPORT, Action.SCAN
+_COUNTY = Scope.COUNTY
+
+RULES: Mapping[Role, Mapping[Resource, Grant]] = {
+    Role.REGULATOR: {
+        Resource.COUNTY: _g(_COUNTY, _R, _X),
+        Resource.FACILITY: _g(_COUNTY, _R, _E, _I, _X),
+        Resource.CARRIER: _g(_COUNTY, _R, _E, _I, _X),
+        Resource.PARCEL: _g(_COUNTY, _R, _X),
+        Resource.ROUTE: _g(_COUNTY, _R),
+        Resource.PLANNING: _g(_COUNTY, _R, _E),
+        Resource.AUDIT: _g(_COUNTY, _R),
+    },
+    Role.CENTRE_OPERATOR: {
+        Resource.COUNTY: _g(_COUNTY, _R),
+        Resource.FACILITY: _g(_COUNTY, _R, _X),
+        Resource.CARRIER: _g(_COUNTY, _R),
+        Resource.PARCEL: _g(_COUNTY, _R, _S),
+        Resource.PERSONAL_DATA: _g(_COUNTY, _R),
+        Resource.ROUTE: _g(_COUNTY, _R, _E),
+        Resource.PLANNING: _g(_COUNTY, _R),
+    },
+    Role.STATION_KEEPER: {
+        Resource.COUNTY: _g(_COUNTY, _R),
+        Resource.FACILITY: _g(_COUNTY, _R),
+        Resource.CARRIER: _g(_COUNTY, _R),
+        Resource.PARCEL: _g(Scope.STATION, _R, _S),
+        Resource.PERSONAL_DATA: _g(Scope.STATION, _R),
+    },
+    Role.DRIVER: {
+        Resource.COUNTY: _g(_COUNTY, _R),
+        Resource.FACILITY: _g(_COUNTY, _R),
+        Resource.PARCEL: _g(_COUNTY, _R, _S),
+        Resource.ROUTE: _g(_COUNTY, _R),
+    },
+    Role.CARRIER: {
+        Resource.COUNTY: _g(_COUNTY, _R),
+        Resource.FACILITY: _g(_COUNTY, _R),
+        Resource.CARRIER: _g(Scope.CARRIER, _R),
+        Resource.PARCEL: _g(Scope.CARRIER, _R, _S),
+        Resource.PERSONAL_DATA: _g(Scope.CARRIER, _R),
+    },
+    Role.ADMIN: {
+        Resource.COUNTY: _g(Scope.ALL, _R, _E, _X),
+        Resource.FACILITY: _g(Scope.ALL, _R, _E, _I, _X),
+        Resource.CARRIER: _g(Scope.ALL, _R, _E, _I, _X),
+        Resource.PARCEL: _g(Scope.ALL, _R),
+        Resource.ROUTE: _g(Scope.ALL, _R),
+        Resource.PLANNING: _g(Scope.ALL, _R, _E),
+        Resource.USER: _g(Scope.ALL, _R, _E),
+        Resource.AUDIT: _g(Scope.ALL, _R),
+    },
+}
+"""Which role may do which action on which resource, and how far. Personal data is read only
+by those who hand parcels over or deliver them; a regulator and an administrator see it
+masked."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who acts: a user or a carrier's API key, bound to a county, a station or a carrier."""
+
+    id: str
+    name: str
+    role: Role
+    county: str | None = None  # None: every county (administrators, region-wide regulators)
+    station: str | None = None  # a station keeper's facility code
+    carrier: str | None = None  # a carrier integration's carrier code
+
+    def __post_init__(self) -> None:
+        if self.role is Role.STATION_KEEPER and not (self.station and self.county):
+            raise InvalidValue("station", "a station keeper is bound to a county and a station")
+        if self.role is Role.CARRIER and not self.carrier:
+            raise InvalidValue("carrier", "a carrier integration is bound to a carrier")
+        if self.role in (Role.CENTRE_OPERATOR, Role.DRIVER) and not self.county:
+            raise InvalidValue("county", f"a {self.role.value} is bound to a county")
+        if self.station and self.role is not Role.STATION_KEEPER:
+            raise InvalidValue("station", "only a station keeper is bound to a station")
+        if self.carrier and self.role is not Role.CARRIER:
+            raise InvalidValue("carrier", "only a carrier integration is bound to a carrier")
+
+
+SYSTEM = Principal(id="system", name="system", role=Role.ADMIN)
+"""The local operator at the command line: trusted like an administrator."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where the thing acted on belongs: its county, station and carrier, as far as known."""
+
+    county: str | None = None
+    station: str | None = None
+    carrier: str | None = None
+
+
+def _within(p: Principal, scope: Scope, where: Where) -> bool:
+    in_county = p.county is None or where.county is None or where.county == p.county
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.COUNTY:
+        return in_county
+    if scope is Scope.STATION:
+        return in_county and where.station is not None and where.station == p.station
+    return in_county and where.carrier is not None and where.carrier == p.carrier
+
+
+def allowed(p: Principal, action: Action, resource: Resource, where: Where = Where()) -> bool:
+    """Whether `p` may take `action` on `resource` at `where`."""
+    grant = RULES.get(p.role, {}).get(resource)
+    return grant is not None and action in grant.actions and _within(p, grant.scope, where)
+
+
+def require(p: Principal, action: Action, resource: Resource, where: Where = Where()) -> None:
+    """Raise Forbidden unless `p` may take `action` on `resource` at `where`."""
+    if not allowed(p, action, resource, where):
+        raise Forbidden(
+            f"a {p.role.value} may not {action.value} this {resource.value.replace('_', ' ')}"
+        )
+
+
+def scope_of(p: Principal, action: Action, resource: Resource) -> Scope | None:
+    """How far `p` may take `action` on `resource` (None: not at all), to filter lists."""
+    grant = RULES.get(p.role, {}).get(resource)
+    return grant.scope if grant is not None and action in grant.actions else None

@@ -1,0 +1,79 @@
+"""The web shell around the app: sessions, log-in, languages, error pages and API docs.
+
+`install(app)` is called once by `create_app` after the API routers are included.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.middleware.sessions import SessionMiddleware
+
+from countyexpress.entrypoints.api.auth import AuthMiddleware
+from countyexpress.entrypoints.web import auth_pages, pages
+from countyexpress.entrypoints.web.i18n import LocaleMiddleware
+from countyexpress.entrypoints.web.render import render
+from countyexpress.errors import Forbidden, NotAuthenticated
+from countyexpress.settings import Settings
+
+SESSION_COOKIE = "ce_session"
+SESSION_MAX_AGE_S = 12 * 3600
+"""A working day and a bit: a station keeper logs in once a day."""
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the web pages, the log-in machinery and the self-hosted API documentation."""
+
+    @app.exception_handler(NotAuthenticated)
+    async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+        return RedirectResponse(auth_pages.login_url(request.url.path), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=403)
+        return render(request, "forbidden.html", {"message": str(exc)}, status_code=403)
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="County Express API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/api/v1/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/api/v1/openapi.json",
+            title="County Express API",
+            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+            with_google_fonts=False,
+        )
+
+    app.include_router(auth_pages.router)
+    app.include_router(pages.router)
+    # The last added runs first: sessions, then the locale, then who is asking.
+    app.add_middleware(AuthMiddleware)
+    app.add_middleware(LocaleMiddleware)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE_S,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
