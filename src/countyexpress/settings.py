@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     data_key: SecretStr = SecretStr("")  # encrypts personal data at rest; required in production
     personal_data_retention_days: int = Field(default=180, ge=1)
     log_level: str = "INFO"
+    map_tile_url: str = ""
+    """A tile URL template ({z}/{x}/{y}) for the map's background; empty: no tiles, only the
+    county's own vector layers (nothing is fetched from outside)."""
+    map_tile_attribution: str = ""
+    map_approval_number: str = ""
+    """The map's approval number (审图号) that a tile service such as Tianditu requires."""
 
     @model_validator(mode="after")
     def _defaults_and_safety(self) -> Settings:
