@@ -134,15 +134,25 @@ def add_manifest(
         if result.rejected:
             return result
         known = uow.ops.known_waybills(county.code, [i.waybill_no for _, i in items])
-        rows = []
-        for _, item in items:
-            if item.waybill_no in known:
-                result.duplicates += 1
-                continue
-            rows.append(_manifest_row(county, cipher, item, manifest_id, now, uow))
-            result.accepted += 1
-            result.unresolved += rows[-1]["division_code"] is None
-            result.flagged_for_door += bool(rows[-1]["delivery_flagged"])
+        fresh = [i for _, i in items if i.waybill_no not in known]
+        result.duplicates = len(items) - len(fresh)
+        hashes = {i.waybill_no: cipher.digest(phone_digits(i.receiver.phone)) for i in fresh}
+        consents = uow.ops.consents_for(county.code, list(hashes.values()))
+        rows = [
+            _manifest_row(
+                county,
+                cipher,
+                i,
+                manifest_id,
+                now,
+                hashes[i.waybill_no],
+                consents.get(hashes[i.waybill_no]),
+            )
+            for i in fresh
+        ]
+        result.accepted = len(rows)
+        result.unresolved = sum(r["division_code"] is None for r in rows)
+        result.flagged_for_door = sum(bool(r["delivery_flagged"]) for r in rows)
         uow.ops.add_manifest_items(rows)
         uow.commit()
     return result
@@ -154,15 +164,13 @@ def _manifest_row(
     item: ManifestItem,
     manifest_id: str,
     now: dt.datetime,
-    uow: UnitOfWork,
+    phone_hash: str,
+    consent: DeliveryChoice | None,
 ) -> dict[str, Any]:
     r = item.receiver
-    phone_hash = cipher.digest(phone_digits(r.phone))
     resolution = resolve_address(r.address, county.divisions)
     station, locker = _targets(county, resolution.division_code)
-    decision = decide_delivery(
-        uow.ops.consent(county.code, phone_hash), station is not None, locker is not None
-    )
+    decision = decide_delivery(consent, station is not None, locker is not None)
     target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
     return {
         "county_code": county.code,
@@ -239,53 +247,73 @@ def centre_inbound(
     actor: str = "",
     at: dt.datetime | None = None,
 ) -> SortResult:
-    """到件 then 分拣: match the manifest, sort to the route bag of the parcel's village.
+    """到件 then 分拣 of one parcel (see `centre_inbound_many`)."""
+    return centre_inbound_many(uow, county_code, [(waybill_no, at)], centre, actor)[0]
 
-    A parcel not on any manifest, or whose address did not resolve, is scanned in and
-    flagged as an exception for the manual queue."""
-    at = at or dt.datetime.now(dt.UTC)
-    waybill = normalise_waybill(waybill_no)
+
+def centre_inbound_many(
+    uow: UnitOfWork,
+    county_code: str,
+    scans: Sequence[tuple[str, dt.datetime | None]],
+    centre: str,
+    actor: str = "",
+) -> list[SortResult]:
+    """到件 then 分拣: match each parcel to its manifest and sort it to the route bag of its
+    village (its station, locker, or a door bag); one transaction for the batch.
+
+    A parcel on no manifest, or whose address did not resolve, is scanned in and flagged
+    as an exception for the manual queue."""
+    now = dt.datetime.now(dt.UTC)
+    parsed = [(normalise_waybill(w), at or now) for w, at in scans]
+    results: list[SortResult] = []
     with uow:
-        item = uow.ops.manifest_item(county_code, waybill)
-        carrier = item["carrier"] if item else "unknown"
-        events = [_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor)]
-        later = at + dt.timedelta(microseconds=1)  # events of one action keep their order
-        if item is None:
-            events.append(
-                _event(
-                    waybill,
-                    carrier,
-                    ScanKind.EXCEPTION,
-                    centre,
-                    later,
-                    actor,
-                    reason="not on any manifest",
+        items = uow.ops.manifest_items_for(county_code, [w for w, _ in parsed])
+        events: list[ScanEvent] = []
+        bags: list[tuple[str, dict[str, Any]]] = []
+        for waybill, at in parsed:
+            item = items.get(waybill)
+            carrier = item["carrier"] if item else "unknown"
+            later = at + dt.timedelta(microseconds=1)  # events of one action keep their order
+            events.append(_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor))
+            if item is None:
+                events.append(
+                    _event(
+                        waybill,
+                        carrier,
+                        ScanKind.EXCEPTION,
+                        centre,
+                        later,
+                        actor,
+                        reason="not on any manifest",
+                    )
                 )
-            )
-            result = SortResult(waybill, None, "not on any manifest: manual queue")
-        elif item["division_code"] is None:
-            events.append(
-                _event(
-                    waybill,
-                    carrier,
-                    ScanKind.EXCEPTION,
-                    centre,
-                    later,
-                    actor,
-                    reason="address not resolved",
+                results.append(SortResult(waybill, None, "not on any manifest: manual queue"))
+            elif item["division_code"] is None:
+                events.append(
+                    _event(
+                        waybill,
+                        carrier,
+                        ScanKind.EXCEPTION,
+                        centre,
+                        later,
+                        actor,
+                        reason="address not resolved",
+                    )
                 )
-            )
-            result = SortResult(waybill, None, f"address not resolved ({item['resolution']})")
-        else:
-            bag = item["target_facility"] or f"DOOR-{item['division_code']}"
-            events.append(
-                _event(waybill, carrier, ScanKind.SORT, centre, later, actor, route_bag=bag)
-            )
-            uow.ops.update_manifest_item(county_code, waybill, route_bag=bag)
-            result = SortResult(waybill, bag, item["delivery_reason"])
-        append_events(uow, county_code, events, dt.datetime.now(dt.UTC))
+                results.append(
+                    SortResult(waybill, None, f"address not resolved ({item['resolution']})")
+                )
+            else:
+                bag = item["target_facility"] or f"DOOR-{item['division_code']}"
+                events.append(
+                    _event(waybill, carrier, ScanKind.SORT, centre, later, actor, route_bag=bag)
+                )
+                bags.append((waybill, {"route_bag": bag}))
+                results.append(SortResult(waybill, bag, item["delivery_reason"]))
+        uow.ops.set_manifest_values(county_code, bags)
+        append_events(uow, county_code, events, now)
         uow.commit()
-    return result
+    return results
 
 
 def resolve_manually(
@@ -352,8 +380,9 @@ def dispatch(
             )
             for i in items
         ]
-        for i in items:
-            uow.ops.update_manifest_item(county_code, i["waybill_no"], vehicle=vehicle)
+        uow.ops.set_manifest_values(
+            county_code, [(i["waybill_no"], {"vehicle": vehicle}) for i in items]
+        )
         append_events(uow, county_code, events, dt.datetime.now(dt.UTC))
         uow.commit()
     return [i["waybill_no"] for i in items]

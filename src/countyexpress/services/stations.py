@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,13 @@ from countyexpress.domain.lifecycle import ParcelState
 from countyexpress.domain.lockers import Size, allocate
 from countyexpress.domain.privacy import mask_name
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
-from countyexpress.domain.shelves import HandoverOutcome, check_handover, choose_shelf, pickup_code
+from countyexpress.domain.shelves import (
+    Attempt,
+    HandoverOutcome,
+    check_handover,
+    choose_shelf,
+    pickup_code,
+)
 from countyexpress.errors import CountyExpressError, InvalidValue, NotFound
 from countyexpress.services.ports import Cipher, Notifier
 from countyexpress.services.scans import append_events
@@ -100,58 +106,109 @@ def station_inbound(
     at: dt.datetime | None = None,
     notifier: Notifier | None = None,
 ) -> Stored:
-    """入库: a parcel reaches a station; it gets a shelf and a pickup code, and the receiver
+    """入库 of one parcel; NotAllowed when it may not be shelved (see `station_inbound_many`)."""
+    result = station_inbound_many(
+        uow, cipher, county_code, facility_code, [(waybill_no, at)], actor, notifier
+    )
+    if result.refused:
+        raise NotAllowed(result.refused[0][1])
+    return result.stored[0]
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    """Parcels shelved, and parcels refused with the reason and what to do instead."""
+
+    stored: list[Stored]
+    refused: list[tuple[str, str]]
+
+
+def station_inbound_many(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    facility_code: str,
+    scans: Sequence[tuple[str, dt.datetime | None]],
+    actor: str = "",
+    notifier: Notifier | None = None,
+) -> InboundResult:
+    """入库: parcels reach a station; each gets a shelf and a pickup code, and its receiver
     is told. Only parcels whose receiver chose the station are stored; others go to the door."""
-    at = at or dt.datetime.now(dt.UTC)
-    waybill = normalise_waybill(waybill_no)
+    now = dt.datetime.now(dt.UTC)
+    parsed = [(normalise_waybill(w), at or now) for w, at in scans]
+    stored: list[Stored] = []
+    refused: list[tuple[str, str]] = []
     with uow:
         county = _county(uow, county_code)
         facility = _facility(county, facility_code, STORING_KINDS)
-        item = uow.ops.manifest_item(county.code, waybill)
-        if item is None:
-            raise NotFound(f"waybill {waybill} is on no manifest: report it as an exception")
-        if item["delivery_mode"] != DeliveryChoice.STATION.value:
-            raise NotAllowed(
-                f"no consent to store {waybill} at a station ({item['delivery_reason']}): "
-                "deliver it to the door"
-            )
-        if uow.ops.open_slot(county.code, waybill) is not None:
-            raise NotAllowed(f"{waybill} is already on a shelf here")
+        items = uow.ops.manifest_items_for(county.code, [w for w, _ in parsed])
         rules = county.operations
-        shelf = choose_shelf(rules.shelves, uow.ops.shelf_occupancy(county.code, facility.code))
-        code = pickup_code(shelf, uow.ops.slots_stored(county.code, facility.code) + 1)
-        uow.ops.add_slot(
-            {
-                "county_code": county.code,
-                "waybill_no": waybill,
-                "facility": facility.code,
-                "shelf": shelf,
-                "pickup_code": code,
-                "stored_at": at,
-            }
-        )
-        events = [
-            _event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
-            _event(
-                waybill,
-                item["carrier"],
-                ScanKind.STORE,
-                facility.code,
-                at + dt.timedelta(microseconds=1),
-                actor,
-                shelf=shelf,
-            ),
-        ]
-        append_events(uow, county.code, events, dt.datetime.now(dt.UTC))
-        phone = cipher.decrypt(item["receiver_phone_enc"])
-        (notifier or OutboxNotifier(uow, cipher)).send(
-            county.code,
-            phone,
-            "pickup_ready",
-            {"waybill_tail": waybill[-4:], "facility": facility.name, "pickup_code": code},
-        )
+        occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
+        sequence = uow.ops.slots_stored(county.code, facility.code)
+        open_here = {s["waybill_no"] for s in uow.ops.open_slots(county.code, facility.code)}
+        slots, events = [], []
+        send = notifier or OutboxNotifier(uow, cipher)
+        for waybill, at in parsed:
+            item = items.get(waybill)
+            if item is None:
+                refused.append(
+                    (waybill, f"waybill {waybill} is on no manifest: report it as an exception")
+                )
+                continue
+            if item["delivery_mode"] != DeliveryChoice.STATION.value:
+                refused.append(
+                    (
+                        waybill,
+                        f"no consent to store {waybill} at a station "
+                        f"({item['delivery_reason']}): deliver it to the door",
+                    )
+                )
+                continue
+            if waybill in open_here:
+                refused.append((waybill, f"{waybill} is already on a shelf here"))
+                continue
+            try:
+                shelf = choose_shelf(rules.shelves, occupancy)
+            except InvalidValue as exc:
+                refused.append((waybill, exc.reason))
+                continue
+            occupancy[shelf] = occupancy.get(shelf, 0) + 1
+            sequence += 1
+            code = pickup_code(shelf, sequence)
+            open_here.add(waybill)
+            slots.append(
+                {
+                    "county_code": county.code,
+                    "waybill_no": waybill,
+                    "facility": facility.code,
+                    "shelf": shelf,
+                    "pickup_code": code,
+                    "stored_at": at,
+                }
+            )
+            events += [
+                _event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
+                _event(
+                    waybill,
+                    item["carrier"],
+                    ScanKind.STORE,
+                    facility.code,
+                    at + dt.timedelta(microseconds=1),
+                    actor,
+                    shelf=shelf,
+                ),
+            ]
+            send.send(
+                county.code,
+                cipher.decrypt(item["receiver_phone_enc"]),
+                "pickup_ready",
+                {"waybill_tail": waybill[-4:], "facility": facility.name, "pickup_code": code},
+            )
+            stored.append(Stored(waybill, facility.code, shelf, code, True))
+        uow.ops.add_slots(slots)
+        append_events(uow, county.code, events, now)
         uow.commit()
-    return Stored(waybill, facility.code, shelf, code, True)
+    return InboundResult(stored, refused)
 
 
 @dataclass(frozen=True)
@@ -182,49 +239,72 @@ def hand_over(
     actor: str = "",
     at: dt.datetime | None = None,
 ) -> Handover:
-    """取件: the receiver gives the pickup code and the phone's last four digits."""
-    at = at or dt.datetime.now(dt.UTC)
+    """取件 of one parcel (see `hand_over_many`)."""
+    return hand_over_many(uow, cipher, county_code, facility_code, [(pickup, tail, at)], actor)[0]
+
+
+def hand_over_many(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    facility_code: str,
+    attempts: Sequence[tuple[str, str, dt.datetime | None]],
+    actor: str = "",
+) -> list[Handover]:
+    """取件: receivers give the pickup code and the phone's last four digits; both must match,
+    with a lockout after repeated failures per parcel and a failure budget per station."""
+    now = dt.datetime.now(dt.UTC)
+    answers: list[Handover] = []
     with uow:
         county = _county(uow, county_code)
         facility = _facility(county, facility_code, STORING_KINDS)
-        slot = next(
-            (
-                s
-                for s in uow.ops.open_slots(county.code, facility.code)
-                if s["pickup_code"].upper() == pickup.strip().upper()
-            ),
-            None,
-        )
-        if slot is None:
-            return Handover(HandoverOutcome.NOT_HERE, "", _MESSAGES[HandoverOutcome.NOT_HERE])
-        waybill = slot["waybill_no"]
-        item = uow.ops.manifest_item(county.code, waybill)
-        assert item is not None
         policy = county.operations.handover
-        given_tail = tail.strip()
-        tail_ok = cipher.digest(given_tail) == item["phone_tail_hash"]
-        outcome = check_handover(
-            expected_code=slot["pickup_code"],
-            expected_tail=given_tail if tail_ok else "\0",
-            code=pickup,
-            tail=given_tail,
-            parcel_attempts=uow.ops.attempts(county.code, waybill),
-            station_failures=uow.ops.station_failures(
-                county.code, facility.code, at - policy.station_window
-            ),
-            now=at,
-            policy=policy,
+        slots = {
+            s["pickup_code"].upper(): s for s in uow.ops.open_slots(county.code, facility.code)
+        }
+        items = uow.ops.manifest_items_for(county.code, [s["waybill_no"] for s in slots.values()])
+        first = min((at or now for _, _, at in attempts), default=now)
+        failures = uow.ops.station_failures(
+            county.code, facility.code, first - policy.station_window
         )
-        if outcome in (HandoverOutcome.OK, HandoverOutcome.WRONG):
-            uow.ops.add_attempt(
-                county.code, facility.code, waybill, at, outcome is HandoverOutcome.OK
+        history: dict[str, list[Attempt]] = {}
+        recorded: list[tuple[str, dt.datetime, bool]] = []
+        closed: list[tuple[str, dt.datetime]] = []
+        events: list[ScanEvent] = []
+        for pickup, tail, when in attempts:
+            at = when or now
+            slot = slots.get(pickup.strip().upper())
+            if slot is None:
+                answers.append(
+                    Handover(HandoverOutcome.NOT_HERE, "", _MESSAGES[HandoverOutcome.NOT_HERE])
+                )
+                continue
+            waybill = slot["waybill_no"]
+            item = items[waybill]
+            if waybill not in history:
+                history[waybill] = uow.ops.attempts(county.code, waybill)
+            given = tail.strip()
+            tail_ok = cipher.digest(given) == item["phone_tail_hash"]
+            outcome = check_handover(
+                expected_code=slot["pickup_code"],
+                expected_tail=given if tail_ok else "\0",
+                code=pickup,
+                tail=given,
+                parcel_attempts=history[waybill],
+                station_failures=failures,
+                now=at,
+                policy=policy,
             )
-        if outcome is HandoverOutcome.OK:
-            uow.ops.close_slot(county.code, waybill, at, "pickup")
-            append_events(
-                uow,
-                county.code,
-                [
+            if outcome in (HandoverOutcome.OK, HandoverOutcome.WRONG):
+                ok = outcome is HandoverOutcome.OK
+                recorded.append((waybill, at, ok))
+                history[waybill].append(Attempt(at, ok))
+                if not ok:
+                    failures.append(at)
+            if outcome is HandoverOutcome.OK:
+                del slots[slot["pickup_code"].upper()]
+                closed.append((waybill, at))
+                events.append(
                     _event(
                         waybill,
                         item["carrier"],
@@ -233,12 +313,18 @@ def hand_over(
                         at,
                         actor,
                         method="pickup_code+phone_tail",
-                    ),
-                ],
-                dt.datetime.now(dt.UTC),
+                    )
+                )
+            answers.append(
+                Handover(
+                    outcome, waybill if outcome is HandoverOutcome.OK else "", _MESSAGES[outcome]
+                )
             )
+        uow.ops.add_attempts(county.code, facility.code, recorded)
+        uow.ops.close_slots(county.code, closed, "pickup")
+        append_events(uow, county.code, events, now)
         uow.commit()
-    return Handover(outcome, waybill if outcome is HandoverOutcome.OK else "", _MESSAGES[outcome])
+    return answers
 
 
 SIGNER_TYPES = ("receiver", "family", "colleague", "neighbour", "guard", "other")
@@ -295,11 +381,12 @@ def return_unclaimed(
         county = _county(uow, county_code)
         limit = dt.timedelta(days=county.operations.return_after_days)
         stale = [s for s in uow.ops.open_slots(county.code) if at - s["stored_at"] > limit]
+        items = uow.ops.manifest_items_for(county.code, [s["waybill_no"] for s in stale])
+        uow.ops.close_slots(county.code, [(s["waybill_no"], at) for s in stale], "return")
         events = []
         for s in stale:
-            item = uow.ops.manifest_item(county.code, s["waybill_no"])
+            item = items.get(s["waybill_no"])
             carrier = item["carrier"] if item else "unknown"
-            uow.ops.close_slot(county.code, s["waybill_no"], at, "return")
             events.append(
                 _event(
                     s["waybill_no"],

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from countyexpress.adapters.db.ledger import _aware, _chunks
 from countyexpress.adapters.db.tables_ops import (
@@ -54,6 +54,42 @@ class SqlOperations:
         if rows:
             self.connection.execute(insert(manifest_items), list(rows))
 
+    def manifest_items_for(self, county: str, waybills: Sequence[str]) -> dict[str, Record]:
+        c = manifest_items.c
+        out: dict[str, Record] = {}
+        for chunk in _chunks(list(waybills)):
+            rows = self.connection.execute(
+                select(manifest_items).where(c.county_code == county, c.waybill_no.in_(chunk))
+            )
+            out.update({r.waybill_no: _record(r) for r in rows})
+        return out
+
+    def set_manifest_values(
+        self, county: str, waybill_values: Sequence[tuple[str, Record]]
+    ) -> None:
+        """Update several items at once; items sharing a set of columns go in one executemany."""
+        c = manifest_items.c
+        groups: dict[tuple[str, ...], list[Record]] = {}
+        for waybill, values in waybill_values:
+            key = tuple(sorted(values))
+            groups.setdefault(key, []).append(
+                {"_w": waybill, **{f"_{k}": v for k, v in values.items()}}
+            )
+        for columns, params in groups.items():
+            stmt = (
+                update(manifest_items)
+                .where(c.county_code == county, c.waybill_no == bindparam("_w"))
+                .values({k: bindparam(f"_{k}") for k in columns})
+            )
+            self.connection.execute(stmt, params)
+
+    def undispatched(self, county: str, route_bag: str) -> list[Record]:
+        c = manifest_items.c
+        q = select(manifest_items).where(
+            c.county_code == county, c.route_bag == route_bag, c.vehicle.is_(None)
+        )
+        return [_record(r) for r in self.connection.execute(q.order_by(c.waybill_no))]
+
     def manifest_item(self, county: str, waybill: str) -> Record | None:
         c = manifest_items.c
         row = self.connection.execute(
@@ -99,6 +135,18 @@ class SqlOperations:
             select(c.choice).where(c.county_code == county, c.phone_hash == phone_hash)
         )
         return None if choice is None else DeliveryChoice(choice)
+
+    def consents_for(self, county: str, phone_hashes: Sequence[str]) -> dict[str, DeliveryChoice]:
+        c = consents.c
+        out: dict[str, DeliveryChoice] = {}
+        for chunk in _chunks(sorted(set(phone_hashes))):
+            rows = self.connection.execute(
+                select(c.phone_hash, c.choice).where(
+                    c.county_code == county, c.phone_hash.in_(chunk)
+                )
+            )
+            out.update({r.phone_hash: DeliveryChoice(r.choice) for r in rows})
+        return out
 
     def set_consent(
         self, county: str, phone_hash: str, choice: DeliveryChoice, at: dt.datetime, source: str
@@ -150,22 +198,28 @@ class SqlOperations:
             q = q.where(c.facility == facility)
         return [_record(r) for r in self.connection.execute(q.order_by(c.stored_at))]
 
-    def add_slot(self, row: Record) -> None:
+    def add_slots(self, rows: Sequence[Record]) -> None:
+        """Shelve parcels; a parcel shelved before (and since closed) gets its new place."""
+        if not rows:
+            return
         c = station_slots.c
-        self.connection.execute(
-            station_slots.delete().where(
-                c.county_code == row["county_code"], c.waybill_no == row["waybill_no"]
+        county = rows[0]["county_code"]
+        for chunk in _chunks([r["waybill_no"] for r in rows]):
+            self.connection.execute(
+                station_slots.delete().where(c.county_code == county, c.waybill_no.in_(chunk))
             )
-        )
-        self.connection.execute(insert(station_slots).values(**row))
+        self.connection.execute(insert(station_slots), list(rows))
 
-    def close_slot(self, county: str, waybill: str, at: dt.datetime, by: str) -> None:
+    def close_slots(self, county: str, closing: Sequence[tuple[str, dt.datetime]], by: str) -> None:
+        if not closing:
+            return
         c = station_slots.c
-        self.connection.execute(
+        stmt = (
             update(station_slots)
-            .where(c.county_code == county, c.waybill_no == waybill, c.closed_at.is_(None))
-            .values(closed_at=at, closed_by=by)
+            .where(c.county_code == county, c.waybill_no == bindparam("_w"), c.closed_at.is_(None))
+            .values(closed_at=bindparam("_at"), closed_by=by)
         )
+        self.connection.execute(stmt, [{"_w": w, "_at": at} for w, at in closing])
 
     # hand-over attempts ------------------------------------------------------
     def attempts(self, county: str, waybill: str) -> list[Attempt]:
@@ -184,14 +238,23 @@ class SqlOperations:
         )
         return [_aware(r.at) for r in rows]
 
-    def add_attempt(
-        self, county: str, facility: str, waybill: str, at: dt.datetime, ok: bool
+    def add_attempts(
+        self, county: str, facility: str, attempts: Sequence[tuple[str, dt.datetime, bool]]
     ) -> None:
-        self.connection.execute(
-            insert(handover_attempts).values(
-                county_code=county, facility=facility, waybill_no=waybill, at=at, ok=ok
+        if attempts:
+            self.connection.execute(
+                insert(handover_attempts),
+                [
+                    {
+                        "county_code": county,
+                        "facility": facility,
+                        "waybill_no": w,
+                        "at": at,
+                        "ok": ok,
+                    }
+                    for w, at, ok in attempts
+                ],
             )
-        )
 
     # lockers -----------------------------------------------------------------
     def ensure_compartments(self, county: str, facility: str, c: LockerCompartments) -> None:
