@@ -17,6 +17,7 @@ from countyexpress.adapters.packs import write_geojson, write_pack
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_centre import centre_app, consent_app, locker_app, station_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
+from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.errors import CountyExpressError, PackInvalid
@@ -41,6 +42,7 @@ app.add_typer(locker_app, name="locker")
 app.add_typer(consent_app, name="consent")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(route_app, name="route")
 
 out = Console()
 err = Console(stderr=True)

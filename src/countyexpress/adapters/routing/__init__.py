@@ -1,0 +1,1 @@
+"""Files for routing: VRPLIB benchmark instances, parcel and vehicle CSV files."""
