@@ -8,10 +8,12 @@ __all__ = [
     "CountyExpressError",
     "Forbidden",
     "InvalidValue",
+    "NotAllowed",
     "NotAuthenticated",
     "NotFound",
     "PackInvalid",
     "PackProblem",
+    "TooManyRequests",
 ]
 
 
@@ -38,6 +40,14 @@ class NotAuthenticated(CountyExpressError, PermissionError):
 
 class Forbidden(CountyExpressError, PermissionError):
     """The principal may not do this (HTTP 403); the reason names the role and the action."""
+
+
+class TooManyRequests(CountyExpressError):
+    """A caller asked too often; the message says when to try again."""
+
+
+class NotAllowed(CountyExpressError):
+    """An operation the rules forbid here, with the reason and what to do instead."""
 
 
 @dataclass(frozen=True)

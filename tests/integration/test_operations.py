@@ -14,6 +14,7 @@ from countyexpress.adapters.packs import builtin_pack_path, read_pack
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.shelves import HandoverOutcome
+from countyexpress.errors import NotAllowed
 from countyexpress.services import centre, counties, scans, stations
 
 T0 = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
@@ -105,7 +106,7 @@ def test_without_consent_a_parcel_is_flagged_for_the_door_and_not_shelved(heshuo
     assert result.flagged_for_door == 1
     sorted_ = centre.centre_inbound(uow(heshuo), "652828", "ZT7312345678902", "HS-CENTER", at=T0)
     assert sorted_.route_bag is not None and sorted_.route_bag.startswith("DOOR-")
-    with pytest.raises(stations.NotAllowed, match="no consent"):
+    with pytest.raises(NotAllowed, match="no consent"):
         stations.station_inbound(uow(heshuo), VAULT, "652828", "HS-STA-01", "ZT7312345678902")
     stations.deliver_to_door(
         uow(heshuo),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.addresses import resolve_address
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice, decide_delivery
@@ -25,6 +26,7 @@ from countyexpress.domain.privacy import (
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.domain.statements import Statement, StatementLine
 from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
 from countyexpress.services.scans import Rejection, append_events
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -104,9 +106,11 @@ def add_manifest(
     records: Sequence[tuple[int, Mapping[str, Any]]],
     manifest_id: str = "",
     now: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> ManifestResult:
     """Take a carrier's manifest all or nothing: every row checked, addresses resolved,
     delivery decided by the receiver's consent; any bad row and nothing is stored."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, carrier=carrier))
     now = now or dt.datetime.now(dt.UTC)
     result = ManifestResult()
     manifest_id = manifest_id or f"{carrier}-{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -210,8 +214,10 @@ def record_consent(
     choice: DeliveryChoice,
     source: str = "receiver",
     now: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> None:
     """Record a receiver's choice of door, station or locker (latest choice wins)."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
     now = now or dt.datetime.now(dt.UTC)
     with uow:
         uow.ops.set_consent(county_code, cipher.digest(phone_digits(phone)), choice, now, source)
@@ -246,9 +252,10 @@ def centre_inbound(
     centre: str,
     actor: str = "",
     at: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> SortResult:
     """到件 then 分拣 of one parcel (see `centre_inbound_many`)."""
-    return centre_inbound_many(uow, county_code, [(waybill_no, at)], centre, actor)[0]
+    return centre_inbound_many(uow, county_code, [(waybill_no, at)], centre, actor, by=by)[0]
 
 
 def centre_inbound_many(
@@ -257,12 +264,14 @@ def centre_inbound_many(
     scans: Sequence[tuple[str, dt.datetime | None]],
     centre: str,
     actor: str = "",
+    by: Principal | None = None,
 ) -> list[SortResult]:
     """到件 then 分拣: match each parcel to its manifest and sort it to the route bag of its
     village (its station, locker, or a door bag); one transaction for the batch.
 
     A parcel on no manifest, or whose address did not resolve, is scanned in and flagged
     as an exception for the manual queue."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=centre))
     now = dt.datetime.now(dt.UTC)
     parsed = [(normalise_waybill(w), at or now) for w, at in scans]
     results: list[SortResult] = []
@@ -317,9 +326,14 @@ def centre_inbound_many(
 
 
 def resolve_manually(
-    uow: UnitOfWork, county_code: str, waybill_no: str, division_code: str
+    uow: UnitOfWork,
+    county_code: str,
+    waybill_no: str,
+    division_code: str,
+    by: Principal | None = None,
 ) -> None:
     """A person resolves a queued address to a village or community."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
     waybill = normalise_waybill(waybill_no)
     with uow:
         county = uow.counties.get(county_code)
@@ -358,8 +372,10 @@ def dispatch(
     centre: str,
     actor: str = "",
     at: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> list[str]:
     """派件: every sorted parcel of a route bag leaves on a vehicle; returns their waybills."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=centre))
     at = at or dt.datetime.now(dt.UTC)
     with uow:
         items = [
@@ -389,9 +405,15 @@ def dispatch(
 
 
 def monthly_statement(
-    uow: UnitOfWork, county_code: str, carrier: str, year: int, month: int
+    uow: UnitOfWork,
+    county_code: str,
+    carrier: str,
+    year: int,
+    month: int,
+    by: Principal | None = None,
 ) -> Statement:
     """Every parcel the carrier announced in the month, with its fee."""
+    check(by, Action.READ, Resource.PARCEL, Where(county_code, carrier=carrier))
     if not 1 <= month <= 12:
         raise InvalidValue("month", f"month {month} is outside 1..12")
     since = dt.datetime(year, month, 1, tzinfo=dt.UTC)

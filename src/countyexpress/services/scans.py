@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.geography import county_code6
 from countyexpress.domain.lifecycle import ParcelStatus, derive
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.services.authz import check, may
 from countyexpress.services.unit_of_work import UnitOfWork
 
 REQUIRED = ("event_id", "waybill_no", "carrier", "kind", "facility", "at")
@@ -84,6 +86,7 @@ def ingest(
     records: Sequence[tuple[int, Mapping[str, Any]]],
     county: str | None = None,
     received_at: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> IngestResult:
     """Append a batch of scan events; repeats are counted, conflicts and bad records refused.
 
@@ -105,6 +108,9 @@ def ingest(
                     carriers[code] = uow.counties.carrier_codes(code)
                 if carriers[code] and event.carrier not in carriers[code]:
                     raise InvalidValue("carrier", f"unknown carrier {event.carrier!r}")
+                where = Where(code, station=event.facility, carrier=event.carrier)
+                if not may(by, Action.SCAN, Resource.PARCEL, where):
+                    raise InvalidValue("facility", f"not allowed to scan at {event.facility}")
             except InvalidValue as exc:
                 result.rejected.append(Rejection(line, str(exc)))
                 continue
@@ -170,21 +176,30 @@ class ParcelView:
     carrier: str
 
 
-def parcel_status(uow: UnitOfWork, waybill_no: str, county: str | None = None) -> ParcelView:
-    """A parcel's derived state, place and history; NotFound if no event names it."""
+def parcel_status(
+    uow: UnitOfWork, waybill_no: str, county: str | None = None, by: Principal | None = None
+) -> ParcelView:
+    """A parcel's derived state, place and history; NotFound if no event names it, or if
+    the caller may not see it (a station keeper sees only parcels that passed its station)."""
     waybill = normalise_waybill(waybill_no)
     with uow:
         codes = [county_code6(county)] if county else uow.counties.codes()
         for code in codes:
             events = uow.ledger.events_of(code, [waybill])[waybill]
             if events:
+                places = {e.facility for e in events}
+                station = by.station if by is not None and by.station in places else None
+                where = Where(code, station=station, carrier=events[0].carrier)
+                if not may(by, Action.READ, Resource.PARCEL, where):
+                    break
                 status = derive(waybill, events)
                 received = uow.ledger.received_at([e.event_id for e in status.events])
                 return ParcelView(code, status, received, status.events[-1].carrier)
     raise NotFound(f"no scan of waybill {waybill} is recorded")
 
 
-def counts_by_state(uow: UnitOfWork, county: str) -> dict[str, int]:
+def counts_by_state(uow: UnitOfWork, county: str, by: Principal | None = None) -> dict[str, int]:
     """Parcels per state in a county, from the projection."""
+    check(by, Action.READ, Resource.COUNTY, Where(county_code6(county)))
     with uow:
         return uow.ledger.counts_by_state(county_code6(county))

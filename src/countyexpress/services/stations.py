@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import Facility, FacilityKind
@@ -23,16 +24,13 @@ from countyexpress.domain.shelves import (
     choose_shelf,
     pickup_code,
 )
-from countyexpress.errors import CountyExpressError, InvalidValue, NotFound
+from countyexpress.errors import InvalidValue, NotAllowed, NotFound
+from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher, Notifier
 from countyexpress.services.scans import append_events
 from countyexpress.services.unit_of_work import UnitOfWork
 
 STORING_KINDS = {FacilityKind.STATION, FacilityKind.OUTLET}
-
-
-class NotAllowed(CountyExpressError):
-    """An operation the rules forbid here, with the reason and what to do instead."""
 
 
 class OutboxNotifier:
@@ -105,10 +103,11 @@ def station_inbound(
     actor: str = "",
     at: dt.datetime | None = None,
     notifier: Notifier | None = None,
+    by: Principal | None = None,
 ) -> Stored:
     """入库 of one parcel; NotAllowed when it may not be shelved (see `station_inbound_many`)."""
     result = station_inbound_many(
-        uow, cipher, county_code, facility_code, [(waybill_no, at)], actor, notifier
+        uow, cipher, county_code, facility_code, [(waybill_no, at)], actor, notifier, by=by
     )
     if result.refused:
         raise NotAllowed(result.refused[0][1])
@@ -131,9 +130,11 @@ def station_inbound_many(
     scans: Sequence[tuple[str, dt.datetime | None]],
     actor: str = "",
     notifier: Notifier | None = None,
+    by: Principal | None = None,
 ) -> InboundResult:
     """入库: parcels reach a station; each gets a shelf and a pickup code, and its receiver
     is told. Only parcels whose receiver chose the station are stored; others go to the door."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=facility_code))
     now = dt.datetime.now(dt.UTC)
     parsed = [(normalise_waybill(w), at or now) for w, at in scans]
     stored: list[Stored] = []
@@ -238,9 +239,12 @@ def hand_over(
     tail: str,
     actor: str = "",
     at: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> Handover:
     """取件 of one parcel (see `hand_over_many`)."""
-    return hand_over_many(uow, cipher, county_code, facility_code, [(pickup, tail, at)], actor)[0]
+    return hand_over_many(
+        uow, cipher, county_code, facility_code, [(pickup, tail, at)], actor, by=by
+    )[0]
 
 
 def hand_over_many(
@@ -250,9 +254,11 @@ def hand_over_many(
     facility_code: str,
     attempts: Sequence[tuple[str, str, dt.datetime | None]],
     actor: str = "",
+    by: Principal | None = None,
 ) -> list[Handover]:
     """取件: receivers give the pickup code and the phone's last four digits; both must match,
     with a lockout after repeated failures per parcel and a failure budget per station."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=facility_code))
     now = dt.datetime.now(dt.UTC)
     answers: list[Handover] = []
     with uow:
@@ -339,8 +345,10 @@ def deliver_to_door(
     signer_name: str,
     actor: str = "",
     at: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> None:
     """送货上门 with proof: who signed and in what capacity (the name is kept masked)."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=courier_facility))
     at = at or dt.datetime.now(dt.UTC)
     if signer_type not in SIGNER_TYPES:
         raise InvalidValue("signer_type", f"signer_type must be one of: {', '.join(SIGNER_TYPES)}")
@@ -373,9 +381,14 @@ def deliver_to_door(
 
 
 def return_unclaimed(
-    uow: UnitOfWork, county_code: str, at: dt.datetime | None = None, actor: str = "system"
+    uow: UnitOfWork,
+    county_code: str,
+    at: dt.datetime | None = None,
+    actor: str = "system",
+    by: Principal | None = None,
 ) -> list[str]:
     """退回: parcels waiting longer than the county's limit become returns; their waybills."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
     at = at or dt.datetime.now(dt.UTC)
     with uow:
         county = _county(uow, county_code)
@@ -414,8 +427,10 @@ def locker_deposit(
     actor: str = "",
     at: dt.datetime | None = None,
     notifier: Notifier | None = None,
+    by: Principal | None = None,
 ) -> Stored:
     """投柜: only with the receiver's consent to lockers; the smallest fitting compartment."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=locker_code))
     at = at or dt.datetime.now(dt.UTC)
     waybill = normalise_waybill(waybill_no)
     with uow:
@@ -487,8 +502,10 @@ def locker_pickup(
     code: str,
     actor: str = "",
     at: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> LockerPickup:
     """取件 from a locker by its code; the fee after the free hours comes from the settings."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=locker_code))
     at = at or dt.datetime.now(dt.UTC)
     with uow:
         county = _county(uow, county_code)
