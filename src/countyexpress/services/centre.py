@@ -378,11 +378,7 @@ def dispatch(
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=centre))
     at = at or dt.datetime.now(dt.UTC)
     with uow:
-        items = [
-            i
-            for i in uow.ops.manifest_items(county_code)
-            if i["route_bag"] == route_bag and i["vehicle"] is None
-        ]
+        items = uow.ops.undispatched(county_code, route_bag)
         events = [
             _event(
                 i["waybill_no"],

@@ -90,6 +90,17 @@ class SqlOperations:
         )
         return [_record(r) for r in self.connection.execute(q.order_by(c.waybill_no))]
 
+    def manifest_ids(self, county: str, prefix: str = "", limit: int | None = None) -> list[str]:
+        """Distinct manifest ids of a county starting with `prefix` (e.g. "SIM-"), sorted."""
+        c = manifest_items.c
+        q = select(c.manifest_id).where(c.county_code == county).distinct()
+        if prefix:
+            q = q.where(c.manifest_id.startswith(prefix, autoescape=True))
+        q = q.order_by(c.manifest_id)
+        if limit is not None:
+            q = q.limit(limit)
+        return [r.manifest_id for r in self.connection.execute(q)]
+
     def manifest_item(self, county: str, waybill: str) -> Record | None:
         c = manifest_items.c
         row = self.connection.execute(
