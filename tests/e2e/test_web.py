@@ -37,9 +37,9 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 
 def test_the_first_page_leads_to_the_only_county(client: TestClient) -> None:
-    """With one county loaded, / goes straight to its page."""
+    """With one county loaded, / goes straight to its overview."""
     r = client.get("/", follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/counties/652828"
+    assert r.status_code == 303 and r.headers["location"] == "/counties/652828/overview"
 
 
 def test_the_county_page_lists_townships_villages_and_communities(client: TestClient) -> None:
@@ -177,7 +177,8 @@ def test_serve_on_an_empty_database_migrates_loads_heshuo_and_serves(tmp_path: P
             form = {"username": "admin", "password": PASSWORD, "csrf_token": csrf_of(setup.text)}
             page = browser.post("/setup", data=form)
             assert browser.get("/setup").url.path == "/login"  # only while nobody exists
-        assert page.status_code == 200
+            assert page.status_code == 200 and page.url.path == "/counties/652828/overview"
+            page = browser.get("/counties/652828")
         assert len(re.findall('data-level="village"', page.text)) == 25
         assert (tmp_path / "data" / "countyexpress.db").exists()
     finally:

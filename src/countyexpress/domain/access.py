@@ -119,6 +119,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
     Role.DRIVER: {
         Resource.COUNTY: _g(_COUNTY, _R),
         Resource.FACILITY: _g(_COUNTY, _R),
+        Resource.CARRIER: _g(_COUNTY, _R),
         Resource.PARCEL: _g(_COUNTY, _R, _S),
         Resource.ROUTE: _g(_COUNTY, _R),
     },

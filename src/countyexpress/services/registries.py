@@ -63,6 +63,13 @@ def export_registry(uow: UnitOfWork, by: Principal, code: str, resource: Resourc
     return c
 
 
+def check_import(uow: UnitOfWork, by: Principal, code: str) -> County:
+    """The county whose facilities `by` may import; Forbidden otherwise (before any upload)."""
+    c = counties.get_county(uow, code)
+    require(by, Action.IMPORT, Resource.FACILITY, Where(county=c.code))
+    return c
+
+
 @dataclass(frozen=True)
 class ImportResult:
     """What an import of facilities did."""

@@ -35,6 +35,13 @@ ROLE_LABELS = {
     "carrier": N_("carrier integration"),
     "admin": N_("administrator"),
 }
+INDICATOR_LABELS = {
+    "urban_outlets": N_("urban last-mile outlets"),
+    "village_coverage_rate": N_("administrative villages with express service"),
+    "administrative_villages": N_("administrative villages reached"),
+    "stations_five_haves_rate": N_("village stations with all five haves"),
+}
+UNIT_LABELS = {"outlets": N_("outlets"), "villages": N_("villages"), "share": N_("share")}
 NAV = (
     ("overview", "/counties/{code}/overview", N_("Overview")),
     ("map", "/counties/{code}/map", N_("Map")),
@@ -50,4 +57,6 @@ ALL = {
     "STATUS_LABELS": STATUS_LABELS,
     "HAVE_LABELS": HAVE_LABELS,
     "ROLE_LABELS": ROLE_LABELS,
+    "INDICATOR_LABELS": INDICATOR_LABELS,
+    "UNIT_LABELS": UNIT_LABELS,
 }

@@ -21,7 +21,7 @@ def home(request: Request, uow: UowDep, by: PrincipalDep) -> Response:
     """The first page: the only county's overview, or the list of counties."""
     summaries = service.visible_counties(uow, by)
     if len(summaries) == 1:
-        return RedirectResponse(f"/counties/{summaries[0].code}", status_code=303)
+        return RedirectResponse(f"/counties/{summaries[0].code}/overview", status_code=303)
     return render(request, "home.html", {"counties": summaries})
 
 

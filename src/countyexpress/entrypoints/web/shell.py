@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.middleware.sessions import SessionMiddleware
 
 from countyexpress.entrypoints.api.auth import AuthMiddleware
-from countyexpress.entrypoints.web import auth_pages, pages
+from countyexpress.entrypoints.web import auth_pages, pages, screens
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import Forbidden, NotAuthenticated
@@ -66,6 +66,7 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     app.include_router(auth_pages.router)
     app.include_router(pages.router)
+    app.include_router(screens.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)
     app.add_middleware(LocaleMiddleware)

@@ -1,0 +1,224 @@
+"""The county screens: overview, map, facilities and carriers registries, parcel lookup."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import Response
+
+from countyexpress.adapters.packs.registry_xlsx import (
+    XLSX_MEDIA_TYPE,
+    carriers_xlsx,
+    facilities_xlsx,
+    read_facilities_xlsx,
+)
+from countyexpress.domain.access import Action, Principal, Resource, Where, allowed
+from countyexpress.domain.county import County
+from countyexpress.domain.facilities import FacilityKind
+from countyexpress.domain.geography import DivisionLevel
+from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
+from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.web.i18n import gettext_for
+from countyexpress.entrypoints.web.labels import KIND_LABELS, QUALITY_LABELS
+from countyexpress.entrypoints.web.render import render
+from countyexpress.errors import PackInvalid
+from countyexpress.services import overview as overview_service
+from countyexpress.services import registries
+
+router = APIRouter(include_in_schema=False)
+
+LOOKUP_API = "/api/v1/parcels/lookup"
+KIND_COLOURS = {
+    "center": "#0b6e4f",
+    "sorting_center": "#1f4e8c",
+    "outlet": "#c05621",
+    "locker": "#6b46c1",
+    "station": "#2b8a3e",
+    "cold_storage": "#0987a0",
+    "precooling": "#63b3ed",
+}
+QUALITY_COLOURS = {
+    "verified": "#2f855a",
+    "estimate": "#d69e2e",
+    "placeholder": "#c53030",
+    "demo": "#5a67d8",
+}
+STATION_COLOURS = {"yes": "#2f855a", "no": "#c53030"}
+
+
+def _may(by: Principal, action: Action, resource: Resource, county: County) -> bool:
+    return allowed(by, action, resource, Where(county=county.code))
+
+
+@router.get("/counties/{code}/overview")
+def overview_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) -> Response:
+    """总览: counts, the plan's targets against current values, parcels by state."""
+    ov = overview_service.overview(uow, by, code)
+    return render(request, "overview.html", {"ov": ov}, county=ov.county, active="overview")
+
+
+def map_layers(county: County, gettext: Any) -> dict[str, Any]:
+    """The county's points as the map script draws them (WGS-84, no tiles needed)."""
+    stations = {f.division_code for f in county.facilities_of(FacilityKind.STATION)}
+    divisions = [
+        {
+            "code": d.code, "name": d.name, "level": d.level.value,
+            "lat": d.location.lat, "lon": d.location.lon,
+            "quality": d.coord_quality.value, "data_quality": d.quality.value,
+            "station": d.code in stations,
+        }
+        for d in county.divisions
+        if d.location is not None
+    ]  # fmt: skip
+    facilities = [
+        {
+            "code": f.code, "name": f.name, "kind": f.kind.value, "status": f.status.value,
+            "quality": f.quality.value, "lat": f.location.lat, "lon": f.location.lon,
+        }
+        for f in county.facilities
+        if f.location is not None
+    ]  # fmt: skip
+    return {
+        "divisions": divisions,
+        "facilities": facilities,
+        "kind_colours": KIND_COLOURS,
+        "quality_colours": QUALITY_COLOURS,
+        "station_colours": STATION_COLOURS,
+        "labels": {
+            "townships": gettext("Townships"),
+            "villages": gettext("Villages and communities"),
+            "facilities": gettext("Facilities"),
+            "kinds": {k: gettext(v) for k, v in KIND_LABELS.items()},
+            "qualities": {k: gettext(v) for k, v in QUALITY_LABELS.items()},
+            "station_yes": gettext("has a village station"),
+            "station_no": gettext("no village station"),
+        },
+    }
+
+
+@router.get("/counties/{code}/map")
+def map_page(
+    code: str, request: Request, uow: UowDep, by: PrincipalDep, settings: SettingsDep
+) -> Response:
+    """地图: townships, villages and facilities as vector points; tiles only when configured."""
+    county = registries.county(uow, by, code)
+    layers = map_layers(county, gettext_for(request.state.locale))
+    tiles = {
+        "url": settings.map_tile_url,
+        "attribution": settings.map_tile_attribution,
+        "approval": settings.map_approval_number,
+    }
+    ctx = {"layers": layers, "tiles": tiles, "villages_without_location": sum(
+        1 for d in county.divisions if d.location is None and d.level is not DivisionLevel.TOWNSHIP
+    )}  # fmt: skip
+    return render(request, "map.html", ctx, county=county, active="map")
+
+
+def _facilities_context(county: County, by: Principal, kind: FacilityKind | None) -> dict[str, Any]:
+    names = {d.code: d.name for d in county.divisions}
+    items = county.facilities if kind is None else county.facilities_of(kind)
+    return {
+        "items": items,
+        "kind": kind.value if kind else "",
+        "kinds": [k.value for k in FacilityKind],
+        "division_names": names,
+        "can_export": _may(by, Action.EXPORT, Resource.FACILITY, county),
+        "can_import": _may(by, Action.IMPORT, Resource.FACILITY, county),
+        "problems": [],
+        "imported": None,
+    }
+
+
+@router.get("/counties/{code}/facilities")
+def facilities_page(
+    code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    kind: FacilityKind | None = None,
+) -> Response:
+    """The facilities registry: centre, outlets, lockers, stations, cold chain."""
+    county = registries.county(uow, by, code)
+    registries.facilities(uow, by, code)  # the registry's own rule
+    ctx = _facilities_context(county, by, kind)
+    return render(request, "facilities.html", ctx, county=county, active="facilities")
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/counties/{code}/facilities.xlsx")
+def facilities_export(code: str, uow: UowDep, by: PrincipalDep) -> Response:
+    """The facilities registry as an Excel workbook."""
+    county = registries.export_registry(uow, by, code, Resource.FACILITY)
+    return _xlsx(facilities_xlsx(county.facilities), f"{county.code}-facilities.xlsx")
+
+
+@router.post("/counties/{code}/facilities/import", dependencies=[CsrfDep])
+async def facilities_import(
+    code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Add or update facilities from a workbook, all or nothing, with row-level problems."""
+    registries.check_import(uow, by, code)  # refused before the upload is even read
+    name = (file.filename if file else "") or "facilities.xlsx"
+    data = await file.read() if file else b""
+    rows, problems = read_facilities_xlsx(data, name)
+    status = 200
+    try:
+        imported: Any = registries.import_facilities(uow, by, code, rows, problems, name)
+        problems = []
+    except PackInvalid as exc:
+        imported, problems, status = None, exc.problems, 422
+    county = registries.county(uow, by, code)
+    ctx = _facilities_context(county, by, None) | {"problems": problems, "imported": imported}
+    return render(
+        request, "facilities.html", ctx, county=county, active="facilities", status_code=status
+    )
+
+
+@router.get("/counties/{code}/carriers")
+def carriers_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) -> Response:
+    """The carriers registry, with the facilities each carrier uses."""
+    county = registries.county(uow, by, code)
+    items = registries.carriers(uow, by, code)
+    used = {c.code: sum(1 for f in county.facilities if c.code in f.carriers) for c in items}
+    ctx = {
+        "items": items,
+        "used": used,
+        "can_export": _may(by, Action.EXPORT, Resource.CARRIER, county),
+    }
+    return render(request, "carriers.html", ctx, county=county, active="carriers")
+
+
+@router.get("/counties/{code}/carriers.xlsx")
+def carriers_export(code: str, uow: UowDep, by: PrincipalDep) -> Response:
+    """The carriers registry as an Excel workbook."""
+    county = registries.export_registry(uow, by, code, Resource.CARRIER)
+    return _xlsx(carriers_xlsx(county.carriers), f"{county.code}-carriers.xlsx")
+
+
+def _has_route(request: Request, method: str, path: str) -> bool:
+    try:
+        from fastapi.routing import iter_route_contexts
+
+        found = [(c.methods, c.path) for c in iter_route_contexts(request.app.routes)]
+    except ImportError:  # FastAPI before lazily included routers
+        found = [(getattr(r, "methods", None), getattr(r, "path", "")) for r in request.app.routes]
+    return any(p == path and m and method in m for m, p in found)
+
+
+@router.get("/lookup")
+def lookup_page(request: Request) -> Response:
+    """包裹查询: anyone may track a parcel by waybill number and the phone's last four digits."""
+    available = _has_route(request, "POST", LOOKUP_API)
+    return render(request, "lookup.html", {"available": available, "api": LOOKUP_API})

@@ -1,0 +1,78 @@
+// The county map: township, village and facility points drawn as vector layers (SVG) on a
+// plain background. Tiles are added only when the server is configured with a tile URL.
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  var data = JSON.parse(document.getElementById("map-data").textContent);
+  var map = L.map(el, { zoomSnap: 0.25, preferCanvas: false, attributionControl: !!el.dataset.tiles });
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
+  }
+  var L_ = data.labels;
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  var townships = L.layerGroup(), villages = L.layerGroup(), facilities = L.layerGroup();
+  var villageMarkers = [];
+  data.divisions.forEach(function (d) {
+    var township = d.level === "township";
+    var m = L.circleMarker([d.lat, d.lon], {
+      radius: township ? 9 : 6,
+      weight: township ? 2 : 1,
+      color: township ? "#1d2733" : "#ffffff",
+      fillOpacity: township ? 0.25 : 0.9,
+      fillColor: township ? "#1d2733" : "#888888",
+      className: "division " + d.level,
+    });
+    m.bindTooltip(esc(d.name));
+    m.bindPopup("<b>" + esc(d.name) + "</b><br>" + esc(d.code) + "<br>" +
+      esc(d.station ? L_.station_yes : L_.station_no) + "<br>" + esc(L_.qualities[d.quality]));
+    if (township) { m.addTo(townships); } else { m.addTo(villages); villageMarkers.push([m, d]); }
+  });
+  data.facilities.forEach(function (f) {
+    var colour = data.kind_colours[f.kind] || "#333";
+    var m = L.circleMarker([f.lat, f.lon], {
+      radius: 5, weight: 2, color: colour, fillColor: "#ffffff", fillOpacity: 1,
+      dashArray: f.quality === "demo" ? "2 2" : null, className: "facility " + f.kind,
+    });
+    m.bindTooltip(esc(f.name));
+    m.bindPopup("<b>" + esc(f.name) + "</b><br>" + esc(L_.kinds[f.kind] || f.kind) + "<br>" +
+      esc(L_.qualities[f.quality]));
+    m.addTo(facilities);
+  });
+
+  function colour(mode) {
+    villageMarkers.forEach(function (pair) {
+      var d = pair[1];
+      var fill = mode === "quality" ? data.quality_colours[d.quality]
+        : data.station_colours[d.station ? "yes" : "no"];
+      pair[0].setStyle({ fillColor: fill });
+    });
+    document.getElementById("legend-villages").hidden = mode !== "station";
+    document.getElementById("legend-quality").hidden = mode !== "quality";
+  }
+  document.querySelectorAll('input[name="colour-by"]').forEach(function (r) {
+    r.addEventListener("change", function () { colour(r.value); });
+  });
+  colour("station");
+
+  townships.addTo(map); villages.addTo(map); facilities.addTo(map);
+  var overlays = {};
+  overlays[L_.townships] = townships;
+  overlays[L_.villages] = villages;
+  overlays[L_.facilities] = facilities;
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+
+  var points = data.divisions.map(function (d) { return [d.lat, d.lon]; })
+    .concat(data.facilities.map(function (f) { return [f.lat, f.lon]; }));
+  if (points.length) { map.fitBounds(L.latLngBounds(points).pad(0.08)); }
+  else { map.setView([35, 105], 4); }
+  el.dataset.ready = "1";
+  el.dataset.divisions = String(data.divisions.length);
+  el.dataset.facilities = String(data.facilities.length);
+})();
