@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from countyexpress.entrypoints.cli import app
+from countyexpress.settings import get_settings
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh database: `carrier detect` reads the county's stored confirmations."""
+    monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", f"sqlite:///{tmp_path / 'cx.db'}")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 def cli(*args: str) -> tuple[int, str, str]:
@@ -95,3 +106,26 @@ def test_carrier_detect_refuses_a_bad_patterns_file_naming_the_entry(tmp_path: P
     code, _, err = cli("carrier", "detect", "JT0019812345678", "--patterns", str(path))
     assert code == 1
     assert "mine.toml line 1: pattern 1 (jt).regex" in err
+
+
+def test_carrier_confirm_counts_by_shape_and_detect_ranks_with_the_counts() -> None:
+    """Two yunda confirmations put yunda first for other numbers of the same shape."""
+    assert runner.invoke(app, ["county", "load", "heshuo"]).exit_code == 0
+    code, out, _ = cli("carrier", "confirm", "1240921381750", "yunda", "--json")
+    assert code == 0
+    first = json.loads(out)
+    assert (first["shape"], first["confirmations"], first["pattern_fits"]) == ("13:12", 1, True)
+    cli("carrier", "confirm", "1240921381751", "yunda", "--county", "652828")
+    code, out, _ = cli("carrier", "detect", "1240000000000", "--json")
+    candidates = json.loads(out)["candidates"]
+    assert [c["carrier"] for c in candidates] == ["yunda", "ems"]
+    assert set(candidates[0]) == {"carrier", "score"}
+
+
+def test_carrier_confirm_refuses_an_unknown_carrier_and_needs_a_county() -> None:
+    """Exit 1 with the reason: no county loaded, then a carrier the county does not know."""
+    code, _, err = cli("carrier", "confirm", "1240921381750", "yunda")
+    assert code == 1 and "no county is loaded" in err
+    assert runner.invoke(app, ["county", "load", "heshuo"]).exit_code == 0
+    code, _, err = cli("carrier", "confirm", "1240921381750", "dhl")
+    assert code == 1 and "unknown carrier" in err

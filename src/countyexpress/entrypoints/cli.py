@@ -16,6 +16,7 @@ from countyexpress import bootstrap
 from countyexpress.adapters.packs import write_geojson, write_pack
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_centre import centre_app, consent_app, locker_app, station_app
+from countyexpress.entrypoints.cli_intake import intake_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
@@ -40,6 +41,7 @@ app.add_typer(centre_app, name="centre")
 app.add_typer(station_app, name="station")
 app.add_typer(locker_app, name="locker")
 app.add_typer(consent_app, name="consent")
+app.add_typer(intake_app, name="intake")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(route_app, name="route")

@@ -2,6 +2,8 @@
 
 Registered in `cli.py` as `countyexpress id …` and `countyexpress carrier …`. No full ID
 number is ever printed: the JSON answer carries no number at all, the table a masked one.
+`carrier detect` ranks with the county's stored confirmations, which `carrier confirm`
+adds to.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from countyexpress import bootstrap
 from countyexpress.adapters.waybill_patterns import load_waybill_patterns
 from countyexpress.domain.identity import validate_resident_id, validate_uscc
 from countyexpress.domain.privacy import mask_id_number
-from countyexpress.domain.waybills import normalise_waybill_no, rank_carriers, shape
+from countyexpress.domain.waybills import normalise_waybill_no, shape
 from countyexpress.errors import CountyExpressError, PackInvalid
+from countyexpress.services import intake as intake_service
+from countyexpress.settings import get_settings
 
 __all__ = ["carrier_app", "id_app"]
 
@@ -32,6 +37,13 @@ _out = Console()
 _err = Console(stderr=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CountyOpt = Annotated[
+    str | None,
+    typer.Option("--county", "-c", help="County code (default: the only loaded county)"),
+]
+PatternsOpt = Annotated[
+    Path | None, typer.Option("--patterns", help="A patterns TOML file (default: built in)")
+]
 
 
 class IdKind(StrEnum):
@@ -86,24 +98,29 @@ def id_validate(
     _out.print(table)
 
 
+def _uow() -> Any:
+    return bootstrap.uow_factory(bootstrap.open_engine(get_settings()))()
+
+
+def _candidates_json(candidates: list[Any]) -> list[dict[str, Any]]:
+    return [{"carrier": c.carrier, "score": round(c.score, 4)} for c in candidates]
+
+
 @carrier_app.command("detect")
 def carrier_detect(
     number: Annotated[str, typer.Argument(help="A waybill number, e.g. JT0019812345678")],
-    patterns_file: Annotated[
-        Path | None, typer.Option("--patterns", help="A patterns TOML file (default: built in)")
-    ] = None,
+    county: CountyOpt = None,
+    patterns_file: PatternsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the carriers the number may belong to; the person scanning confirms one."""
     try:
         patterns = load_waybill_patterns(patterns_file)
+        candidates = intake_service.detect_carrier(_uow(), county, number, patterns)
     except CountyExpressError as exc:
         raise _fail(exc) from exc
-    candidates = rank_carriers(number, patterns, {})
     if as_json:
-        _print_json(
-            {"candidates": [{"carrier": c.carrier, "score": round(c.score, 4)} for c in candidates]}
-        )
+        _print_json({"candidates": _candidates_json(candidates)})
         return
     n = normalise_waybill_no(number)
     if not candidates:
@@ -113,3 +130,31 @@ def carrier_detect(
     for c in candidates:
         table.add_row(c.carrier, f"{c.score:.2f}")
     _out.print(table)
+
+
+@carrier_app.command("confirm")
+def carrier_confirm(
+    number: Annotated[str, typer.Argument(help="The waybill number scanned")],
+    carrier: Annotated[str, typer.Argument(help="The carrier the person confirmed, e.g. zto")],
+    county: CountyOpt = None,
+    patterns_file: PatternsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record that NUMBER is CARRIER's: later numbers of the same shape rank it higher."""
+    try:
+        patterns = load_waybill_patterns(patterns_file)
+        done = intake_service.confirm_carrier(_uow(), county, number, carrier, patterns)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json({
+            "county_code": done.county_code, "shape": done.shape, "carrier": done.carrier,
+            "confirmations": done.count, "pattern_fits": done.pattern_fits,
+            "candidates": _candidates_json(done.candidates),
+        })  # fmt: skip
+        return
+    _out.print(f"{done.carrier} confirmed for shape {done.shape} ({done.count} so far)",
+               highlight=False)  # fmt: skip
+    if not done.pattern_fits:
+        _out.print(f"no {done.carrier} pattern fits this number: check the patterns file",
+                   highlight=False)  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from countyexpress.adapters.db.accounts import SqlAccountRepository
+from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
 from countyexpress.adapters.db.repository import SqlCountyRepository
@@ -20,6 +21,7 @@ class SqlUnitOfWork:
     ledger: SqlLedger
     ops: SqlOperations
     accounts: SqlAccountRepository
+    intake: SqlIntake
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -32,6 +34,7 @@ class SqlUnitOfWork:
         self.ledger = SqlLedger(self._connection)
         self.ops = SqlOperations(self._connection)
         self.accounts = SqlAccountRepository(self._connection)
+        self.intake = SqlIntake(self._connection)
         return self
 
     def __exit__(
