@@ -18,6 +18,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_centre import centre_app, consent_app, locker_app, station_app
 from countyexpress.entrypoints.cli_intake import intake_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
+from countyexpress.entrypoints.cli_plan import plan_app
 from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
@@ -44,6 +45,7 @@ app.add_typer(consent_app, name="consent")
 app.add_typer(intake_app, name="intake")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(plan_app, name="plan")
 app.add_typer(route_app, name="route")
 
 out = Console()

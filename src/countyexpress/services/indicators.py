@@ -1,0 +1,53 @@
+"""The plan's indicators and the network's coverage of a county, for a principal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import countyexpress.domain.network_indicators  # noqa: F401  registers tasks 2–5
+from countyexpress.domain.access import Action, Principal, Resource, Where, require
+from countyexpress.domain.coverage import CoverageReport, RoadDistances, default_radius
+from countyexpress.domain.coverage import coverage as compute_coverage
+from countyexpress.domain.facilities import FacilityKind
+from countyexpress.domain.indicators import IndicatorValue, Inputs, evaluate
+from countyexpress.services import counties
+from countyexpress.services.unit_of_work import UnitOfWork
+
+# A capability with indicators of its own imports its module above, next to the network's.
+
+
+def plan_kpis(
+    uow: UnitOfWork,
+    county: str,
+    year: int | None = None,
+    *,
+    by: Principal,
+    today: date | None = None,
+    inputs: Inputs | None = None,
+) -> list[IndicatorValue]:
+    """Every registered indicator of `county` against the pack's target of `year` (default:
+    this year), computed from the stored data."""
+    c = counties.get_county(uow, county)
+    require(by, Action.READ, Resource.COUNTY, Where(county=c.code))
+    asked = year if year is not None else (today or date.today()).year
+    return evaluate(c, asked, inputs=inputs)
+
+
+def coverage(
+    uow: UnitOfWork,
+    county: str,
+    radius_km: float | None = None,
+    *,
+    by: Principal,
+    kinds: Iterable[FacilityKind] | None = None,
+    roads: RoadDistances | None = None,
+) -> CoverageReport:
+    """Nearest facility of each kind from every village and community, and who is outside
+    `radius_km` (default: the pack's `coverage_radius_km`, else 5 km)."""
+    c = counties.get_county(uow, county)
+    require(by, Action.READ, Resource.COUNTY, Where(county=c.code))
+    radius = radius_km if radius_km is not None else default_radius(c)
+    if kinds is None:
+        return compute_coverage(c, radius, roads=roads)
+    return compute_coverage(c, radius, kinds=kinds, roads=roads)
