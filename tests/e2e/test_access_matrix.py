@@ -44,6 +44,7 @@ SCANNERS = row(("centre_operator", "station_keeper", "driver", CARRIER))
 
 MATRIX: dict[str, dict[str, str]] = {
     "GET /healthz": PUBLIC,
+    "GET /metrics": PUBLIC,
     "GET /api/v1/openapi.json": PUBLIC,
     "GET /api/v1/docs": PUBLIC,
     "GET /api/v1/redoc": PUBLIC,

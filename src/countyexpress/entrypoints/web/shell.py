@@ -11,6 +11,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.middleware.sessions import SessionMiddleware
 
 from countyexpress.entrypoints.api.auth import AuthMiddleware
+from countyexpress.entrypoints.api.observability import (
+    Metrics,
+    RequestContextMiddleware,
+    configure_logging,
+)
 from countyexpress.entrypoints.web import auth_pages, pages, screens
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
 from countyexpress.entrypoints.web.render import render
@@ -28,6 +33,13 @@ def _wants_json(request: Request) -> bool:
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the web pages, the log-in machinery and the self-hosted API documentation."""
+    configure_logging(settings.log_level)
+    metrics = Metrics()
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        """Request counts and durations by route, for Prometheus (no county data)."""
+        return metrics.response()
 
     @app.exception_handler(NotAuthenticated)
     async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
@@ -78,3 +90,4 @@ def install(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)  # outermost: times it all
