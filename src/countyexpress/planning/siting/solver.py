@@ -1,0 +1,228 @@
+"""The one place that calls HiGHS: arrays in, a domain result out."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+
+from countyexpress.errors import CountyExpressError
+from countyexpress.planning.siting import formulations
+from countyexpress.planning.siting.formulations import MipArrays
+from countyexpress.planning.siting.model import (
+    Objective,
+    SitingProblem,
+    SitingRequest,
+    SolveLimits,
+)
+from countyexpress.planning.siting.result import SitingResult, evaluate
+
+__all__ = ["solve"]
+
+QUIET_HEURISTICS = (
+    "mip_heuristic_run_feasibility_jump",
+    "mip_heuristic_run_rins",
+    "mip_heuristic_run_rens",
+    "mip_heuristic_run_root_reduced_cost",
+)
+"""HiGHS heuristics switched off when a start from our own heuristic is given."""
+
+PMEDIAN_SLACK_LEVELS = 2
+"""Distance levels past the heuristic solution that the first capped p-median model keeps."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the solver returned, in plain values."""
+
+    open_sites: npt.NDArray[np.intp]
+    objective: float
+    optimal: bool
+    gap: float
+    bound: float
+    columns: npt.NDArray[np.intp]  # the "open" columns set to 1
+
+
+def to_model(problem: SitingProblem, request: SitingRequest) -> MipArrays:
+    """The reduced MIP for the request."""
+    request.check(problem)
+    if request.objective == Objective.PMEDIAN:
+        assert request.p is not None
+        return formulations.pmedian(problem, request.p)
+    assert request.radius_km is not None
+    if request.objective == Objective.MCLP:
+        assert request.p is not None
+        return formulations.mclp(problem, request.p, request.radius_km)
+    return formulations.set_cover(problem, request.radius_km)
+
+
+def run(mip: MipArrays, limits: SolveLimits) -> Outcome:
+    """Solve the arrays with HiGHS within the limits."""
+    if mip.num_col == 0:
+        none = np.zeros(0, dtype=np.intp)
+        return Outcome(mip.forced, mip.offset, True, 0.0, mip.offset, none)
+    h = _quiet_highs()
+    h.setOptionValue("time_limit", float(limits.time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(limits.mip_rel_gap))
+    h.passModel(_lp(mip))
+    start = mip.start_values()
+    if start is not None:  # a good start is known: the solver's own heuristics rarely pay
+        for name in QUIET_HEURISTICS:
+            h.setOptionValue(name, False)
+        h.setOptionValue("mip_heuristic_effort", 0.0)
+        h.setOptionValue("presolve", "off")
+        h.setSolution(mip.num_col, np.arange(mip.num_col, dtype=np.int32), start)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+        raise CountyExpressError(
+            f"HiGHS found no solution ({h.modelStatusToString(status)}); allow more time"
+        )
+    values = np.asarray(h.getSolution().col_value)[: len(mip.sites)]
+    columns = np.nonzero(values > 0.5)[0].astype(np.intp)
+    chosen = np.concatenate([mip.forced, mip.sites[columns]])
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    gap = float(info.mip_gap)
+    if not math.isfinite(gap) or gap < 0:
+        gap = math.inf
+    return Outcome(
+        np.sort(chosen),
+        float(info.objective_function_value),
+        optimal,
+        gap,
+        float(info.mip_dual_bound),
+        columns,
+    )
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs instance that writes nothing: its banner goes to the C stdout, so mute fd 1."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+            h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+def _lp(mip: MipArrays) -> highspy.HighsLp:
+    order = np.lexsort((mip.a_row, mip.a_col))
+    starts = np.searchsorted(mip.a_col[order], np.arange(mip.num_col + 1))
+    lp = highspy.HighsLp()
+    lp.num_col_ = mip.num_col
+    lp.num_row_ = mip.num_row
+    lp.sense_ = highspy.ObjSense.kMaximize if mip.maximise else highspy.ObjSense.kMinimize
+    lp.offset_ = mip.offset
+    lp.col_cost_ = mip.cost
+    lp.col_lower_ = np.zeros(mip.num_col)
+    lp.col_upper_ = mip.upper
+    lp.row_lower_ = mip.row_lower
+    lp.row_upper_ = mip.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = mip.num_col
+    lp.a_matrix_.num_row_ = mip.num_row
+    lp.a_matrix_.start_ = starts.astype(np.int32)
+    lp.a_matrix_.index_ = mip.a_row[order].astype(np.int32)
+    lp.a_matrix_.value_ = mip.a_val[order]
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+        for i in mip.integer.tolist()
+    ]
+    return lp
+
+
+def solve(
+    problem: SitingProblem, request: SitingRequest, limits: SolveLimits | None = None
+) -> SitingResult:
+    """Site p new facilities (or the fewest, for set covering) around the existing ones."""
+    limits = limits or SolveLimits()
+    began = time.perf_counter()
+    request.check(problem)
+    if request.objective == Objective.PMEDIAN:
+        assert request.p is not None
+        outcome = _pmedian(problem, request.p, limits, began)
+    else:
+        mip = to_model(problem, request)
+        left = max(0.01, limits.time_limit_s - (time.perf_counter() - began))
+        outcome = run(mip, SolveLimits(left, limits.mip_rel_gap))
+    return from_outcome(problem, request, outcome, time.perf_counter() - began)
+
+
+def _pmedian(problem: SitingProblem, p: int, limits: SolveLimits, began: float) -> Outcome:
+    """Solve relaxations whose far distances are capped, widening the caps a solution crosses.
+
+    Each capped model's optimum is a lower bound; a solution that crosses no cap is optimal.
+    The caps start a few distance levels past a good heuristic solution.
+    """
+    w = problem.weights
+    best = formulations.start_pmedian(problem, p)
+    best_km = formulations.served_km(problem, best)
+    upper = float(w @ best_km)
+    limit = formulations.levels_beyond(problem, best_km, PMEDIAN_SLACK_LEVELS)
+    lower = -math.inf
+    while True:
+        left = limits.time_limit_s - (time.perf_counter() - began)
+        if left <= 0:
+            break
+        mip = formulations.pmedian(problem, p, limit, start=best)
+        out = run(mip, SolveLimits(left, limits.mip_rel_gap))
+        lower = max(lower, out.bound)
+        km = formulations.served_km(problem, out.columns)
+        true = float(w @ km)
+        if true < upper:
+            best, best_km, upper = out.columns, km, true
+        crossed = km > limit
+        if not crossed.any() and out.optimal:
+            lower = max(lower, out.bound)
+            break
+        if not crossed.any():  # out of time inside the solver
+            break
+        limit = np.where(
+            crossed, formulations.levels_beyond(problem, km, PMEDIAN_SLACK_LEVELS), limit
+        )
+    gap = max(0.0, (upper - lower) / max(abs(upper), 1e-12)) if math.isfinite(lower) else math.inf
+    optimal = gap <= limits.mip_rel_gap
+    free = np.nonzero(~problem.existing)[0]
+    return Outcome(np.sort(free[best]), upper, optimal, gap, lower, best)
+
+
+def from_outcome(
+    problem: SitingProblem,
+    request: SitingRequest,
+    outcome: Outcome,
+    seconds: float,
+) -> SitingResult:
+    """The domain result: chosen ids, figures before and after, the unreachable points."""
+    existing = problem.existing
+    after = existing.copy()
+    after[outcome.open_sites] = True
+    unreachable: tuple[str, ...] = ()
+    unreachable_share = 0.0
+    if request.radius_km is not None and request.objective != Objective.PMEDIAN:
+        cov = formulations.coverage(problem, request.radius_km)
+        unreachable = tuple(problem.demand[i].id for i in cov.unreachable.tolist())
+        unreachable_share = cov.unreachable_share
+    return SitingResult(
+        request=request,
+        chosen=tuple(problem.candidates[j].id for j in outcome.open_sites.tolist()),
+        objective=outcome.objective,
+        optimal=outcome.optimal,
+        gap=outcome.gap,
+        seconds=seconds,
+        before=evaluate(problem, existing.tolist(), request.radius_km),
+        after=evaluate(problem, after.tolist(), request.radius_km),
+        unreachable=unreachable,
+        unreachable_share=unreachable_share,
+    )
