@@ -21,6 +21,7 @@ from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_plan import plan_app
 from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
+from countyexpress.entrypoints.cli_simulate import simulate_app
 from countyexpress.entrypoints.cli_site import site_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.errors import CountyExpressError, PackInvalid
@@ -46,6 +47,7 @@ app.add_typer(consent_app, name="consent")
 app.add_typer(intake_app, name="intake")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(simulate_app, name="simulate")
 app.add_typer(plan_app, name="plan")
 app.add_typer(route_app, name="route")
 app.add_typer(site_app, name="site")

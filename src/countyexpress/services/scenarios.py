@@ -1,0 +1,329 @@
+"""Policy scenarios: the same simulated demand under other policies, compared (issue 7).
+
+Each scenario that changes the parcel flows (a station closed, more lockers, a festival
+peak) is simulated through the real services in a database of its own, from the same
+seed, so the receivers and their parcels are the same; separate delivery (each carrier
+alone) moves the same parcels as the baseline and differs only in the vans, so it reuses
+the baseline's run. Measures come from each run's ledger (delivery time, unclaimed
+share, how parcels reached receivers) and from its route bags (vehicle-km and cost: an
+estimate, see planning.simulation.fleet, until the route planner replaces it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from countyexpress.domain.county import County
+from countyexpress.domain.facilities import (
+    Facility,
+    FacilityKind,
+    FacilityStatus,
+    LockerCompartments,
+)
+from countyexpress.domain.geography import DataQuality, DivisionLevel
+from countyexpress.domain.lifecycle import ParcelState, derive
+from countyexpress.domain.scans import ScanKind
+from countyexpress.errors import InvalidValue
+from countyexpress.planning.simulation import fleet
+from countyexpress.planning.simulation.params import SimulationParams
+from countyexpress.services import counties
+from countyexpress.services.ports import Cipher
+from countyexpress.services.simulation import Progress, RunResult, UowFactory, simulate
+
+Workspace = Callable[[str], UowFactory]
+"""A fresh, migrated, empty database for a scenario (by name), as a unit-of-work factory."""
+
+SCENARIO_LOCKER = LockerCompartments(small=24, medium=12, large=4)
+"""The locker bank a scenario adds: the size of the pack's mid-sized demo lockers."""
+
+_MEASURE_CHUNK = 4000
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A policy to simulate: stations closed, lockers added, demand scaled, whose vans."""
+
+    name: str
+    label: str
+    closed: tuple[str, ...] = ()  # facility codes closed for the run
+    new_lockers: tuple[str, ...] = ()  # division codes that get a locker bank
+    demand_factor: float = 1.0  # e.g. a festival peak
+    separate_fleets: bool = False  # each carrier its own vans instead of co-delivery
+
+    def __post_init__(self) -> None:
+        if not self.demand_factor > 0:
+            raise InvalidValue("demand_factor", "the demand factor must be positive")
+
+    @property
+    def changes_flows(self) -> bool:
+        """Whether parcels move differently from the baseline (else only the vans differ)."""
+        return bool(self.closed or self.new_lockers or self.demand_factor != 1.0)
+
+
+@dataclass
+class Outcome:
+    """What a scenario measured."""
+
+    scenario: Scenario
+    parcels: int = 0
+    delivered: int = 0
+    by_station: int = 0
+    by_locker: int = 0
+    by_door: int = 0
+    returned: int = 0
+    stored_at_stations: int = 0
+    exceptions: int = 0
+    hours_median: float | None = None
+    hours_mean: float | None = None
+    hours_p90: float | None = None
+    vehicle_km: float = 0.0
+    trips: int = 0
+    cost: float = 0.0
+    villages_with_station: float = 0.0
+    by_carrier: dict[str, tuple[float, int]] = field(default_factory=dict)
+    km_by_day: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def unclaimed_share(self) -> float | None:
+        """Parcels returned unclaimed per parcel shelved at a station."""
+        return self.returned / self.stored_at_stations if self.stored_at_stations else None
+
+    @property
+    def door_share(self) -> float | None:
+        """Delivered parcels that went to the door."""
+        return self.by_door / self.delivered if self.delivered else None
+
+    @property
+    def cost_per_parcel(self) -> float | None:
+        """Van cost per parcel of the run."""
+        return self.cost / self.parcels if self.parcels else None
+
+
+@dataclass
+class Comparison:
+    """Scenarios side by side, with what the figures rest on."""
+
+    county: str
+    county_name: str
+    start: dt.date
+    days: int
+    seed: int
+    scale: float
+    km_note: str
+    outcomes: list[Outcome]
+
+
+def busiest_station(county: County) -> str | None:
+    """The open station serving the most residents (the default to close)."""
+    pop = {d.code: d.population or 0 for d in county.divisions}
+    open_stations = [f for f in county.facilities_of(FacilityKind.STATION) if f.is_operating]
+    if not open_stations:
+        return None
+    return max(open_stations, key=lambda f: (pop.get(f.division_code, 0), f.code)).code
+
+
+def locker_sites(county: County, params: SimulationParams, n: int) -> tuple[str, ...]:
+    """The `n` villages or communities without a locker where most receivers want one."""
+    have = {f.division_code for f in county.facilities_of(FacilityKind.LOCKER) if f.is_operating}
+    urban = set(params.demand.urban_townships)
+
+    def wanting(code: str) -> float:
+        d = county.division(code)
+        if d is None:
+            return 0.0
+        is_urban = d.level is DivisionLevel.COMMUNITY or d.parent_code in urban
+        share = (params.consent_urban if is_urban else params.consent_rural).get("locker", 0.0)
+        rate = params.demand.urban_rate if is_urban else params.demand.rural_rate
+        return (d.population or 0) * share * rate
+
+    candidates = [
+        d.code
+        for d in county.divisions
+        if d.level is not DivisionLevel.TOWNSHIP and d.code not in have
+    ]
+    candidates.sort(key=lambda c: (-wanting(c), c))
+    return tuple(candidates[: max(0, n)])
+
+
+def default_scenarios(
+    county: County,
+    params: SimulationParams,
+    close: Sequence[str] | None = None,
+    lockers: Sequence[str] | int = 5,
+    peak: float = 2.4,
+) -> list[Scenario]:
+    """Co-delivery (the baseline), each carrier alone, a station closed, a festival peak,
+    more lockers (at `lockers` division codes, e.g. from a siting result, or the N places
+    most wanting one)."""
+    closed = tuple(close) if close is not None else tuple(filter(None, [busiest_station(county)]))
+    sites = locker_sites(county, params, lockers) if isinstance(lockers, int) else tuple(lockers)
+    out = [
+        Scenario("co_delivery", "共同配送 co-delivery (baseline)"),
+        Scenario("separate", "各自配送 each carrier alone", separate_fleets=True),
+    ]
+    if closed:
+        out.append(Scenario("station_closed", f"关闭服务站 {', '.join(closed)} closed", closed))
+    out.append(Scenario("festival_peak", f"大促高峰 festival peak ×{peak:g}", demand_factor=peak))
+    if sites:
+        out.append(Scenario("more_lockers", f"新增快件箱 {len(sites)} more lockers",
+                            new_lockers=sites))  # fmt: skip
+    return out
+
+
+def apply(county: County, scenario: Scenario) -> County:
+    """The county as the scenario has it (a copy; the original is not changed)."""
+    known = {f.code for f in county.facilities}
+    unknown = sorted(set(scenario.closed) - known)
+    if unknown:
+        raise InvalidValue("closed", f"facilities {unknown} are not in county {county.code}")
+    facilities = [
+        dataclasses.replace(f, status=FacilityStatus.CLOSED) if f.code in scenario.closed else f
+        for f in county.facilities
+    ]
+    carriers = tuple(c.code for c in county.carriers)
+    for i, code in enumerate(scenario.new_lockers, start=1):
+        d = county.division(code)
+        if d is None or d.level is DivisionLevel.TOWNSHIP:
+            raise InvalidValue("new_lockers", f"{code} is not a village or community of the county")
+        facilities.append(
+            Facility(
+                code=f"SCN-LCK-{i:02d}",
+                name=f"{d.name}智能快件箱 (scenario)",
+                kind=FacilityKind.LOCKER,
+                location=d.location,
+                division_code=d.code,
+                operator="scenario",
+                quality=DataQuality.DEMO,
+                carriers=carriers,
+                compartments=SCENARIO_LOCKER,
+                note="added by a what-if scenario; not a real facility",
+            )
+        )
+    return dataclasses.replace(county, facilities=facilities)
+
+
+def _coverage(county: County) -> float:
+    villages = county.divisions_at(DivisionLevel.VILLAGE)
+    served = {f.division_code for f in county.facilities_of(FacilityKind.STATION) if f.is_operating}
+    return sum(v.code in served for v in villages) / len(villages) if villages else 0.0
+
+
+def _fleet(county: County, run: RunResult, outcome: Outcome, params: SimulationParams,
+           estimate: fleet.RouteEstimator) -> None:  # fmt: skip
+    centre = next((f for f in county.facilities if f.code == params.centre), None)
+    if centre is None or centre.location is None:
+        return
+    circuity = county.plan.standards.circuity_factor
+    by_carrier: dict[str, float] = {}
+    by_carrier_trips: Counter[str] = Counter()
+    for day in run.stats:
+        stops = []
+        for t in day.trips:
+            d = county.division(t.division)
+            where = d.location if d and d.location else t.location
+            stops.append(fleet.Stop(t.division, where, t.parcels_by_carrier))
+        if outcome.scenario.separate_fleets:
+            f = fleet.separate(centre.location, stops, circuity, estimate)
+            for c, (km, n) in f.by_carrier.items():
+                by_carrier[c] = by_carrier.get(c, 0.0) + km
+                by_carrier_trips[c] += n
+        else:
+            f = fleet.co_delivery(centre.location, stops, circuity, estimate)
+        outcome.vehicle_km += f.km
+        outcome.trips += f.trips
+        outcome.km_by_day[day.day.isoformat()] = round(f.km, 1)
+    outcome.by_carrier = {c: (round(by_carrier[c], 1), by_carrier_trips[c]) for c in by_carrier}
+    outcome.cost = fleet.cost(
+        outcome.vehicle_km, outcome.trips, params.costs.van_cost_per_km, params.costs.trip_cost
+    )
+
+
+def measure(uow_factory: UowFactory, county: County, run: RunResult, outcome: Outcome) -> None:
+    """Fill `outcome` from the run's ledger: how parcels reached receivers, how fast."""
+    lockers = {f.code for f in county.facilities_of(FacilityKind.LOCKER)}
+    stations = {f.code for f in county.facilities if f.kind in (FacilityKind.STATION,
+                                                               FacilityKind.OUTLET)}  # fmt: skip
+    with uow_factory() as uow:
+        waybills = [i["waybill_no"] for i in uow.ops.manifest_items(county.code)]
+        hours: list[float] = []
+        for i in range(0, len(waybills), _MEASURE_CHUNK):
+            chunk = waybills[i : i + _MEASURE_CHUNK]
+            for waybill, events in uow.ledger.events_of(county.code, chunk).items():
+                status = derive(waybill, events)
+                arrived = next((e.at for e in status.events if e.kind is ScanKind.ARRIVE), None)
+                if any(e.kind is ScanKind.STORE and e.facility in stations for e in events):
+                    outcome.stored_at_stations += 1
+                if status.state is ParcelState.RETURNED:
+                    outcome.returned += 1
+                if status.open_exception:
+                    outcome.exceptions += 1
+                if status.state is not ParcelState.DELIVERED:
+                    continue
+                outcome.delivered += 1
+                last = status.events[-1]
+                if last.payload.get("method") == "door":
+                    outcome.by_door += 1
+                elif last.facility in lockers:
+                    outcome.by_locker += 1
+                else:
+                    outcome.by_station += 1
+                if arrived is not None:
+                    hours.append((last.at - arrived).total_seconds() / 3600)
+    outcome.parcels = run.total("planned")
+    if hours:
+        hours.sort()
+        outcome.hours_median = round(statistics.median(hours), 2)
+        outcome.hours_mean = round(statistics.fmean(hours), 2)
+        outcome.hours_p90 = round(hours[min(len(hours) - 1, int(0.9 * len(hours)))], 2)
+
+
+def compare(
+    workspace: Workspace,
+    cipher: Cipher,
+    county: County,
+    params: SimulationParams,
+    start: dt.date,
+    days: int,
+    scenarios: Sequence[Scenario],
+    seed: int = 0,
+    scale: float = 1.0,
+    estimate: fleet.RouteEstimator = fleet.round_trip_km,
+    progress: Callable[[str], Progress | None] | None = None,
+) -> Comparison:
+    """Simulate every scenario that changes the flows, measure all of them, side by side.
+
+    Scenarios that only change the vans reuse the baseline run (the first scenario that
+    changes nothing else)."""
+    if not scenarios:
+        raise InvalidValue("scenarios", "give at least one scenario")
+    runs: dict[str, tuple[County, RunResult, UowFactory]] = {}
+    outcomes: list[Outcome] = []
+    for sc in scenarios:
+        t0 = time.perf_counter()
+        key = sc.name if sc.changes_flows else "__baseline__"
+        if key not in runs:
+            scenario_county = apply(county, sc)
+            factory = workspace(sc.name)
+            counties.load_county(factory(), scenario_county)
+            run = simulate(
+                factory, cipher, scenario_county.code, params, start, days, seed,
+                scale * sc.demand_factor, progress(sc.name) if progress else None,
+            )  # fmt: skip
+            runs[key] = (scenario_county, run, factory)
+        scenario_county, run, factory = runs[key]
+        outcome = Outcome(sc)
+        measure(factory, scenario_county, run, outcome)
+        _fleet(scenario_county, run, outcome, params, estimate)
+        outcome.villages_with_station = round(_coverage(scenario_county), 3)
+        outcome.seconds = round(time.perf_counter() - t0, 1)
+        outcomes.append(outcome)
+    return Comparison(
+        county.code, county.name, start, days, seed, scale, fleet.ESTIMATE_NOTE, outcomes
+    )
