@@ -4,6 +4,9 @@
     python3 dev.py run    # set up, migrate, load Heshuo if empty, serve http://127.0.0.1:8000
     python3 dev.py test   # set up, then ruff, mypy and every test (SQLite, PostgreSQL, browser)
 
+The browser tests drive Debian's chromium (/usr/bin/chromium); `test` installs it with
+apt-get when it is missing and this runs as root, else those tests skip themselves.
+
 Set-up: installs uv (with pip, or into .tools/ when pip may not install) if it is missing,
 then creates .venv from the committed uv.lock (`uv sync --frozen`).
 """
@@ -67,8 +70,34 @@ def cmd_run(uv: str, args: list[str]) -> int:
     return _run(uv, "run", "--frozen", "countyexpress", "serve", *args, check=False)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_PACKAGES = ("chromium", "fonts-noto-cjk")  # the browser, and Chinese glyphs for it
+
+
+def ensure_chromium() -> None:
+    """Debian's chromium for the browser tests: installed with apt-get when missing and root.
+
+    Where that cannot be done the browser tests skip themselves, saying why.
+    """
+    if CHROMIUM.exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        _say(f"{CHROMIUM} is missing and apt-get cannot run here (not root, or not Debian): "
+             "the browser tests will be skipped; install chromium to run them")  # fmt: skip
+        return
+    _say("installing Debian's chromium for the browser tests")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    ok = subprocess.run([apt, "update"], env=env, check=False).returncode == 0
+    install = [apt, "install", "-y", *BROWSER_PACKAGES]
+    ok = ok and subprocess.run(install, env=env, check=False).returncode == 0
+    if not ok or not CHROMIUM.exists():
+        _say("could not install chromium: the browser tests will be skipped")
+
+
 def cmd_test(uv: str, args: list[str]) -> int:
     sync(uv)
+    ensure_chromium()
     steps = [
         ("ruff", "check", "src", "tests", "dev.py"),
         ("ruff", "format", "--check", "src", "tests", "dev.py"),

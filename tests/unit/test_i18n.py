@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.frontend import CommandLineInterface
@@ -62,3 +63,21 @@ def test_the_compiled_catalogue_matches_its_source(locale: str) -> None:
 def test_a_language_tag_maps_onto_a_supported_locale(asked: str | None, locale: str | None) -> None:
     """Any Chinese tag means zh_CN, any English one en; others are not supported."""
     assert normalise(asked) == locale
+
+
+def test_every_code_shown_on_screen_has_a_label() -> None:
+    """A new facility kind, status, data quality or role needs its label (and translation)."""
+    from countyexpress.domain.access import Role
+    from countyexpress.domain.facilities import FacilityKind, FacilityStatus
+    from countyexpress.domain.geography import DataQuality
+    from countyexpress.entrypoints.web import labels
+
+    pairs: list[tuple[Any, dict[str, str]]] = [
+        (FacilityKind, labels.KIND_LABELS),
+        (FacilityStatus, labels.STATUS_LABELS),
+        (DataQuality, labels.QUALITY_LABELS),
+        (Role, labels.ROLE_LABELS),
+    ]
+    for enum, table in pairs:
+        missing = [e.value for e in enum if e.value not in table]
+        assert missing == [], f"add labels for {missing} in entrypoints/web/labels.py"

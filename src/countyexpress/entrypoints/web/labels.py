@@ -18,6 +18,7 @@ KIND_LABELS = {
     "station": N_("village station"),
     "cold_storage": N_("cold storage"),
     "precooling": N_("pre-cooling site"),
+    "carrier_office": N_("carrier's county-town office"),
 }
 STATUS_LABELS = {"planned": N_("planned"), "open": N_("open"), "closed": N_("closed")}
 HAVE_LABELS = {

@@ -37,6 +37,7 @@ KIND_COLOURS = {
     "station": "#2b8a3e",
     "cold_storage": "#0987a0",
     "precooling": "#63b3ed",
+    "carrier_office": "#b83280",
 }
 QUALITY_COLOURS = {
     "verified": "#2f855a",

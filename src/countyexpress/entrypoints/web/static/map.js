@@ -68,8 +68,10 @@
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 
-  var points = data.divisions.map(function (d) { return [d.lat, d.lon]; })
-    .concat(data.facilities.map(function (f) { return [f.lat, f.lon]; }));
+  // Fit the county's own divisions; facilities outside it (a prefecture sorting centre) are
+  // drawn but do not shrink the county to a corner.
+  var points = data.divisions.map(function (d) { return [d.lat, d.lon]; });
+  if (!points.length) { points = data.facilities.map(function (f) { return [f.lat, f.lon]; }); }
   if (points.length) { map.fitBounds(L.latLngBounds(points).pad(0.08)); }
   else { map.setView([35, 105], 4); }
   el.dataset.ready = "1";

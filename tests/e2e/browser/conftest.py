@@ -1,0 +1,149 @@
+"""A real browser on the real app: Debian's chromium driven by Playwright, the app served by
+`countyexpress serve` (uvicorn) on a free 127.0.0.1 port with a temporary SQLite database.
+
+Screenshots go to test-artifacts/browser/ (git-ignored). Every request the pages make is
+checked: one that leaves 127.0.0.1 is blocked and fails the test that caused it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from countyexpress import bootstrap
+from countyexpress.services import counties as county_service
+from countyexpress.settings import Settings
+from support.web import PEOPLE, add_user
+
+CHROMIUM = Path(os.environ.get("COUNTYEXPRESS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by `countyexpress serve` on Heshuo, with a user of each role."""
+    tmp = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{tmp / 'browser.db'}"
+    engine = bootstrap.open_engine(Settings(database_url=url))
+    county_service.load_county(
+        bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo")
+    )
+    for who in PEOPLE.values():
+        add_user(engine, who)
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "COUNTYEXPRESS_DATABASE_URL": url, "COUNTYEXPRESS_ENVIRONMENT": "test"}
+    log = (tmp / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "countyexpress.entrypoints.cli", "serve", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                pytest.fail((tmp / "server.log").read_text(errors="replace"))
+            if time.monotonic() > deadline:
+                pytest.fail("the server did not come up in 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless chromium; the tests are skipped, saying why, where it cannot run."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"no chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium); "
+            "`python3 dev.py test` does that by itself when run as root"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Outside:
+    """Requests that tried to leave the machine."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+
+def _new_page(browser: Any, base_url: str, width: int, height: int) -> tuple[Any, Any, Outside]:
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": width, "height": height}, accept_downloads=True,
+        locale="zh-CN",
+    )  # fmt: skip
+    outside = Outside()
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.urls.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context, context.new_page(), outside
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A desktop-sized page (1280 × 860) in a fresh context: no cookies, Chinese browser."""
+    context, pg, outside = _new_page(browser, base_url, 1280, 860)
+    yield pg
+    context.close()
+    assert outside.urls == [], f"pages reached outside the machine: {outside.urls}"
+
+
+@pytest.fixture
+def phone(browser: Any, base_url: str) -> Iterator[Any]:
+    """A phone-sized page (360 × 740)."""
+    context, pg, outside = _new_page(browser, base_url, 360, 740)
+    yield pg
+    context.close()
+    assert outside.urls == [], f"pages reached outside the machine: {outside.urls}"
+
+
+def shoot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/browser/<name>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

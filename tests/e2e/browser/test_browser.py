@@ -1,0 +1,115 @@
+"""The web app in a real browser: log in, Chinese first, English on request, the map, Excel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from conftest import shoot
+from support.web import PASSWORD
+
+
+def log_in(page: Any, name: str) -> None:
+    """Through the log-in form, as a person would."""
+    page.goto("/")
+    assert "/login" in page.url
+    page.fill('input[name="username"]', name)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('#login-form button[type="submit"]')
+    page.wait_for_url("**/overview")
+
+
+def test_a_regulator_logs_in_and_sees_the_overview_in_chinese(page: Any) -> None:
+    """The first screen after log-in is Heshuo's overview, in Chinese, with its targets."""
+    log_in(page, "reg")
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert page.inner_text("#county-name").startswith("和硕县")
+    assert page.inner_text("nav.main a.on") == "总览"
+    rows = page.locator("#targets tbody tr[data-indicator]")
+    assert rows.count() == 5
+    assert page.locator("#placeholder-notice").is_visible()
+    assert "CC-BY-4.0" in page.inner_text("#credits")
+    shoot(page, "overview-zh")
+
+
+def test_the_language_switch_turns_the_pages_english_and_stays(page: Any) -> None:
+    """One click on English; the next page is English too; one click back."""
+    log_in(page, "reg")
+    page.click('#lang-switch a[hreflang="en"]')
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("nav.main a.on") == "Overview"
+    assert "October 30, 2021" in page.inner_text("#plan-issued")
+    shoot(page, "overview-en")
+    page.click('nav.main a[href$="/facilities"]')
+    assert page.inner_text("h1").startswith("Facilities")
+    page.click('#lang-switch a[hreflang="zh-CN"]')
+    page.wait_for_load_state()
+    assert page.inner_text("h1").startswith("设施")
+
+
+def test_the_map_draws_every_point_as_a_vector_feature_without_tiles(page: Any) -> None:
+    """As many SVG features as located townships, villages and facilities; no tile images."""
+    log_in(page, "reg")
+    page.click('nav.main a[href$="/map"]')
+    page.wait_for_selector('#map[data-ready="1"]')
+    data = json.loads(page.inner_text("#map-data"))
+    expected = len(data["divisions"]) + len(data["facilities"])
+    assert expected > 30
+    features = page.locator("#map svg path.leaflet-interactive")
+    assert features.count() == expected
+    assert page.locator("#map img.leaflet-tile").count() == 0
+    villages = page.locator("#map svg path.village")
+    assert villages.count() == sum(1 for d in data["divisions"] if d["level"] == "village")
+
+    def fills() -> set[str]:
+        return {villages.nth(i).get_attribute("fill") for i in range(villages.count())}
+
+    assert fills() <= set(data["station_colours"].values())
+    assert page.locator("#legend-villages").is_visible()
+    assert not page.locator("#legend-quality").is_visible()
+    shoot(page, "map")
+    page.check('input[name="colour-by"][value="quality"]')
+    assert fills() <= set(data["quality_colours"].values())
+    assert page.locator("#legend-quality").is_visible()
+    assert not page.locator("#legend-villages").is_visible()
+    shoot(page, "map-by-quality")
+
+
+def test_the_facilities_export_downloads_a_real_workbook(page: Any, tmp_path: Path) -> None:
+    """The export button gives an .xlsx whose rows are the registry's facilities."""
+    log_in(page, "reg")
+    page.click('nav.main a[href$="/facilities"]')
+    listed = page.locator("#facilities tbody tr[data-kind]").count()
+    with page.expect_download() as info:
+        page.click("#export-xlsx")
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    target = tmp_path / download.suggested_filename
+    download.save_as(str(target))
+    ws = load_workbook(target).active
+    assert ws.max_row - 1 == listed > 0
+    shoot(page, "facilities")
+
+
+def test_the_overview_fits_a_360_px_phone(phone: Any) -> None:
+    """A station keeper's phone: nothing wider than the screen, the menu wraps."""
+    log_in(phone, "keeper")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width} px wide on a 360 px screen"
+    assert phone.locator("#who").is_visible()
+    shoot(phone, "overview-360")
+    phone.click('nav.main a[href$="/map"]')
+    phone.wait_for_selector('#map[data-ready="1"]')
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(phone, "map-360")
+
+
+def test_the_lookup_page_opens_without_logging_in(page: Any) -> None:
+    """Anyone may open the parcel lookup; it never shows a broken form."""
+    page.goto("/lookup")
+    assert page.locator("#lookup-form, #lookup-unavailable").count() == 1
+    shoot(page, "lookup")
