@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from countyexpress.domain.access import Action, Principal, Resource, Where
+from countyexpress.domain.access import Action, Principal, Resource, Where, scope_of
 from countyexpress.domain.geography import county_code6
 from countyexpress.domain.lifecycle import ParcelStatus, derive
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.errors import Forbidden, InvalidValue, NotFound
 from countyexpress.services.authz import check, may
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -93,6 +93,8 @@ def ingest(
     `records` pairs each JSON object with its line number (or position) for the report.
     The states of the parcels touched are derived again from all their events.
     """
+    if by is not None and scope_of(by, Action.SCAN, Resource.PARCEL) is None:
+        raise Forbidden(f"a {by.role.value} does not scan parcels")
     result = IngestResult()
     received = received_at or dt.datetime.now(dt.UTC)
     key = county_code6(county) if county else None
