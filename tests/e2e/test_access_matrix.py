@@ -40,6 +40,7 @@ LOGGED_IN = row(STAFF)
 HESHUO_READERS = row(tuple(r for r in STAFF if r != FOREIGN))
 HESHUO_REGISTRY_EDITORS = row(("regulator", "admin"))
 PARCEL_READERS = HESHUO_READERS  # each reads only its scope: station, carrier (service-level)
+STATION_DESK = row(("centre_operator", "station_keeper", "driver"))  # the keeper's own station
 SCANNERS = row(("centre_operator", "station_keeper", "driver", CARRIER))
 
 MATRIX: dict[str, dict[str, str]] = {
@@ -67,13 +68,18 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /counties/{code}/carriers.xlsx": HESHUO_REGISTRY_EDITORS,
     "POST /counties/{code}/facilities/import": HESHUO_REGISTRY_EDITORS,
     "GET /lookup": PUBLIC,
+    "GET /station": row(("station_keeper",)),
+    "GET /counties/{code}/stations/{facility}": STATION_DESK,
+    "GET /counties/{code}/stations/{facility}/shelf": STATION_DESK,
+    "POST /counties/{code}/stations/{facility}/inbound": STATION_DESK,
+    "POST /counties/{code}/stations/{facility}/handover": STATION_DESK,
     "POST /api/v1/scans": SCANNERS,
     "GET /api/v1/parcels/{waybill_no}": PARCEL_READERS,
 }
 """What each role gets from each route. OK: neither 401 nor 403 (a 404 or 422 for the sample
 values is fine); DENY: 401, 403 or 404, or for a page the way to the log-in form."""
 
-SAMPLES = {"code": "652828", "waybill_no": "ZT0000000001"}
+SAMPLES = {"code": "652828", "waybill_no": "ZT0000000001", "facility": "HS-STA-01"}
 """Values for path parameters; a new parameter name needs a sample here."""
 
 PENDING = {
@@ -182,3 +188,17 @@ def test_each_role_gets_what_the_matrix_says(
     assert wrong == [], f"{role}: {wrong}"
     if pending:
         pytest.xfail("; ".join(pending))
+
+
+def test_a_station_keeper_cannot_work_another_stations_screen(
+    world: tuple[FastAPI, dict[str, Any]],
+) -> None:
+    """HS-STA-01's keeper asking for HS-STA-02's shelf, or scanning there, is refused."""
+    app, creds = world
+    client, headers = _client(app, "station_keeper", creds)
+    other = "/counties/652828/stations/HS-STA-02"
+    assert client.get(other).status_code == 403
+    assert client.get(f"{other}/shelf").status_code == 403
+    r = client.post(f"{other}/inbound", data={"waybill": "ZT0000000001"}, headers=headers)
+    assert r.status_code == 403
+    assert client.get("/counties/652828/stations/HS-STA-01").status_code == 200

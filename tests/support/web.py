@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -69,3 +70,31 @@ def log_in(client: TestClient, name: str, password: str = PASSWORD) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303, f"log-in of {name} failed: {r.status_code}"
+
+
+RECEIVER_PHONE = "13812345678"
+
+
+def seed_station_parcel(engine: Engine, settings: Any, waybill: str) -> str:
+    """A parcel on its way to a village station: consent, manifest, sorted, dispatched.
+
+    Returns the station it was sent to.
+    """
+    import datetime as dt
+
+    from countyexpress.adapters.vault import Vault
+    from countyexpress.domain.delivery import DeliveryChoice
+    from countyexpress.services import centre
+
+    vault = Vault(settings.data_key_bytes())
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    centre.record_consent(SqlUnitOfWork(engine), vault, HESHUO, RECEIVER_PHONE,
+                          DeliveryChoice.STATION, now=now)  # fmt: skip
+    item = {"waybill_no": waybill, "receiver_name": "张三", "receiver_phone": RECEIVER_PHONE,
+            "address": "和硕县乌什塔拉回族乡塔拉村3组12号", "weight_kg": 1.2}  # fmt: skip
+    centre.add_manifest(SqlUnitOfWork(engine), vault, HESHUO, CARRIER, [(1, item)], now=now)
+    sorted_ = centre.centre_inbound(SqlUnitOfWork(engine), HESHUO, waybill, "HS-CENTER", at=now)
+    assert sorted_.route_bag is not None
+    centre.dispatch(SqlUnitOfWork(engine), HESHUO, sorted_.route_bag, "VAN-01", "HS-CENTER",
+                    at=now + dt.timedelta(minutes=30))  # fmt: skip
+    return sorted_.route_bag

@@ -22,7 +22,7 @@ import pytest
 from countyexpress import bootstrap
 from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings
-from support.web import PEOPLE, add_user
+from support.web import PEOPLE, add_user, seed_station_parcel
 
 CHROMIUM = Path(os.environ.get("COUNTYEXPRESS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+PARCELS = ("ZT7312345678901",)
+"""Parcels dispatched to the station keeper's station before the server starts."""
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 
 
@@ -48,12 +50,15 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by `countyexpress serve` on Heshuo, with a user of each role."""
     tmp = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{tmp / 'browser.db'}"
-    engine = bootstrap.open_engine(Settings(database_url=url))
+    settings = Settings(database_url=url, environment="test")
+    engine = bootstrap.open_engine(settings)
     county_service.load_county(
         bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo")
     )
     for who in PEOPLE.values():
         add_user(engine, who)
+    for waybill in PARCELS:
+        assert seed_station_parcel(engine, settings, waybill) == PEOPLE["station_keeper"].station
     engine.dispose()
     port = _free_port()
     env = {**os.environ, "COUNTYEXPRESS_DATABASE_URL": url, "COUNTYEXPRESS_ENVIRONMENT": "test"}

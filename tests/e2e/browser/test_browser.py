@@ -8,8 +8,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from conftest import shoot
-from support.web import PASSWORD
+from conftest import PARCELS, shoot
+from support.web import PASSWORD, RECEIVER_PHONE
 
 
 def log_in(page: Any, name: str) -> None:
@@ -113,3 +113,37 @@ def test_the_lookup_page_opens_without_logging_in(page: Any) -> None:
     page.goto("/lookup")
     assert page.locator("#lookup-form, #lookup-unavailable").count() == 1
     shoot(page, "lookup")
+
+
+def test_a_keeper_scans_a_parcel_in_and_hands_it_over_on_a_360_px_phone(phone: Any) -> None:
+    """Scanner types the waybill and Enter; the code goes to a shelf; code + tail hand it over."""
+    waybill = PARCELS[0]
+    log_in(phone, "keeper")
+    phone.click('nav.main a[href*="/stations/"]')
+    phone.wait_for_selector("#scan-form")
+    assert phone.evaluate("document.activeElement.id") == "waybill"
+    phone.keyboard.type(waybill)  # a keyboard-wedge scanner types, then presses Enter
+    phone.keyboard.press("Enter")
+    stored = phone.wait_for_selector('#scan-result [data-outcome="stored"]')
+    code = stored.query_selector(".pickup-code").inner_text()
+    assert code
+    assert phone.evaluate("document.activeElement.id") == "waybill"  # ready for the next scan
+    assert phone.input_value("#waybill") == ""
+    phone.wait_for_selector(f'#waiting tr[data-waybill="{waybill}"]')
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(phone, "station-stored-360")
+
+    phone.keyboard.type(waybill)  # the same parcel again is refused, with the reason
+    phone.keyboard.press("Enter")
+    phone.wait_for_selector('#scan-result [data-outcome="refused"]')
+
+    phone.fill('#handover-form input[name="pickup"]', code)
+    phone.fill('#handover-form input[name="tail"]', "0000")
+    phone.click('#handover-form button[type="submit"]')
+    phone.wait_for_selector('#handover-result [data-outcome="wrong"]')
+    phone.fill('#handover-form input[name="pickup"]', code)
+    phone.fill('#handover-form input[name="tail"]', RECEIVER_PHONE[-4:])
+    phone.click('#handover-form button[type="submit"]')
+    phone.wait_for_selector('#handover-result [data-outcome="ok"]')
+    phone.wait_for_selector(f'#waiting tr[data-waybill="{waybill}"]', state="detached")
+    shoot(phone, "station-handed-over-360")

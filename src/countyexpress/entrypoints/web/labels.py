@@ -43,6 +43,14 @@ INDICATOR_LABELS = {
     "stations_five_haves_rate": N_("village stations with all five haves"),
 }
 UNIT_LABELS = {"outlets": N_("outlets"), "villages": N_("villages"), "share": N_("share")}
+HANDOVER_LABELS = {
+    "wrong": N_("The pickup code or the phone's last four digits do not match."),
+    "locked": N_("Too many wrong attempts for this parcel: try again later."),
+    "throttled": N_("Too many wrong attempts at this station: wait a few minutes."),
+    "not_here": N_("No parcel with this code is waiting here."),
+    "refused": N_("Not handed over"),
+}
+STATION_NAV = N_("Station")
 NAV = (
     ("overview", "/counties/{code}/overview", N_("Overview")),
     ("map", "/counties/{code}/map", N_("Map")),
@@ -60,4 +68,5 @@ ALL = {
     "ROLE_LABELS": ROLE_LABELS,
     "INDICATOR_LABELS": INDICATOR_LABELS,
     "UNIT_LABELS": UNIT_LABELS,
+    "HANDOVER_LABELS": HANDOVER_LABELS,
 }

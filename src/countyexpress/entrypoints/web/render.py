@@ -34,15 +34,26 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """`name` rendered in the layout; `county` fills the navigation and the footer credits."""
+    principal = getattr(request.state, "principal", None)
+    nav = (
+        [(key, href.format(code=county.code), label) for key, href, label in labels.NAV]
+        if county
+        else []
+    )
+    if county and principal is not None and principal.station and principal.county == county.code:
+        nav.insert(
+            0,
+            (
+                "station",
+                f"/counties/{county.code}/stations/{principal.station}",
+                labels.STATION_NAV,
+            ),
+        )
     ctx: dict[str, Any] = {
-        "principal": getattr(request.state, "principal", None),
+        "principal": principal,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "nav_county": county.code if county else "",
-        "nav_items": [
-            (key, href.format(code=county.code), label) for key, href, label in labels.NAV
-        ]
-        if county
-        else [],
+        "nav_items": nav,
         "active": active,
         "credits": credits_of(county),
         "county": county,
