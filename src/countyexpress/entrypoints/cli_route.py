@@ -1,7 +1,9 @@
-"""`countyexpress route …`: solve a VRPLIB instance, compare separate and co-delivery."""
+"""`countyexpress route …`: plan the day and store it, show it, print route sheets, follow
+progress; solve a VRPLIB instance; compare separate and co-delivery."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -11,7 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from countyexpress.errors import CountyExpressError
+from countyexpress.entrypoints.presenters_routes import plan_json, progress_json
+from countyexpress.errors import CountyExpressError, InvalidValue
 from countyexpress.planning.routing import PyVRPPlanner, VehicleKind
 from countyexpress.planning.routing.codelivery import (
     CO2_KG_PER_KM,
@@ -21,6 +24,7 @@ from countyexpress.planning.routing.codelivery import (
     compare,
     travel_for,
 )
+from countyexpress.planning.routing.dayplan import DayPlan
 from countyexpress.planning.routing.distances import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
 
 route_app = typer.Typer(help="Daily routes: plan, compare co-delivery, solve benchmarks.",
@@ -157,3 +161,113 @@ def _print_comparison(c: Comparison) -> None:
         f"{s['cost']:.2f} in cost ({s['cost_pct']:.0f} %), "
         f"about {s['co2_kg']:.1f} kg CO₂ ({s['co2_kg_pct']:.0f} %, estimate)"
     )
+
+
+CountyOpt = Annotated[str, typer.Option("--county", "-c", help="County code, e.g. 652828.")]
+
+
+def _uow() -> Any:
+    from countyexpress import bootstrap
+    from countyexpress.settings import get_settings
+
+    return bootstrap.uow_factory(bootstrap.open_engine(get_settings()))()
+
+
+def _day(text: str | None) -> dt.date:
+    if not text:
+        return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise _fail(InvalidValue("date", f"{text!r} is not a date like 2026-11-28")) from exc
+
+
+def _print_plan(plan: DayPlan) -> None:
+    table = Table("vehicle", "#", "stop", "name", "kind", "parcels", "kg", "pickups", "arrives")
+    for run in plan.runs:
+        for s in run.stops:
+            table.add_row(
+                f"{run.vehicle} {run.label}" if s.sequence == 1 else "", str(s.sequence), s.code,
+                s.name, s.kind + (" ❄" if s.cold else ""), str(s.parcels), f"{s.kg:.1f}",
+                str(s.pickups), s.arrival.strftime("%H:%M"),
+            )  # fmt: skip
+    out.print(table)
+    out.print(
+        f"plan {plan.plan_id} for {plan.day}: {len(plan.runs)} vehicle(s), "
+        f"{plan.distance_km:.1f} km, {plan.duration_h:.2f} vehicle-h, cost {plan.cost:.2f} "
+        f"({plan.basis}; vehicles: {plan.fleet_label})",
+        highlight=False,
+    )
+
+
+def _report_check(plan: DayPlan) -> None:
+    if plan.feasible:
+        return
+    err.print(f"[red]the plan breaks {len(plan.violations)} rule(s):[/red]")
+    for v in plan.violations[:10]:
+        err.print(f"  {v}", markup=False, highlight=False)
+    raise typer.Exit(3)
+
+
+@route_app.command("plan")
+def route_plan(
+    county: CountyOpt,
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
+    seconds: SecondsOpt = 2.0,
+    seed: SeedOpt = 0,
+    vehicles: Annotated[
+        Path | None,
+        typer.Option("--vehicles", help="vehicles.csv or a pack folder (default: the pack's)"),
+    ] = None,
+    roads: Annotated[
+        Path | None, typer.Option("--roads", help="road_distances.csv or a pack folder")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Plan today's runs from the centre's sorted parcels and the stations' pickups; store it."""
+    from countyexpress.adapters.packs.roads import road_distances_at
+    from countyexpress.adapters.packs.vehicles import fleet_for
+    from countyexpress.services.routes import plan_day
+
+    day = _day(date)
+    try:
+        fleet = fleet_for(county, vehicles)
+        matrix = road_distances_at(roads) if roads else None
+        plan = plan_day(_uow(), county, day, fleet, PyVRPPlanner(seconds=seconds, seed=seed),
+                        roads=matrix)  # fmt: skip
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json(plan_json(plan))
+    else:
+        _print_plan(plan)
+    _report_check(plan)
+
+
+@route_app.command("progress")
+def route_progress_cmd(
+    plan_id: Annotated[str, typer.Argument(help="A plan id")],
+    county: CountyOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """Drivers' scans against the plan: stops done, partly done, pending, and off-plan scans."""
+    from countyexpress.services.routes import route_progress
+
+    try:
+        report = route_progress(_uow(), county, plan_id)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    data = progress_json(report)
+    if as_json:
+        _print_json(data)
+        return
+    table = Table("vehicle", "#", "stop", "state", "delivered", "picked up", "planned", "last scan")
+    for s in report.stops:
+        table.add_row(s.vehicle, str(s.sequence), s.stop, s.state.value,
+                      f"{s.delivered}/{s.parcels}", f"{s.picked_up}/{s.pickups}",
+                      s.planned.strftime("%H:%M"),
+                      s.last_scan.strftime("%H:%M") if s.last_scan else "")  # fmt: skip
+    out.print(table)
+    for o in report.off_plan:
+        out.print(f"off-plan: {o.waybill_no} {o.reason}", highlight=False)
+    out.print(", ".join(f"{k} {v}" for k, v in data["counts"].items()), highlight=False)

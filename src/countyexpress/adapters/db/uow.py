@@ -12,6 +12,7 @@ from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
 from countyexpress.adapters.db.repository import SqlCountyRepository
+from countyexpress.adapters.db.routes import SqlRoutes
 
 
 class SqlUnitOfWork:
@@ -22,6 +23,7 @@ class SqlUnitOfWork:
     ops: SqlOperations
     accounts: SqlAccountRepository
     intake: SqlIntake
+    routes: SqlRoutes
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -35,6 +37,7 @@ class SqlUnitOfWork:
         self.ops = SqlOperations(self._connection)
         self.accounts = SqlAccountRepository(self._connection)
         self.intake = SqlIntake(self._connection)
+        self.routes = SqlRoutes(self._connection)
         return self
 
     def __exit__(

@@ -151,14 +151,28 @@ def _load_violations(vehicle: Vehicle, stops: list[Stop]) -> list[str]:
     return []
 
 
-def _schedule(
-    problem: RoutingProblem, vehicle: Vehicle, stops: list[Stop]
-) -> tuple[float, list[str]]:
-    """Route minutes with the best departure time, and the stops reached too late."""
-    if not stops:
-        return 0.0, []
-    t = problem.travel
+@dataclass(frozen=True)
+class Timetable:
+    """When a route leaves, starts service at each stop, and is back (minutes after midnight)."""
+
+    departs: float
+    starts: tuple[float, ...]
+    returns: float
+
+    @property
+    def minutes(self) -> float:
+        """From departure to return, service included."""
+        return self.returns - self.departs
+
+
+def timetable(problem: RoutingProblem, vehicle_code: str, codes: tuple[str, ...]) -> Timetable:
+    """The route's times with the best departure: as late as waiting allows, never late."""
+    vehicle = problem.vehicle(vehicle_code)
+    stops = [problem.stop(c) for c in codes]
     start = vehicle.shift_start_min
+    if not stops:
+        return Timetable(start, (), start)
+    t = problem.travel
     starts, waits = _forward(t, vehicle, stops, start)
     # Leave later by as much as waiting allows without making any stop later than it closes.
     delay, waited = sum(waits), 0.0
@@ -167,14 +181,24 @@ def _schedule(
         if s.window is not None:
             delay = min(delay, waited + max(0.0, s.window.closes - begin))
     starts, waits = _forward(t, vehicle, stops, start + delay)
-    late = [
-        f"reaches {s.code} at {_hhmm(b)}, after it closes at {_hhmm(s.window.closes)}"
-        for s, b in zip(stops, starts, strict=True)
-        if s.window is not None and b > s.window.closes + 1e-6
-    ]
     last = stops[-1]
     end = starts[-1] + last.service_min + t.minutes_between(last.code, vehicle.depot)
-    return end - (start + delay), late
+    return Timetable(start + delay, tuple(starts), end)
+
+
+def _schedule(
+    problem: RoutingProblem, vehicle: Vehicle, stops: list[Stop]
+) -> tuple[float, list[str]]:
+    """Route minutes with the best departure time, and the stops reached too late."""
+    if not stops:
+        return 0.0, []
+    times = timetable(problem, vehicle.code, tuple(s.code for s in stops))
+    late = [
+        f"reaches {s.code} at {_hhmm(b)}, after it closes at {_hhmm(s.window.closes)}"
+        for s, b in zip(stops, times.starts, strict=True)
+        if s.window is not None and b > s.window.closes + 1e-6
+    ]
+    return times.minutes, late
 
 
 def _forward(
