@@ -13,6 +13,7 @@ from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
 from countyexpress.adapters.db.repository import SqlCountyRepository
 from countyexpress.adapters.db.routes import SqlRoutes
+from countyexpress.adapters.db.siting_scenarios import SqlSitingScenarios
 
 
 class SqlUnitOfWork:
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     accounts: SqlAccountRepository
     intake: SqlIntake
     routes: SqlRoutes
+    siting: SqlSitingScenarios
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(self._connection)
         self.intake = SqlIntake(self._connection)
         self.routes = SqlRoutes(self._connection)
+        self.siting = SqlSitingScenarios(self._connection)
         return self
 
     def __exit__(
