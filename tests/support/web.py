@@ -75,11 +75,8 @@ def log_in(client: TestClient, name: str, password: str = PASSWORD) -> None:
 RECEIVER_PHONE = "13812345678"
 
 
-def seed_station_parcel(engine: Engine, settings: Any, waybill: str) -> str:
-    """A parcel on its way to a village station: consent, manifest, sorted, dispatched.
-
-    Returns the station it was sent to.
-    """
+def seed_manifest_parcel(engine: Engine, settings: Any, waybill: str) -> None:
+    """A parcel on a carrier's manifest for a village with a station, not yet at the centre."""
     import datetime as dt
 
     from countyexpress.adapters.vault import Vault
@@ -93,6 +90,19 @@ def seed_station_parcel(engine: Engine, settings: Any, waybill: str) -> str:
     item = {"waybill_no": waybill, "receiver_name": "张三", "receiver_phone": RECEIVER_PHONE,
             "address": "和硕县乌什塔拉回族乡塔拉村3组12号", "weight_kg": 1.2}  # fmt: skip
     centre.add_manifest(SqlUnitOfWork(engine), vault, HESHUO, CARRIER, [(1, item)], now=now)
+
+
+def seed_station_parcel(engine: Engine, settings: Any, waybill: str) -> str:
+    """A parcel on its way to a village station: consent, manifest, sorted, dispatched.
+
+    Returns the station it was sent to.
+    """
+    import datetime as dt
+
+    from countyexpress.services import centre
+
+    seed_manifest_parcel(engine, settings, waybill)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
     sorted_ = centre.centre_inbound(SqlUnitOfWork(engine), HESHUO, waybill, "HS-CENTER", at=now)
     assert sorted_.route_bag is not None
     centre.dispatch(SqlUnitOfWork(engine), HESHUO, sorted_.route_bag, "VAN-01", "HS-CENTER",

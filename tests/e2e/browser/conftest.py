@@ -22,7 +22,7 @@ import pytest
 from countyexpress import bootstrap
 from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings
-from support.web import PEOPLE, add_user, seed_station_parcel
+from support.web import PEOPLE, add_user, seed_manifest_parcel, seed_station_parcel
 
 CHROMIUM = Path(os.environ.get("COUNTYEXPRESS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 ]
 PARCELS = ("ZT7312345678901",)
 """Parcels dispatched to the station keeper's station before the server starts."""
+CENTRE_PARCEL = "ZT7312345678909"
+"""A parcel on a manifest, not yet at the centre."""
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 
 
@@ -59,6 +61,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         add_user(engine, who)
     for waybill in PARCELS:
         assert seed_station_parcel(engine, settings, waybill) == PEOPLE["station_keeper"].station
+    seed_manifest_parcel(engine, settings, CENTRE_PARCEL)
     engine.dispose()
     port = _free_port()
     env = {**os.environ, "COUNTYEXPRESS_DATABASE_URL": url, "COUNTYEXPRESS_ENVIRONMENT": "test"}

@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from conftest import PARCELS, shoot
+from conftest import CENTRE_PARCEL, PARCELS, shoot
 from support.web import PASSWORD, RECEIVER_PHONE
 
 
@@ -147,3 +147,23 @@ def test_a_keeper_scans_a_parcel_in_and_hands_it_over_on_a_360_px_phone(phone: A
     phone.wait_for_selector('#handover-result [data-outcome="ok"]')
     phone.wait_for_selector(f'#waiting tr[data-waybill="{waybill}"]', state="detached")
     shoot(phone, "station-handed-over-360")
+
+
+def test_the_centre_sorts_a_scanned_parcel_and_dispatches_its_bag(page: Any) -> None:
+    """Centre operator: scan in, the parcel's route bag appears, dispatch on a vehicle."""
+    log_in(page, "centre")
+    page.click('nav.main a[href$="/centre"]')
+    page.wait_for_selector("#centre-scan-form")
+    assert page.evaluate("document.activeElement.id") == "waybill"
+    page.keyboard.type(CENTRE_PARCEL)
+    page.keyboard.press("Enter")
+    sorted_ = page.wait_for_selector('#centre-result [data-outcome="sorted"]')
+    bag = sorted_.query_selector(".route-bag").inner_text()
+    row = page.wait_for_selector(f'#bags tr[data-bag="{bag}"]')
+    assert page.evaluate("document.activeElement.id") == "waybill"
+    shoot(page, "centre-sorted")
+    row.query_selector('input[name="vehicle"]').fill("VAN-02")
+    row.query_selector('button[type="submit"]').click()
+    page.wait_for_selector('#centre-result [data-outcome="dispatched"]')
+    page.wait_for_selector(f'#bags tr[data-bag="{bag}"]', state="detached")
+    shoot(page, "centre-dispatched")

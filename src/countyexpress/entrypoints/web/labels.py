@@ -51,6 +51,7 @@ HANDOVER_LABELS = {
     "refused": N_("Not handed over"),
 }
 STATION_NAV = N_("Station")
+CENTRE_NAV = N_("Centre")
 NAV = (
     ("overview", "/counties/{code}/overview", N_("Overview")),
     ("map", "/counties/{code}/map", N_("Map")),

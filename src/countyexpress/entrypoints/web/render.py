@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county import County
 from countyexpress.entrypoints.web import i18n, labels
 
@@ -40,6 +41,12 @@ def render(
         if county
         else []
     )
+    if (
+        county
+        and principal is not None
+        and allowed(principal, Action.SCAN, Resource.PARCEL, Where(county=county.code))
+    ):
+        nav.insert(0, ("centre", f"/counties/{county.code}/centre", labels.CENTRE_NAV))
     if county and principal is not None and principal.station and principal.county == county.code:
         nav.insert(
             0,

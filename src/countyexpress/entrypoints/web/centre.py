@@ -1,0 +1,127 @@
+"""共配中心 The centre screen: inbound against manifests, sort to route bags, dispatch, queue.
+
+The scan box works like the station's: a keyboard-wedge scanner types the waybill and Enter,
+the answer (its route bag, or why it went to the manual queue) replaces the last one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
+from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.web.render import render
+from countyexpress.errors import InvalidValue, NotAllowed, NotFound
+from countyexpress.services import centre, centre_desk, registries
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/counties/{code}/centre")
+def the_centre(code: str, uow: UowDep, by: PrincipalDep) -> Response:
+    """The county's co-delivery centre screen."""
+    county = registries.county(uow, by, code)
+    return RedirectResponse(
+        f"/counties/{county.code}/centre/{centre_desk.the_centre(county)}", status_code=303
+    )
+
+
+def _page(
+    request: Request, uow: Any, by: Any, code: str, centre_code: str, result: dict[str, Any]
+) -> Response:
+    desk = centre_desk.centre_desk(uow, by, code, centre_code)
+    if request.headers.get("HX-Request") and result:
+        response = render(request, "_centre_result.html", {"result": result})
+        response.headers["HX-Trigger"] = "centre-changed"
+        return response
+    status = 422 if result and not result.get("ok") and result.get("kind") != "inbound" else 200
+    return render(
+        request, "centre.html", {"desk": desk, "result": result},
+        county=desk.county, active="centre", status_code=status,
+    )  # fmt: skip
+
+
+@router.get("/counties/{code}/centre/{centre_code}")
+def centre_page(
+    code: str, centre_code: str, request: Request, uow: UowDep, by: PrincipalDep
+) -> Response:
+    """Scan in, route bags waiting, dispatch, the manual queue."""
+    return _page(request, uow, by, code, centre_code, {})
+
+
+@router.get("/counties/{code}/centre/{centre_code}/panels")
+def centre_panels(
+    code: str, centre_code: str, request: Request, uow: UowDep, by: PrincipalDep
+) -> Response:
+    """The bags and the queue alone, refreshed after each action."""
+    desk = centre_desk.centre_desk(uow, by, code, centre_code)
+    return render(request, "_centre_panels.html", {"desk": desk})
+
+
+@router.post("/counties/{code}/centre/{centre_code}/inbound", dependencies=[CsrfDep])
+def centre_scan_in(
+    code: str,
+    centre_code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    waybill: Annotated[str, Form()] = "",
+) -> Response:
+    """到件 and 分拣 of one scanned parcel."""
+    try:
+        done = centre.centre_inbound(uow, code, waybill, centre_code, actor=by.id, by=by)
+        result: dict[str, Any] = {
+            "ok": done.route_bag is not None, "kind": "inbound", "waybill": done.waybill_no,
+            "bag": done.route_bag, "reason": done.reason,
+        }  # fmt: skip
+    except (InvalidValue, NotAllowed, NotFound) as exc:
+        result = {"ok": False, "kind": "inbound", "waybill": waybill.strip(), "reason": str(exc)}
+    return _page(request, uow, by, code, centre_code, result)
+
+
+@router.post("/counties/{code}/centre/{centre_code}/dispatch", dependencies=[CsrfDep])
+def centre_dispatch(
+    code: str,
+    centre_code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    route_bag: Annotated[str, Form()] = "",
+    vehicle: Annotated[str, Form()] = "",
+) -> Response:
+    """派件: a route bag leaves on a vehicle."""
+    try:
+        if not vehicle.strip():
+            raise InvalidValue("vehicle", "name the vehicle")
+        sent = centre.dispatch(
+            uow, code, route_bag, vehicle.strip(), centre_code, actor=by.id, by=by
+        )
+        result: dict[str, Any] = {
+            "ok": bool(sent), "kind": "dispatch", "bag": route_bag, "n": len(sent),
+            "vehicle": vehicle.strip(),
+        }  # fmt: skip
+    except (InvalidValue, NotAllowed, NotFound) as exc:
+        result = {"ok": False, "kind": "dispatch", "bag": route_bag, "reason": str(exc)}
+    return _page(request, uow, by, code, centre_code, result)
+
+
+@router.post("/counties/{code}/centre/{centre_code}/resolve", dependencies=[CsrfDep])
+def centre_resolve(
+    code: str,
+    centre_code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    waybill: Annotated[str, Form()] = "",
+    division: Annotated[str, Form()] = "",
+) -> Response:
+    """A queued address resolved by hand to a village or community."""
+    try:
+        centre.resolve_manually(uow, code, waybill, division, by=by)
+        result: dict[str, Any] = {"ok": True, "kind": "resolve", "waybill": waybill}
+    except (InvalidValue, NotAllowed, NotFound) as exc:
+        result = {"ok": False, "kind": "resolve", "waybill": waybill, "reason": str(exc)}
+    return _page(request, uow, by, code, centre_code, result)
