@@ -57,3 +57,23 @@ def test_route_plan_with_nothing_waiting_says_so_and_exits_1(loaded: None) -> No
     result = runner.invoke(app, PLAN)
     assert result.exit_code == 1
     assert "nothing to plan" in result.stderr
+
+
+def test_route_show_sheet_and_geojson_come_from_the_stored_plan(
+    day: list[str], tmp_path: Path
+) -> None:
+    """show --json repeats the plan; --geojson writes a FeatureCollection; sheet writes the PDF."""
+    plan = json.loads(runner.invoke(app, [*PLAN, "--json"]).stdout)
+    geo = tmp_path / "plan.geojson"
+    shown = runner.invoke(app, ["route", "show", plan["plan_id"], "--geojson", str(geo), "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout) == plan
+    features = json.loads(geo.read_text(encoding="utf-8"))["features"]
+    assert sum(f["geometry"]["type"] == "LineString" for f in features) == plan["vehicles"]
+    sheet = runner.invoke(
+        app, ["route", "sheet", plan["plan_id"], "--out", str(tmp_path), "--json"]
+    )
+    assert sheet.exit_code == 0, sheet.stderr
+    assert Path(json.loads(sheet.stdout)["pdf"]).read_bytes().startswith(b"%PDF")
+    missing = runner.invoke(app, ["route", "show", "RP-NONE"])
+    assert missing.exit_code == 1 and "no route plan" in missing.stderr

@@ -244,6 +244,58 @@ def route_plan(
     _report_check(plan)
 
 
+@route_app.command("show")
+def route_show(
+    plan_id: Annotated[str, typer.Argument(help="A plan id, e.g. RP-652828-20261128-ab12cd")],
+    geojson: Annotated[
+        Path | None, typer.Option("--geojson", help="Also write the plan as GeoJSON here")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A stored plan: each vehicle's stops in order, parcels and planned times."""
+    from countyexpress.services.routes import get_plan
+
+    try:
+        plan = get_plan(_uow(), plan_id)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    if geojson is not None:
+        from countyexpress.adapters.routing.geojson import plan_geojson
+
+        geojson.write_text(
+            json.dumps(plan_geojson(plan), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    if as_json:
+        _print_json(plan_json(plan))
+    else:
+        _print_plan(plan)
+        if geojson is not None:
+            out.print(f"GeoJSON written to {geojson}", highlight=False)
+
+
+@route_app.command("sheet")
+def route_sheet(
+    plan_id: Annotated[str, typer.Argument(help="A plan id")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the PDF")] = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """The printable route sheets of a plan: one PDF, one page per vehicle, a QR per stop."""
+    from countyexpress.adapters.routing.sheets import sheet_pdf
+    from countyexpress.services.routes import get_plan
+
+    try:
+        plan = get_plan(_uow(), plan_id)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{plan.plan_id}.pdf"
+    path.write_bytes(sheet_pdf(plan))
+    if as_json:
+        _print_json({"plan_id": plan.plan_id, "pdf": str(path), "pages": len(plan.runs)})
+    else:
+        out.print(f"{len(plan.runs)} route sheet(s) written to {path}", highlight=False)
+
+
 @route_app.command("progress")
 def route_progress_cmd(
     plan_id: Annotated[str, typer.Argument(help="A plan id")],
