@@ -42,7 +42,7 @@ def bags(engine: Engine) -> Counter[str]:
 
 def test_a_heshuo_day_becomes_feasible_routes_serving_every_bag_exactly_once(day: Engine) -> None:
     """Every bag and pickup station is one stop, served once; capacities and cold chain hold."""
-    dp, _, _ = routes.prepare_day(SqlUnitOfWork(day), "652828", DAY, FLEET)
+    dp, _, _, _ = routes.prepare_day(SqlUnitOfWork(day), "652828", DAY, FLEET)
     plan = QUICK(dp.problem)
     check = plan.check(dp.problem)
     assert check.feasible, check.violations

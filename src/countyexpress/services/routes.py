@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -46,6 +46,9 @@ PICKUP_KINDS = frozenset({FacilityKind.STATION, FacilityKind.OUTLET})
 county-town offices send theirs themselves)."""
 
 NOT_STOPS = frozenset({FacilityKind.CENTER, FacilityKind.SORTING_CENTER})
+
+FleetSource = Callable[[str], Fleet]
+"""The vehicle registry of a county, by its code (adapters.packs.vehicles.fleet_for)."""
 
 
 class RouteStore(Protocol):
@@ -120,20 +123,22 @@ def prepare_day(
     uow: RoutesUnitOfWork,
     county_code: str,
     day: dt.date,
-    fleet: Fleet,
+    fleet: Fleet | FleetSource,
     settings: DaySettings = DEFAULT_DAY,
     roads: RoadDistances | None = None,
     by: Principal | None = None,
-) -> tuple[DayProblem, Place, str]:
+) -> tuple[DayProblem, Place, str, Fleet]:
     """The day's routing problem, its depot, and how distances were found (no solving).
 
     Stops: every route bag of the parcels sorted at the centre and not yet dispatched, and
     every station or outlet with outbound parcels taken in on `day` (local time) that have
     not left. Refused when there is nothing to carry, or when no plan could carry it all
     (a stop too big for every vehicle, cold chain without a refrigerated vehicle …).
+    `fleet` may be a function of the county code, called only once the caller may plan.
     """
     county_code = county_code6(county_code)
     check(by, Action.EDIT, Resource.ROUTE, Where(county_code))
+    fleet = fleet if isinstance(fleet, Fleet) else fleet(county_code)
     since = local_time(day, 0, settings.utc_offset_hours)
     with uow:
         county = _county(uow, county_code)
@@ -155,14 +160,14 @@ def prepare_day(
         f"road km of the county's matrix where given, else great-circle × {circuity:g}; "
         if roads else f"great-circle km × {circuity:g}; "
     ) + f"{settings.speed_kmh:g} km/h"  # fmt: skip
-    return dp, depot, basis
+    return dp, depot, basis, fleet
 
 
 def plan_day(
     uow: RoutesUnitOfWork,
     county_code: str,
     day: dt.date,
-    fleet: Fleet,
+    fleet: Fleet | FleetSource,
     planner: Planner | None = None,
     settings: DaySettings = DEFAULT_DAY,
     roads: RoadDistances | None = None,
@@ -170,7 +175,7 @@ def plan_day(
     by: Principal | None = None,
 ) -> DayPlan:
     """Plan the day's runs (see `prepare_day`) and store the plan, checked whole."""
-    dp, depot, basis = prepare_day(uow, county_code, day, fleet, settings, roads, by)
+    dp, depot, basis, fleet = prepare_day(uow, county_code, day, fleet, settings, roads, by)
     plan = (planner or PyVRPPlanner(seconds=2.0))(dp.problem)
     now = now or dt.datetime.now(dt.UTC)
     tz = dt.timezone(dt.timedelta(hours=settings.utc_offset_hours))
