@@ -82,6 +82,25 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /counties/{code}/centre/{centre_code}/resolve": CENTRE_DESK,
     "POST /api/v1/scans": SCANNERS,
     "GET /api/v1/parcels/{waybill_no}": PARCEL_READERS,
+    "POST /api/v1/parcels/lookup": PUBLIC,
+    "POST /api/v1/manifests": SCANNERS,
+    "POST /api/v1/centre/{centre_code}/inbound": SCANNERS,
+    "POST /api/v1/centre/{centre_code}/dispatch": SCANNERS,
+    "POST /api/v1/stations/{facility}/inbound": SCANNERS,
+    "POST /api/v1/stations/{facility}/handover": SCANNERS,
+    "POST /api/v1/lockers/{locker}/deposit": SCANNERS,
+    "POST /api/v1/consents": SCANNERS,
+    "GET /api/v1/counties/{code}/statements/{carrier}/{month}.xlsx": row(
+        ("regulator", "centre_operator", "driver", CARRIER, "admin")
+    ),
+    "POST /api/v1/intake": SCANNERS,
+    "POST /api/v1/intake/{waybill_no}/screen": SCANNERS,
+    "POST /api/v1/intake/{waybill_no}/depart": SCANNERS,
+    "GET /api/v1/counties/{code}/kpis": HESHUO_READERS,
+    "GET /api/v1/counties/{code}/coverage": HESHUO_READERS,
+    "POST /api/v1/counties/{code}/siting": row(("regulator", "admin")),
+    "GET /api/v1/counties/{code}/scenarios": row(("regulator", "centre_operator", "admin")),
+    "GET /api/v1/counties/{code}/scenarios/compare": row(("regulator", "centre_operator", "admin")),
 }
 """What each role gets from each route. OK: neither 401 nor 403 (a 404 or 422 for the sample
 values is fine); DENY: 401, 403 or 404, or for a page the way to the log-in form."""
@@ -91,14 +110,13 @@ SAMPLES = {
     "waybill_no": "ZT0000000001",
     "facility": "HS-STA-01",
     "centre_code": "HS-CENTER",
+    "locker": "HS-LCK-01",
+    "carrier": "zto",
+    "month": "2026-11",
 }
 """Values for path parameters; a new parameter name needs a sample here."""
 
-PENDING = {
-    ("POST /api/v1/scans", "regulator"): "issue 3: services.scans.ingest takes no principal yet",
-    ("POST /api/v1/scans", "admin"): "issue 3: services.scans.ingest takes no principal yet",
-    ("POST /api/v1/scans", FOREIGN): "issue 3: services.scans.ingest takes no principal yet",
-}
+PENDING: dict[tuple[str, str], str] = {}
 """Cells known to be wrong until a service checks its principal: reported as xfail while they
 answer wrong. Remove an entry once its service checks the principal (issue 3 is doing so)."""
 

@@ -10,9 +10,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from countyexpress import __version__
-from countyexpress.entrypoints.api import counties, scans
+from countyexpress.entrypoints.api import counties, intake, operations, plan, scans, siting
 from countyexpress.entrypoints.web import shell
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.errors import InvalidValue, NotAllowed, NotFound, TooManyRequests
 from countyexpress.settings import Settings
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -38,6 +38,14 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     async def _invalid(_: Request, exc: InvalidValue) -> JSONResponse:
         return JSONResponse({"detail": str(exc), "field": exc.field}, status_code=422)
 
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(_: Request, exc: TooManyRequests) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "600"})
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         with engine.connect() as conn:
@@ -46,6 +54,10 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     app.include_router(counties.router)
     app.include_router(scans.router)
+    app.include_router(operations.router)
+    app.include_router(intake.router)
+    app.include_router(plan.router)
+    app.include_router(siting.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app

@@ -8,57 +8,18 @@ a malformed request with each error's location and message only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from countyexpress.adapters.vault import Vault
-from countyexpress.domain.access import Action, Principal, Resource, scope_of
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import Inspection, parse_category
-from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.guards import RedactedValidationRoute, ScannerDep
 from countyexpress.entrypoints.presenters_intake import movement_json, receipt_json
-from countyexpress.errors import Forbidden
 from countyexpress.services import intake as service
-
-
-class RedactedValidationRoute(APIRoute):
-    """A route whose 422 answer names the fields and the problems, never the values sent."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def redacted(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as exc:
-                errors = [
-                    {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
-                    for e in exc.errors()
-                ]
-                return JSONResponse({"detail": errors}, status_code=422)
-
-        return redacted
-
-
-def scanner(principal: PrincipalDep) -> Principal:
-    """The principal, if its role scans parcels at all; the services check where it may.
-
-    Dependencies run before the body is validated, so a role that never scans is refused
-    (403) without being told anything about the body it sent.
-    """
-    if scope_of(principal, Action.SCAN, Resource.PARCEL) is None:
-        raise Forbidden(f"a {principal.role.value} may not scan parcels")
-    return principal
-
-
-ScannerDep = Annotated[Principal, Depends(scanner)]
 
 router = APIRouter(prefix="/api/v1/intake", tags=["intake"], route_class=RedactedValidationRoute)
 

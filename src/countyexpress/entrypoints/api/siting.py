@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from countyexpress.domain.facilities import FacilityKind
-from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.api.guards import PlannerDep, PlanReaderDep
 from countyexpress.entrypoints.presenters_siting import figures_json, scenario_json, site_plan_json
 from countyexpress.planning.siting import Objective, SitingRequest, SolveLimits
 from countyexpress.services import siting as service
@@ -116,7 +116,7 @@ def _model(cls: type[BaseModel], data: dict[str, Any]) -> Any:
 
 
 @router.post("/{code}/siting", response_model=SitingPublic)
-def post_siting(code: str, body: SitingCreate, uow: UowDep, by: PrincipalDep) -> SitingPublic:
+def post_siting(code: str, body: SitingCreate, uow: UowDep, by: PlannerDep) -> SitingPublic:
     """Choose new sites of a kind (its open ones kept open); with `save`, keep the scenario."""
     request = SitingRequest(body.objective, body.p, body.radius_km)
     plan = service.plan_sites(
@@ -128,7 +128,7 @@ def post_siting(code: str, body: SitingCreate, uow: UowDep, by: PrincipalDep) ->
 
 
 @router.get("/{code}/scenarios", response_model=list[ScenarioPublic])
-def get_scenarios(code: str, uow: UowDep, by: PrincipalDep) -> list[ScenarioPublic]:
+def get_scenarios(code: str, uow: UowDep, by: PlanReaderDep) -> list[ScenarioPublic]:
     """The county's saved siting scenarios, oldest first."""
     return [
         _model(ScenarioPublic, scenario_json(s)) for s in service.list_scenarios(uow, code, by=by)
@@ -139,7 +139,7 @@ def get_scenarios(code: str, uow: UowDep, by: PrincipalDep) -> list[ScenarioPubl
 def get_comparison(
     code: str,
     uow: UowDep,
-    by: PrincipalDep,
+    by: PlanReaderDep,
     names: Annotated[str, Query(min_length=1, description="Scenario names, comma-separated")],
     radius_km: Annotated[float | None, Query(gt=0, le=1000, description="Radius in km")] = None,
 ) -> list[FiguresPublic]:

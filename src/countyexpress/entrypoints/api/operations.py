@@ -1,0 +1,225 @@
+"""/api/v1 operations: carriers' manifests, the centre, stations, lockers, consent, lookup."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections import defaultdict, deque
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from countyexpress.adapters.exports import write_statement_xlsx
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.lockers import Size
+from countyexpress.entrypoints.api.auth import PrincipalDep
+from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.guards import RedactedValidationRoute, ScannerDep
+from countyexpress.errors import Forbidden, InvalidValue, TooManyRequests
+from countyexpress.services import centre, privacy, stations
+
+router = APIRouter(prefix="/api/v1", tags=["operations"], route_class=RedactedValidationRoute)
+
+
+def _vault(settings: Any) -> Vault:
+    return Vault(settings.data_key_bytes())
+
+
+class ManifestIn(BaseModel):
+    county: str
+    carrier: str | None = Field(None, description="Implied by a carrier's API key")
+    manifest_id: str = ""
+    items: list[dict[str, Any]]
+
+
+@router.post("/manifests")
+def post_manifest(
+    body: ManifestIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """A carrier's manifest, all or nothing: `rejected` names each bad item (1-based)."""
+    carrier = by.carrier or (body.carrier or "").lower()
+    if not carrier:
+        raise InvalidValue("carrier", "carrier is missing")
+    if by.carrier and body.carrier and body.carrier.lower() != by.carrier:
+        raise Forbidden(f"this key sends manifests of {by.carrier} only")
+    result = centre.add_manifest(
+        uow,
+        _vault(settings),
+        body.county,
+        carrier,
+        list(enumerate(body.items, start=1)),
+        body.manifest_id,
+        by=by,
+    )
+    return asdict(result)
+
+
+class WaybillsIn(BaseModel):
+    county: str
+    waybills: list[str]
+
+
+@router.post("/centre/{centre_code}/inbound")
+def post_centre_inbound(
+    centre_code: str, body: WaybillsIn, uow: UowDep, by: ScannerDep
+) -> list[dict[str, Any]]:
+    """到件 + 分拣 at the centre: each parcel's route bag, or why it waits."""
+    results = centre.centre_inbound_many(
+        uow, body.county, [(w, None) for w in body.waybills], centre_code, by.name, by=by
+    )
+    return [asdict(r) for r in results]
+
+
+class DispatchIn(BaseModel):
+    county: str
+    route_bag: str
+    vehicle: str
+
+
+@router.post("/centre/{centre_code}/dispatch")
+def post_dispatch(
+    centre_code: str, body: DispatchIn, uow: UowDep, by: ScannerDep
+) -> dict[str, Any]:
+    """派件: the sorted parcels of a route bag leave on a vehicle."""
+    sent = centre.dispatch(
+        uow, body.county, body.route_bag, body.vehicle, centre_code, by.name, by=by
+    )
+    return {"route_bag": body.route_bag, "vehicle": body.vehicle, "waybills": sent}
+
+
+@router.post("/stations/{facility}/inbound")
+def post_station_inbound(
+    facility: str, body: WaybillsIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """入库: shelf and pickup code per parcel; refusals say what to do instead."""
+    result = stations.station_inbound_many(
+        uow,
+        _vault(settings),
+        body.county,
+        facility,
+        [(w, None) for w in body.waybills],
+        by.name,
+        by=by,
+    )
+    return {
+        "stored": [asdict(s) for s in result.stored],
+        "refused": [{"waybill_no": w, "reason": r} for w, r in result.refused],
+    }
+
+
+class HandoverIn(BaseModel):
+    county: str
+    pickup_code: str
+    phone_tail: str = Field(min_length=4, max_length=4)
+
+
+@router.post("/stations/{facility}/handover")
+def post_handover(
+    facility: str, body: HandoverIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """取件 against the pickup code and the receiver phone's last four digits."""
+    h = stations.hand_over(
+        uow,
+        _vault(settings),
+        body.county,
+        facility,
+        body.pickup_code,
+        body.phone_tail,
+        by.name,
+        by=by,
+    )
+    return {"outcome": h.outcome.value, "waybill_no": h.waybill_no, "message": h.message}
+
+
+class LockerIn(BaseModel):
+    county: str
+    waybill_no: str
+    size: Size | None = None
+
+
+@router.post("/lockers/{locker}/deposit")
+def post_locker_deposit(
+    locker: str, body: LockerIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """投柜 into the smallest fitting free compartment (the receiver's consent needed)."""
+    s = stations.locker_deposit(
+        uow, _vault(settings), body.county, locker, body.waybill_no, body.size, by.name, by=by
+    )
+    return {"waybill_no": s.waybill_no, "compartment": s.place}
+
+
+class ConsentIn(BaseModel):
+    county: str
+    phone: str
+    choice: DeliveryChoice
+
+
+@router.post("/consents")
+def post_consent(
+    body: ConsentIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
+) -> dict[str, str]:
+    """Record a receiver's choice of door, station or locker delivery."""
+    centre.record_consent(
+        uow, _vault(settings), body.county, body.phone, body.choice, source=by.name, by=by
+    )
+    return {"choice": body.choice.value}
+
+
+@router.get("/counties/{code}/statements/{carrier}/{month}.xlsx")
+def get_statement(
+    code: str, carrier: str, month: str, uow: UowDep, by: PrincipalDep
+) -> FileResponse:
+    """A carrier's monthly statement of per-parcel fees (YYYY-MM) as xlsx."""
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+    except ValueError:
+        raise InvalidValue("month", f"month {month!r} is not YYYY-MM") from None
+    statement = centre.monthly_statement(uow, code, carrier.lower(), year, mon, by=by)
+    path = Path(tempfile.mkdtemp()) / f"statement-{code}-{carrier}-{month}.xlsx"
+    write_statement_xlsx(statement, path)
+    return FileResponse(
+        path,
+        filename=path.name,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+class LookupIn(BaseModel):
+    waybill_no: str
+    phone_tail: Annotated[str, Field(min_length=4, max_length=4)]
+
+
+LOOKUP_LIMIT = 20
+LOOKUP_WINDOW_S = 600.0
+_lookups: dict[str, deque[float]] = defaultdict(deque)
+
+
+def _rate_limited(client: str) -> bool:
+    """At most LOOKUP_LIMIT look-ups per client address in LOOKUP_WINDOW_S seconds: a phone
+    tail has only 10,000 values, so guessing must be slow."""
+    now = time.monotonic()
+    hits = _lookups[client]
+    while hits and now - hits[0] > LOOKUP_WINDOW_S:
+        hits.popleft()
+    if len(hits) >= LOOKUP_LIMIT:
+        return True
+    hits.append(now)
+    return False
+
+
+@router.post("/parcels/lookup")
+def post_lookup(
+    body: LookupIn, request: Request, uow: UowDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """包裹查询 for anyone: waybill number + the receiver phone's last four digits; masked."""
+    if _rate_limited(request.client.host if request.client else "unknown"):
+        raise TooManyRequests("too many look-ups from this address: try again in 10 minutes")
+    found = privacy.public_lookup(uow, _vault(settings), body.waybill_no, body.phone_tail)
+    data = asdict(found)
+    data["steps"] = [{"at": at, "what": what, "where": where} for at, what, where in found.steps]
+    return data
