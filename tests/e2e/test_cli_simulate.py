@@ -61,3 +61,17 @@ def test_compare_writes_the_table_json_and_workbook(tmp_path: Path) -> None:
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["comparison", "each carrier alone", "km by day", "notes"]
     assert wb["comparison"].max_row == 6
+
+
+def test_the_first_start_simulates_recent_days_once() -> None:
+    """What `serve` calls after loading the default pack: days simulated, then not again."""
+    from countyexpress import bootstrap
+    from countyexpress.entrypoints.cli_simulate import simulate_demo
+    from countyexpress.services.simulation import is_simulated
+
+    settings = get_settings()
+    engine = bootstrap.open_engine(settings)
+    first = simulate_demo(engine, settings, "652828", days=1, scale=0.02)
+    assert first is not None and first.total("planned") > 0
+    assert is_simulated(bootstrap.uow_factory(engine)(), "652828")
+    assert simulate_demo(engine, settings, "652828", days=1, scale=0.02) is None

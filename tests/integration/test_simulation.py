@@ -183,3 +183,18 @@ def test_a_simulation_file_with_unknown_keys_is_refused(tmp_path: Path) -> None:
     bad.write_text(text.replace("[demand]", "[demand]\nsurprise = 1"), encoding="utf-8")
     with pytest.raises(PackInvalid, match=r"demand\.surprise"):
         read_simulation(bad)
+
+
+def test_days_already_simulated_compare_without_a_new_run(
+    tmp_path: Path, params: SimulationParams
+) -> None:
+    """The database's own simulated day: co-delivery needs fewer vehicle-km, same parcels."""
+    county = _heshuo()
+    _, factory = _database(tmp_path, "d", county)
+    run = _run(factory, params, 1)
+    result = scenarios.compare_database(factory, county, params, START, 1)
+    shared, alone = result.outcomes
+    assert shared.parcels == alone.parcels == run.total("manifested")
+    assert shared.trips == len({t.division for t in run.stats[0].trips})
+    assert shared.vehicle_km < alone.vehicle_km
+    assert shared.delivered > 0

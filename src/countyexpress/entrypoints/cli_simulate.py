@@ -37,9 +37,9 @@ from countyexpress.services import counties, scenarios, simulation
 from countyexpress.settings import Settings, get_settings
 
 DEMO_DAYS = 30
-DEMO_SCALE = 0.25
-"""The first start simulates a quarter of Heshuo's modelled demand so it is ready in about a
-minute or two; `countyexpress simulate --scale 1` gives the full month."""
+DEMO_SCALE = 0.1
+"""The first start simulates a tenth of Heshuo's modelled demand (about 40 s for 30 days on the
+benchmark machine, against about 8 min for all of it: see benchmarks/simulation)."""
 
 simulate_app = typer.Typer(
     help="Simulated parcel flows (demo data, labelled SIM-) and policy scenarios.",
@@ -136,10 +136,15 @@ def simulate_demo(
     simulated); nothing when the county already has simulated days."""
     if simulation.simulated_days(bootstrap.uow_factory(engine)(), county_code):
         return None
-    result = run_simulation(engine, settings, county_code, days, scale=scale)
+    try:
+        result = run_simulation(engine, settings, county_code, days, scale=scale)
+    except CountyExpressError as exc:  # the server still starts, just without demo days
+        err.print(f"[yellow]no simulated days: {exc}[/yellow]", highlight=False)
+        return None
     err.print(
-        f"simulated {result.total('planned'):,} parcels over {days} days "
-        f"(模拟数据 simulated data, scale {scale:g}; `countyexpress simulate --scale 1` for all)"
+        f"simulated {result.total('planned'):,} parcels over {days} days (模拟数据 simulated "
+        f"data at {scale:g} of the modelled demand; for all of it, run `countyexpress simulate "
+        f"--county {county_code} --days {days}` on an empty database)"
     )
     return result
 
@@ -226,6 +231,19 @@ def compare(
     peak: Annotated[
         float, typer.Option("--peak", min=0.1, help="Festival-peak demand factor")
     ] = 2.4,
+    routes: Annotated[
+        str, typer.Option("--routes", help="Vehicle-km: estimate (round trips) or planner (PyVRP)")
+    ] = "estimate",
+    route_seconds: Annotated[
+        float, typer.Option("--route-seconds", min=0.01, help="Planner time per day and fleet")
+    ] = 0.5,
+    from_database: Annotated[
+        bool,
+        typer.Option(
+            "--from-database",
+            help="Co-delivery vs each carrier alone on the days already simulated (no new run)",
+        ),
+    ] = False,
     params: ParamsOpt = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the comparison here")] = None,
     json_file: Annotated[Path | None, typer.Option("--json-file", help="Write JSON here")] = None,
@@ -235,6 +253,9 @@ def compare(
     closed, a festival peak, more lockers — each in a scratch database, and compare."""
     from countyexpress.adapters.scenario_files import row, to_dict, write_json, write_xlsx
 
+    if routes not in ("estimate", "planner"):
+        err.print("[red]--routes is estimate or planner[/red]")
+        raise typer.Exit(2)
     settings = get_settings()
     try:
         engine = _engine(settings)
@@ -245,32 +266,47 @@ def compare(
             [s.strip() for s in lockers_at.split(",") if s.strip()] if lockers_at else lockers
         )
         plan = scenarios.default_scenarios(c, p, close or None, sites, peak)
-        with tempfile.TemporaryDirectory(prefix="cx-scenarios-") as tmp, _progress_bar() as bar:
+        extra: dict[str, Any] = {}
+        if routes == "planner":
+            from countyexpress.planning.routing import PyVRPPlanner
+            from countyexpress.planning.simulation.routed import PLANNED_NOTE, PlannedRoutes
 
-            def workspace(name: str) -> simulation.UowFactory:
-                scratch = bootstrap.open_engine(
-                    Settings(database_url=f"sqlite:///{Path(tmp) / name}.db")
-                )
-                cache: dict[str, County] = {}
-                return lambda: CountyCachingUnitOfWork(scratch, cache)
+            extra = {
+                "estimate": PlannedRoutes(PyVRPPlanner(seconds=route_seconds, seed=seed)),
+                "km_note": PLANNED_NOTE,
+            }
+        if from_database:
+            shared: dict[str, County] = {}
+            result = scenarios.compare_database(
+                lambda: CountyCachingUnitOfWork(engine, shared), c, p, start, days, **extra
+            )
+        else:
+            with tempfile.TemporaryDirectory(prefix="cx-scenarios-") as tmp, _progress_bar() as bar:
 
-            def progress(name: str) -> simulation.Progress:
-                task = bar.add_task(name, total=days, parcels=0, events=0)
-                totals = {"parcels": 0, "events": 0}
-
-                def tick(done: int, total: int, s: simulation.DayStats) -> None:
-                    totals["parcels"] += s.planned
-                    totals["events"] += s.events
-                    bar.update(
-                        task, completed=done, parcels=totals["parcels"], events=totals["events"]
+                def workspace(name: str) -> simulation.UowFactory:
+                    scratch = bootstrap.open_engine(
+                        Settings(database_url=f"sqlite:///{Path(tmp) / name}.db")
                     )
+                    cache: dict[str, County] = {}
+                    return lambda: CountyCachingUnitOfWork(scratch, cache)
 
-                return tick
+                def progress(name: str) -> simulation.Progress:
+                    task = bar.add_task(name, total=days, parcels=0, events=0)
+                    totals = {"parcels": 0, "events": 0}
 
-            result = scenarios.compare(
-                workspace, Vault(settings.data_key_bytes()), c, p, start, days, plan,
-                seed=seed, scale=scale, progress=progress,
-            )  # fmt: skip
+                    def tick(done: int, total: int, s: simulation.DayStats) -> None:
+                        totals["parcels"] += s.planned
+                        totals["events"] += s.events
+                        bar.update(
+                            task, completed=done, parcels=totals["parcels"], events=totals["events"]
+                        )
+
+                    return tick
+
+                result = scenarios.compare(
+                    workspace, Vault(settings.data_key_bytes()), c, p, start, days, plan,
+                    seed=seed, scale=scale, progress=progress, **extra,
+                )  # fmt: skip
     except CountyExpressError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(1) from exc

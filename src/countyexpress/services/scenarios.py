@@ -16,7 +16,7 @@ import datetime as dt
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from countyexpress.domain.county import County
@@ -34,7 +34,14 @@ from countyexpress.planning.simulation import fleet
 from countyexpress.planning.simulation.params import SimulationParams
 from countyexpress.services import counties
 from countyexpress.services.ports import Cipher
-from countyexpress.services.simulation import Progress, RunResult, UowFactory, simulate
+from countyexpress.services.simulation import (
+    SIM_PREFIX,
+    Progress,
+    RunResult,
+    Trip,
+    UowFactory,
+    simulate,
+)
 
 Workspace = Callable[[str], UowFactory]
 """A fresh, migrated, empty database for a scenario (by name), as a unit-of-work factory."""
@@ -215,17 +222,22 @@ def _coverage(county: County) -> float:
     return sum(v.code in served for v in villages) / len(villages) if villages else 0.0
 
 
-def _fleet(county: County, run: RunResult, outcome: Outcome, params: SimulationParams,
-           estimate: fleet.RouteEstimator) -> None:  # fmt: skip
+def _fleet(
+    county: County,
+    trips_by_day: Mapping[dt.date, Sequence[Trip]],
+    outcome: Outcome,
+    params: SimulationParams,
+    estimate: fleet.RouteEstimator,
+) -> None:
     centre = next((f for f in county.facilities if f.code == params.centre), None)
     if centre is None or centre.location is None:
         return
     circuity = county.plan.standards.circuity_factor
     by_carrier: dict[str, float] = {}
     by_carrier_trips: Counter[str] = Counter()
-    for day in run.stats:
+    for day, trips in sorted(trips_by_day.items()):
         stops = []
-        for t in day.trips:
+        for t in trips:
             d = county.division(t.division)
             where = d.location if d and d.location else t.location
             stops.append(fleet.Stop(t.division, where, t.parcels_by_carrier))
@@ -238,20 +250,24 @@ def _fleet(county: County, run: RunResult, outcome: Outcome, params: SimulationP
             f = fleet.co_delivery(centre.location, stops, circuity, estimate)
         outcome.vehicle_km += f.km
         outcome.trips += f.trips
-        outcome.km_by_day[day.day.isoformat()] = round(f.km, 1)
+        outcome.km_by_day[day.isoformat()] = round(f.km, 1)
     outcome.by_carrier = {c: (round(by_carrier[c], 1), by_carrier_trips[c]) for c in by_carrier}
     outcome.cost = fleet.cost(
         outcome.vehicle_km, outcome.trips, params.costs.van_cost_per_km, params.costs.trip_cost
     )
 
 
-def measure(uow_factory: UowFactory, county: County, run: RunResult, outcome: Outcome) -> None:
-    """Fill `outcome` from the run's ledger: how parcels reached receivers, how fast."""
+def measure(
+    uow_factory: UowFactory, county: County, outcome: Outcome, waybills: Sequence[str] | None = None
+) -> None:
+    """Fill `outcome` from the ledger (of `waybills`, else of every manifest item): how
+    parcels reached receivers, how fast, how many came back unclaimed."""
     lockers = {f.code for f in county.facilities_of(FacilityKind.LOCKER)}
     stations = {f.code for f in county.facilities if f.kind in (FacilityKind.STATION,
                                                                FacilityKind.OUTLET)}  # fmt: skip
     with uow_factory() as uow:
-        waybills = [i["waybill_no"] for i in uow.ops.manifest_items(county.code)]
+        if waybills is None:
+            waybills = [i["waybill_no"] for i in uow.ops.manifest_items(county.code)]
         hours: list[float] = []
         for i in range(0, len(waybills), _MEASURE_CHUNK):
             chunk = waybills[i : i + _MEASURE_CHUNK]
@@ -276,7 +292,6 @@ def measure(uow_factory: UowFactory, county: County, run: RunResult, outcome: Ou
                     outcome.by_station += 1
                 if arrived is not None:
                     hours.append((last.at - arrived).total_seconds() / 3600)
-    outcome.parcels = run.total("planned")
     if hours:
         hours.sort()
         outcome.hours_median = round(statistics.median(hours), 2)
@@ -296,6 +311,7 @@ def compare(
     scale: float = 1.0,
     estimate: fleet.RouteEstimator = fleet.round_trip_km,
     progress: Callable[[str], Progress | None] | None = None,
+    km_note: str = fleet.ESTIMATE_NOTE,
 ) -> Comparison:
     """Simulate every scenario that changes the flows, measure all of them, side by side.
 
@@ -318,12 +334,78 @@ def compare(
             )  # fmt: skip
             runs[key] = (scenario_county, run, factory)
         scenario_county, run, factory = runs[key]
-        outcome = Outcome(sc)
-        measure(factory, scenario_county, run, outcome)
-        _fleet(scenario_county, run, outcome, params, estimate)
+        outcome = Outcome(sc, parcels=run.total("planned"))
+        measure(factory, scenario_county, outcome)
+        _fleet(scenario_county, {d.day: d.trips for d in run.stats}, outcome, params, estimate)
         outcome.villages_with_station = round(_coverage(scenario_county), 3)
         outcome.seconds = round(time.perf_counter() - t0, 1)
         outcomes.append(outcome)
-    return Comparison(
-        county.code, county.name, start, days, seed, scale, fleet.ESTIMATE_NOTE, outcomes
-    )
+    return Comparison(county.code, county.name, start, days, seed, scale, km_note, outcomes)
+
+
+def _trips_in_database(
+    uow_factory: UowFactory, county: County, params: SimulationParams, start: dt.date, days: int
+) -> tuple[dict[dt.date, list[Trip]], list[str]]:
+    """The route bags dispatched per local day from the county's simulated manifests, and
+    the waybills of those days."""
+    tz = params.timetable.tz
+    since = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+    until = since + dt.timedelta(days=days)
+    with uow_factory() as uow:
+        items = uow.ops.manifest_items(county.code, since=since, until=until)
+    by_day: dict[dt.date, dict[tuple[str, str], Counter[str]]] = {}
+    waybills: list[str] = []
+    for i in items:
+        if not str(i["manifest_id"]).startswith(SIM_PREFIX):
+            continue
+        waybills.append(i["waybill_no"])
+        if not i["vehicle"] or not i["route_bag"]:
+            continue
+        day = i["received_at"].astimezone(tz).date()
+        bag = str(i["route_bag"])
+        by_day.setdefault(day, {}).setdefault((bag, i["vehicle"]), Counter())[i["carrier"]] += 1
+    facilities = {f.code: f for f in county.facilities}
+    trips: dict[dt.date, list[Trip]] = {}
+    for day, bags in by_day.items():
+        for (bag, vehicle), counts in sorted(bags.items()):
+            dest = bag.removeprefix("DOOR-")
+            f = facilities.get(dest)
+            division = f.division_code if f else dest
+            d = county.division(division)
+            where = f.location if f and f.location else d.location if d else None
+            trips.setdefault(day, []).append(Trip(bag, vehicle, dest, division, where, counts))
+    return trips, waybills
+
+
+def compare_database(
+    uow_factory: UowFactory,
+    county: County,
+    params: SimulationParams,
+    start: dt.date,
+    days: int,
+    estimate: fleet.RouteEstimator = fleet.round_trip_km,
+    km_note: str = fleet.ESTIMATE_NOTE,
+) -> Comparison:
+    """Co-delivery against each carrier alone for days already simulated in the database:
+    the same parcels and route bags, no new run."""
+    trips, waybills = _trips_in_database(uow_factory, county, params, start, days)
+    outcomes = []
+    for sc in (
+        Scenario("co_delivery", "共同配送 co-delivery (as simulated)"),
+        Scenario("separate", "各自配送 each carrier alone", separate_fleets=True),
+    ):
+        t0 = time.perf_counter()
+        outcome = Outcome(sc, parcels=len(waybills))
+        if sc.name == "co_delivery":
+            measure(uow_factory, county, outcome, waybills)
+            first = outcome
+        else:
+            for name in ("delivered", "by_station", "by_locker", "by_door", "returned",
+                         "stored_at_stations", "exceptions", "hours_median", "hours_mean",
+                         "hours_p90"):  # fmt: skip
+                setattr(outcome, name, getattr(first, name))
+        _fleet(county, trips, outcome, params, estimate)
+        outcome.villages_with_station = round(_coverage(county), 3)
+        outcome.seconds = round(time.perf_counter() - t0, 1)
+        outcomes.append(outcome)
+    return Comparison(county.code, county.name, start, days, 0, 1.0, km_note, outcomes)

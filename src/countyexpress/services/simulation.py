@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import random
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -42,7 +43,11 @@ from countyexpress.services.unit_of_work import UnitOfWork
 SIM_PREFIX = "SIM-"
 """Every simulated manifest's id starts with this: `SIM-YYYYMMDD-carrier`."""
 
+BANNER = "模拟数据 · Simulated data — parcels, receivers and senders are generated, not real"
+"""What a screen shows while `is_simulated` is true."""
+
 CONSENT_SOURCE = "simulation"
+_SIZES = ("S", "M", "L")
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -215,7 +220,7 @@ class Simulator:
             else "outbound not simulated (switched off)"
         )
         self._consented: set[int] = set()
-        self._resolvable: dict[str, bool] = {}
+        self._resolved: dict[tuple[str, bool], bool] = {}
         self._shelf: dict[dt.date, list[_Shelved]] = defaultdict(list)
         self._lockers: dict[dt.date, list[tuple[str, str, dt.datetime]]] = defaultdict(list)
         self._waiting: dict[dt.date, list[_Waiting]] = defaultdict(list)
@@ -265,11 +270,14 @@ class Simulator:
     def _event_id(self, rng: random.Random) -> str:
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
-    def _resolvable_address(self, address: str) -> bool:
-        known = self._resolvable.get(address)
+    def _resolvable(self, p: Inbound) -> bool:
+        """Whether the centre resolves the parcel's address by itself. Addresses of one
+        place differ only in the house number, so one resolution per place and form."""
+        key = (p.receiver.division_code, p.address == p.receiver.address)
+        known = self._resolved.get(key)
         if known is None:
-            known = resolve_address(address, self.county.divisions).division_code is not None
-            self._resolvable[address] = known
+            known = resolve_address(p.address, self.county.divisions).division_code is not None
+            self._resolved[key] = known
         return known
 
     # the day ----------------------------------------------------------------------------
@@ -283,6 +291,8 @@ class Simulator:
         self._consents(plan, stats)
         self._manifests(plan, stats)
         bags = self._centre_inbound(plan, stats)
+        # receivers who come before the vans arrive free shelves and compartments first
+        self._pickups(day, stats, before=self._at(day, self.params.timetable.dispatch_time))
         doors: list[tuple[Inbound | None, str, str, dt.datetime]] = []
         for bag, waybills in sorted(bags.items()):
             self._deliver_bag(day, bag, waybills, by_waybill, stats, doors)
@@ -361,7 +371,7 @@ class Simulator:
             stats.manifested += result.accepted
         # the clerk works the manual address queue before the line haul unloads
         for p in plan.inbound:
-            if p.manifested and not self._resolvable_address(p.address):
+            if p.manifested and not self._resolvable(p):
                 centre.resolve_manually(
                     self.uow(), self.county.code, p.waybill, p.receiver.division_code
                 )
@@ -457,20 +467,27 @@ class Simulator:
         stats: DayStats,
         doors: list[tuple[Inbound | None, str, str, dt.datetime]],
     ) -> None:
+        full_from: int | None = None  # the locker's screen shows no compartment this big
         for i, w in enumerate(waybills):
             at = arrive + dt.timedelta(seconds=20 * i)
+            p = plans.get(w)
+            size = _SIZES.index(p.size) if p else 0
+            if full_from is not None and size >= full_from:
+                doors.append((p, w, locker.code, at))
+                stats.fallback_door += 1
+                continue
             try:
                 stored = stations.locker_deposit(
                     self.uow(), self.cipher, self.county.code, locker.code, w,
                     actor="sim-courier", at=at, notifier=self.notifier,
                 )  # fmt: skip
             except NotAllowed:  # no free compartment: the courier goes to the door
-                doors.append((plans.get(w), w, locker.code, at))
+                full_from = size if full_from is None else min(full_from, size)
+                doors.append((p, w, locker.code, at))
                 stats.fallback_door += 1
                 continue
             stats.locker += 1
             stats.events += 1
-            p = plans.get(w)
             hours = p.locker_hours if p else 12.0
             when = at + dt.timedelta(hours=hours)
             self._lockers[when.date()].append((locker.code, stored.pickup_code, when))
@@ -482,37 +499,35 @@ class Simulator:
         stats: DayStats,
     ) -> None:
         """Couriers' handhelds upload the day's door deliveries (proof: who signed)."""
-        if not doors:
-            return
         t = self.params.timetable
         records: list[tuple[int, Mapping[str, Any]]] = []
         for n, (p, waybill, facility, earliest) in enumerate(doors, start=1):
-            when = earliest + dt.timedelta(minutes=15)
-            signer_type, signer, carrier = "receiver", "模拟", "unknown"
-            if p is not None:
-                planned = self._at(earliest.date(), t.door_window.start, p.door_minute)
-                when = max(when, planned)
-                signer_type, carrier = p.signer_type, p.carrier
-                signer = p.receiver.name
+            if p is None:  # left over from an interrupted run: people look at it
+                stats.exceptions += 1
+                continue
+            planned = self._at(earliest.date(), t.door_window.start, p.door_minute)
+            when = max(earliest + dt.timedelta(minutes=15), planned)
             records.append(
                 (
                     n,
                     {
                         "event_id": self._event_id(rng),
                         "waybill_no": waybill,
-                        "carrier": carrier,
+                        "carrier": p.carrier,
                         "kind": "pickup",
                         "facility": facility,
                         "at": when.isoformat(),
                         "actor": "sim-courier",
                         "payload": {
                             "method": "door",
-                            "signer_type": signer_type,
-                            "signer": mask_name(signer),
+                            "signer_type": p.signer_type,
+                            "signer": mask_name(p.receiver.name),
                         },
                     },
                 )
             )
+        if not records:
+            return
         result = scans.ingest(self.uow(), records, county=self.county.code)
         if result.rejected:
             first = result.rejected[0]
@@ -520,10 +535,16 @@ class Simulator:
         stats.door += result.accepted
         stats.events += result.accepted
 
-    def _pickups(self, day: dt.date, stats: DayStats) -> None:
+    def _pickups(self, day: dt.date, stats: DayStats, before: dt.datetime | None = None) -> None:
+        """Hand-overs and locker pickups due on `day` (only those before `before`, if given)."""
+        due = self._shelf.pop(day, [])
+        later = [s for s in due if before is not None and s.at >= before]
+        if later:
+            self._shelf[day] = later
         by_station: dict[str, list[_Shelved]] = defaultdict(list)
-        for s in self._shelf.pop(day, []):
-            by_station[s.facility].append(s)
+        for s in due:
+            if before is None or s.at < before:
+                by_station[s.facility].append(s)
         for station, waiting in sorted(by_station.items()):
             waiting.sort(key=lambda s: s.at)
             attempts: list[tuple[str, str, dt.datetime | None]] = []
@@ -544,7 +565,13 @@ class Simulator:
                     s.at += dt.timedelta(days=1)
                     s.wrong_first = False
                     self._shelf[s.at.date()].append(s)
-        for locker, code, at in sorted(self._lockers.pop(day, []), key=lambda x: x[2]):
+        lockers = self._lockers.pop(day, [])
+        later_lockers = [x for x in lockers if before is not None and x[2] >= before]
+        if later_lockers:
+            self._lockers[day] = later_lockers
+        for locker, code, at in sorted(
+            (x for x in lockers if before is None or x[2] < before), key=lambda x: x[2]
+        ):
             try:
                 stations.locker_pickup(
                     self.uow(), self.county.code, locker, code, actor="sim-receiver", at=at
@@ -591,8 +618,6 @@ def simulate(
     sim = Simulator(uow_factory, cipher, county, params, seed, scale, outbound)
     stats: list[DayStats] = []
     skipped: list[dt.date] = []
-    import time
-
     for i in range(days):
         day = start + dt.timedelta(days=i)
         if day in done:

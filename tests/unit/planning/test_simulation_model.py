@@ -194,3 +194,15 @@ def test_poisson_draws_keep_their_mean() -> None:
     for lam in (3.0, 120.0):
         draws = [poisson(rng, lam) for _ in range(4000)]
         assert abs(sum(draws) / len(draws) - lam) < 0.05 * lam
+
+
+def test_the_route_planner_chains_stops_into_shorter_routes_than_round_trips() -> None:
+    """With PyVRP behind the estimate, co-delivery still beats each carrier alone."""
+    from countyexpress.planning.routing import PyVRPPlanner
+    from countyexpress.planning.simulation.routed import PlannedRoutes
+
+    planned = PlannedRoutes(PyVRPPlanner(seconds=0.1, seed=1))
+    shared = fleet.co_delivery(SEAT, _stops(), 1.3, estimate=planned)
+    alone = fleet.separate(SEAT, _stops(), 1.3, estimate=planned)
+    assert 0 < shared.km < fleet.co_delivery(SEAT, _stops(), 1.3).km
+    assert shared.km < alone.km
