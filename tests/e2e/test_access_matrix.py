@@ -74,6 +74,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /counties/{code}/stations/{facility}/shelf": STATION_DESK,
     "POST /counties/{code}/stations/{facility}/inbound": STATION_DESK,
     "POST /counties/{code}/stations/{facility}/handover": STATION_DESK,
+    "POST /counties/{code}/stations/{facility}/intake": STATION_DESK,
     "GET /counties/{code}/centre": HESHUO_READERS,  # leads on to the centre's screen
     "GET /counties/{code}/centre/{centre_code}": CENTRE_DESK,
     "GET /counties/{code}/centre/{centre_code}/panels": CENTRE_DESK,

@@ -84,3 +84,55 @@ def test_a_station_keeper_may_not_open_the_centre(tmp_path: Path) -> None:
         log_in(client, "keeper")
         assert client.get(f"/counties/{HESHUO}/centre/HS-CENTER").status_code == 403
     engine.dispose()
+
+
+SENDER_ID = "360426199101010071"
+
+
+@pytest.fixture
+def keeper(tmp_path: Path) -> Iterator[TestClient]:
+    """HS-STA-01's keeper, logged in."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'intake.db'}")
+    engine = bootstrap.open_engine(settings)
+    service.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo"))
+    add_user(engine, PEOPLE["station_keeper"])
+    with TestClient(create_app(settings, engine)) as client:
+        log_in(client, "keeper")
+        yield client
+    engine.dispose()
+
+
+def _intake(client: TestClient, **form: str) -> tuple[int, str]:
+    url = f"/counties/{HESHUO}/stations/HS-STA-01"
+    token = csrf_of(client.get(url).text)
+    fields = {"waybill": "ZT7312345670001", "carrier": "ems", "id_type": "resident_id",
+              "id_number": SENDER_ID, "name": "李四", "category": "peppers", **form}  # fmt: skip
+    r = client.post(f"{url}/intake", data={"csrf_token": token, **fields})
+    return r.status_code, r.text
+
+
+def test_a_keeper_takes_a_farm_parcel_in_with_real_name_and_inspection(
+    keeper: TestClient,
+) -> None:
+    """Accepted: the answer shows the sender and the ID masked, and where it is screened."""
+    status, html = _intake(keeper)
+    assert status == 200 and 'data-outcome="taken-in"' in html
+    assert SENDER_ID not in html and "李四" not in html
+    assert "李*" in html and "3****************1" in html
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"id_number": "360426199101010072"}, "number"),  # wrong check character
+        ({"refuses_inspection": "true"}, "inspection"),
+    ],
+)
+def test_an_intake_the_rules_refuse_names_the_field(
+    keeper: TestClient, form: dict[str, str], field: str
+) -> None:
+    """A bad ID or a refused inspection: nothing taken in, the reason shown, no ID echoed."""
+    status, html = _intake(keeper, **form)
+    assert status == 422 and 'data-outcome="refused"' in html
+    assert "360426199101010072" not in html
+    assert f"<code>{field}</code>" in html

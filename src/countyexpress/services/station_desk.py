@@ -34,6 +34,12 @@ class Desk:
     waiting: list[Waiting]
 
 
+def check_desk(uow: UnitOfWork, by: Principal, county_code: str, facility_code: str) -> None:
+    """Forbidden unless `by` works this station (its keeper, the centre, drivers)."""
+    county = counties.get_county(uow, county_code)
+    require(by, Action.SCAN, Resource.PARCEL, Where(county.code, station=facility_code))
+
+
 def desk(uow: UnitOfWork, by: Principal, county_code: str, facility_code: str) -> Desk:
     """The station's waiting parcels, if `by` works the station (its keeper, the centre)."""
     county = counties.get_county(uow, county_code)

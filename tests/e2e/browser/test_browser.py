@@ -167,3 +167,22 @@ def test_the_centre_sorts_a_scanned_parcel_and_dispatches_its_bag(page: Any) -> 
     page.wait_for_selector('#centre-result [data-outcome="dispatched"]')
     page.wait_for_selector(f'#bags tr[data-bag="{bag}"]', state="detached")
     shoot(page, "centre-dispatched")
+
+
+def test_a_keeper_takes_an_outbound_parcel_in_on_a_phone(phone: Any) -> None:
+    """收寄 on a 360 px screen: real name and inspection; the answer shows them masked."""
+    log_in(phone, "keeper")
+    phone.click('nav.main a[href*="/stations/"]')
+    phone.click("#intake summary")
+    form = phone.locator("#intake-form")
+    form.locator('input[name="waybill"]').fill("EA123456789CN")
+    form.locator('select[name="carrier"]').select_option("ems")
+    form.locator('input[name="id_number"]').fill("360426199101010071")
+    form.locator('input[name="name"]').fill("李四")
+    form.locator('select[name="category"]').select_option("peppers")
+    form.locator('button[type="submit"]').click()
+    answer = phone.wait_for_selector('#intake-result [data-outcome="taken-in"]')
+    text = answer.inner_text()
+    assert "李*" in text and "360426199101010071" not in text
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(phone, "station-intake-360")

@@ -50,6 +50,25 @@ HANDOVER_LABELS = {
     "not_here": N_("No parcel with this code is waiting here."),
     "refused": N_("Not handed over"),
 }
+CONTENT_LABELS = {
+    "peppers": N_("peppers"),
+    "tomatoes": N_("tomatoes"),
+    "grapes": N_("grapes"),
+    "dried_fruit": N_("dried fruit"),
+    "other": N_("other (describe it)"),
+}
+ID_TYPE_LABELS = {
+    "resident_id": N_("resident ID card"),
+    "temporary_resident_id": N_("temporary resident ID card"),
+    "military_id": N_("military ID"),
+    "armed_police_id": N_("armed police ID"),
+    "hk_macao_residence_permit": N_("Hong Kong/Macao residence permit"),
+    "taiwan_residence_permit": N_("Taiwan residence permit"),
+    "hk_macao_travel_permit": N_("Hong Kong/Macao travel permit"),
+    "taiwan_travel_permit": N_("Taiwan travel permit"),
+    "foreign_passport": N_("foreign passport"),
+    "other": N_("other document"),
+}
 STATION_NAV = N_("Station")
 CENTRE_NAV = N_("Centre")
 NAV = (
@@ -70,4 +89,6 @@ ALL = {
     "INDICATOR_LABELS": INDICATOR_LABELS,
     "UNIT_LABELS": UNIT_LABELS,
     "HANDOVER_LABELS": HANDOVER_LABELS,
+    "CONTENT_LABELS": CONTENT_LABELS,
+    "ID_TYPE_LABELS": ID_TYPE_LABELS,
 }

@@ -7,18 +7,21 @@ JavaScript the same forms post and the whole page comes back.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.adapters.vault import Vault
+from countyexpress.domain.identity import IdType, SenderIdentity
+from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.domain.shelves import HandoverOutcome
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import Forbidden, InvalidValue, NotAllowed, NotFound
-from countyexpress.services import registries, station_desk, stations
+from countyexpress.services import intake, registries, station_desk, stations
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,8 +44,12 @@ def _page(
         return response
     county = registries.county(uow, by, code)
     status = 422 if result and not result.get("ok") else 200
+    ctx = {
+        "desk": desk, "result": result, "carriers": county.carriers,
+        "id_types": [t.value for t in IdType], "categories": [c.value for c in ContentCategory],
+    }  # fmt: skip
     return render(
-        request, "station.html", {"desk": desk, "result": result},
+        request, "station.html", ctx,
         county=county, active="station", status_code=status,
     )  # fmt: skip
 
@@ -108,4 +115,49 @@ def station_hand_over(
         }  # fmt: skip
     except (NotAllowed, InvalidValue, NotFound) as exc:
         result = {"ok": False, "kind": "handover", "outcome": "refused", "reason": str(exc)}
+    return _page(request, uow, by, code, facility, result)
+
+
+@router.post("/counties/{code}/stations/{facility}/intake", dependencies=[CsrfDep])
+def station_intake(
+    code: str,
+    facility: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+    waybill: Annotated[str, Form()] = "",
+    carrier: Annotated[str, Form()] = "",
+    id_type: Annotated[str, Form()] = IdType.RESIDENT_ID.value,
+    id_number: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    refuses_inspection: Annotated[bool, Form()] = False,
+) -> Response:
+    """收寄: an outbound parcel taken in after the real-name check and inspection.
+
+    The answer shows the sender's name and ID number masked; the full values are kept only
+    encrypted, by the intake service.
+    """
+    station_desk.check_desk(uow, by, code, facility)  # refused before the form is read
+    vault = Vault(settings.data_key_bytes())
+    now = dt.datetime.now(dt.UTC)
+    try:
+        identity = SenderIdentity(IdType(id_type), id_number, name, now.date())
+        inspection = Inspection(ContentCategory(category), description, by.name, refuses_inspection)
+        receipt = intake.take_in(
+            uow, vault, code, facility, carrier, waybill, identity, inspection,
+            actor=by.id, at=now, by=by,
+        )  # fmt: skip
+        result: dict[str, Any] = {
+            "ok": True, "kind": "intake", "waybill": receipt.waybill_no,
+            "carrier": receipt.carrier, "sender": receipt.sender_name_masked,
+            "id_masked": receipt.id_number_masked, "screening": receipt.screening.facility,
+            "screening_reason": receipt.screening.reason,
+        }  # fmt: skip
+    except (InvalidValue, NotAllowed, NotFound, ValueError) as exc:
+        field = getattr(exc, "field", "")
+        reason = getattr(exc, "reason", None) or "check the document type and category"
+        result = {"ok": False, "kind": "intake", "field": field, "reason": reason}
     return _page(request, uow, by, code, facility, result)
