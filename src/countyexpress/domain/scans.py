@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 from countyexpress.errors import InvalidValue
@@ -35,6 +34,8 @@ class ScanKind(StrEnum):
 
 def normalise_waybill(number: str) -> str:
     """A waybill number upper-cased without spaces; InvalidValue if it cannot be one."""
+    if _WAYBILL.fullmatch(number):  # the common case: a scanner sends it clean
+        return number
     text = re.sub(r"[\s-]", "", number).upper()
     if not _WAYBILL.fullmatch(text):
         raise InvalidValue(
@@ -43,7 +44,7 @@ def normalise_waybill(number: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScanEvent:
     """One scan, identified by the UUID its device made; `at` is the device's clock."""
 
@@ -70,8 +71,8 @@ class ScanEvent:
         if not self.carrier.strip():
             raise InvalidValue("carrier", "carrier is empty")
 
-    @cached_property
-    def _digest(self) -> str:
+    def fingerprint(self) -> str:
+        """A digest of the event's content: the same id with another digest is a conflict."""
         fields = (self.waybill_no, self.carrier, self.kind.value, self.facility,
                   self.at.isoformat(), self.actor)  # fmt: skip
         text = "\x1f".join(fields)
@@ -80,7 +81,3 @@ class ScanEvent:
                 self.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
             )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-    def fingerprint(self) -> str:
-        """A digest of the event's content: the same id with another digest is a conflict."""
-        return self._digest

@@ -110,8 +110,12 @@ def ingest(
                     carriers[code] = uow.counties.carrier_codes(code)
                 if carriers[code] and event.carrier not in carriers[code]:
                     raise InvalidValue("carrier", f"unknown carrier {event.carrier!r}")
-                where = Where(code, station=event.facility, carrier=event.carrier)
-                if not may(by, Action.SCAN, Resource.PARCEL, where):
+                if by is not None and not may(
+                    by,
+                    Action.SCAN,
+                    Resource.PARCEL,
+                    Where(code, station=event.facility, carrier=event.carrier),
+                ):
                     raise InvalidValue("facility", f"not allowed to scan at {event.facility}")
             except InvalidValue as exc:
                 result.rejected.append(Rejection(line, str(exc)))
@@ -138,14 +142,18 @@ def ingest(
                     )
                 )
         for code, events in fresh.items():
-            append_events(uow, code, events, received)
+            append_events(uow, code, events, received, seen)
         uow.commit()
     result.rejected.sort(key=lambda r: r.line)
     return result
 
 
 def append_events(
-    uow: UnitOfWork, county: str, events: Sequence[ScanEvent], received: dt.datetime
+    uow: UnitOfWork,
+    county: str,
+    events: Sequence[ScanEvent],
+    received: dt.datetime,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> list[ParcelStatus]:
     """Inside an open unit of work: add new events and derive their parcels' states again.
 
@@ -153,7 +161,7 @@ def append_events(
     ledger are derived from the events in hand, which are all they have."""
     waybills = sorted({e.waybill_no for e in events})
     known = uow.ledger.known_parcels(county, waybills)
-    uow.ledger.append(county, events, received)
+    uow.ledger.append(county, events, received, fingerprints)
     history: dict[str, list[ScanEvent]] = {w: [] for w in waybills if w not in known}
     for e in events:
         if e.waybill_no in history:

@@ -33,7 +33,11 @@ class Ledger(Protocol):
 
     def fingerprints(self, event_ids: Sequence[str]) -> dict[str, str]: ...
     def append(
-        self, county_code: str, events: Sequence[ScanEvent], received_at: datetime
+        self,
+        county_code: str,
+        events: Sequence[ScanEvent],
+        received_at: datetime,
+        fingerprints: Mapping[str, str] | None = None,
     ) -> None: ...
     def events_of(
         self, county_code: str, waybills: Sequence[str]

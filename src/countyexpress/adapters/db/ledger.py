@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select
 
 from countyexpress.adapters.db.tables_ledger import parcels, scan_events
 from countyexpress.domain.lifecycle import ParcelStatus
@@ -23,6 +24,18 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
 def _aware(value: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; they were stored as UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _sqlite_time(t: dt.datetime | None) -> str | None:
+    """SQLAlchemy's SQLite DateTime storage format, for the driver-level fast paths."""
+    if t is None:
+        return None
+    return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _insert_sql(table: Table) -> str:
+    names = [c.name for c in table.columns]
+    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
 class SqlLedger:
@@ -44,13 +57,19 @@ class SqlLedger:
         return out
 
     def append(
-        self, county_code: str, events: Sequence[ScanEvent], received_at: dt.datetime
+        self,
+        county_code: str,
+        events: Sequence[ScanEvent],
+        received_at: dt.datetime,
+        fingerprints: Mapping[str, str] | None = None,
     ) -> None:
-        """Add new events; the caller has removed duplicates."""
+        """Add new events; the caller has removed duplicates (and may pass their fingerprints,
+        by event id, when it computed them already)."""
         if not events:
             return
+        fps = fingerprints or {e.event_id: e.fingerprint() for e in events}
         if self.connection.dialect.name == "sqlite":
-            self._append_sqlite(county_code, events, received_at)
+            self._append_sqlite(county_code, events, received_at, fps)
             return
         self.connection.execute(
             insert(scan_events),
@@ -67,24 +86,23 @@ class SqlLedger:
                     "at_text": e.at.isoformat(),
                     "received_at": received_at,
                     "payload": dict(e.payload),
-                    "fingerprint": e.fingerprint(),
+                    "fingerprint": fps[e.event_id],
                 }
                 for e in events
             ],
         )
 
     def _append_sqlite(
-        self, county_code: str, events: Sequence[ScanEvent], received_at: dt.datetime
+        self,
+        county_code: str,
+        events: Sequence[ScanEvent],
+        received_at: dt.datetime,
+        fps: Mapping[str, str],
     ) -> None:
         """The embedded default's fast path: one executemany through the driver, values in
         the storage formats SQLAlchemy's SQLite types read back (same table, same rows)."""
-        fmt = "%Y-%m-%d %H:%M:%S.%f"
-        received = received_at.astimezone(dt.UTC).strftime(fmt)
-        columns = [c.name for c in scan_events.columns]
-        sql = (
-            f"INSERT INTO scan_events ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})"
-        )
+
+        received = _sqlite_time(received_at)
         rows = [
             (
                 e.event_id,
@@ -94,15 +112,15 @@ class SqlLedger:
                 e.kind.value,
                 e.facility,
                 e.actor,
-                e.at.astimezone(dt.UTC).strftime(fmt),
+                _sqlite_time(e.at),
                 e.at.isoformat(),
                 received,
                 json.dumps(dict(e.payload), ensure_ascii=False) if e.payload else "{}",
-                e.fingerprint(),
+                fps[e.event_id],
             )
             for e in events
         ]
-        self.connection.exec_driver_sql(sql, rows)
+        self.connection.exec_driver_sql(_insert_sql(scan_events), rows)
 
     def events_of(self, county_code: str, waybills: Sequence[str]) -> dict[str, list[ScanEvent]]:
         """Every stored event of these parcels, by waybill number."""
@@ -172,24 +190,30 @@ class SqlLedger:
                     parcels.c.county_code == county_code, parcels.c.waybill_no.in_(chunk)
                 )
             )
-        self.connection.execute(
-            insert(parcels),
-            [
-                {
-                    "county_code": county_code,
-                    "waybill_no": s.waybill_no,
-                    "carrier": carrier,
-                    "state": s.state.value,
-                    "place": s.place,
-                    "last_at": s.last_at.astimezone(dt.UTC) if s.last_at else None,
-                    "events": len(s.events),
-                    "anomalies": len(s.anomalies),
-                    "open_exception": s.open_exception,
-                    "updated_at": now,
-                }
-                for carrier, s in statuses
-            ],
-        )
+        rows: list[dict[str, Any]] = [
+            {
+                "county_code": county_code,
+                "waybill_no": s.waybill_no,
+                "carrier": carrier,
+                "state": s.state.value,
+                "place": s.place,
+                "last_at": s.last_at.astimezone(dt.UTC) if s.last_at else None,
+                "events": len(s.events),
+                "anomalies": len(s.anomalies),
+                "open_exception": s.open_exception,
+                "updated_at": now,
+            }
+            for carrier, s in statuses
+        ]
+        if self.connection.dialect.name == "sqlite":  # the embedded default's fast path
+            names = [c.name for c in parcels.columns]
+            times = {"last_at", "updated_at"}
+            self.connection.exec_driver_sql(
+                _insert_sql(parcels),
+                [tuple(_sqlite_time(r[n]) if n in times else r[n] for n in names) for r in rows],
+            )
+            return
+        self.connection.execute(insert(parcels), rows)
 
     def counts_by_state(self, county_code: str) -> dict[str, int]:
         """How many parcels of a county are in each state (the dashboard's query)."""
