@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +20,10 @@ from countyexpress.settings import Settings
 from support.web import PEOPLE, add_user, csrf_of, log_in
 
 HESHUO = "/counties/652828"
+
+
+def _heshuo() -> Any:
+    return bootstrap.read_pack_source("heshuo")
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +57,16 @@ def test_the_first_page_is_the_overview_in_chinese(reg: TestClient) -> None:
     r = reg.get("/")
     assert r.url.path == f"{HESHUO}/overview"
     assert "总览" in r.text and "方案目标" in r.text
-    rows = re.findall(r'<tr data-indicator="([a-z_]+)">', r.text)
-    assert len(rows) == 5 and "village_coverage_rate" in rows
-    # no indicator values are computed yet: each shows a dash, none a made-up number
-    assert re.findall(r'class="num current">([^<]*)<', r.text) == ["—"] * len(rows)
+    targets = re.search(r'<table id="targets">.*?</table>', r.text, re.S).group(0)  # type: ignore[union-attr]
+    rows = re.findall(r'<tr data-indicator="([a-z_]+)">', targets)
+    assert len(rows) == len(_heshuo().plan.targets) and "village_coverage_rate" in rows
+    # current values are computed from the registry: the villages reached is the count of
+    # administrative villages the county page lists, and demo-based values are flagged
+    current = dict(zip(rows, re.findall(r'class="num current">([^<]*)<', targets), strict=True))
+    villages = re.search(r'id="count-villages">(\d+)<', r.text).group(1)  # type: ignore[union-attr]
+    assert current["administrative_villages"] == villages
+    assert 'id="demo-values-notice"' in r.text
+    assert 'id="alerts"' in r.text and 'data-alert="villages_without_station"' in r.text
     assert "2021年10月30日" in r.text  # the plan's date in the Chinese long format
     assert 'id="placeholder-notice"' in r.text and 'id="demo-notice"' in r.text
     assert "CC-BY-4.0" in r.text  # the division data's credit in the footer
@@ -65,6 +76,8 @@ def test_the_overview_in_english_formats_dates_the_english_way(reg: TestClient) 
     """Same page, ?lang=en: English labels and an English date."""
     html = reg.get(f"{HESHUO}/overview", params={"lang": "en"}).text
     assert "The plan&#39;s targets" in html and "October 30, 2021" in html
+    notice = re.search(r'id="placeholder-notice">([^<]*)<', html).group(1)  # type: ignore[union-attr]
+    assert notice.startswith("This county") and "估计" not in notice
 
 
 def test_the_map_page_carries_every_located_point_and_no_outside_url(reg: TestClient) -> None:

@@ -1,23 +1,24 @@
-"""The overview of a county: counts, the plan's targets with current values, parcels by state.
+"""The overview of a county: counts, the plan's targets with current values, alerts, parcels.
 
-Current values of the plan's indicators come from `services.indicators.current_values` once
-the planning work supplies it (a mapping of indicator name to value); until then each target
-shows no value rather than a guess.
+Current values of the plan's indicators come from `services.indicators.plan_kpis`, computed
+from the registries and the ledger; an indicator it cannot compute shows no value rather
+than a guess.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, allowed, require
 from countyexpress.domain.county import County, CountySummary
 from countyexpress.domain.facilities import FacilityKind
-from countyexpress.domain.geography import DivisionLevel
+from countyexpress.domain.geography import DataQuality, DivisionLevel
+from countyexpress.domain.indicators import Direction, IndicatorValue
 from countyexpress.domain.plan import Target
-from countyexpress.services import counties
+from countyexpress.services import counties, indicators
 from countyexpress.services.unit_of_work import UnitOfWork
 
 
@@ -27,11 +28,24 @@ class TargetRow:
 
     target: Target
     current: float | None
+    direction: Direction = Direction.HIGHER_IS_BETTER
+    title: str = ""
+    title_en: str = ""
 
     @property
     def met(self) -> bool | None:
         """Whether the current value reaches the target; None without a value."""
-        return None if self.current is None else self.current >= self.target.value
+        if self.current is None:
+            return None
+        return self.direction.meets(self.current, self.target.value)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something a regulator should act on: a message id of the catalogue and how many."""
+
+    key: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -41,17 +55,35 @@ class Overview:
     county: County
     summary: CountySummary
     targets: list[TargetRow]
+    others: list[IndicatorValue]  # indicators the plan sets no target for
+    alerts: list[Alert]
+    computed_from_demo: bool  # some current values count demonstration facilities
     villages_with_station: int
     parcels_by_state: dict[str, int] | None  # None: the principal may not see parcel counts
 
 
-def _indicator_source() -> Callable[[UnitOfWork, str], Mapping[str, float]] | None:
-    try:
-        module: Any = importlib.import_module("countyexpress.services.indicators")
-    except ModuleNotFoundError:
-        return None
-    source = getattr(module, "current_values", None)
-    return source if callable(source) else None
+def _alerts(county: County, today: dt.date) -> list[Alert]:
+    stations = county.facilities_of(FacilityKind.STATION)
+    outlets = county.facilities_of(FacilityKind.OUTLET)
+    with_station = {f.division_code for f in stations}
+    found = [
+        Alert("villages_without_station", sum(
+            1 for v in county.divisions_at(DivisionLevel.VILLAGE) if v.code not in with_station
+        )),
+        Alert("stations_lacking_haves", sum(
+            1 for f in stations if f.five_haves is not None and not f.five_haves.met
+        )),
+        Alert("outlets_filing_overdue", sum(
+            1 for f in outlets if f.filing is not None and f.filing.is_overdue(today)
+        )),
+        Alert("outlets_filing_incomplete", sum(
+            1 for f in outlets if f.filing is not None and not f.filing.is_complete
+        )),
+        Alert("placeholder_divisions", sum(
+            1 for d in county.divisions if d.quality is DataQuality.PLACEHOLDER
+        )),
+    ]  # fmt: skip
+    return [a for a in found if a.count]
 
 
 def _parcels_by_state(uow: UnitOfWork, code: str) -> dict[str, int]:
@@ -63,12 +95,18 @@ def _parcels_by_state(uow: UnitOfWork, code: str) -> dict[str, int]:
     return counts
 
 
+def _row(target: Target, kpi: IndicatorValue | None) -> TargetRow:
+    if kpi is None:
+        return TargetRow(target, None)
+    return TargetRow(target, kpi.value, kpi.direction, kpi.title, kpi.title_en)
+
+
 def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
     """A county's overview, as far as `by` may read it."""
     county = counties.get_county(uow, code)
     require(by, Action.READ, Resource.COUNTY, Where(county=county.code))
-    source = _indicator_source()
-    values: Mapping[str, float] = source(uow, county.code) if source else {}
+    today = dt.date.today()
+    kpis = {v.indicator: v for v in indicators.plan_kpis(uow, county.code, by=by, today=today)}
     stations = {f.division_code for f in county.facilities_of(FacilityKind.STATION)}
     villages = county.divisions_at(DivisionLevel.VILLAGE)
     parcels = (
@@ -79,7 +117,10 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
     return Overview(
         county=county,
         summary=county.summary(),
-        targets=[TargetRow(t, values.get(t.indicator)) for t in county.plan.targets],
+        targets=[_row(t, kpis.get(t.indicator)) for t in county.plan.targets],
+        others=[v for k, v in kpis.items() if k not in {t.indicator for t in county.plan.targets}],
+        alerts=_alerts(county, today),
+        computed_from_demo=any(f.quality is DataQuality.DEMO for f in county.facilities),
         villages_with_station=sum(1 for v in villages if v.code in stations),
         parcels_by_state=parcels,
     )

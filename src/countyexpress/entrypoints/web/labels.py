@@ -69,6 +69,13 @@ ID_TYPE_LABELS = {
     "foreign_passport": N_("foreign passport"),
     "other": N_("other document"),
 }
+ALERT_LABELS = {
+    "villages_without_station": N_("%(n)s administrative villages have no village station."),
+    "stations_lacking_haves": N_("%(n)s village stations lack one of the five haves."),
+    "outlets_filing_overdue": N_("%(n)s outlets are past their 20-day filing deadline."),
+    "outlets_filing_incomplete": N_("%(n)s outlets have an incomplete filing record."),
+    "placeholder_divisions": N_("%(n)s divisions are placeholders awaiting official names."),
+}
 STATION_NAV = N_("Station")
 CENTRE_NAV = N_("Centre")
 NAV = (
@@ -91,4 +98,5 @@ ALL = {
     "HANDOVER_LABELS": HANDOVER_LABELS,
     "CONTENT_LABELS": CONTENT_LABELS,
     "ID_TYPE_LABELS": ID_TYPE_LABELS,
+    "ALERT_LABELS": ALERT_LABELS,
 }
