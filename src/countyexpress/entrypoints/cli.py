@@ -15,7 +15,13 @@ from rich.table import Table
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import write_geojson, write_pack
 from countyexpress.domain.facilities import FacilityKind
-from countyexpress.entrypoints.cli_centre import centre_app, consent_app, locker_app, station_app
+from countyexpress.entrypoints.cli_centre import (
+    centre_app,
+    consent_app,
+    locker_app,
+    privacy_app,
+    station_app,
+)
 from countyexpress.entrypoints.cli_intake import intake_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_plan import plan_app
@@ -44,6 +50,7 @@ app.add_typer(centre_app, name="centre")
 app.add_typer(station_app, name="station")
 app.add_typer(locker_app, name="locker")
 app.add_typer(consent_app, name="consent")
+app.add_typer(privacy_app, name="privacy")
 app.add_typer(intake_app, name="intake")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
