@@ -157,7 +157,15 @@ def test_serve_on_an_empty_database_migrates_loads_heshuo_and_serves(tmp_path: P
     port = _free_port()
     env = {**os.environ, "COUNTYEXPRESS_DATA_DIR": str(tmp_path / "data")}
     env.pop("COUNTYEXPRESS_DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "countyexpress.entrypoints.cli", "serve", "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "countyexpress.entrypoints.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--no-demo",
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

@@ -27,7 +27,7 @@ from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_plan import plan_app
 from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
-from countyexpress.entrypoints.cli_simulate import simulate_app
+from countyexpress.entrypoints.cli_simulate import simulate_app, simulate_demo
 from countyexpress.entrypoints.cli_site import site_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.errors import CountyExpressError, PackInvalid
@@ -209,6 +209,10 @@ def serve(
     prepare: Annotated[
         bool, typer.Option(help="Migrate the database and load the default pack when it is empty")
     ] = True,
+    demo: Annotated[
+        bool,
+        typer.Option(help="On first start, simulate the last 30 days (labelled simulated data)"),
+    ] = True,
 ) -> None:
     """Serve the web UI and the API (default http://127.0.0.1:8000)."""
     import uvicorn
@@ -225,6 +229,8 @@ def serve(
             raise _fail(exc) from exc
         if loaded:
             out.print(f"loaded the {loaded.name} pack into an empty database")
+            if demo:
+                simulate_demo(engine, settings, loaded.code)
     h, p = host or settings.host, port or settings.port
     out.print(f"County Express on http://{h}:{p}  (database: {settings.database_url})",
               highlight=False)  # fmt: skip
