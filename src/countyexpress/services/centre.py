@@ -217,10 +217,26 @@ def record_consent(
     by: Principal | None = None,
 ) -> None:
     """Record a receiver's choice of door, station or locker (latest choice wins)."""
+    record_consents(uow, cipher, county_code, [(phone, choice)], source, now, by=by)
+
+
+def record_consents(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    choices: Sequence[tuple[str, DeliveryChoice]],
+    source: str = "receiver",
+    now: dt.datetime | None = None,
+    by: Principal | None = None,
+) -> None:
+    """Record receivers' choices in one transaction (phones kept only as keyed hashes)."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
     now = now or dt.datetime.now(dt.UTC)
     with uow:
-        uow.ops.set_consent(county_code, cipher.digest(phone_digits(phone)), choice, now, source)
+        for phone, choice in choices:
+            uow.ops.set_consent(
+                county_code, cipher.digest(phone_digits(phone)), choice, now, source
+            )
         uow.commit()
 
 
@@ -333,34 +349,57 @@ def resolve_manually(
     by: Principal | None = None,
 ) -> None:
     """A person resolves a queued address to a village or community."""
+    resolve_manually_many(uow, county_code, [(waybill_no, division_code)], by=by)
+
+
+def resolve_manually_many(
+    uow: UnitOfWork,
+    county_code: str,
+    resolutions: Sequence[tuple[str, str]],
+    by: Principal | None = None,
+) -> None:
+    """Resolve queued addresses by hand, (waybill, division code) each, in one transaction;
+    the delivery decision is taken again for the place now known."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
-    waybill = normalise_waybill(waybill_no)
+    pairs = [(normalise_waybill(w), d) for w, d in resolutions]
     with uow:
         county = uow.counties.get(county_code)
-        item = uow.ops.manifest_item(county_code, waybill)
-        if county is None or item is None:
-            raise NotFound(f"waybill {waybill} is not on a manifest of county {county_code}")
-        division = county.division(division_code)
-        if division is None:
-            raise InvalidValue("division_code", f"unknown division {division_code!r}")
-        station, locker = _targets(county, division.code)
-        decision = decide_delivery(
-            uow.ops.consent(county_code, item["receiver_phone_hash"]),
-            station is not None,
-            locker is not None,
+        if county is None:
+            raise NotFound(f"county {county_code} is not loaded")
+        items = uow.ops.manifest_items_for(county_code, [w for w, _ in pairs])
+        consents = uow.ops.consents_for(
+            county_code, [i["receiver_phone_hash"] for i in items.values()]
         )
-        target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
-        uow.ops.update_manifest_item(
-            county_code,
-            waybill,
-            division_code=division.code,
-            township_code=division.parent_code,
-            resolution="resolved by hand",
-            delivery_mode=decision.mode.value,
-            delivery_flagged=decision.flagged_for_door,
-            delivery_reason=decision.reason,
-            target_facility=target,
-        )
+        updates: list[tuple[str, dict[str, Any]]] = []
+        for waybill, division_code in pairs:
+            item = items.get(waybill)
+            if item is None:
+                raise NotFound(f"waybill {waybill} is not on a manifest of county {county_code}")
+            division = county.division(division_code)
+            if division is None:
+                raise InvalidValue("division_code", f"unknown division {division_code!r}")
+            station, locker = _targets(county, division.code)
+            decision = decide_delivery(
+                consents.get(item["receiver_phone_hash"]), station is not None, locker is not None
+            )
+            target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(
+                decision.mode
+            )
+            updates.append(
+                (
+                    waybill,
+                    {
+                        "division_code": division.code,
+                        "township_code": division.parent_code,
+                        "resolution": "resolved by hand",
+                        "delivery_mode": decision.mode.value,
+                        "delivery_flagged": decision.flagged_for_door,
+                        "delivery_reason": decision.reason,
+                        "target_facility": target,
+                    },
+                )
+            )
+        uow.ops.set_manifest_values(county_code, updates)
         uow.commit()
 
 

@@ -315,21 +315,23 @@ class Simulator:
 
     def _consents(self, plan: DayPlan, stats: DayStats) -> None:
         when = self._at(plan.day, self.params.timetable.manifest_time, -60)
+        choices: list[tuple[str, DeliveryChoice]] = []
         for p in plan.inbound:
             person = p.receiver
             if person.consent == "none" or person.key in self._consented:
                 continue
             self._consented.add(person.key)
-            centre.record_consent(
+            choices.append((person.phone, DeliveryChoice(person.consent)))
+        if choices:
+            centre.record_consents(
                 self.uow(),
                 self.cipher,
                 self.county.code,
-                person.phone,
-                DeliveryChoice(person.consent),
+                choices,
                 source=CONSENT_SOURCE,
                 now=when,
             )
-            stats.consents += 1
+        stats.consents += len(choices)
 
     def _manifests(self, plan: DayPlan, stats: DayStats) -> None:
         by_carrier: dict[str, list[Inbound]] = defaultdict(list)
@@ -370,12 +372,14 @@ class Simulator:
                 )
             stats.manifested += result.accepted
         # the clerk works the manual address queue before the line haul unloads
-        for p in plan.inbound:
-            if p.manifested and not self._resolvable(p):
-                centre.resolve_manually(
-                    self.uow(), self.county.code, p.waybill, p.receiver.division_code
-                )
-                stats.resolved_by_hand += 1
+        queue = [
+            (p.waybill, p.receiver.division_code)
+            for p in plan.inbound
+            if p.manifested and not self._resolvable(p)
+        ]
+        if queue:
+            centre.resolve_manually_many(self.uow(), self.county.code, queue)
+        stats.resolved_by_hand += len(queue)
 
     def _centre_inbound(self, plan: DayPlan, stats: DayStats) -> dict[str, list[str]]:
         t = self.params.timetable
@@ -450,9 +454,15 @@ class Simulator:
             )
             when = max(when, arrive + dt.timedelta(minutes=20))
             self._shelf[when.date()].append(
-                _Shelved(s.waybill_no, facility.code, s.pickup_code, p.receiver.tail,
-                         p.wrong_tail_first, when)
-            )  # fmt: skip
+                _Shelved(
+                    s.waybill_no,
+                    facility.code,
+                    s.pickup_code,
+                    p.receiver.tail,
+                    p.wrong_tail_first,
+                    when,
+                )
+            )
         for w, _reason in result.refused:  # shelves full: the keeper takes it to the door
             doors.append((plans.get(w), w, facility.code, arrive))
             stats.fallback_door += 1
@@ -478,9 +488,15 @@ class Simulator:
                 continue
             try:
                 stored = stations.locker_deposit(
-                    self.uow(), self.cipher, self.county.code, locker.code, w,
-                    actor="sim-courier", at=at, notifier=self.notifier,
-                )  # fmt: skip
+                    self.uow(),
+                    self.cipher,
+                    self.county.code,
+                    locker.code,
+                    w,
+                    actor="sim-courier",
+                    at=at,
+                    notifier=self.notifier,
+                )
             except NotAllowed:  # no free compartment: the courier goes to the door
                 full_from = size if full_from is None else min(full_from, size)
                 doors.append((p, w, locker.code, at))
