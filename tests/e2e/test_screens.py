@@ -180,3 +180,33 @@ def test_the_lookup_page_is_public(app_and_engine: tuple[object, object]) -> Non
     page = TestClient(app_and_engine[0]).get("/lookup")  # type: ignore[arg-type]
     assert page.status_code == 200
     assert ('id="lookup-form"' in page.text) != ('id="lookup-unavailable"' in page.text)
+
+
+def test_the_map_draws_todays_planned_routes_for_those_who_read_routes(
+    app_and_engine: tuple[object, object], reg: TestClient, keeper: TestClient
+) -> None:
+    """A plan made today: one line per vehicle run from the depot and back; a keeper sees none."""
+    import datetime as dt
+
+    from countyexpress.adapters.db.uow import SqlUnitOfWork
+    from countyexpress.adapters.packs.vehicles import fleet_for
+    from countyexpress.planning.routing import PyVRPPlanner
+    from countyexpress.services import routes
+    from support.route_day import heshuo_day
+
+    engine: Any = app_and_engine[1]
+    heshuo_day(engine)
+    quick = PyVRPPlanner(seconds=1, max_iterations=100)
+    plan = routes.plan_day(SqlUnitOfWork(engine), "652828", dt.date.today(), fleet_for("652828"),
+                           quick)  # fmt: skip
+
+    def layers(client: TestClient) -> Any:
+        html = client.get(f"{HESHUO}/map").text
+        return json.loads(re.search(r'id="map-data">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
+
+    drawn = layers(reg)["routes"]
+    assert drawn["plan_id"] == plan.plan_id
+    assert [r["vehicle"] for r in drawn["runs"]] == [r.vehicle for r in plan.runs]
+    for run in drawn["runs"]:
+        assert len(run["points"]) >= 3 and run["points"][0] == run["points"][-1]
+    assert layers(keeper)["routes"] is None

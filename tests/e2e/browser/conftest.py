@@ -47,6 +47,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _plan_today(engine: Any) -> None:
+    """A demo day sorted at the centre and routed today, for the map's route layer."""
+    import datetime as dt
+
+    from countyexpress.adapters.db.uow import SqlUnitOfWork
+    from countyexpress.adapters.packs.vehicles import fleet_for
+    from countyexpress.planning.routing import PyVRPPlanner
+    from countyexpress.services import routes
+    from support.route_day import heshuo_day
+
+    heshuo_day(engine)
+    quick = PyVRPPlanner(seconds=1, max_iterations=100)
+    routes.plan_day(SqlUnitOfWork(engine), "652828", dt.date.today(), fleet_for("652828"), quick)
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by `countyexpress serve` on Heshuo, with a user of each role."""
@@ -62,6 +77,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for waybill in PARCELS:
         assert seed_station_parcel(engine, settings, waybill) == PEOPLE["station_keeper"].station
     seed_manifest_parcel(engine, settings, CENTRE_PARCEL)
+    _plan_today(engine)
     engine.dispose()
     port = _free_port()
     env = {**os.environ, "COUNTYEXPRESS_DATABASE_URL": url, "COUNTYEXPRESS_ENVIRONMENT": "test"}

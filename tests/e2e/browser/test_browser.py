@@ -57,10 +57,12 @@ def test_the_map_draws_every_point_as_a_vector_feature_without_tiles(page: Any) 
     page.click('nav.main a[href$="/map"]')
     page.wait_for_selector('#map[data-ready="1"]')
     data = json.loads(page.inner_text("#map-data"))
-    expected = len(data["divisions"]) + len(data["facilities"])
-    assert expected > 30
+    runs = data["routes"]["runs"] if data["routes"] else []
+    expected = len(data["divisions"]) + len(data["facilities"]) + len(runs)
+    assert expected > 30 and runs, "the fixture plans today's routes"
     features = page.locator("#map svg path.leaflet-interactive")
     assert features.count() == expected
+    assert page.locator("#map svg path.route").count() == len(runs)
     assert page.locator("#map img.leaflet-tile").count() == 0
     villages = page.locator("#map svg path.village")
     assert villages.count() == sum(1 for d in data["divisions"] if d["level"] == "village")

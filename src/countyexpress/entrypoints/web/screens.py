@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -25,6 +26,7 @@ from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import PackInvalid
 from countyexpress.services import overview as overview_service
 from countyexpress.services import registries
+from countyexpress.services import routes as routes_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,6 +48,29 @@ QUALITY_COLOURS = {
     "demo": "#5a67d8",
 }
 STATION_COLOURS = {"yes": "#2f855a", "no": "#c53030"}
+ROUTE_COLOURS = ("#d9480f", "#1c7ed6", "#7048e8", "#2b8a3e", "#c2255c", "#e67700", "#0c8599")
+
+
+def todays_routes(uow: Any, by: Principal, county: County) -> dict[str, Any] | None:
+    """The newest route plan of today as lines from the depot through the stops and back, if
+    `by` may read routes and one was planned; straight lines, not roads."""
+    if not _may(by, Action.READ, Resource.ROUTE, county):
+        return None
+    ids = routes_service.plan_ids(uow, county.code, dt.date.today(), by=by)
+    if not ids:
+        return None
+    plan = routes_service.get_plan(uow, ids[0], by=by)
+    depot = plan.depot.location
+    runs = []
+    for i, run in enumerate(plan.runs):
+        points = [[s.location.lat, s.location.lon] for s in run.stops if s.location is not None]
+        if depot is not None:
+            points = [[depot.lat, depot.lon], *points, [depot.lat, depot.lon]]
+        runs.append({
+            "vehicle": run.vehicle, "colour": ROUTE_COLOURS[i % len(ROUTE_COLOURS)],
+            "points": points, "stops": len(run.stops), "km": round(run.distance_km, 1),
+        })  # fmt: skip
+    return {"plan_id": plan.plan_id, "day": plan.day.isoformat(), "runs": runs}
 
 
 def _may(by: Principal, action: Action, resource: Resource, county: County) -> bool:
@@ -104,7 +129,10 @@ def map_page(
 ) -> Response:
     """地图: townships, villages and facilities as vector points; tiles only when configured."""
     county = registries.county(uow, by, code)
-    layers = map_layers(county, gettext_for(request.state.locale))
+    gettext = gettext_for(request.state.locale)
+    layers = map_layers(county, gettext)
+    layers["routes"] = todays_routes(uow, by, county)
+    layers["labels"]["routes"] = gettext("Today's routes")
     tiles = {
         "url": settings.map_tile_url,
         "attribution": settings.map_tile_attribution,

@@ -60,8 +60,17 @@
   });
   colour("station");
 
-  townships.addTo(map); villages.addTo(map); facilities.addTo(map);
+  var routes = L.layerGroup();
+  (data.routes ? data.routes.runs : []).forEach(function (run) {
+    if (run.points.length < 2) { return; }
+    L.polyline(run.points, { color: run.colour, weight: 3, opacity: 0.8, className: "route" })
+      .bindTooltip(esc(run.vehicle) + " · " + run.stops + " · " + run.km + " km")
+      .addTo(routes);
+  });
+
+  routes.addTo(map); townships.addTo(map); villages.addTo(map); facilities.addTo(map);
   var overlays = {};
+  if (data.routes) { overlays[L_.routes] = routes; }
   overlays[L_.townships] = townships;
   overlays[L_.villages] = villages;
   overlays[L_.facilities] = facilities;
@@ -77,4 +86,5 @@
   el.dataset.ready = "1";
   el.dataset.divisions = String(data.divisions.length);
   el.dataset.facilities = String(data.facilities.length);
+  el.dataset.routes = String(data.routes ? data.routes.runs.length : 0);
 })();
