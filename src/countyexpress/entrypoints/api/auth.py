@@ -32,6 +32,7 @@ PUBLIC_API_PATHS = frozenset(
 )
 """The only /api/ paths an anonymous caller may use; they hold no county data."""
 
+STATIC_PREFIX = "/static/"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -86,6 +87,9 @@ class AuthMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith(STATIC_PREFIX):  # public assets: no database lookup
             await self.app(scope, receive, send)
             return
         request = Request(scope)
