@@ -67,6 +67,7 @@ def test_the_first_page_is_the_overview_in_chinese(reg: TestClient) -> None:
     assert current["administrative_villages"] == villages
     assert 'id="demo-values-notice"' in r.text
     assert 'id="alerts"' in r.text and 'data-alert="villages_without_station"' in r.text
+    assert r.text.count('<tr data-day="') == 14 and "/static/vendor/uplot/" in r.text
     assert "2021年10月30日" in r.text  # the plan's date in the Chinese long format
     assert 'id="placeholder-notice"' in r.text and 'id="demo-notice"' in r.text
     assert "CC-BY-4.0" in r.text  # the division data's credit in the footer
@@ -173,6 +174,7 @@ def test_the_overview_hides_county_parcel_counts_from_a_station_keeper(keeper: T
     """A keeper is bound to one station: no county-wide parcel numbers."""
     html = keeper.get(f"{HESHUO}/overview").text
     assert 'id="parcels-by-state"' not in html and 'id="no-parcels"' not in html
+    assert 'id="volume-chart"' not in html
 
 
 def test_the_lookup_page_is_public(app_and_engine: tuple[object, object]) -> None:

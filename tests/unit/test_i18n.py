@@ -70,6 +70,7 @@ def test_every_code_shown_on_screen_has_a_label() -> None:
     from countyexpress.domain.access import Role
     from countyexpress.domain.facilities import FacilityKind, FacilityStatus
     from countyexpress.domain.geography import DataQuality
+    from countyexpress.domain.lifecycle import ParcelState
     from countyexpress.entrypoints.web import labels
 
     pairs: list[tuple[Any, dict[str, str]]] = [
@@ -77,6 +78,7 @@ def test_every_code_shown_on_screen_has_a_label() -> None:
         (FacilityStatus, labels.STATUS_LABELS),
         (DataQuality, labels.QUALITY_LABELS),
         (Role, labels.ROLE_LABELS),
+        (ParcelState, labels.STATE_LABELS),
     ]
     for enum, table in pairs:
         missing = [e.value for e in enum if e.value not in table]

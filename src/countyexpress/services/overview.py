@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, allowed, require
 from countyexpress.domain.county import County, CountySummary
@@ -124,3 +125,54 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
         villages_with_station=sum(1 for v in villages if v.code in stations),
         parcels_by_state=parcels,
     )
+
+
+VOLUME_KINDS = ("arrive", "collect", "pickup")
+"""Scans counted per day: arrivals (到件, at any facility), parcels taken in from senders
+(揽收) and parcels handed to receivers (取件)."""
+BEIJING_UTC_OFFSET = 8
+
+
+class DayCounts(Protocol):
+    def scans_per_day(
+        self, county: str, since: dt.datetime, kinds: Sequence[str], utc_offset_hours: int = 8
+    ) -> list[tuple[dt.date, str, int]]: ...
+
+
+class DashboardUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def dashboard(self) -> DayCounts: ...
+
+
+@dataclass(frozen=True)
+class DayVolume:
+    """Scans of one day (Beijing time) by kind."""
+
+    day: dt.date
+    counts: dict[str, int]
+
+
+def volumes(
+    uow: DashboardUnitOfWork,
+    by: Principal,
+    code: str,
+    days: int = 14,
+    today: dt.date | None = None,
+) -> list[DayVolume] | None:
+    """The last `days` days of arrivals, intakes and pickups, oldest first, zeros included;
+    None when `by` may not see the county's parcels."""
+    county = counties.get_county(uow, code)
+    require(by, Action.READ, Resource.COUNTY, Where(county=county.code))
+    if not allowed(by, Action.READ, Resource.PARCEL, Where(county=county.code)):
+        return None
+    tz = dt.timezone(dt.timedelta(hours=BEIJING_UTC_OFFSET))
+    last = today or dt.datetime.now(tz).date()
+    first = last - dt.timedelta(days=days - 1)
+    since = dt.datetime.combine(first, dt.time(), tz)
+    with uow:
+        rows = uow.dashboard.scans_per_day(county.code, since, VOLUME_KINDS, BEIJING_UTC_OFFSET)
+    table = {first + dt.timedelta(days=i): dict.fromkeys(VOLUME_KINDS, 0) for i in range(days)}
+    for day, kind, n in rows:
+        if day in table:
+            table[day][kind] = n
+    return [DayVolume(d, c) for d, c in table.items()]

@@ -32,6 +32,10 @@ def test_a_regulator_logs_in_and_sees_the_overview_in_chinese(page: Any) -> None
     assert rows.count() == 5
     assert page.locator("#placeholder-notice").is_visible()
     assert "CC-BY-4.0" in page.inner_text("#credits")
+    page.wait_for_selector('#volume-chart[data-ready="1"] canvas')  # uPlot drew the days
+    today = page.locator("#volumes tbody tr").first  # newest day first
+    arrivals = int((today.locator("td").nth(1).text_content() or "").replace(",", ""))
+    assert arrivals > 0, "the fixture's parcels arrived today"
     shoot(page, "overview-zh")
 
 
@@ -161,11 +165,13 @@ def test_the_centre_sorts_a_scanned_parcel_and_dispatches_its_bag(page: Any) -> 
     page.keyboard.press("Enter")
     sorted_ = page.wait_for_selector('#centre-result [data-outcome="sorted"]')
     bag = sorted_.query_selector(".route-bag").inner_text()
-    row = page.wait_for_selector(f'#bags tr[data-bag="{bag}"]')
+    page.wait_for_selector(f'#bags tr[data-bag="{bag}"]')
     assert page.evaluate("document.activeElement.id") == "waybill"
     shoot(page, "centre-sorted")
-    row.query_selector('input[name="vehicle"]').fill("VAN-02")
-    row.query_selector('button[type="submit"]').click()
+    # locators, not element handles: the panels are swapped in again after each action
+    row = page.locator(f'#bags tr[data-bag="{bag}"]')
+    row.locator('input[name="vehicle"]').fill("VAN-02")
+    row.locator('button[type="submit"]').click()
     page.wait_for_selector('#centre-result [data-outcome="dispatched"]')
     page.wait_for_selector(f'#bags tr[data-bag="{bag}"]', state="detached")
     shoot(page, "centre-dispatched")

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from countyexpress.adapters.db.accounts import SqlAccountRepository
+from countyexpress.adapters.db.dashboard import SqlDashboard
 from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
     ledger: SqlLedger
     ops: SqlOperations
     accounts: SqlAccountRepository
+    dashboard: SqlDashboard
     intake: SqlIntake
     routes: SqlRoutes
     siting: SqlSitingScenarios
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.ledger = SqlLedger(self._connection)
         self.ops = SqlOperations(self._connection)
         self.accounts = SqlAccountRepository(self._connection)
+        self.dashboard = SqlDashboard(self._connection)
         self.intake = SqlIntake(self._connection)
         self.routes = SqlRoutes(self._connection)
         self.siting = SqlSitingScenarios(self._connection)

@@ -76,6 +76,23 @@ ALERT_LABELS = {
     "outlets_filing_incomplete": N_("%(n)s outlets have an incomplete filing record."),
     "placeholder_divisions": N_("%(n)s divisions are placeholders awaiting official names."),
 }
+VOLUME_LABELS = {
+    "arrive": N_("arrivals"),
+    "collect": N_("taken in from senders"),
+    "pickup": N_("handed to receivers"),
+}
+STATE_LABELS = {
+    "new": N_("on a manifest, not scanned"),
+    "collected": N_("taken in"),
+    "inspected": N_("inspected"),
+    "screened": N_("X-ray screened"),
+    "arrived": N_("arrived"),
+    "sorted": N_("sorted"),
+    "in_transit": N_("on the way"),
+    "stored": N_("waiting for pickup"),
+    "delivered": N_("delivered"),
+    "returned": N_("being returned"),
+}
 STATION_NAV = N_("Station")
 CENTRE_NAV = N_("Centre")
 NAV = (
@@ -99,4 +116,6 @@ ALL = {
     "CONTENT_LABELS": CONTENT_LABELS,
     "ID_TYPE_LABELS": ID_TYPE_LABELS,
     "ALERT_LABELS": ALERT_LABELS,
+    "VOLUME_LABELS": VOLUME_LABELS,
+    "STATE_LABELS": STATE_LABELS,
 }

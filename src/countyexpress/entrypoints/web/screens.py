@@ -21,7 +21,7 @@ from countyexpress.domain.geography import DivisionLevel
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import gettext_for
-from countyexpress.entrypoints.web.labels import KIND_LABELS, QUALITY_LABELS
+from countyexpress.entrypoints.web.labels import KIND_LABELS, QUALITY_LABELS, VOLUME_LABELS
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import PackInvalid
 from countyexpress.services import overview as overview_service
@@ -48,6 +48,7 @@ QUALITY_COLOURS = {
     "demo": "#5a67d8",
 }
 STATION_COLOURS = {"yes": "#2f855a", "no": "#c53030"}
+VOLUME_COLOURS = {"arrive": "#1c7ed6", "collect": "#e67700", "pickup": "#2b8a3e"}
 ROUTE_COLOURS = ("#d9480f", "#1c7ed6", "#7048e8", "#2b8a3e", "#c2255c", "#e67700", "#0c8599")
 
 
@@ -81,7 +82,20 @@ def _may(by: Principal, action: Action, resource: Resource, county: County) -> b
 def overview_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) -> Response:
     """总览: counts, the plan's targets against current values, parcels by state."""
     ov = overview_service.overview(uow, by, code)
-    return render(request, "overview.html", {"ov": ov}, county=ov.county, active="overview")
+    days = overview_service.volumes(uow, by, code)
+    gettext = gettext_for(request.state.locale)
+    chart = None
+    if days is not None:
+        chart = {
+            "days": [d.day.isoformat() for d in days],
+            "series": [
+                {"kind": k, "label": gettext(VOLUME_LABELS[k]), "colour": VOLUME_COLOURS[k],
+                 "values": [d.counts[k] for d in days]}
+                for k in overview_service.VOLUME_KINDS
+            ],
+        }  # fmt: skip
+    ctx = {"ov": ov, "days": days, "chart": chart}
+    return render(request, "overview.html", ctx, county=ov.county, active="overview")
 
 
 def map_layers(county: County, gettext: Any) -> dict[str, Any]:

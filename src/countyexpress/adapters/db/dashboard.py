@@ -1,0 +1,47 @@
+"""Aggregates for the overview: scan events per day and kind, counted in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Date, cast, func, select, text
+
+from countyexpress.adapters.db.tables_ledger import scan_events
+
+
+class SqlDashboard:
+    """Read-only counts over the scan ledger, on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def scans_per_day(
+        self,
+        county: str,
+        since: dt.datetime,
+        kinds: Sequence[str],
+        utc_offset_hours: int = 8,
+    ) -> list[tuple[dt.date, str, int]]:
+        """(local day, kind, events) received since `since`, days in UTC+`utc_offset_hours`."""
+        e = scan_events.c
+        day: Any
+        if self.connection.dialect.name == "sqlite":
+            day = func.date(e.received_at, f"{utc_offset_hours:+d} hours")
+        else:
+            local = func.timezone("UTC", e.received_at) + text(
+                f"INTERVAL '{int(utc_offset_hours)} hours'"
+            )
+            day = cast(local, Date)
+        q = (
+            select(day.label("day"), e.kind, func.count().label("n"))
+            .where(e.county_code == county, e.received_at >= since, e.kind.in_(list(kinds)))
+            .group_by(day, e.kind)
+            .order_by(day)
+        )
+        out = []
+        for r in self.connection.execute(q):
+            d = r.day if isinstance(r.day, dt.date) else dt.date.fromisoformat(str(r.day))
+            out.append((d, str(r.kind), int(r.n)))
+        return out
