@@ -25,7 +25,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("unclaimed_share", "滞留退回率 unclaimed share"),
     ("villages_with_station", "建制村服务站覆盖率 villages with a station"),
     ("vehicle_km", "车公里 vehicle-km (estimate)"),
-    ("trips", "趟次 trips"),
+    ("trips", "村次 village visits"),
     ("cost", "车辆成本 van cost CNY (estimate)"),
     ("cost_per_parcel", "单件成本 CNY/parcel"),
 )
@@ -106,7 +106,7 @@ def write_xlsx(c: Comparison, path: Path) -> Path:
         ws.add_chart(chart, anchor)
 
     carriers = wb.create_sheet("each carrier alone")
-    carriers.append(["carrier", "vehicle-km (estimate)", "trips"])
+    carriers.append(["carrier", "vehicle-km", "village visits"])
     for o in c.outcomes:
         for code, (km, trips) in sorted(o.by_carrier.items()):
             carriers.append([code, km, trips])

@@ -322,7 +322,7 @@ def compare(
     table = Table(title=f"{result.county_name} {result.start} + {days} days, scale {scale:g} "
                         "(模拟数据 simulated)")  # fmt: skip
     for name in ("scenario", "parcels", "door share", "hours median", "hours p90",
-                 "unclaimed", "villages w/ station", "vehicle-km*", "trips", "cost CNY*",
+                 "unclaimed", "villages w/ station", "vehicle-km*", "visits", "cost CNY*",
                  "CNY/parcel"):  # fmt: skip
         table.add_column(name, justify="left" if name == "scenario" else "right")
 

@@ -91,14 +91,13 @@ class SqlOperations:
         return [_record(r) for r in self.connection.execute(q.order_by(c.waybill_no))]
 
     def manifest_ids(self, county: str, prefix: str = "", limit: int | None = None) -> list[str]:
-        """Distinct manifest ids of a county starting with `prefix` (e.g. "SIM-"), sorted."""
+        """Distinct manifest ids of a county starting with `prefix` (e.g. "SIM-"), sorted;
+        with a `limit`, the first rows found (not sorted): a quick "is there any"."""
         c = manifest_items.c
-        q = select(c.manifest_id).where(c.county_code == county).distinct()
+        q = select(c.manifest_id).where(c.county_code == county)
         if prefix:
             q = q.where(c.manifest_id.startswith(prefix, autoescape=True))
-        q = q.order_by(c.manifest_id)
-        if limit is not None:
-            q = q.limit(limit)
+        q = q.limit(limit) if limit is not None else q.distinct().order_by(c.manifest_id)
         return [r.manifest_id for r in self.connection.execute(q)]
 
     def manifest_item(self, county: str, waybill: str) -> Record | None:

@@ -46,7 +46,8 @@ def round_trip_km(depot: Coordinates, stops: Sequence[Stop], circuity: float) ->
 
 @dataclass(frozen=True)
 class FleetDay:
-    """One day's vehicle-km and trips under one policy, and each carrier's share."""
+    """One day's vehicle-km and village visits (`trips`) under one policy, and each
+    carrier's share."""
 
     km: float
     trips: int
@@ -91,5 +92,5 @@ def separate(
 
 
 def cost(km: float, trips: int, per_km: float, per_trip: float) -> float:
-    """Van cost: distance plus a fixed cost per trip."""
+    """Van cost: distance plus a fixed cost per village visit (`trips`)."""
     return km * per_km + trips * per_trip

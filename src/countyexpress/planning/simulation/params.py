@@ -200,7 +200,7 @@ class Costs:
     """What a van costs, for scenario comparisons (estimates)."""
 
     van_cost_per_km: float = 2.0
-    trip_cost: float = 40.0
+    trip_cost: float = 40.0  # per village visit (a stop on a route)
 
     def __post_init__(self) -> None:
         if self.van_cost_per_km < 0 or self.trip_cost < 0:

@@ -8,6 +8,7 @@ one solve per day and fleet — so the scenario command offers it as an option.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,7 +37,8 @@ PLANNED_NOTE = (
 
 @dataclass(frozen=True)
 class PlannedRoutes:
-    """Km of routes the planner makes for the stops: `vans` vans of `capacity` parcels,
+    """Km of routes the planner makes for the stops: at least `vans` vans (more on busy
+    days, so the fleet can carry the day) of `capacity` parcels,
     `per_stop_min` + `per_parcel_min` at each stop, at most `max_hours` a route."""
 
     planner: Planner = field(default_factory=lambda: PyVRPPlanner(seconds=1.0))
@@ -65,9 +67,11 @@ class PlannedRoutes:
                     service_min=self.per_stop_min + self.per_parcel_min * n,
                 )
             )
+        total = sum(rs.delivery.parcels for rs in route_stops)
         van = Vehicle(
             "DEMO-VAN", VehicleKind.VAN, Capacity(parcels=self.capacity), DEPOT,
-            cost_per_km=1.0, max_duration_h=self.max_hours, count=self.vans,
+            cost_per_km=1.0, max_duration_h=self.max_hours,
+            count=max(self.vans, math.ceil(total / self.capacity) + 1),
         )  # fmt: skip
         problem = RoutingProblem.of(
             [Depot(DEPOT, location=depot)],
