@@ -84,6 +84,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/scans": SCANNERS,
     "GET /api/v1/parcels/{waybill_no}": PARCEL_READERS,
     "POST /api/v1/parcels/lookup": PUBLIC,
+    "GET /api/v1/counties/{code}/parcels/{waybill_no}/receiver": row(
+        ("centre_operator", "station_keeper", CARRIER)
+    ),
     "POST /api/v1/manifests": SCANNERS,
     "POST /api/v1/centre/{centre_code}/inbound": SCANNERS,
     "POST /api/v1/centre/{centre_code}/dispatch": SCANNERS,

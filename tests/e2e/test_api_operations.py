@@ -130,3 +130,23 @@ def test_the_public_lookup_is_masked_and_rate_limited(app_and_key) -> None:
         for i in range(20)
     ]
     assert set(codes[:19]) == {404} and codes[19] == 429
+
+
+def test_full_receiver_data_is_for_deliverers_and_every_read_is_audited(app_and_key) -> None:
+    """The centre operator reads the receiver in clear, and the audit log says so."""
+    app, key = app_and_key
+    TestClient(app).post(  # type: ignore[arg-type]
+        "/api/v1/manifests", headers={"X-API-Key": key}, json={"county": "652828", "items": [ITEM]}
+    )
+    client, _ = staff(app)
+    r = client.get(f"/api/v1/counties/652828/parcels/{ITEM['waybill_no']}/receiver")
+    assert r.status_code == 200
+    assert (r.json()["name"], r.json()["phone"]) == ("马丽", PHONE)
+    engine = app.state.engine  # type: ignore[attr-defined]
+    from countyexpress.adapters.db.uow import SqlUnitOfWork
+    from countyexpress.domain.access import SYSTEM
+    from countyexpress.services import accounts
+
+    [entry] = accounts.audit_log(SqlUnitOfWork(engine), SYSTEM, "652828")
+    assert (entry.subject, entry.resource) == (ITEM["waybill_no"], "personal_data")
+    assert PHONE not in str(entry)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from countyexpress.domain.access import Action, Principal, Resource, Where, allowed, scope_of
 from countyexpress.domain.lifecycle import derive
 from countyexpress.domain.privacy import phone_digits
 from countyexpress.domain.scans import normalise_waybill
-from countyexpress.errors import NotFound
+from countyexpress.errors import Forbidden, NotFound
+from countyexpress.services import accounts
 from countyexpress.services.ports import Cipher
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -94,3 +96,40 @@ def purge_personal_data(
         messages = uow.ops.purge_outbox(county_code, before)
         uow.commit()
     return PurgeResult(items, messages)
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """A receiver's full contact data, for the roles that hand parcels over or deliver them."""
+
+    waybill_no: str
+    name: str
+    phone: str
+    address: str
+
+
+def reveal_receiver(
+    uow: UnitOfWork, cipher: Cipher, county_code: str, waybill_no: str, by: Principal
+) -> Receiver:
+    """The unmasked receiver of a parcel; only for roles allowed personal data here, and
+    every read is written to the audit log (PIPL art. 51)."""
+    if scope_of(by, Action.READ, Resource.PERSONAL_DATA) is None:
+        raise Forbidden(f"a {by.role.value} may not read personal data")
+    waybill = normalise_waybill(waybill_no)
+    with uow:
+        item = uow.ops.manifest_item(county_code, waybill)
+        if item is None:
+            raise NotFound(f"waybill {waybill} is on no manifest of county {county_code}")
+        where = Where(county_code, station=item["target_facility"], carrier=item["carrier"])
+        if not allowed(by, Action.READ, Resource.PERSONAL_DATA, where):
+            raise NotFound(f"waybill {waybill} is on no manifest of county {county_code}")
+        if not item["receiver_name_enc"]:
+            raise NotFound(f"the personal data of {waybill} was deleted after its retention")
+        receiver = Receiver(
+            waybill,
+            cipher.decrypt(item["receiver_name_enc"]),
+            cipher.decrypt(item["receiver_phone_enc"]),
+            cipher.decrypt(item["address_enc"]),
+        )
+    accounts.record_personal_read(uow, by, county_code, waybill)  # type: ignore[arg-type]
+    return receiver

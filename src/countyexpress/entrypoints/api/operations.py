@@ -194,6 +194,14 @@ class LookupIn(BaseModel):
     phone_tail: Annotated[str, Field(min_length=4, max_length=4)]
 
 
+@router.get("/counties/{code}/parcels/{waybill_no}/receiver")
+def get_receiver(
+    code: str, waybill_no: str, uow: UowDep, by: PrincipalDep, settings: SettingsDep
+) -> dict[str, str]:
+    """The unmasked receiver, for the roles that deliver; each read goes to the audit log."""
+    return asdict(privacy.reveal_receiver(uow, _vault(settings), code, waybill_no, by))
+
+
 LOOKUP_LIMIT = 20
 LOOKUP_WINDOW_S = 600.0
 _lookups: dict[str, deque[float]] = defaultdict(deque)
