@@ -45,7 +45,7 @@ RESULTS = HERE / "results"
 
 # the service calls the simulation makes, for the per-call table of a profile run
 SERVICES = (
-    "centre.py:record_consent", "centre.py:add_manifest", "centre.py:resolve_manually",
+    "centre.py:record_consents", "centre.py:add_manifest", "centre.py:resolve_manually_many",
     "centre.py:centre_inbound_many", "centre.py:dispatch", "stations.py:station_inbound_many",
     "stations.py:hand_over_many", "stations.py:locker_deposit", "stations.py:locker_pickup",
     "stations.py:return_unclaimed", "scans.py:ingest", "scans.py:append_events",
