@@ -243,3 +243,13 @@ def test_no_phone_name_or_address_is_stored_in_clear(heshuo: Engine) -> None:
     with heshuo.connect() as conn:
         text = " ".join(str(v) for r in conn.execute(select(manifest_items)) for v in r)
     assert PHONE not in text and "张三" not in text and "3组12号" not in text
+
+
+def test_a_receivers_latest_consent_wins(heshuo: Engine) -> None:
+    """Station first, then door: the parcel goes to the door, unflagged."""
+    centre.record_consent(uow(heshuo), VAULT, "652828", PHONE, DeliveryChoice.STATION, now=T0)
+    centre.record_consents(uow(heshuo), VAULT, "652828", [(PHONE, DeliveryChoice.DOOR)], now=T0)
+    result = manifest(heshuo, [row("ZT7312345678913")])
+    assert (result.accepted, result.flagged_for_door) == (1, 0)
+    bag = centre.centre_inbound(uow(heshuo), "652828", "ZT7312345678913", "HS-CENTER", at=T0)
+    assert bag.route_bag is not None and bag.route_bag.startswith("DOOR-")

@@ -233,10 +233,8 @@ def record_consents(
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
     now = now or dt.datetime.now(dt.UTC)
     with uow:
-        for phone, choice in choices:
-            uow.ops.set_consent(
-                county_code, cipher.digest(phone_digits(phone)), choice, now, source
-            )
+        hashed = [(cipher.digest(phone_digits(phone)), choice) for phone, choice in choices]
+        uow.ops.set_consents(county_code, hashed, now, source)
         uow.commit()
 
 

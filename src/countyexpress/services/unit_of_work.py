@@ -81,6 +81,13 @@ class Operations(Protocol):
     def consents_for(
         self, county: str, phone_hashes: Sequence[str]
     ) -> dict[str, DeliveryChoice]: ...
+    def set_consents(
+        self,
+        county: str,
+        choices: Sequence[tuple[str, DeliveryChoice]],
+        at: datetime,
+        source: str,
+    ) -> None: ...
     def set_consent(
         self, county: str, phone_hash: str, choice: DeliveryChoice, at: datetime, source: str
     ) -> None: ...

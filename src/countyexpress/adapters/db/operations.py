@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from countyexpress.adapters.db.ledger import _aware, _chunks
 from countyexpress.adapters.db.tables_ops import (
@@ -157,6 +159,46 @@ class SqlOperations:
             )
             out.update({r.phone_hash: DeliveryChoice(r.choice) for r in rows})
         return out
+
+    def set_consents(
+        self,
+        county: str,
+        choices: Sequence[tuple[str, DeliveryChoice]],
+        at: dt.datetime,
+        source: str,
+    ) -> None:
+        """Record many choices in one upsert (the latest choice of a phone wins)."""
+        if not choices:
+            return
+        latest = {h: c for h, c in choices}
+        dialect = self.connection.dialect.name
+        if dialect not in ("sqlite", "postgresql"):
+            for h, c in latest.items():
+                self.set_consent(county, h, c, at, source)
+            return
+        make = sqlite_insert if dialect == "sqlite" else pg_insert
+        stmt = make(consents)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["county_code", "phone_hash"],
+            set_={
+                "choice": stmt.excluded.choice,
+                "recorded_at": stmt.excluded.recorded_at,
+                "source": stmt.excluded.source,
+            },
+        )
+        self.connection.execute(
+            stmt,
+            [
+                {
+                    "county_code": county,
+                    "phone_hash": h,
+                    "choice": c.value,
+                    "recorded_at": at,
+                    "source": source,
+                }
+                for h, c in latest.items()
+            ],
+        )
 
     def set_consent(
         self, county: str, phone_hash: str, choice: DeliveryChoice, at: dt.datetime, source: str

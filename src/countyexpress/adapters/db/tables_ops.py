@@ -52,6 +52,7 @@ manifest_items = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_manifest_items_county_division", "county_code", "division_code"),
     Index("ix_manifest_items_county_received", "county_code", "received_at"),
+    Index("ix_manifest_items_county_bag", "county_code", "route_bag", "vehicle"),
 )
 
 consents = Table(
