@@ -56,6 +56,7 @@ def machine() -> dict[str, Any]:
         "sqlalchemy": metadata.version("sqlalchemy"),
         "platform": platform.platform(),
         "date": dt.date.today().isoformat(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -189,7 +190,9 @@ def main() -> None:
         "# Ledger benchmark results",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, SQLite {m['sqlite']}, "
-        f"SQLAlchemy {m['sqlalchemy']}, {m['date']}.",
+        f"SQLAlchemy {m['sqlalchemy']}, {m['date']}; load average at start "
+        f"{m['load_average_at_start']} (the machine is shared: other jobs inflate both our time "
+        "and the raw insert's).",
         "",
         "| measure | value |",
         "|---|---|",
