@@ -43,6 +43,7 @@ PARCEL_READERS = HESHUO_READERS  # each reads only its scope: station, carrier (
 STATION_DESK = row(("centre_operator", "station_keeper", "driver"))  # the keeper's own station
 CENTRE_DESK = row(("centre_operator", "driver"))
 SCANNERS = row(("centre_operator", "station_keeper", "driver", CARRIER))
+ROUTE_READERS = row(("regulator", "centre_operator", "driver", "admin"))
 
 MATRIX: dict[str, dict[str, str]] = {
     "GET /healthz": PUBLIC,
@@ -84,6 +85,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/scans": SCANNERS,
     "GET /api/v1/parcels/{waybill_no}": PARCEL_READERS,
     "POST /api/v1/parcels/lookup": PUBLIC,
+    "POST /api/v1/counties/{code}/routes": row(("centre_operator",)),
+    "GET /api/v1/counties/{code}/routes/{plan_id}/progress": ROUTE_READERS,
+    "GET /api/v1/routes/{plan_id}": ROUTE_READERS,
+    "GET /api/v1/routes/{plan_id}.geojson": ROUTE_READERS,
+    "GET /api/v1/routes/{plan_id}/sheet.pdf": ROUTE_READERS,
     "GET /api/v1/counties/{code}/parcels/{waybill_no}/receiver": row(
         ("centre_operator", "station_keeper", CARRIER)
     ),
@@ -117,6 +123,7 @@ SAMPLES = {
     "locker": "HS-LCK-01",
     "carrier": "zto",
     "month": "2026-11",
+    "plan_id": "RP-652828-20261128-000000",
 }
 """Values for path parameters; a new parameter name needs a sample here."""
 

@@ -10,7 +10,15 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from countyexpress import __version__
-from countyexpress.entrypoints.api import counties, intake, operations, plan, scans, siting
+from countyexpress.entrypoints.api import (
+    counties,
+    intake,
+    operations,
+    plan,
+    routes,
+    scans,
+    siting,
+)
 from countyexpress.entrypoints.web import shell
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound, TooManyRequests
 from countyexpress.settings import Settings
@@ -58,6 +66,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(intake.router)
     app.include_router(plan.router)
     app.include_router(siting.router)
+    app.include_router(routes.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app
