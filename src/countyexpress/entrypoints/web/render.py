@@ -9,9 +9,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county import County
 from countyexpress.entrypoints.web import i18n, labels
+from countyexpress.services import simulation
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 i18n.install(templates.env)
@@ -23,6 +25,14 @@ def credits_of(county: County | None) -> list[Any]:
     if county is None:
         return []
     return [s for s in county.sources if s.licence.upper().startswith("CC")]
+
+
+def _simulated_banner(request: Request, county: County | None) -> str:
+    """The "simulated data" banner when the county holds simulated parcels, else ""."""
+    engine = getattr(request.app.state, "engine", None)
+    if county is None or engine is None:
+        return ""
+    return simulation.BANNER if simulation.is_simulated(SqlUnitOfWork(engine), county.code) else ""
 
 
 def render(
@@ -64,6 +74,7 @@ def render(
         "active": active,
         "credits": credits_of(county),
         "county": county,
+        "simulated_banner": _simulated_banner(request, county),
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
