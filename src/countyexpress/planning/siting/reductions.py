@@ -78,8 +78,18 @@ def dominated(cover: Bools) -> Bools:
 
 
 def implied_rows(cover: Bools) -> Bools:
-    """Rows whose columns include all of another row's columns (ties: the later goes)."""
-    return dominated(cover.T)
+    """Rows whose columns include all of another row's columns (ties: the later goes): any
+    choice that covers the smaller row covers them too."""
+    of_row, of_col = _sets(cover)
+    size = [len(s) for s in of_row]
+    out = np.zeros(cover.shape[0], dtype=bool)
+    for h, cols in enumerate(of_row):
+        if not cols or out[h]:
+            continue
+        for i in _containing(cols, of_col, cover.shape[0]):
+            if i != h and not out[i] and (size[i] > size[h] or i > h):
+                out[i] = True
+    return out
 
 
 @dataclass(frozen=True)
