@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from countyexpress.planning.siting.reductions import dominated, group_by_cover, reduce_set_cover
+from countyexpress.planning.siting.reductions import (
+    dominated,
+    group_by_cover,
+    implied_rows,
+    reduce_set_cover,
+)
 
 
 def test_points_covered_by_the_same_candidates_become_one_group() -> None:
@@ -32,6 +37,7 @@ def test_a_group_with_one_candidate_forces_it_open() -> None:
 def test_a_group_implied_by_a_smaller_one_is_dropped() -> None:
     """g1 is reachable by c0, c1, c2 and g0 by c0, c1: covering g0 covers g1."""
     cover = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1], [0, 1, 0, 1]], dtype=bool)
-    reduced = reduce_set_cover(cover)
-    assert reduced.forced.tolist() == []
-    assert reduced.cover.shape[0] == 3
+    assert implied_rows(cover).tolist() == [False, True, False, False]
+    reduced = reduce_set_cover(cover)  # then c1 is g0's only choice, and c2 or c3 covers g2
+    assert reduced.forced.tolist() == [1, 2]
+    assert reduced.cover.shape[0] == 0
