@@ -28,7 +28,7 @@ from countyexpress.domain.statements import Statement, StatementLine
 from countyexpress.errors import InvalidValue, NotFound
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
-from countyexpress.services.scans import Rejection, append_events
+from countyexpress.services.scans import Rejection, append_events, new_event
 from countyexpress.services.unit_of_work import UnitOfWork
 
 MANIFEST_FIELDS = ("waybill_no", "receiver_name", "receiver_phone", "address")
@@ -238,18 +238,6 @@ def record_consents(
         uow.commit()
 
 
-def _event(
-    waybill: str,
-    carrier: str,
-    kind: ScanKind,
-    facility: str,
-    at: dt.datetime,
-    actor: str,
-    **payload: Any,
-) -> ScanEvent:
-    return ScanEvent(str(uuid.uuid4()), waybill, carrier, kind, facility, at, actor, payload)
-
-
 @dataclass(frozen=True)
 class SortResult:
     """Where a parcel was sorted to, or why it waits."""
@@ -297,10 +285,10 @@ def centre_inbound_many(
             item = items.get(waybill)
             carrier = item["carrier"] if item else "unknown"
             later = at + dt.timedelta(microseconds=1)  # events of one action keep their order
-            events.append(_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor))
+            events.append(new_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor))
             if item is None:
                 events.append(
-                    _event(
+                    new_event(
                         waybill,
                         carrier,
                         ScanKind.EXCEPTION,
@@ -313,7 +301,7 @@ def centre_inbound_many(
                 results.append(SortResult(waybill, None, "not on any manifest: manual queue"))
             elif item["division_code"] is None:
                 events.append(
-                    _event(
+                    new_event(
                         waybill,
                         carrier,
                         ScanKind.EXCEPTION,
@@ -329,7 +317,7 @@ def centre_inbound_many(
             else:
                 bag = item["target_facility"] or f"DOOR-{item['division_code']}"
                 events.append(
-                    _event(waybill, carrier, ScanKind.SORT, centre, later, actor, route_bag=bag)
+                    new_event(waybill, carrier, ScanKind.SORT, centre, later, actor, route_bag=bag)
                 )
                 bags.append((waybill, {"route_bag": bag}))
                 results.append(SortResult(waybill, bag, item["delivery_reason"]))
@@ -417,7 +405,7 @@ def dispatch(
     with uow:
         items = uow.ops.undispatched(county_code, route_bag)
         events = [
-            _event(
+            new_event(
                 i["waybill_no"],
                 i["carrier"],
                 ScanKind.DEPART,

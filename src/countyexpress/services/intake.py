@@ -9,7 +9,6 @@ look-ups; answers carry only their masks, and scan payloads carry no personal da
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from countyexpress.domain.inspection import Inspection, decide
 from countyexpress.domain.lifecycle import ParcelStatus
 from countyexpress.domain.operations import ScreeningPlace
 from countyexpress.domain.privacy import mask_id_number, mask_name
-from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
+from countyexpress.domain.scans import ScanKind, normalise_waybill
 from countyexpress.domain.screening import (
     SECURITY_MARK,
     Leg,
@@ -35,7 +34,7 @@ from countyexpress.domain.screening import (
 from countyexpress.domain.waybills import Candidate, WaybillPattern, rank_carriers, shape
 from countyexpress.errors import InvalidValue, NotFound
 from countyexpress.services.ports import Cipher
-from countyexpress.services.scans import append_events
+from countyexpress.services.scans import append_events, new_event
 from countyexpress.services.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -108,13 +107,6 @@ class Confirmation:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _event(
-    waybill: str, carrier: str, kind: ScanKind, facility: str, at: dt.datetime, actor: str,
-    **payload: Any,
-) -> ScanEvent:  # fmt: skip
-    return ScanEvent(str(uuid.uuid4()), waybill, carrier, kind, facility, at, actor, payload)
 
 
 def _county(uow: UnitOfWork, code: str) -> County:
@@ -211,9 +203,9 @@ def take_in(
             "security_mark": False, "created_at": _now(),
         })  # fmt: skip
         events = [
-            _event(waybill, code, ScanKind.COLLECT, f.code, at, actor,
+            new_event(waybill, code, ScanKind.COLLECT, f.code, at, actor,
                    id_type=identity.id_type.value),
-            _event(waybill, code, ScanKind.INSPECT, f.code, at + STEP,
+            new_event(waybill, code, ScanKind.INSPECT, f.code, at + STEP,
                    inspection.inspected_by, category=inspection.category.value),
         ]  # fmt: skip
         status = _status(append_events(uow, c.code, events, _now()), waybill)
@@ -255,7 +247,7 @@ def screen(
         reason = screen_refusal(c.operations.screening, carrier, f.code, f.kind, events)
         if reason:
             raise Refused("facility", reason)
-        event = _event(waybill, carrier, ScanKind.SCREEN, f.code, at, actor,
+        event = new_event(waybill, carrier, ScanKind.SCREEN, f.code, at, actor,
                        **{SECURITY_MARK: True})  # fmt: skip
         status = _status(append_events(uow, c.code, [event], _now()), waybill)
         uow.intake.set_security_mark(c.code, waybill)
@@ -302,7 +294,7 @@ def depart_outbound(
         payload: dict[str, Any] = {"vehicle": van, "leg": leg.value}
         if dest:
             payload["to"] = dest.code
-        event = _event(waybill, carrier, ScanKind.DEPART, f.code, at, actor, **payload)
+        event = new_event(waybill, carrier, ScanKind.DEPART, f.code, at, actor, **payload)
         status = _status(append_events(uow, c.code, [event], _now()), waybill)
         mark = bool(record["security_mark"])
         uow.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,6 +147,19 @@ def ingest(
         uow.commit()
     result.rejected.sort(key=lambda r: r.line)
     return result
+
+
+def new_event(
+    waybill: str,
+    carrier: str,
+    kind: ScanKind,
+    facility: str,
+    at: dt.datetime,
+    actor: str,
+    **payload: Any,
+) -> ScanEvent:
+    """A scan event a service records, under a fresh UUID."""
+    return ScanEvent(str(uuid.uuid4()), waybill, carrier, kind, facility, at, actor, payload)
 
 
 def append_events(

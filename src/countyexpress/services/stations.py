@@ -27,7 +27,7 @@ from countyexpress.domain.shelves import (
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher, Notifier
-from countyexpress.services.scans import append_events
+from countyexpress.services.scans import append_events, new_event
 from countyexpress.services.unit_of_work import UnitOfWork
 
 STORING_KINDS = {FacilityKind.STATION, FacilityKind.OUTLET}
@@ -52,18 +52,6 @@ class OutboxNotifier:
             params,
             dt.datetime.now(dt.UTC),
         )
-
-
-def _event(
-    waybill: str,
-    carrier: str,
-    kind: ScanKind,
-    facility: str,
-    at: dt.datetime,
-    actor: str,
-    **payload: Any,
-) -> ScanEvent:
-    return ScanEvent(str(uuid.uuid4()), waybill, carrier, kind, facility, at, actor, payload)
 
 
 def _facility(county: County, code: str, kinds: set[FacilityKind]) -> Facility:
@@ -188,8 +176,8 @@ def station_inbound_many(
                 }
             )
             events += [
-                _event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
-                _event(
+                new_event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
+                new_event(
                     waybill,
                     item["carrier"],
                     ScanKind.STORE,
@@ -311,7 +299,7 @@ def hand_over_many(
                 del slots[slot["pickup_code"].upper()]
                 closed.append((waybill, at))
                 events.append(
-                    _event(
+                    new_event(
                         waybill,
                         item["carrier"],
                         ScanKind.PICKUP,
@@ -363,7 +351,7 @@ def deliver_to_door(
             uow,
             county_code,
             [
-                _event(
+                new_event(
                     waybill,
                     item["carrier"],
                     ScanKind.PICKUP,
@@ -401,7 +389,7 @@ def return_unclaimed(
             item = items.get(s["waybill_no"])
             carrier = item["carrier"] if item else "unknown"
             events.append(
-                _event(
+                new_event(
                     s["waybill_no"],
                     carrier,
                     ScanKind.RETURN,
@@ -458,7 +446,7 @@ def locker_deposit(
             uow,
             county.code,
             [
-                _event(
+                new_event(
                     waybill,
                     item["carrier"],
                     ScanKind.STORE,
@@ -529,7 +517,7 @@ def locker_pickup(
             uow,
             county.code,
             [
-                _event(
+                new_event(
                     slot["waybill_no"],
                     carrier,
                     ScanKind.PICKUP,
