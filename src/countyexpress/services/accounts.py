@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from countyexpress.adapters.security import (
     hash_api_key,
@@ -26,6 +25,7 @@ from countyexpress.domain.county import County
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import county_code6
 from countyexpress.errors import InvalidValue, NotAuthenticated, NotFound
+from countyexpress.services.unit_of_work import Transaction
 
 STATION_KINDS = (FacilityKind.STATION, FacilityKind.OUTLET, FacilityKind.LOCKER)
 """Facilities a station keeper can be bound to: village stations, outlets, locker banks."""
@@ -64,22 +64,13 @@ class CountyLookup(Protocol):
     def get(self, code: str) -> County | None: ...
 
 
-class AccountsUnitOfWork(Protocol):
+class AccountsUnitOfWork(Transaction, Protocol):
     """The part of a unit of work these use cases need."""
 
     @property
     def accounts(self) -> AccountRepository: ...
     @property
     def counties(self) -> CountyLookup: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county import County
@@ -34,7 +33,7 @@ from countyexpress.planning.routing.fleet import Fleet
 from countyexpress.planning.routing.planner import Planner, PyVRPPlanner
 from countyexpress.planning.routing.progress import Progress, progress
 from countyexpress.services.authz import check
-from countyexpress.services.unit_of_work import CountyRepository, Ledger
+from countyexpress.services.unit_of_work import CountyRepository, Ledger, Transaction
 
 __all__ = [
     "PICKUP_KINDS", "get_plan", "places_of", "plan_day", "plan_ids", "prepare_day",
@@ -64,7 +63,7 @@ class RouteStore(Protocol):
     def plan_ids(self, county: str, day: dt.date | None = None) -> list[str]: ...
 
 
-class RoutesUnitOfWork(Protocol):
+class RoutesUnitOfWork(Transaction, Protocol):
     """The part of a unit of work routing needs."""
 
     @property
@@ -73,15 +72,6 @@ class RoutesUnitOfWork(Protocol):
     def ledger(self) -> Ledger: ...
     @property
     def routes(self) -> RouteStore: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
 
 
 def _county(uow: RoutesUnitOfWork, code: str) -> County:

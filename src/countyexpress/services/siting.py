@@ -10,8 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county import County
@@ -38,7 +37,7 @@ from countyexpress.planning.siting import (
 )
 from countyexpress.planning.siting.county import CountyProblem, county_problem
 from countyexpress.services.authz import check
-from countyexpress.services.unit_of_work import CountyRepository
+from countyexpress.services.unit_of_work import CountyRepository, Transaction
 
 __all__ = ["SitePlan", "compare_scenarios", "list_scenarios", "plan_sites"]
 
@@ -54,22 +53,13 @@ class ScenarioStore(Protocol):
     def list(self, county: str) -> list[Scenario]: ...
 
 
-class SitingUnitOfWork(Protocol):
+class SitingUnitOfWork(Transaction, Protocol):
     """One transaction with the counties and the scenarios."""
 
     @property
     def counties(self) -> CountyRepository: ...
     @property
     def siting(self) -> ScenarioStore: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,20 @@ from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
 
 
+class Transaction(Protocol):
+    """What every unit of work is: a transaction entered, committed, and left (rolled back
+    unless committed). The use cases' own units of work add their repositories to it."""
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+
+
 class CountyRepository(Protocol):
     """Where counties are kept."""
 
@@ -127,7 +141,7 @@ class Operations(Protocol):
     def outbox(self, county: str) -> list[dict[str, Any]]: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(Transaction, Protocol):
     """One transaction with its repositories."""
 
     @property
@@ -138,15 +152,6 @@ class UnitOfWork(Protocol):
     def ops(self) -> Operations: ...
     @property
     def intake(self) -> IntakeRecords: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
 
 
 class IntakeRecords(Protocol):
