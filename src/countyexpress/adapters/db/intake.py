@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
-from countyexpress.adapters.db.ledger import _aware
+from countyexpress.adapters.db.ledger import _aware, _chunks
 from countyexpress.adapters.db.tables_intake import carrier_confirmations, intake_records
 
 Record = dict[str, Any]
@@ -36,6 +37,34 @@ class SqlIntake:
             select(intake_records).where(c.county_code == county, c.waybill_no == waybill)
         ).one_or_none()
         return None if row is None else _record(row)
+
+    def add_many(self, rows: Sequence[Record]) -> None:
+        """Several intake records in one statement."""
+        if rows:
+            self.connection.execute(insert(intake_records), list(rows))
+
+    def get_many(self, county: str, waybills: Sequence[str]) -> dict[str, Record]:
+        """The intake records of these waybills that exist, by waybill."""
+        c = intake_records.c
+        out: dict[str, Record] = {}
+        for chunk in _chunks(sorted(set(waybills))):
+            rows = self.connection.execute(
+                select(intake_records).where(c.county_code == county, c.waybill_no.in_(chunk))
+            )
+            out.update({r.waybill_no: _record(r) for r in rows})
+        return out
+
+    def set_security_marks(self, county: str, waybills: Sequence[str]) -> None:
+        """Mark these parcels screened (the outbound security mark)."""
+        if not waybills:
+            return
+        c = intake_records.c
+        stmt = (
+            update(intake_records)
+            .where(c.county_code == county, c.waybill_no == bindparam("_w"))
+            .values(security_mark=True)
+        )
+        self.connection.execute(stmt, [{"_w": w} for w in waybills])
 
     def by_id_hash(self, county: str, id_number_hash: str) -> list[Record]:
         c = intake_records.c

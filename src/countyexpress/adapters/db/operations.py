@@ -30,8 +30,8 @@ Record = dict[str, Any]
 def _record(row: Any) -> Record:
     out = dict(row._mapping)
     for key, value in out.items():
-        if isinstance(value, dt.datetime):
-            out[key] = _aware(value)
+        if value.__class__ is dt.datetime and value.tzinfo is None:
+            out[key] = value.replace(tzinfo=dt.UTC)  # SQLite: stored as UTC, read back naive
     return out
 
 
@@ -86,11 +86,13 @@ class SqlOperations:
             self.connection.execute(stmt, params)
 
     def undispatched(self, county: str, route_bag: str) -> list[Record]:
+        """The waybill and carrier of each sorted, not yet dispatched item of a route bag
+        (only what a dispatch needs: reading whole rows was most of its cost)."""
         c = manifest_items.c
-        q = select(manifest_items).where(
+        q = select(c.waybill_no, c.carrier).where(
             c.county_code == county, c.route_bag == route_bag, c.vehicle.is_(None)
         )
-        return [_record(r) for r in self.connection.execute(q.order_by(c.waybill_no))]
+        return [dict(r._mapping) for r in self.connection.execute(q.order_by(c.waybill_no))]
 
     def manifest_ids(self, county: str, prefix: str = "", limit: int | None = None) -> list[str]:
         """Distinct manifest ids of a county starting with `prefix` (e.g. "SIM-"), sorted;
@@ -281,6 +283,20 @@ class SqlOperations:
         )
         return [Attempt(_aware(r.at), bool(r.ok)) for r in rows]
 
+    def attempts_for(self, county: str, waybills: Sequence[str]) -> dict[str, list[Attempt]]:
+        """The hand-over attempts of each of these parcels (a parcel with none: no key)."""
+        c = handover_attempts.c
+        out: dict[str, list[Attempt]] = {}
+        for chunk in _chunks(sorted(set(waybills))):
+            rows = self.connection.execute(
+                select(c.waybill_no, c.at, c.ok)
+                .where(c.county_code == county, c.waybill_no.in_(chunk))
+                .order_by(c.id)
+            )
+            for r in rows:
+                out.setdefault(r.waybill_no, []).append(Attempt(_aware(r.at), bool(r.ok)))
+        return out
+
     def station_failures(self, county: str, facility: str, since: dt.datetime) -> list[dt.datetime]:
         c = handover_attempts.c
         rows = self.connection.execute(
@@ -356,6 +372,46 @@ class SqlOperations:
             .where(t.county_code == county, t.facility == facility, t.compartment == compartment)
             .values(waybill_no=waybill, pickup_code=code, deposited_at=at)
         )
+
+    def occupy_many(
+        self,
+        county: str,
+        facility: str,
+        deposits: Sequence[tuple[str, str, str, dt.datetime]],
+    ) -> None:
+        """Fill compartments: (compartment, waybill, pickup code, deposited at) each."""
+        if not deposits:
+            return
+        t = locker_compartments.c
+        stmt = (
+            update(locker_compartments)
+            .where(
+                t.county_code == county,
+                t.facility == facility,
+                t.compartment == bindparam("_c"),
+            )
+            .values(waybill_no=bindparam("_w"), pickup_code=bindparam("_p"),
+                    deposited_at=bindparam("_at"))
+        )  # fmt: skip
+        self.connection.execute(
+            stmt, [{"_c": c, "_w": w, "_p": p, "_at": at} for c, w, p, at in deposits]
+        )
+
+    def release_many(self, county: str, facility: str, compartments: Sequence[str]) -> None:
+        """Empty these compartments of a locker."""
+        if not compartments:
+            return
+        t = locker_compartments.c
+        stmt = (
+            update(locker_compartments)
+            .where(
+                t.county_code == county,
+                t.facility == facility,
+                t.compartment == bindparam("_c"),
+            )
+            .values(waybill_no=None, pickup_code=None, deposited_at=None)
+        )
+        self.connection.execute(stmt, [{"_c": c} for c in compartments])
 
     def occupied_compartments(self, county: str, facility: str) -> list[Record]:
         t = locker_compartments.c
