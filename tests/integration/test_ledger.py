@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import uuid
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from countyexpress.adapters.db.tables_ledger import scan_events
+from countyexpress.adapters.db.tables_ledger import parcels, scan_events
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs import builtin_pack_path, read_pack
+from countyexpress.domain.lifecycle import ParcelSummary, derive
 from countyexpress.errors import NotFound
 from countyexpress.services import counties, scans
 
 WAYBILL = "JT0019812345678"
+T9 = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture
@@ -123,3 +127,30 @@ def test_an_unknown_parcel_is_not_found(heshuo: Engine) -> None:
     """Asking for a waybill no scan names is a clear NotFound."""
     with pytest.raises(NotFound):
         scans.parcel_status(SqlUnitOfWork(heshuo), "SF1234567890123")
+
+
+def test_the_projection_kept_up_batch_by_batch_equals_a_full_replay(heshuo: Engine) -> None:
+    """Parcels continued from their summary (later scans), replayed (late uploads, scans
+    after delivery) or new: every row equals the state machine run over all its events."""
+    rnd = random.Random(7)
+    kinds = ["arrive", "sort", "depart", "arrive", "store", "pickup", "exception", "return"]
+    records = []
+    for n in range(40):
+        waybill = f"JT00198{n:08d}"
+        for step in range(rnd.randint(1, 7)):
+            at = T9 + dt.timedelta(minutes=step * 10 + rnd.choice([0, 0, 0, -15]))
+            place = rnd.choice(["HS-CENTER", "HS-STA-01"])
+            rec = record(rnd.choice(kinds), at.isoformat(), place)
+            records.append({**rec, "waybill_no": waybill})
+    rnd.shuffle(records)
+    for i in range(0, len(records), 17):
+        ingest(heshuo, records[i : i + 17])
+    uow = SqlUnitOfWork(heshuo)
+    with uow:
+        waybills = sorted({r["waybill_no"] for r in records})
+        stored = uow.ledger.summaries("652828", waybills)
+        history = uow.ledger.events_of("652828", waybills)
+    with heshuo.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(parcels)) == len(waybills)
+    for waybill in waybills:
+        assert stored[waybill] == ParcelSummary.of(derive(waybill, history[waybill]))

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from countyexpress.domain.lifecycle import AFTER, ALLOWED_FROM, ParcelState, derive
+from countyexpress.domain.lifecycle import (
+    AFTER,
+    ALLOWED_FROM,
+    ParcelState,
+    ParcelSummary,
+    advance,
+    derive,
+    order,
+)
 from countyexpress.domain.scans import ScanEvent, ScanKind
 from countyexpress.errors import InvalidValue
 
@@ -142,3 +150,32 @@ def test_times_in_other_offsets_compare_as_instants() -> None:
     b = ScanEvent(str(uuid.uuid4()), "W", "jt", K.SORT, "HS-CENTER",
                   datetime(2026, 11, 28, 1, 0, tzinfo=UTC))  # fmt: skip
     assert derive("W", [b, a]).state is ParcelState.SORTED
+
+
+@given(events, st.integers(0, 25))
+def test_advancing_a_summary_equals_replaying_the_whole_history(
+    evs: list[ScanEvent], cut: int
+) -> None:
+    """The projection continued with later events is the projection of all events; when
+    the new events cannot simply follow, `advance` says so instead of guessing."""
+    evs = order(evs)  # mostly later events after the cut; ties in time make some replays
+    before, after = evs[:cut], evs[cut:]
+    if not before:
+        return
+    summary = ParcelSummary.of(derive("W", before))
+    advanced = advance(summary, after)
+    whole = ParcelSummary.of(derive("W", evs))
+    if advanced is not None:
+        assert advanced == whole
+    latest = max(e.at for e in before)
+    if after and summary.state is not ParcelState.DELIVERED and min(e.at for e in after) > latest:
+        assert advanced is not None  # the common case is never sent back to a replay
+
+
+def test_a_late_upload_before_the_latest_scan_asks_for_a_replay() -> None:
+    arrive, store = scan(K.ARRIVE, 10, "A", 1), scan(K.STORE, 30, "B", 2)
+    summary = ParcelSummary.of(derive("W", [arrive, store]))
+    assert advance(summary, [scan(K.DEPART, 20, "A", 3)]) is None
+    assert advance(summary, [scan(K.PICKUP, 40, "B", 4)]) == ParcelSummary.of(
+        derive("W", [arrive, store, scan(K.PICKUP, 40, "B", 4)])
+    )

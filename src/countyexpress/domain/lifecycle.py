@@ -100,6 +100,55 @@ def order(events: Iterable[ScanEvent]) -> list[ScanEvent]:
     return sorted(events, key=lambda e: (e.at, e.event_id))
 
 
+@dataclass(frozen=True)
+class ParcelSummary:
+    """What the projection keeps of a parcel: its state and counts, not its history.
+
+    Enough to continue the state machine when later events arrive (`advance`), so a
+    parcel seen before is not replayed from all its events."""
+
+    waybill_no: str
+    carrier: str  # the carrier of the latest event
+    state: ParcelState
+    place: str
+    last_at: datetime | None
+    events: int
+    anomalies: int
+    open_exception: bool
+
+    @classmethod
+    def of(cls, status: ParcelStatus) -> ParcelSummary:
+        """The summary of a full derivation."""
+        last = status.events[-1] if status.events else None
+        return cls(
+            waybill_no=status.waybill_no,
+            carrier=last.carrier if last else "",
+            state=status.state,
+            place=status.place,
+            last_at=status.last_at,
+            events=len(status.events),
+            anomalies=len(status.anomalies),
+            open_exception=status.open_exception,
+        )
+
+
+def _step(state: ParcelState, e: ScanEvent) -> tuple[ParcelState, bool, Anomaly | None]:
+    """One scan through the state machine: the next state, whether the scan moved the
+    parcel (an exception or a scan after delivery does not), and its anomaly if any."""
+    if e.kind is K.EXCEPTION:
+        return state, False, None
+    if state in TERMINAL:
+        return (
+            state,
+            False,
+            Anomaly(e.event_id, e.kind, state, f"{e.kind} after the parcel was {state}"),
+        )
+    anomaly = None
+    if state not in ALLOWED_FROM[e.kind]:
+        anomaly = Anomaly(e.event_id, e.kind, state, f"{e.kind} is not expected when {state}")
+    return AFTER[e.kind], True, anomaly
+
+
 def derive(waybill_no: str, events: Iterable[ScanEvent]) -> ParcelStatus:
     """Replay a parcel's events through the state machine."""
     ordered = order({e.event_id: e for e in events}.values())
@@ -107,23 +156,13 @@ def derive(waybill_no: str, events: Iterable[ScanEvent]) -> ParcelStatus:
     anomalies: list[Anomaly] = []
     open_exception = False
     for e in ordered:
+        state, moved, anomaly = _step(state, e)
+        if anomaly is not None:
+            anomalies.append(anomaly)
         if e.kind is K.EXCEPTION:
-            open_exception = True
-            last_at = e.at
-            continue
-        if state in TERMINAL:
-            anomalies.append(
-                Anomaly(e.event_id, e.kind, state, f"{e.kind} after the parcel was {state}")
-            )
-            continue
-        if state not in ALLOWED_FROM[e.kind]:
-            anomalies.append(
-                Anomaly(e.event_id, e.kind, state, f"{e.kind} is not expected when {state}")
-            )
-        state = AFTER[e.kind]
-        place = e.facility
-        last_at = e.at
-        open_exception = False
+            open_exception, last_at = True, e.at
+        elif moved:
+            place, last_at, open_exception = e.facility, e.at, False
     return ParcelStatus(
         waybill_no=waybill_no,
         state=state,
@@ -131,5 +170,39 @@ def derive(waybill_no: str, events: Iterable[ScanEvent]) -> ParcelStatus:
         last_at=last_at,
         events=tuple(ordered),
         anomalies=tuple(anomalies),
+        open_exception=open_exception,
+    )
+
+
+def advance(summary: ParcelSummary, events: Iterable[ScanEvent]) -> ParcelSummary | None:
+    """Continue a parcel's summary with new events, or None when they cannot simply follow.
+
+    Events strictly later (in device time) than the parcel's latest event give exactly
+    the summary a replay of the whole history would give. An earlier or simultaneous
+    (late-uploaded) event may change what came after it, and a delivered parcel's
+    latest scans need not be its `last_at`: those parcels are replayed (`derive`).
+    The new events must not be in the ledger yet."""
+    ordered = order({e.event_id: e for e in events}.values())
+    if not ordered:
+        return summary
+    if summary.state in TERMINAL or summary.last_at is None or ordered[0].at <= summary.last_at:
+        return None
+    state, place, last_at = summary.state, summary.place, summary.last_at
+    anomalies, open_exception = summary.anomalies, summary.open_exception
+    for e in ordered:
+        state, moved, anomaly = _step(state, e)
+        anomalies += anomaly is not None
+        if e.kind is K.EXCEPTION:
+            open_exception, last_at = True, e.at
+        elif moved:
+            place, last_at, open_exception = e.facility, e.at, False
+    return ParcelSummary(
+        waybill_no=summary.waybill_no,
+        carrier=ordered[-1].carrier,
+        state=state,
+        place=place,
+        last_at=last_at,
+        events=summary.events + len(ordered),
+        anomalies=anomalies,
         open_exception=open_exception,
     )

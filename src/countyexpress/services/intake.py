@@ -19,7 +19,7 @@ from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.geography import county_code6
 from countyexpress.domain.identity import SenderIdentity, validate_id
 from countyexpress.domain.inspection import Inspection, decide
-from countyexpress.domain.lifecycle import ParcelStatus
+from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.operations import ScreeningPlace
 from countyexpress.domain.privacy import mask_id_number, mask_name
 from countyexpress.domain.scans import ScanKind, normalise_waybill
@@ -76,7 +76,7 @@ class IntakeReceipt:
     sender_name_masked: str
     category: str
     screening: ScreeningPlace
-    status: ParcelStatus
+    status: ParcelSummary
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Movement:
     facility: str
     security_mark: bool
     note: str
-    status: ParcelStatus
+    status: ParcelSummary
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _may_scan(by: Principal | None, county: str, facility: str, carrier: str) ->
         require(by, Action.SCAN, Resource.PARCEL, Where(county, station=facility, carrier=carrier))
 
 
-def _status(statuses: Sequence[ParcelStatus], waybill: str) -> ParcelStatus:
+def _status(statuses: Sequence[ParcelSummary], waybill: str) -> ParcelSummary:
     return next(s for s in statuses if s.waybill_no == waybill)
 
 

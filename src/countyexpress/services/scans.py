@@ -10,7 +10,7 @@ from typing import Any
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, scope_of
 from countyexpress.domain.geography import county_code6
-from countyexpress.domain.lifecycle import ParcelStatus, derive
+from countyexpress.domain.lifecycle import ParcelStatus, ParcelSummary, advance, derive
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.errors import Forbidden, InvalidValue, NotFound
 from countyexpress.services.authz import check, may
@@ -168,26 +168,33 @@ def append_events(
     events: Sequence[ScanEvent],
     received: dt.datetime,
     fingerprints: Mapping[str, str] | None = None,
-) -> list[ParcelStatus]:
-    """Inside an open unit of work: add new events and derive their parcels' states again.
+) -> list[ParcelSummary]:
+    """Inside an open unit of work: add new events and bring their parcels' projection up
+    to date.
 
-    Parcels seen before are replayed from all their stored events; parcels new to the
-    ledger are derived from the events in hand, which are all they have."""
-    waybills = sorted({e.waybill_no for e in events})
-    known = uow.ledger.known_parcels(county, waybills)
-    uow.ledger.append(county, events, received, fingerprints)
-    history: dict[str, list[ScanEvent]] = {w: [] for w in waybills if w not in known}
+    A parcel's stored summary is continued with its new events when they all come after
+    its latest one (the common case: `lifecycle.advance`); a parcel with a late upload
+    among its new events is replayed from all its stored events; a parcel new to the
+    ledger is derived from the events in hand, which are all it has."""
+    by_parcel: dict[str, list[ScanEvent]] = {}
     for e in events:
-        if e.waybill_no in history:
-            history[e.waybill_no].append(e)
-    if known:
-        history.update(uow.ledger.events_of(county, sorted(known)))
-    statuses = []
-    for waybill, evs in history.items():
-        status = derive(waybill, evs)
-        statuses.append((status.events[-1].carrier if status.events else "", status))
-    uow.ledger.save_statuses(county, statuses)
-    return [s for _, s in statuses]
+        by_parcel.setdefault(e.waybill_no, []).append(e)
+    stored = uow.ledger.summaries(county, sorted(by_parcel))
+    uow.ledger.append(county, events, received, fingerprints)
+    out: list[ParcelSummary] = []
+    replay: list[str] = []
+    for waybill, evs in by_parcel.items():
+        before = stored.get(waybill)
+        after = ParcelSummary.of(derive(waybill, evs)) if before is None else advance(before, evs)
+        if after is None:
+            replay.append(waybill)
+        else:
+            out.append(after)
+    if replay:
+        for waybill, evs in uow.ledger.events_of(county, sorted(replay)).items():
+            out.append(ParcelSummary.of(derive(waybill, evs)))
+    uow.ledger.save_summaries(county, out, stored.keys())
+    return out
 
 
 @dataclass(frozen=True)

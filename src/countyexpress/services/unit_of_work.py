@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -10,7 +10,7 @@ from typing import Any, Protocol, Self
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import LockerCompartments
-from countyexpress.domain.lifecycle import ParcelStatus
+from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
@@ -57,9 +57,9 @@ class Ledger(Protocol):
         self, county_code: str, waybills: Sequence[str]
     ) -> dict[str, list[ScanEvent]]: ...
     def received_at(self, event_ids: Sequence[str]) -> dict[str, datetime]: ...
-    def known_parcels(self, county_code: str, waybills: Sequence[str]) -> set[str]: ...
-    def save_statuses(
-        self, county_code: str, statuses: Sequence[tuple[str, ParcelStatus]]
+    def summaries(self, county_code: str, waybills: Sequence[str]) -> dict[str, ParcelSummary]: ...
+    def save_summaries(
+        self, county_code: str, summaries: Sequence[ParcelSummary], existing: Collection[str]
     ) -> None: ...
     def counts_by_state(self, county_code: str) -> dict[str, int]: ...
     def places_in_state(self, county_code: str, state: str) -> dict[str, int]: ...

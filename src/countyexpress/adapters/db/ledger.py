@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
 from countyexpress.adapters.db.tables_ledger import parcels, scan_events
-from countyexpress.domain.lifecycle import ParcelStatus
+from countyexpress.domain.lifecycle import ParcelState, ParcelSummary
 from countyexpress.domain.scans import ScanEvent, ScanKind
 
 CHUNK = 500  # bound parameters per IN (...) query, within every backend's limits
@@ -154,17 +154,29 @@ class SqlLedger:
                 )
         return out
 
-    def known_parcels(self, county_code: str, waybills: Sequence[str]) -> set[str]:
-        """Which of these parcels already have a row in the projection."""
-        found: set[str] = set()
+    def summaries(self, county_code: str, waybills: Sequence[str]) -> dict[str, ParcelSummary]:
+        """The projection rows of these parcels (those that have one), by waybill number."""
+        out: dict[str, ParcelSummary] = {}
+        c = parcels.c
+        cols = (c.waybill_no, c.carrier, c.state, c.place, c.last_at, c.events, c.anomalies)
         for chunk in _chunks(list(waybills)):
             rows = self.connection.execute(
-                select(parcels.c.waybill_no).where(
-                    parcels.c.county_code == county_code, parcels.c.waybill_no.in_(chunk)
+                select(*cols, c.open_exception).where(
+                    c.county_code == county_code, c.waybill_no.in_(chunk)
                 )
             )
-            found.update(r.waybill_no for r in rows)
-        return found
+            for r in rows:
+                out[r.waybill_no] = ParcelSummary(
+                    waybill_no=r.waybill_no,
+                    carrier=r.carrier,
+                    state=ParcelState(r.state),
+                    place=r.place,
+                    last_at=_aware(r.last_at) if r.last_at is not None else None,
+                    events=r.events,
+                    anomalies=r.anomalies,
+                    open_exception=bool(r.open_exception),
+                )
+        return out
 
     def received_at(self, event_ids: Sequence[str]) -> dict[str, dt.datetime]:
         """When the server received each of these events."""
@@ -178,42 +190,73 @@ class SqlLedger:
             out.update({r.event_id: _aware(r.received_at) for r in rows})
         return out
 
-    def save_statuses(self, county_code: str, statuses: Sequence[tuple[str, ParcelStatus]]) -> None:
-        """Replace the projection rows of these parcels (carrier, status) with new ones."""
-        if not statuses:
+    def save_summaries(
+        self, county_code: str, summaries: Sequence[ParcelSummary], existing: Collection[str]
+    ) -> None:
+        """Write these parcels' projection rows: update those in `existing` (the waybills
+        that have a row), insert the others."""
+        if not summaries:
             return
         now = dt.datetime.now(dt.UTC)
-        keys = sorted(self.known_parcels(county_code, [s.waybill_no for _, s in statuses]))
-        for chunk in _chunks(keys):
-            self.connection.execute(
-                delete(parcels).where(
-                    parcels.c.county_code == county_code, parcels.c.waybill_no.in_(chunk)
-                )
-            )
         rows: list[dict[str, Any]] = [
             {
                 "county_code": county_code,
                 "waybill_no": s.waybill_no,
-                "carrier": carrier,
+                "carrier": s.carrier,
                 "state": s.state.value,
                 "place": s.place,
                 "last_at": s.last_at.astimezone(dt.UTC) if s.last_at else None,
-                "events": len(s.events),
-                "anomalies": len(s.anomalies),
+                "events": s.events,
+                "anomalies": s.anomalies,
                 "open_exception": s.open_exception,
                 "updated_at": now,
             }
-            for carrier, s in statuses
+            for s in summaries
         ]
+        old = [r for r in rows if r["waybill_no"] in existing]
+        new = [r for r in rows if r["waybill_no"] not in existing]
+        keys = ("county_code", "waybill_no")
+        values = [c.name for c in parcels.columns if c.name not in keys]
         if self.connection.dialect.name == "sqlite":  # the embedded default's fast path
-            names = [c.name for c in parcels.columns]
             times = {"last_at", "updated_at"}
-            self.connection.exec_driver_sql(
-                _insert_sql(parcels),
-                [tuple(_sqlite_time(r[n]) if n in times else r[n] for n in names) for r in rows],
-            )
+
+            def cell(row: dict[str, Any], name: str) -> Any:
+                return _sqlite_time(row[name]) if name in times else row[name]
+
+            names = [c.name for c in parcels.columns]
+            if new:
+                self.connection.exec_driver_sql(
+                    _insert_sql(parcels), [tuple(cell(r, n) for n in names) for r in new]
+                )
+            if old:
+                sets = ", ".join(f"{n} = ?" for n in values)
+                self.connection.exec_driver_sql(
+                    f"UPDATE parcels SET {sets} WHERE county_code = ? AND waybill_no = ?",
+                    [tuple(cell(r, n) for n in (*values, *keys)) for r in old],
+                )
             return
-        self.connection.execute(insert(parcels), rows)
+        if new:
+            self.connection.execute(insert(parcels), new)
+        if old:
+            stmt = (
+                update(parcels)
+                .where(
+                    parcels.c.county_code == bindparam("k_county"),
+                    parcels.c.waybill_no == bindparam("k_waybill"),
+                )
+                .values({n: bindparam(n) for n in values})
+            )
+            self.connection.execute(
+                stmt,
+                [
+                    {
+                        **{n: r[n] for n in values},
+                        "k_county": r["county_code"],
+                        "k_waybill": r["waybill_no"],
+                    }
+                    for r in old
+                ],
+            )
 
     def counts_by_state(self, county_code: str) -> dict[str, int]:
         """How many parcels of a county are in each state (the dashboard's query)."""
