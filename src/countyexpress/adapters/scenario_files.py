@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
 from countyexpress.services.scenarios import Comparison, Outcome
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("scenario", "情景 scenario"),
@@ -50,6 +53,7 @@ def row(o: Outcome) -> dict[str, Any]:
         "hours_mean": o.hours_mean,
         "hours_p90": o.hours_p90,
         "returned": o.returned,
+        "stored_at_stations": o.stored_at_stations,
         "unclaimed_share": r(o.unclaimed_share),
         "exceptions": o.exceptions,
         "villages_with_station": o.villages_with_station,
@@ -85,8 +89,21 @@ def write_json(c: Comparison, path: Path) -> Path:
     return path
 
 
+def xlsx_bytes(c: Comparison) -> bytes:
+    """The workbook of `write_xlsx`, in memory (for a download)."""
+    buffer = io.BytesIO()
+    _workbook(c).save(buffer)
+    return buffer.getvalue()
+
+
 def write_xlsx(c: Comparison, path: Path) -> Path:
     """Write the comparison, each carrier alone, km per day and notes, with two charts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _workbook(c).save(path)
+    return path
+
+
+def _workbook(c: Comparison) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "comparison"
@@ -136,6 +153,4 @@ def write_xlsx(c: Comparison, path: Path) -> Path:
         ("vehicle-km", c.km_note),
     ):
         notes.append([key, value])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return wb

@@ -18,17 +18,20 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import (
     Facility,
     FacilityKind,
     FacilityStatus,
+    FiveHaves,
     LockerCompartments,
 )
-from countyexpress.domain.geography import DataQuality, DivisionLevel
+from countyexpress.domain.geography import Coordinates, DataQuality, Division, DivisionLevel
 from countyexpress.domain.lifecycle import ParcelState, derive
 from countyexpress.domain.scans import ScanKind
+from countyexpress.domain.siting_scenarios import Scenario as SitingScenario
 from countyexpress.errors import InvalidValue
 from countyexpress.planning.simulation import fleet
 from countyexpress.planning.simulation.params import SimulationParams
@@ -49,6 +52,13 @@ Workspace = Callable[[str], UowFactory]
 SCENARIO_LOCKER = LockerCompartments(small=24, medium=12, large=4)
 """The locker bank a scenario adds: the size of the pack's mid-sized demo lockers."""
 
+SCENARIO_STATION = FiveHaves(staff=True, premises=True, shelves=True, device=True, sign=True)
+"""A station a scenario adds has all five haves (it is what the plan asks a new one to be)."""
+
+SITED = (FacilityKind.LOCKER, FacilityKind.STATION)
+"""The kinds of a siting result a scenario can add: the centre sorts parcels to stations and
+lockers (an outlet's parcels are the carriers' own, not the co-delivery's)."""
+
 _MEASURE_CHUNK = 4000
 
 
@@ -60,6 +70,7 @@ class Scenario:
     label: str
     closed: tuple[str, ...] = ()  # facility codes closed for the run
     new_lockers: tuple[str, ...] = ()  # division codes that get a locker bank
+    new_stations: tuple[str, ...] = ()  # division codes that get a village station
     demand_factor: float = 1.0  # e.g. a festival peak
     separate_fleets: bool = False  # each carrier its own vans instead of co-delivery
 
@@ -70,7 +81,9 @@ class Scenario:
     @property
     def changes_flows(self) -> bool:
         """Whether parcels move differently from the baseline (else only the vans differ)."""
-        return bool(self.closed or self.new_lockers or self.demand_factor != 1.0)
+        return bool(
+            self.closed or self.new_lockers or self.new_stations or self.demand_factor != 1.0
+        )
 
 
 @dataclass
@@ -184,6 +197,45 @@ def default_scenarios(
     return out
 
 
+def _nearest_place(county: County, site_id: str, at: Coordinates) -> Division | None:
+    d = county.division(site_id)
+    if d is not None and d.level is not DivisionLevel.TOWNSHIP:
+        return d
+    places = [
+        (p.location.distance_km(at), p.code, p)
+        for p in county.divisions
+        if p.level is not DivisionLevel.TOWNSHIP and p.location is not None
+    ]
+    return min(places, key=lambda x: (x[0], x[1]))[2] if places else None
+
+
+def from_siting(county: County, siting: SitingScenario) -> Scenario:
+    """The scenario that opens the new sites of a saved siting result (issue 5): a locker
+    bank or a village station in the village or community of each site (a candidate that is
+    not a division goes to the nearest one)."""
+    if siting.kind not in SITED:
+        raise InvalidValue(
+            "siting",
+            f"siting scenario {siting.name!r} places {siting.kind.value}s: the simulation sends "
+            "parcels to stations and lockers only",
+        )
+    if siting.county != county.code:
+        raise InvalidValue("siting", f"siting scenario {siting.name!r} is not of {county.code}")
+    codes: list[str] = []
+    for site in siting.new_sites:
+        d = _nearest_place(county, site.id, site.location)
+        if d is not None and d.code not in codes:
+            codes.append(d.code)
+    if not codes:
+        raise InvalidValue("siting", f"siting scenario {siting.name!r} adds no new site")
+    what = "快件箱 lockers" if siting.kind is FacilityKind.LOCKER else "服务站 stations"
+    label = f"选址方案 siting {siting.name}: +{len(codes)} {what}"
+    name = f"siting.{siting.name}"
+    if siting.kind is FacilityKind.LOCKER:
+        return Scenario(name, label, new_lockers=tuple(codes))
+    return Scenario(name, label, new_stations=tuple(codes))
+
+
 def apply(county: County, scenario: Scenario) -> County:
     """The county as the scenario has it (a copy; the original is not changed)."""
     known = {f.code for f in county.facilities}
@@ -210,6 +262,26 @@ def apply(county: County, scenario: Scenario) -> County:
                 quality=DataQuality.DEMO,
                 carriers=carriers,
                 compartments=SCENARIO_LOCKER,
+                note="added by a what-if scenario; not a real facility",
+            )
+        )
+    for i, code in enumerate(scenario.new_stations, start=1):
+        d = county.division(code)
+        if d is None or d.level is DivisionLevel.TOWNSHIP:
+            raise InvalidValue(
+                "new_stations", f"{code} is not a village or community of the county"
+            )
+        facilities.append(
+            Facility(
+                code=f"SCN-STA-{i:02d}",
+                name=f"{d.name}服务站 (scenario)",
+                kind=FacilityKind.STATION,
+                location=d.location,
+                division_code=d.code,
+                operator="scenario",
+                quality=DataQuality.DEMO,
+                carriers=carriers,
+                five_haves=SCENARIO_STATION,
                 note="added by a what-if scenario; not a real facility",
             )
         )
@@ -409,3 +481,44 @@ def compare_database(
         outcome.seconds = round(time.perf_counter() - t0, 1)
         outcomes.append(outcome)
     return Comparison(county.code, county.name, start, days, 0, 1.0, km_note, outcomes)
+
+
+def scenario_of(data: Mapping[str, Any]) -> Scenario:
+    """The scenario `dataclasses.asdict` wrote (lists back to tuples)."""
+    values = dict(data)
+    for key in ("closed", "new_lockers", "new_stations"):
+        values[key] = tuple(values.get(key, ()))
+    return Scenario(**values)
+
+
+def to_record(c: Comparison) -> dict[str, Any]:
+    """The comparison as plain data without rounding (JSON-safe): what a stored run keeps."""
+    outcomes = []
+    for o in c.outcomes:
+        data = dataclasses.asdict(o)
+        data["scenario"] = dataclasses.asdict(o.scenario)
+        data["by_carrier"] = {k: list(v) for k, v in o.by_carrier.items()}
+        outcomes.append(data)
+    return {
+        "county": c.county,
+        "county_name": c.county_name,
+        "start": c.start.isoformat(),
+        "days": c.days,
+        "seed": c.seed,
+        "scale": c.scale,
+        "km_note": c.km_note,
+        "outcomes": outcomes,
+    }
+
+
+def from_record(data: dict[str, Any]) -> Comparison:
+    """The comparison `to_record` wrote."""
+    outcomes = []
+    for o in data["outcomes"]:
+        values = {k: v for k, v in o.items() if k not in ("scenario", "by_carrier")}
+        by_carrier = {k: (float(v[0]), int(v[1])) for k, v in o["by_carrier"].items()}
+        outcomes.append(Outcome(scenario_of(o["scenario"]), by_carrier=by_carrier, **values))
+    return Comparison(
+        data["county"], data["county_name"], dt.date.fromisoformat(data["start"]),
+        data["days"], data["seed"], data["scale"], data["km_note"], outcomes,
+    )  # fmt: skip
