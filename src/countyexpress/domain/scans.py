@@ -71,13 +71,20 @@ class ScanEvent:
         if not self.carrier.strip():
             raise InvalidValue("carrier", "carrier is empty")
 
-    def fingerprint(self) -> str:
-        """A digest of the event's content: the same id with another digest is a conflict."""
+    def payload_text(self) -> str:
+        """The payload as canonical JSON (sorted keys, compact), "" when there is none."""
+        if not self.payload:
+            return ""
+        return json.dumps(self.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def fingerprint(self, at_text: str | None = None, payload_text: str | None = None) -> str:
+        """A digest of the event's content: the same id with another digest is a conflict.
+
+        A caller that has `at.isoformat()` and `payload_text()` at hand passes them."""
         fields = (self.waybill_no, self.carrier, self.kind.value, self.facility,
-                  self.at.isoformat(), self.actor)  # fmt: skip
+                  self.at.isoformat() if at_text is None else at_text, self.actor)  # fmt: skip
         text = "\x1f".join(fields)
-        if self.payload:
-            text += "\x1f" + json.dumps(
-                self.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-            )
+        payload = self.payload_text() if payload_text is None else payload_text
+        if payload:
+            text += "\x1f" + payload
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

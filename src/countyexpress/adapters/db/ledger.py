@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -67,10 +66,10 @@ class SqlLedger:
         by event id, when it computed them already)."""
         if not events:
             return
-        fps = fingerprints or {e.event_id: e.fingerprint() for e in events}
         if self.connection.dialect.name == "sqlite":
-            self._append_sqlite(county_code, events, received_at, fps)
+            self._append_sqlite(county_code, events, received_at, fingerprints or {})
             return
+        fps = fingerprints or {e.event_id: e.fingerprint() for e in events}
         self.connection.execute(
             insert(scan_events),
             [
@@ -100,26 +99,17 @@ class SqlLedger:
         fps: Mapping[str, str],
     ) -> None:
         """The embedded default's fast path: one executemany through the driver, values in
-        the storage formats SQLAlchemy's SQLite types read back (same table, same rows)."""
+        the storage formats SQLAlchemy's SQLite types read back (same table, same rows);
+        each event's time text and payload JSON made once, for the row and its digest."""
 
         received = _sqlite_time(received_at)
-        rows = [
-            (
-                e.event_id,
-                county_code,
-                e.waybill_no,
-                e.carrier,
-                e.kind.value,
-                e.facility,
-                e.actor,
-                _sqlite_time(e.at),
-                e.at.isoformat(),
-                received,
-                json.dumps(dict(e.payload), ensure_ascii=False) if e.payload else "{}",
-                fps[e.event_id],
-            )
-            for e in events
-        ]
+        rows = []
+        for e in events:
+            at_text, payload = e.at.isoformat(), e.payload_text()
+            fp = fps.get(e.event_id) or e.fingerprint(at_text, payload)
+            rows.append((e.event_id, county_code, e.waybill_no, e.carrier, e.kind.value,
+                         e.facility, e.actor, _sqlite_time(e.at), at_text, received,
+                         payload or "{}", fp))  # fmt: skip
         self.connection.exec_driver_sql(_insert_sql(scan_events), rows)
 
     def events_of(self, county_code: str, waybills: Sequence[str]) -> dict[str, list[ScanEvent]]:
@@ -159,22 +149,33 @@ class SqlLedger:
         out: dict[str, ParcelSummary] = {}
         c = parcels.c
         cols = (c.waybill_no, c.carrier, c.state, c.place, c.last_at, c.events, c.anomalies)
+        sqlite = self.connection.dialect.name == "sqlite"
         for chunk in _chunks(list(waybills)):
-            rows = self.connection.execute(
-                select(*cols, c.open_exception).where(
-                    c.county_code == county_code, c.waybill_no.in_(chunk)
+            if sqlite:  # the embedded default's fast path: the driver's rows, parsed here
+                marks = ", ".join("?" * len(chunk))
+                rows = self.connection.exec_driver_sql(
+                    f"SELECT {', '.join(col.name for col in cols)}, open_exception FROM parcels"
+                    f" WHERE county_code = ? AND waybill_no IN ({marks})",
+                    (county_code, *chunk),
                 )
-            )
-            for r in rows:
-                out[r.waybill_no] = ParcelSummary(
-                    waybill_no=r.waybill_no,
-                    carrier=r.carrier,
-                    state=ParcelState(r.state),
-                    place=r.place,
-                    last_at=_aware(r.last_at) if r.last_at is not None else None,
-                    events=r.events,
-                    anomalies=r.anomalies,
-                    open_exception=bool(r.open_exception),
+            else:
+                rows = self.connection.execute(
+                    select(*cols, c.open_exception).where(
+                        c.county_code == county_code, c.waybill_no.in_(chunk)
+                    )
+                )
+            for waybill, carrier, state, place, last_at, events, anomalies, exc in rows:
+                if isinstance(last_at, str):
+                    last_at = dt.datetime.fromisoformat(last_at)
+                out[waybill] = ParcelSummary(
+                    waybill_no=waybill,
+                    carrier=carrier,
+                    state=ParcelState(state),
+                    place=place,
+                    last_at=_aware(last_at) if last_at is not None else None,
+                    events=events,
+                    anomalies=anomalies,
+                    open_exception=bool(exc),
                 )
         return out
 
