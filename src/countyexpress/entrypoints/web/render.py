@@ -54,6 +54,13 @@ def render(
     if (
         county
         and principal is not None
+        and allowed(principal, Action.READ, Resource.PLANNING, Where(county=county.code))
+    ):  # 选址 after the map
+        at = next((i + 1 for i, item in enumerate(nav) if item[0] == "map"), len(nav))
+        nav.insert(at, ("siting", f"/counties/{county.code}/siting", labels.SITING_NAV))
+    if (
+        county
+        and principal is not None
         and allowed(principal, Action.SCAN, Resource.PARCEL, Where(county=county.code))
     ):
         nav.insert(0, ("centre", f"/counties/{county.code}/centre", labels.CENTRE_NAV))

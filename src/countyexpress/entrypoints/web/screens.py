@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from countyexpress.adapters.packs.registry_xlsx import (
@@ -16,6 +16,7 @@ from countyexpress.adapters.packs.registry_xlsx import (
 )
 from countyexpress.domain.access import Action, Principal, Resource, Where, allowed
 from countyexpress.domain.county import County
+from countyexpress.domain.coverage import CoverageReport
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
@@ -24,6 +25,7 @@ from countyexpress.entrypoints.web.i18n import gettext_for
 from countyexpress.entrypoints.web.labels import KIND_LABELS, QUALITY_LABELS, VOLUME_LABELS
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import PackInvalid
+from countyexpress.services import indicators as indicators_service
 from countyexpress.services import overview as overview_service
 from countyexpress.services import registries
 from countyexpress.services import routes as routes_service
@@ -48,6 +50,12 @@ QUALITY_COLOURS = {
     "demo": "#5a67d8",
 }
 STATION_COLOURS = {"yes": "#2f855a", "no": "#c53030"}
+COVERAGE_COLOURS = {"within": "#2f855a", "outside": "#c53030", "none": "#718096"}
+COVERAGE_KINDS = (
+    FacilityKind.STATION, FacilityKind.LOCKER, FacilityKind.OUTLET, FacilityKind.CENTER,
+)  # fmt: skip
+"""The kinds the map's coverage form offers, the first one the default."""
+MAX_RADIUS_KM = 200.0
 VOLUME_COLOURS = {"arrive": "#1c7ed6", "collect": "#e67700", "pickup": "#2b8a3e"}
 ROUTE_COLOURS = ("#d9480f", "#1c7ed6", "#7048e8", "#2b8a3e", "#c2255c", "#e67700", "#0c8599")
 
@@ -98,15 +106,33 @@ def overview_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) ->
     return render(request, "overview.html", ctx, county=ov.county, active="overview")
 
 
-def map_layers(county: County, gettext: Any) -> dict[str, Any]:
-    """The county's points as the map script draws them (WGS-84, no tiles needed)."""
+def _cover_of(report: CoverageReport | None) -> dict[str, dict[str, Any]]:
+    """Each place's nearest facility of the report's one kind, by division code."""
+    if report is None:
+        return {}
+    out = {}
+    for p in report.places:
+        r = p.nearest[0]
+        km = None if r.km is None else round(r.km, 2)
+        basis = r.basis.value if r.basis is not None else None
+        out[p.code] = {"code": r.code, "name": r.name, "km": km, "within": r.within,
+                       "basis": basis}  # fmt: skip
+    return out
+
+
+def map_layers(
+    county: County, gettext: Any, report: CoverageReport | None = None
+) -> dict[str, Any]:
+    """The county's points as the map script draws them (WGS-84, no tiles needed); with
+    `report` (one kind), each village and community carries its nearest facility."""
     stations = {f.division_code for f in county.facilities_of(FacilityKind.STATION)}
+    cover = _cover_of(report)
     divisions = [
         {
             "code": d.code, "name": d.name, "level": d.level.value,
             "lat": d.location.lat, "lon": d.location.lon,
             "quality": d.coord_quality.value, "data_quality": d.quality.value,
-            "station": d.code in stations,
+            "station": d.code in stations, "cover": cover.get(d.code),
         }
         for d in county.divisions
         if d.location is not None
@@ -119,9 +145,14 @@ def map_layers(county: County, gettext: Any) -> dict[str, Any]:
         for f in county.facilities
         if f.location is not None
     ]  # fmt: skip
+    coverage = None
+    if report is not None:
+        kind = report.kinds[0].value
+        coverage = {"kind": kind, "radius_km": report.radius_km, "colours": COVERAGE_COLOURS}
     return {
         "divisions": divisions,
         "facilities": facilities,
+        "coverage": coverage,
         "kind_colours": KIND_COLOURS,
         "quality_colours": QUALITY_COLOURS,
         "station_colours": STATION_COLOURS,
@@ -133,18 +164,51 @@ def map_layers(county: County, gettext: Any) -> dict[str, Any]:
             "qualities": {k: gettext(v) for k, v in QUALITY_LABELS.items()},
             "station_yes": gettext("has a village station"),
             "station_no": gettext("no village station"),
+            "coordinates": gettext("coordinates"),
+            "nearest": gettext("nearest"),
+            "within": gettext("within the radius"),
+            "outside": gettext("beyond the radius"),
+            "none": gettext("none of this kind open"),
         },
     }
 
 
+def _outside(county: County, report: CoverageReport) -> list[dict[str, Any]]:
+    """The villages and communities beyond the radius, farthest first, with their data flags."""
+    by_code = {d.code: d for d in county.divisions}
+    rows = []
+    for p in report.places:
+        r = p.nearest[0]
+        if r.within:
+            continue
+        d = by_code[p.code]
+        parent = by_code.get(p.parent_code)
+        rows.append({
+            "code": p.code, "name": p.name, "level": p.level.value,
+            "township": parent.name if parent else "", "population": p.population,
+            "facility": r.name or r.code, "km": r.km, "located": p.located,
+            "coord_quality": d.coord_quality.value, "quality": d.quality.value,
+        })  # fmt: skip
+    return sorted(rows, key=lambda x: (x["km"] is None, -(x["km"] or 0.0), x["code"]))
+
+
 @router.get("/counties/{code}/map")
 def map_page(
-    code: str, request: Request, uow: UowDep, by: PrincipalDep, settings: SettingsDep
+    code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+    kind: FacilityKind | None = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=MAX_RADIUS_KM)] = None,
 ) -> Response:
-    """地图: townships, villages and facilities as vector points; tiles only when configured."""
+    """地图: townships, villages and facilities as vector points; tiles only when configured.
+    `kind` and `radius_km` colour the villages by the reach of their nearest such facility."""
     county = registries.county(uow, by, code)
     gettext = gettext_for(request.state.locale)
-    layers = map_layers(county, gettext)
+    cover_kind = kind or COVERAGE_KINDS[0]
+    report = indicators_service.coverage(uow, code, radius_km, by=by, kinds=[cover_kind])
+    layers = map_layers(county, gettext, report)
     layers["routes"] = todays_routes(uow, by, county)
     layers["labels"]["routes"] = gettext("Today's routes")
     tiles = {
@@ -155,6 +219,16 @@ def map_page(
     ctx = {"layers": layers, "tiles": tiles, "villages_without_location": sum(
         1 for d in county.divisions if d.location is None and d.level is not DivisionLevel.TOWNSHIP
     )}  # fmt: skip
+    ctx["coverage"] = {
+        "kind": cover_kind.value,
+        "kinds": [k.value for k in COVERAGE_KINDS],
+        "radius_km": report.radius_km,
+        "asked": kind is not None,
+        "summary": report.summary[0],
+        "outside": _outside(county, report),
+        "circuity": report.circuity,
+        "max_radius_km": MAX_RADIUS_KM,
+    }
     return render(request, "map.html", ctx, county=county, active="map")
 
 

@@ -28,9 +28,16 @@
       fillColor: township ? "#1d2733" : "#888888",
       className: "division " + d.level,
     });
+    if (!township && d.quality !== "verified") { m.setStyle({ color: "#1d2733", dashArray: "2 2" }); }
     m.bindTooltip(esc(d.name));
-    m.bindPopup("<b>" + esc(d.name) + "</b><br>" + esc(d.code) + "<br>" +
-      esc(d.station ? L_.station_yes : L_.station_no) + "<br>" + esc(L_.qualities[d.quality]));
+    var popup = "<b>" + esc(d.name) + "</b><br>" + esc(d.code) + "<br>" +
+      esc(d.station ? L_.station_yes : L_.station_no) + "<br>" +
+      esc(L_.coordinates) + ": " + esc(L_.qualities[d.quality]);
+    if (d.cover && data.coverage) {
+      popup += "<br>" + esc(L_.nearest) + " " + esc(L_.kinds[data.coverage.kind] || data.coverage.kind) +
+        ": " + (d.cover.code ? esc(d.cover.name || d.cover.code) + " · " + d.cover.km + " km" : esc(L_.none));
+    }
+    m.bindPopup(popup);
     if (township) { m.addTo(townships); } else { m.addTo(villages); villageMarkers.push([m, d]); }
   });
   data.facilities.forEach(function (f) {
@@ -45,20 +52,32 @@
     m.addTo(facilities);
   });
 
+  function coverageColour(d) {
+    var c = data.coverage.colours;
+    if (!d.cover || !d.cover.code) { return c.none; }
+    return d.cover.within ? c.within : c.outside;
+  }
   function colour(mode) {
+    if (mode === "coverage" && !data.coverage) { mode = "station"; }
     villageMarkers.forEach(function (pair) {
       var d = pair[1];
       var fill = mode === "quality" ? data.quality_colours[d.quality]
+        : mode === "coverage" ? coverageColour(d)
         : data.station_colours[d.station ? "yes" : "no"];
       pair[0].setStyle({ fillColor: fill });
+      var el_ = pair[0].getElement();
+      if (el_ && d.cover) { el_.setAttribute("data-within", d.cover.within ? "1" : "0"); }
     });
     document.getElementById("legend-villages").hidden = mode !== "station";
     document.getElementById("legend-quality").hidden = mode !== "quality";
+    var lc = document.getElementById("legend-coverage");
+    if (lc) { lc.hidden = mode !== "coverage"; }
+    el.dataset.colourBy = mode;
   }
+  var checked = document.querySelector('input[name="colour-by"]:checked');
   document.querySelectorAll('input[name="colour-by"]').forEach(function (r) {
     r.addEventListener("change", function () { colour(r.value); });
   });
-  colour("station");
 
   var routes = L.layerGroup();
   (data.routes ? data.routes.runs : []).forEach(function (run) {
@@ -69,6 +88,7 @@
   });
 
   routes.addTo(map); townships.addTo(map); villages.addTo(map); facilities.addTo(map);
+  colour(checked ? checked.value : "station");
   var overlays = {};
   if (data.routes) { overlays[L_.routes] = routes; }
   overlays[L_.townships] = townships;
