@@ -42,3 +42,22 @@ def test_scans_are_counted_per_beijing_day_with_empty_days_as_zero(engine: Engin
                       dt.date(2026, 11, 19): 2, dt.date(2026, 11, 20): 0}  # fmt: skip
     keeper = Principal("k", "k", Role.STATION_KEEPER, county="652828", station="HS-STA-01")
     assert overview.volumes(SqlUnitOfWork(engine), keeper, "652828") is None
+
+
+def test_a_late_upload_counts_on_the_day_it_was_scanned(engine: Engine) -> None:
+    """An offline station's scans uploaded days later (or a simulated month loaded today)
+    are counted on the Beijing day the device scanned them; the first day starts at
+    Beijing midnight, not at UTC midnight."""
+    counties.load_county(SqlUnitOfWork(engine), read_pack_source("heshuo"))
+    today = dt.date(2026, 11, 20)
+    scanned = [dt.datetime(2026, 11, 17, 0, 10, tzinfo=BJ),  # on the first day shown
+               dt.datetime(2026, 11, 16, 23, 50, tzinfo=BJ)]  # fmt: skip  # the day before
+    uploaded = dt.datetime(2026, 11, 20, 9, 0, tzinfo=BJ)
+    with SqlUnitOfWork(engine) as uow:
+        append_events(uow, "652828", [_scan(n, ScanKind.ARRIVE, at) for n, at in
+                                      enumerate(scanned)], uploaded)  # fmt: skip
+        uow.commit()
+    reg = Principal("u", "reg", Role.REGULATOR, county="652828")
+    days = overview.volumes(SqlUnitOfWork(engine), reg, "652828", days=4, today=today)
+    assert days is not None
+    assert [d.counts["arrive"] for d in days] == [1, 0, 0, 0]

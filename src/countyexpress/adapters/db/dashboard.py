@@ -24,19 +24,22 @@ class SqlDashboard:
         kinds: Sequence[str],
         utc_offset_hours: int = 8,
     ) -> list[tuple[dt.date, str, int]]:
-        """(local day, kind, events) received since `since`, days in UTC+`utc_offset_hours`."""
+        """(local day, kind, events) scanned since `since`, days in UTC+`utc_offset_hours`.
+
+        Counted by the device's time of the scan, not by when it was uploaded: a day's
+        work uploaded late (an offline station, a simulated month) counts on its day."""
         e = scan_events.c
         day: Any
         if self.connection.dialect.name == "sqlite":
-            day = func.date(e.received_at, f"{utc_offset_hours:+d} hours")
+            day = func.date(e.at, f"{utc_offset_hours:+d} hours")
         else:
-            local = func.timezone("UTC", e.received_at) + text(
-                f"INTERVAL '{int(utc_offset_hours)} hours'"
-            )
+            local = func.timezone("UTC", e.at) + text(f"INTERVAL '{int(utc_offset_hours)} hours'")
             day = cast(local, Date)
         q = (
             select(day.label("day"), e.kind, func.count().label("n"))
-            .where(e.county_code == county, e.received_at >= since, e.kind.in_(list(kinds)))
+            .where(
+                e.county_code == county, e.at >= since.astimezone(dt.UTC), e.kind.in_(list(kinds))
+            )
             .group_by(day, e.kind)
             .order_by(day)
         )

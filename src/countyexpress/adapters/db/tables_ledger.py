@@ -36,6 +36,7 @@ scan_events = Table(
     Column("fingerprint", String(32), nullable=False),
     Index("ix_scan_events_county_waybill", "county_code", "waybill_no"),
     Index("ix_scan_events_county_received", "county_code", "received_at"),
+    Index("ix_scan_events_county_at", "county_code", "at"),
 )
 
 parcels = Table(
