@@ -15,7 +15,7 @@
   var plot = new uPlot({
     width: width(), height: 220, series: series,
     scales: { x: { time: true }, y: { range: function (u, lo, hi) { return [0, Math.max(4, hi)]; } } },
-    axes: [{}, { size: 40 }],
+    axes: [{}, { size: 60 }],  // room for "12,000"
     legend: { live: false },
   }, values, el);
   window.addEventListener("resize", function () { plot.setSize({ width: width(), height: 220 }); });
