@@ -206,3 +206,14 @@ def test_the_map_without_a_question_stays_coloured_by_station(planner: TestClien
     html = planner.get(f"{COUNTY}/map").text
     assert 'value="station" checked' in html
     assert _json(html, "map-data")["coverage"]["kind"] == "station"
+
+
+def test_the_form_starts_from_defaults_and_keeps_what_was_asked(planner: TestClient) -> None:
+    """Maximal covering, 3 new sites, 20 s by default; a refused question comes back as asked."""
+    html = planner.get(f"{COUNTY}/siting").text
+    assert 'value="mclp" checked' in html
+    assert re.search(r'id="siting-p" value="3"', html)
+    assert re.search(r'id="siting-time" value="20" min="1" max="60"', html)
+    r = _solve(planner, objective="pmedian", radius_km="7.5", kind="station")
+    assert 'value="pmedian" checked' in r.text and 'value="station" selected' in r.text
+    assert re.search(r'id="siting-radius" value="7.5"', r.text)

@@ -70,7 +70,7 @@ def _form(county: County, values: dict[str, Any] | None = None) -> dict[str, Any
     }
     shown.update({k: v for k, v in (values or {}).items() if v is not None})
     return {
-        "values": shown,
+        "shown": shown,
         "kinds": [k.value for k in SITED_KINDS],
         "objectives": [o.value for o in Objective],
         "max_time_limit_s": MAX_TIME_LIMIT_S,
