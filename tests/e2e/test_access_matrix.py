@@ -70,6 +70,16 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /counties/{code}/siting": row(("regulator", "admin")),
     "GET /counties/{code}/siting/compare": row(("regulator", "centre_operator", "admin")),
     "GET /counties/{code}/siting/compare.xlsx": row(("regulator", "centre_operator", "admin")),
+    "GET /counties/{code}/scenarios": row(("regulator", "centre_operator", "admin")),
+    "POST /counties/{code}/scenarios": row(("regulator", "admin")),
+    "POST /counties/{code}/scenarios/quick": row(("regulator", "admin")),
+    "GET /counties/{code}/scenarios/{run_id}": row(("regulator", "centre_operator", "admin")),
+    "GET /counties/{code}/scenarios/{run_id}/progress": row(
+        ("regulator", "centre_operator", "admin")
+    ),
+    "GET /counties/{code}/scenarios/{run_id}/comparison.xlsx": row(
+        ("regulator", "centre_operator", "admin")
+    ),
     "GET /counties/{code}/facilities.xlsx": row(("regulator", "centre_operator", "admin")),
     "GET /counties/{code}/carriers.xlsx": HESHUO_REGISTRY_EDITORS,
     "POST /counties/{code}/facilities/import": HESHUO_REGISTRY_EDITORS,
@@ -128,6 +138,7 @@ SAMPLES = {
     "carrier": "zto",
     "month": "2026-11",
     "plan_id": "RP-652828-20261128-000000",
+    "run_id": "SR-652828-20261128000000-000000",
 }
 """Values for path parameters; a new parameter name needs a sample here."""
 

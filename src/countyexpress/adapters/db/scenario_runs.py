@@ -1,17 +1,25 @@
-"""Stored scenario runs on SQL (tables_scenario_runs), and a unit of work that has them."""
+"""Stored scenario runs on SQL (tables_scenario_runs), a unit of work that has them, and the
+scratch databases a run simulates its scenarios in."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from countyexpress.adapters.db.cached import CountyCachingUnitOfWork
+from countyexpress.adapters.db.engine import make_engine
+from countyexpress.adapters.db.migrate import upgrade
 from countyexpress.adapters.db.tables_scenario_runs import scenario_runs as t
 from countyexpress.domain.county import County
 from countyexpress.services.scenario_runs import ScenarioRun
+from countyexpress.services.scenarios import Workspace
+from countyexpress.services.simulation import UowFactory
 
 _TIMES = ("created_at", "started_at", "finished_at")
 
@@ -112,4 +120,27 @@ class ScenarioRunsUnitOfWork(CountyCachingUnitOfWork):
         return self
 
 
-__all__: Sequence[str] = ("ScenarioRunsUnitOfWork", "SqlScenarioRuns")
+@contextlib.contextmanager
+def scratch_workspace(folder: Path | None = None) -> Iterator[Workspace]:
+    """Fresh migrated SQLite databases, one per scenario, in a temporary folder (or in
+    `folder`) that is removed with them when the run ends, as `countyexpress simulate compare`
+    makes them."""
+    engines: list[Engine] = []
+    with contextlib.ExitStack() as stack:
+        where = folder or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cx-scn-")))
+
+        def workspace(name: str) -> UowFactory:
+            engine = make_engine(f"sqlite:///{where / f'{len(engines):02d}-{name}'}.db")
+            upgrade(engine)
+            engines.append(engine)
+            cache: dict[str, County] = {}
+            return lambda: CountyCachingUnitOfWork(engine, cache)
+
+        try:
+            yield workspace
+        finally:
+            for engine in engines:
+                engine.dispose()
+
+
+__all__: Sequence[str] = ("ScenarioRunsUnitOfWork", "SqlScenarioRuns", "scratch_workspace")

@@ -96,6 +96,7 @@ STATE_LABELS = {
 STATION_NAV = N_("Station")
 CENTRE_NAV = N_("Centre")
 SITING_NAV = N_("Siting")
+SCENARIOS_NAV = N_("Scenarios")
 NAV = (
     ("overview", "/counties/{code}/overview", N_("Overview")),
     ("map", "/counties/{code}/map", N_("Map")),

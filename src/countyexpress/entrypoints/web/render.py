@@ -58,6 +58,9 @@ def render(
     ):  # 选址 after the map
         at = next((i + 1 for i, item in enumerate(nav) if item[0] == "map"), len(nav))
         nav.insert(at, ("siting", f"/counties/{county.code}/siting", labels.SITING_NAV))
+        nav.insert(
+            at + 1, ("scenarios", f"/counties/{county.code}/scenarios", labels.SCENARIOS_NAV)
+        )
     if (
         county
         and principal is not None

@@ -16,7 +16,15 @@ from countyexpress.entrypoints.api.observability import (
     RequestContextMiddleware,
     configure_logging,
 )
-from countyexpress.entrypoints.web import auth_pages, centre, pages, screens, siting_pages, station
+from countyexpress.entrypoints.web import (
+    auth_pages,
+    centre,
+    pages,
+    scenario_pages,
+    screens,
+    siting_pages,
+    station,
+)
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import Forbidden, NotAuthenticated
@@ -81,6 +89,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(screens.router)
     app.include_router(station.router)
     app.include_router(centre.router)
+    app.include_router(scenario_pages.router)
     app.include_router(siting_pages.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)
