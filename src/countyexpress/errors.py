@@ -45,6 +45,10 @@ class Forbidden(CountyExpressError, PermissionError):
 class TooManyRequests(CountyExpressError):
     """A caller asked too often; the message says when to try again."""
 
+    def __init__(self, message: str, retry_after_s: int = 600) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
 
 class NotAllowed(CountyExpressError):
     """An operation the rules forbid here, with the reason and what to do instead."""

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from countyexpress import bootstrap
-from countyexpress.entrypoints.api import operations
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.services import counties
 from countyexpress.settings import Settings
@@ -33,7 +32,6 @@ def app_and_key(tmp_path: Path) -> Iterator[tuple[object, str]]:
     add_user(engine, PEOPLE["centre_operator"])
     yield create_app(settings, engine), add_key(engine, "zto")
     engine.dispose()
-    operations._lookups.clear()
 
 
 def staff(app: object) -> tuple[TestClient, dict[str, str]]:

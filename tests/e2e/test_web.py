@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from countyexpress import bootstrap
 from countyexpress.entrypoints.api.app import create_app
+from countyexpress.entrypoints.api.throttle import SlidingWindow
 from countyexpress.services import counties as service
 from countyexpress.settings import Settings
 from packs import FIXTURES
@@ -206,3 +207,37 @@ def test_with_two_counties_the_first_page_lists_both(tmp_path: Path) -> None:
         html = c.get("/").text
     assert "和硕县" in html and "测试县" in html
     engine.dispose()
+
+
+def test_repeated_failed_log_ins_make_the_name_wait_even_with_the_right_password(
+    client: TestClient,
+) -> None:
+    """Five wrong passwords for one name from one address: the sixth try is refused with
+    429 and a wait, even when it is right; the wait ends after the window."""
+    clock = [0.0]
+    client.app.state.login_failures = SlidingWindow(5, 900, lambda: clock[0])  # type: ignore[attr-defined]
+    anonymous = TestClient(client.app)
+
+    def attempt(password: str) -> httpx.Response:
+        form = anonymous.get("/login").text
+        return anonymous.post("/login", data={"username": "REG", "password": password,
+                                              "csrf_token": csrf_of(form)},
+                              follow_redirects=False)  # fmt: skip
+
+    assert [attempt("wrong").status_code for _ in range(5)] == [401] * 5
+    refused = attempt(PASSWORD)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "900"
+    assert "登录失败次数过多，请 15 分钟后再试。" in refused.text
+    assert anonymous.get("/api/v1/counties").status_code == 401
+    clock[0] += 900
+    assert attempt(PASSWORD).status_code == 303
+
+
+def test_a_good_log_in_clears_the_failures_of_its_name(client: TestClient) -> None:
+    anonymous = TestClient(client.app)
+    for password in ["wrong"] * 4 + [PASSWORD] + ["wrong"] * 4:
+        form = anonymous.get("/login").text
+        data = {"username": "reg", "password": password, "csrf_token": csrf_of(form)}
+        r = anonymous.post("/login", data=data, follow_redirects=False)
+        assert r.status_code in (303, 401)
+    log_in(anonymous, "reg")  # 4 failures since the good one: still allowed

@@ -19,6 +19,14 @@ from countyexpress.entrypoints.api import (
     scans,
     siting,
 )
+from countyexpress.entrypoints.api.throttle import (
+    LOGIN_FAILURES,
+    LOGIN_FAILURES_PER_ADDRESS,
+    LOGIN_WINDOW_S,
+    LOOKUP_LIMIT,
+    LOOKUP_WINDOW_S,
+    SlidingWindow,
+)
 from countyexpress.entrypoints.web import shell
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound, TooManyRequests
 from countyexpress.settings import Settings
@@ -37,6 +45,10 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    # guessable secrets: a phone tail has 10,000 values, a password a few tries per minute
+    app.state.lookups = SlidingWindow(LOOKUP_LIMIT, LOOKUP_WINDOW_S)
+    app.state.login_failures = SlidingWindow(LOGIN_FAILURES, LOGIN_WINDOW_S)
+    app.state.login_failures_by_address = SlidingWindow(LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_S)
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
@@ -52,7 +64,11 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     @app.exception_handler(TooManyRequests)
     async def _too_many(_: Request, exc: TooManyRequests) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "600"})
+        return JSONResponse(
+            {"detail": str(exc)},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after_s)},
+        )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

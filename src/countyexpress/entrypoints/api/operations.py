@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
-import time
-from collections import defaultdict, deque
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +19,7 @@ from countyexpress.domain.lockers import Size
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute, ScannerDep
+from countyexpress.entrypoints.api.throttle import SlidingWindow
 from countyexpress.errors import Forbidden, InvalidValue, TooManyRequests
 from countyexpress.services import centre, privacy, stations
 
@@ -202,31 +202,19 @@ def get_receiver(
     return asdict(privacy.reveal_receiver(uow, _vault(settings), code, waybill_no, by))
 
 
-LOOKUP_LIMIT = 20
-LOOKUP_WINDOW_S = 600.0
-_lookups: dict[str, deque[float]] = defaultdict(deque)
-
-
-def _rate_limited(client: str) -> bool:
-    """At most LOOKUP_LIMIT look-ups per client address in LOOKUP_WINDOW_S seconds: a phone
-    tail has only 10,000 values, so guessing must be slow."""
-    now = time.monotonic()
-    hits = _lookups[client]
-    while hits and now - hits[0] > LOOKUP_WINDOW_S:
-        hits.popleft()
-    if len(hits) >= LOOKUP_LIMIT:
-        return True
-    hits.append(now)
-    return False
-
-
 @router.post("/parcels/lookup")
 def post_lookup(
     body: LookupIn, request: Request, uow: UowDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """包裹查询 for anyone: waybill number + the receiver phone's last four digits; masked."""
-    if _rate_limited(request.client.host if request.client else "unknown"):
-        raise TooManyRequests("too many look-ups from this address: try again in 10 minutes")
+    client = request.client.host if request.client else "unknown"
+    lookups: SlidingWindow = request.app.state.lookups
+    if not lookups.hit(client):
+        wait = lookups.retry_after(client)
+        raise TooManyRequests(
+            f"too many look-ups from this address: try again in {math.ceil(wait / 60)} min",
+            wait,
+        )
     found = privacy.public_lookup(uow, _vault(settings), body.waybill_no, body.phone_tail)
     data = asdict(found)
     data["steps"] = [{"at": at, "what": what, "where": where} for at, what, where in found.steps]

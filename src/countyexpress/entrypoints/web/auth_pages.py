@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.entrypoints.api.auth import CsrfDep
 from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.api.throttle import SlidingWindow
 from countyexpress.entrypoints.web.i18n import gettext_for
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import InvalidValue, NotAuthenticated
@@ -54,14 +56,31 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the password and start a session."""
+    """Check the password and start a session; a few failures in a row make the user name
+    (from this address) and the address wait."""
     _ = gettext_for(request.state.locale)
+    address = request.client.host if request.client else "unknown"
+    per_name: SlidingWindow = request.app.state.login_failures
+    per_address: SlidingWindow = request.app.state.login_failures_by_address
+    name_key = f"{username.strip().lower()}|{address}"
+    wait = max(per_name.retry_after(name_key), per_address.retry_after(address))
+    if wait:
+        error = _("Too many failed log-ins: try again in %(minutes)d min.") % {
+            "minutes": math.ceil(wait / 60)
+        }
+        ctx = {"next": safe_next(next), "error": error, "username": username}
+        response = render(request, "login.html", ctx, status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     try:
         _principal, session = accounts.log_in(uow, username, password)
     except NotAuthenticated:
+        per_name.record(name_key)
+        per_address.record(address)
         ctx = {"next": safe_next(next), "error": _("Wrong user name or password."),
                "username": username}  # fmt: skip
         return render(request, "login.html", ctx, status_code=401)
+    per_name.forget(name_key)
     csrf = request.session.get("csrf")
     request.session.clear()  # a new session on log-in: no fixation
     request.session.update(uid=session.user_id, ver=session.version)
