@@ -9,7 +9,7 @@ look-ups; answers carry only their masks, and scan payloads carry no personal da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from countyexpress.domain.inspection import Inspection, decide
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.operations import ScreeningPlace
 from countyexpress.domain.privacy import mask_id_number, mask_name
-from countyexpress.domain.scans import ScanKind, normalise_waybill
+from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.domain.screening import (
     SECURITY_MARK,
     Leg,
@@ -33,6 +33,7 @@ from countyexpress.domain.screening import (
 )
 from countyexpress.domain.waybills import Candidate, WaybillPattern, rank_carriers, shape
 from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.services.batch import Batch, each
 from countyexpress.services.ports import Cipher
 from countyexpress.services.scans import append_events, new_event
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -40,14 +41,20 @@ from countyexpress.services.unit_of_work import UnitOfWork
 __all__ = [
     "INTAKE_KINDS",
     "Confirmation",
+    "Departure",
     "IntakeReceipt",
     "Movement",
     "Refused",
+    "Screening",
+    "TakeIn",
     "confirm_carrier",
     "depart_outbound",
+    "depart_outbound_many",
     "detect_carrier",
     "screen",
+    "screen_many",
     "take_in",
+    "take_in_many",
 ]
 
 INTAKE_KINDS = frozenset({FacilityKind.STATION, FacilityKind.OUTLET, FacilityKind.CARRIER_OFFICE})
@@ -105,8 +112,54 @@ class Confirmation:
     candidates: list[Candidate]
 
 
+@dataclass(frozen=True)
+class TakeIn:
+    """One parcel a sender hands in (see `take_in`); `at` None: now."""
+
+    facility: str
+    carrier: str
+    waybill_no: str
+    identity: SenderIdentity
+    inspection: Inspection
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Screening:
+    """One outbound parcel through the X-ray (see `screen`); `at` None: now."""
+
+    facility: str
+    waybill_no: str
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Departure:
+    """One outbound parcel leaving a facility (see `depart_outbound`); `at` None: now."""
+
+    facility: str
+    waybill_no: str
+    vehicle: str
+    at: dt.datetime | None = None
+    to: str | None = None
+
+
+Statuses = Mapping[str, ParcelSummary]
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _waybills(raw: Iterable[str]) -> list[str]:
+    """The well-formed waybills among `raw`, normalised (a bad one is refused by its item)."""
+    out = []
+    for w in raw:
+        try:
+            out.append(normalise_waybill(w))
+        except InvalidValue:
+            continue
+    return out
 
 
 def _county(uow: UnitOfWork, code: str) -> County:
@@ -129,12 +182,10 @@ def _may_scan(by: Principal | None, county: str, facility: str, carrier: str) ->
         require(by, Action.SCAN, Resource.PARCEL, Where(county, station=facility, carrier=carrier))
 
 
-def _status(statuses: Sequence[ParcelSummary], waybill: str) -> ParcelSummary:
-    return next(s for s in statuses if s.waybill_no == waybill)
-
-
-def _outbound(uow: UnitOfWork, county: County, waybill: str) -> dict[str, Any]:
-    record = uow.intake.get(county.code, waybill)
+def _outbound(
+    records: Mapping[str, dict[str, Any]], county: County, waybill: str
+) -> dict[str, Any]:
+    record = records.get(waybill)
     if record is None:
         raise Refused(
             "waybill_no",
@@ -163,65 +214,95 @@ def take_in(
     is not a station, outlet or carrier office of the county, the carrier is unknown, or
     the waybill is already in use.
     """
-    at = at or _now()
-    waybill = normalise_waybill(waybill_no)
-    code = carrier.strip().lower()
-    decision = decide(inspection, validate_id(identity.id_type, identity.number, at.date()))
-    if not decision.accepted:
-        raise Refused(decision.field, decision.reason)
+    parcel = TakeIn(facility, carrier, waybill_no, identity, inspection, at)
+    return take_in_many(uow, cipher, county, [parcel], actor, by=by).one()
+
+
+def take_in_many(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county: str,
+    parcels: Sequence[TakeIn],
+    actor: str = "",
+    by: Principal | None = None,
+) -> Batch[IntakeReceipt]:
+    """收寄 of several parcels in one transaction, each by the rules of `take_in`; a parcel
+    refused is reported with the error `take_in` raises for it (see `services.batch`)."""
+    now = _now()
     with uow:
         c = _county(uow, county)
-        f = _facility(c, facility)
-        _may_scan(by, c.code, f.code, code)
-        if f.kind not in INTAKE_KINDS:
-            raise Refused(
-                "facility",
-                f"{f.code} is a {f.kind}: parcels are taken in at village stations, "
-                "outlets and carriers' county-town offices",
-            )
         known = uow.counties.carrier_codes(c.code)
-        if known and code not in known:
-            raise Refused("carrier", f"unknown carrier {code!r}: one of {', '.join(sorted(known))}")
-        if f.kind is FacilityKind.CARRIER_OFFICE and f.carriers and code not in f.carriers:
-            raise Refused(
-                "carrier", f"{f.code} is the office of {', '.join(f.carriers)}: not of {code}"
-            )
-        if uow.intake.get(c.code, waybill) is not None:
-            raise Refused("waybill_no", f"{waybill} has already been taken in")
-        if uow.ledger.events_of(c.code, [waybill])[waybill]:
-            raise Refused("waybill_no", f"{waybill} already has scans: use a new waybill")
-        place = required_place(c.operations.screening, code)
-        uow.intake.add({
-            "county_code": c.code, "waybill_no": waybill, "carrier": code,
-            "facility": f.code, "id_type": identity.id_type.value,
-            "id_number_enc": cipher.encrypt(identity.number),
-            "id_number_hash": cipher.digest(identity.number),
-            "sender_name_enc": cipher.encrypt(identity.name),
-            "sender_name_masked": mask_name(identity.name),
-            "category": inspection.category.value, "description": inspection.description,
-            "inspected_by": inspection.inspected_by, "screening_place": place.facility,
-            "security_mark": False, "created_at": _now(),
-        })  # fmt: skip
-        events = [
-            new_event(waybill, code, ScanKind.COLLECT, f.code, at, actor,
-                   id_type=identity.id_type.value),
-            new_event(waybill, code, ScanKind.INSPECT, f.code, at + STEP,
-                   inspection.inspected_by, category=inspection.category.value),
-        ]  # fmt: skip
-        status = _status(append_events(uow, c.code, events, _now()), waybill)
+        waybills = _waybills(p.waybill_no for p in parcels)
+        taken = set(uow.intake.get_many(c.code, waybills))
+        history = uow.ledger.events_of(c.code, waybills)
+        rows: list[dict[str, Any]] = []
+        events: list[ScanEvent] = []
+
+        def take(p: TakeIn) -> Callable[[Statuses], IntakeReceipt]:
+            at = p.at or now
+            waybill = normalise_waybill(p.waybill_no)
+            code = p.carrier.strip().lower()
+            identity, inspection = p.identity, p.inspection
+            decision = decide(inspection, validate_id(identity.id_type, identity.number, at.date()))
+            if not decision.accepted:
+                raise Refused(decision.field, decision.reason)
+            f = _facility(c, p.facility)
+            _may_scan(by, c.code, f.code, code)
+            if f.kind not in INTAKE_KINDS:
+                raise Refused(
+                    "facility",
+                    f"{f.code} is a {f.kind}: parcels are taken in at village stations, "
+                    "outlets and carriers' county-town offices",
+                )
+            if known and code not in known:
+                raise Refused(
+                    "carrier", f"unknown carrier {code!r}: one of {', '.join(sorted(known))}"
+                )
+            if f.kind is FacilityKind.CARRIER_OFFICE and f.carriers and code not in f.carriers:
+                raise Refused(
+                    "carrier", f"{f.code} is the office of {', '.join(f.carriers)}: not of {code}"
+                )
+            if waybill in taken:
+                raise Refused("waybill_no", f"{waybill} has already been taken in")
+            if history.get(waybill):
+                raise Refused("waybill_no", f"{waybill} already has scans: use a new waybill")
+            place = required_place(c.operations.screening, code)
+            taken.add(waybill)
+            rows.append({
+                "county_code": c.code, "waybill_no": waybill, "carrier": code,
+                "facility": f.code, "id_type": identity.id_type.value,
+                "id_number_enc": cipher.encrypt(identity.number),
+                "id_number_hash": cipher.digest(identity.number),
+                "sender_name_enc": cipher.encrypt(identity.name),
+                "sender_name_masked": mask_name(identity.name),
+                "category": inspection.category.value, "description": inspection.description,
+                "inspected_by": inspection.inspected_by, "screening_place": place.facility,
+                "security_mark": False, "created_at": _now(),
+            })  # fmt: skip
+            events.extend([
+                new_event(waybill, code, ScanKind.COLLECT, f.code, at, actor,
+                       id_type=identity.id_type.value),
+                new_event(waybill, code, ScanKind.INSPECT, f.code, at + STEP,
+                       inspection.inspected_by, category=inspection.category.value),
+            ])  # fmt: skip
+            receipt: dict[str, Any] = {
+                "county_code": c.code,
+                "waybill_no": waybill,
+                "carrier": code,
+                "facility": f.code,
+                "id_type": identity.id_type.value,
+                "id_number_masked": mask_id_number(identity.number),
+                "sender_name_masked": mask_name(identity.name),
+                "category": inspection.category.value,
+                "screening": place,
+            }
+            return lambda statuses: IntakeReceipt(**receipt, status=statuses[waybill])
+
+        batch = each(((p.waybill_no, p) for p in parcels), take)
+        uow.intake.add_many(rows)
+        statuses = {s.waybill_no: s for s in append_events(uow, c.code, events, _now())}
         uow.commit()
-    return IntakeReceipt(
-        county_code=c.code,
-        waybill_no=waybill,
-        carrier=code,
-        facility=f.code,
-        id_type=identity.id_type.value,
-        id_number_masked=mask_id_number(identity.number),
-        sender_name_masked=mask_name(identity.name),
-        category=inspection.category.value,
-        screening=place,
-        status=status,
-    )
+    return batch.map(lambda make: make(statuses))
 
 
 def screen(
@@ -235,25 +316,53 @@ def screen(
 ) -> Movement:
     """过机安检: X-ray screen an outbound parcel and set its security mark — only at the
     place the county's screening rules name for its carrier, and only once."""
-    at = at or _now()
-    waybill = normalise_waybill(waybill_no)
+    return screen_many(uow, county, [Screening(facility, waybill_no, at)], actor, by=by).one()
+
+
+def screen_many(
+    uow: UnitOfWork,
+    county: str,
+    scans: Sequence[Screening],
+    actor: str = "",
+    by: Principal | None = None,
+) -> Batch[Movement]:
+    """过机安检 of several parcels in one transaction, each by the rules of `screen`; a
+    parcel refused is reported with the error `screen` raises for it."""
+    now = _now()
     with uow:
         c = _county(uow, county)
-        record = _outbound(uow, c, waybill)
-        f = _facility(c, facility)
-        carrier = record["carrier"]
-        _may_scan(by, c.code, f.code, carrier)
-        events = uow.ledger.events_of(c.code, [waybill])[waybill]
-        reason = screen_refusal(c.operations.screening, carrier, f.code, f.kind, events)
-        if reason:
-            raise Refused("facility", reason)
-        event = new_event(waybill, carrier, ScanKind.SCREEN, f.code, at, actor,
-                       **{SECURITY_MARK: True})  # fmt: skip
-        status = _status(append_events(uow, c.code, [event], _now()), waybill)
-        uow.intake.set_security_mark(c.code, waybill)
+        waybills = _waybills(s.waybill_no for s in scans)
+        records = uow.intake.get_many(c.code, waybills)
+        history = uow.ledger.events_of(c.code, waybills)
+        events: list[ScanEvent] = []
+        marked: list[str] = []
+
+        def one(s: Screening) -> Callable[[Statuses], Movement]:
+            at = s.at or now
+            waybill = normalise_waybill(s.waybill_no)
+            record = _outbound(records, c, waybill)
+            f = _facility(c, s.facility)
+            carrier = record["carrier"]
+            _may_scan(by, c.code, f.code, carrier)
+            past = history.setdefault(waybill, [])
+            reason = screen_refusal(c.operations.screening, carrier, f.code, f.kind, past)
+            if reason:
+                raise Refused("facility", reason)
+            event = new_event(waybill, carrier, ScanKind.SCREEN, f.code, at, actor,
+                           **{SECURITY_MARK: True})  # fmt: skip
+            past.append(event)
+            events.append(event)
+            marked.append(waybill)
+            return lambda statuses: Movement(
+                c.code, waybill, carrier, ScanKind.SCREEN, f.code, True,
+                "screened; outbound security mark set", statuses[waybill],
+            )  # fmt: skip
+
+        batch = each(((s.waybill_no, s) for s in scans), one)
+        statuses = {s.waybill_no: s for s in append_events(uow, c.code, events, _now())}
+        uow.intake.set_security_marks(c.code, marked)
         uow.commit()
-    return Movement(c.code, waybill, carrier, ScanKind.SCREEN, f.code, True,
-                    "screened; outbound security mark set", status)  # fmt: skip
+    return batch.map(lambda make: make(statuses))
 
 
 def depart_outbound(
@@ -274,32 +383,62 @@ def depart_outbound(
     first) unless `to` names another facility of the county; from the prefecture sorting
     centre it moves on only once screened there.
     """
-    at = at or _now()
-    waybill = normalise_waybill(waybill_no)
-    van = vehicle.strip()
-    if not 1 <= len(van) <= MAX_VEHICLE_CHARS:
-        raise InvalidValue("vehicle", f"give the vehicle, 1 to {MAX_VEHICLE_CHARS} characters")
+    departure = Departure(facility, waybill_no, vehicle, at, to)
+    return depart_outbound_many(uow, county, [departure], actor, by=by).one()
+
+
+def depart_outbound_many(
+    uow: UnitOfWork,
+    county: str,
+    departures: Sequence[Departure],
+    actor: str = "",
+    by: Principal | None = None,
+) -> Batch[Movement]:
+    """发出 of several outbound parcels in one transaction, in the order given, each by the
+    rules of `depart_outbound`; a parcel refused is reported with the error
+    `depart_outbound` raises for it."""
+    now = _now()
     with uow:
         c = _county(uow, county)
-        record = _outbound(uow, c, waybill)
-        f = _facility(c, facility)
-        dest = _facility(c, to) if to else None
-        leg = leg_of(f.kind, dest.kind if dest else None)
-        carrier = record["carrier"]
-        _may_scan(by, c.code, f.code, carrier)
-        events = uow.ledger.events_of(c.code, [waybill])[waybill]
-        ok, reason = can_depart(events, c.operations.screening, leg, carrier, at)
-        if not ok:
-            raise Refused("facility", f"{waybill} may not leave {f.code} yet: {reason}")
-        payload: dict[str, Any] = {"vehicle": van, "leg": leg.value}
-        if dest:
-            payload["to"] = dest.code
-        event = new_event(waybill, carrier, ScanKind.DEPART, f.code, at, actor, **payload)
-        status = _status(append_events(uow, c.code, [event], _now()), waybill)
-        mark = bool(record["security_mark"])
+        waybills = _waybills(d.waybill_no for d in departures)
+        records = uow.intake.get_many(c.code, waybills)
+        history = uow.ledger.events_of(c.code, waybills)
+        events: list[ScanEvent] = []
+
+        def one(d: Departure) -> Callable[[Statuses], Movement]:
+            at = d.at or now
+            waybill = normalise_waybill(d.waybill_no)
+            van = d.vehicle.strip()
+            if not 1 <= len(van) <= MAX_VEHICLE_CHARS:
+                raise InvalidValue(
+                    "vehicle", f"give the vehicle, 1 to {MAX_VEHICLE_CHARS} characters"
+                )
+            record = _outbound(records, c, waybill)
+            f = _facility(c, d.facility)
+            dest = _facility(c, d.to) if d.to else None
+            leg = leg_of(f.kind, dest.kind if dest else None)
+            carrier = record["carrier"]
+            _may_scan(by, c.code, f.code, carrier)
+            past = history.setdefault(waybill, [])
+            ok, reason = can_depart(past, c.operations.screening, leg, carrier, at)
+            if not ok:
+                raise Refused("facility", f"{waybill} may not leave {f.code} yet: {reason}")
+            payload: dict[str, Any] = {"vehicle": van, "leg": leg.value}
+            if dest:
+                payload["to"] = dest.code
+            event = new_event(waybill, carrier, ScanKind.DEPART, f.code, at, actor, **payload)
+            past.append(event)
+            events.append(event)
+            mark = bool(record["security_mark"])
+            note = reason if leg is not Leg.LOCAL else f"to {dest.code if dest else 'the centre'}"
+            return lambda statuses: Movement(
+                c.code, waybill, carrier, ScanKind.DEPART, f.code, mark, note, statuses[waybill]
+            )
+
+        batch = each(((d.waybill_no, d) for d in departures), one)
+        statuses = {s.waybill_no: s for s in append_events(uow, c.code, events, _now())}
         uow.commit()
-    note = reason if leg is not Leg.LOCAL else f"to {dest.code if dest else 'the centre'}"
-    return Movement(c.code, waybill, carrier, ScanKind.DEPART, f.code, mark, note, status)
+    return batch.map(lambda make: make(statuses))
 
 
 def _county_or_none(uow: UnitOfWork, county: str | None) -> str | None:

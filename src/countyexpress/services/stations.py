@@ -26,6 +26,7 @@ from countyexpress.domain.shelves import (
 )
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound
 from countyexpress.services.authz import check
+from countyexpress.services.batch import Batch, each
 from countyexpress.services.ports import Cipher, Notifier
 from countyexpress.services.scans import append_events, new_event
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -125,8 +126,6 @@ def station_inbound_many(
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=facility_code))
     now = dt.datetime.now(dt.UTC)
     parsed = [(normalise_waybill(w), at or now) for w, at in scans]
-    stored: list[Stored] = []
-    refused: list[tuple[str, str]] = []
     with uow:
         county = _county(uow, county_code)
         facility = _facility(county, facility_code, STORING_KINDS)
@@ -135,32 +134,27 @@ def station_inbound_many(
         occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
         sequence = uow.ops.slots_stored(county.code, facility.code)
         open_here = {s["waybill_no"] for s in uow.ops.open_slots(county.code, facility.code)}
-        slots, events = [], []
+        slots: list[dict[str, Any]] = []
+        events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
-        for waybill, at in parsed:
+
+        def shelve(scan: tuple[str, dt.datetime]) -> Stored:
+            nonlocal sequence
+            waybill, at = scan
             item = items.get(waybill)
             if item is None:
-                refused.append(
-                    (waybill, f"waybill {waybill} is on no manifest: report it as an exception")
-                )
-                continue
+                raise NotAllowed(f"waybill {waybill} is on no manifest: report it as an exception")
             if item["delivery_mode"] != DeliveryChoice.STATION.value:
-                refused.append(
-                    (
-                        waybill,
-                        f"no consent to store {waybill} at a station "
-                        f"({item['delivery_reason']}): deliver it to the door",
-                    )
+                raise NotAllowed(
+                    f"no consent to store {waybill} at a station "
+                    f"({item['delivery_reason']}): deliver it to the door"
                 )
-                continue
             if waybill in open_here:
-                refused.append((waybill, f"{waybill} is already on a shelf here"))
-                continue
+                raise NotAllowed(f"{waybill} is already on a shelf here")
             try:
                 shelf = choose_shelf(rules.shelves, occupancy)
             except InvalidValue as exc:
-                refused.append((waybill, exc.reason))
-                continue
+                raise NotAllowed(exc.reason) from None
             occupancy[shelf] = occupancy.get(shelf, 0) + 1
             sequence += 1
             code = pickup_code(shelf, sequence)
@@ -175,29 +169,33 @@ def station_inbound_many(
                     "stored_at": at,
                 }
             )
-            events += [
-                new_event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
-                new_event(
-                    waybill,
-                    item["carrier"],
-                    ScanKind.STORE,
-                    facility.code,
-                    at + dt.timedelta(microseconds=1),
-                    actor,
-                    shelf=shelf,
-                ),
-            ]
+            events.extend(
+                [
+                    new_event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
+                    new_event(
+                        waybill,
+                        item["carrier"],
+                        ScanKind.STORE,
+                        facility.code,
+                        at + dt.timedelta(microseconds=1),
+                        actor,
+                        shelf=shelf,
+                    ),
+                ]
+            )
             send.send(
                 county.code,
                 cipher.decrypt(item["receiver_phone_enc"]),
                 "pickup_ready",
                 {"waybill_tail": waybill[-4:], "facility": facility.name, "pickup_code": code},
             )
-            stored.append(Stored(waybill, facility.code, shelf, code, True))
+            return Stored(waybill, facility.code, shelf, code, True)
+
+        batch = each(((w, (w, at)) for w, at in parsed), shelve)
         uow.ops.add_slots(slots)
         append_events(uow, county.code, events, now)
         uow.commit()
-    return InboundResult(stored, refused)
+    return InboundResult(batch.done, [(r.key, r.reason) for r in batch.refused])
 
 
 @dataclass(frozen=True)
@@ -261,7 +259,10 @@ def hand_over_many(
         failures = uow.ops.station_failures(
             county.code, facility.code, first - policy.station_window
         )
-        history: dict[str, list[Attempt]] = {}
+        asked = {p.strip().upper() for p, _, _ in attempts}
+        history: dict[str, list[Attempt]] = uow.ops.attempts_for(
+            county.code, [s["waybill_no"] for code, s in slots.items() if code in asked]
+        )
         recorded: list[tuple[str, dt.datetime, bool]] = []
         closed: list[tuple[str, dt.datetime]] = []
         events: list[ScanEvent] = []
@@ -275,8 +276,7 @@ def hand_over_many(
                 continue
             waybill = slot["waybill_no"]
             item = items[waybill]
-            if waybill not in history:
-                history[waybill] = uow.ops.attempts(county.code, waybill)
+            history.setdefault(waybill, [])
             given = tail.strip()
             tail_ok = cipher.digest(given) == item["phone_tail_hash"]
             outcome = check_handover(
@@ -417,35 +417,64 @@ def locker_deposit(
     notifier: Notifier | None = None,
     by: Principal | None = None,
 ) -> Stored:
-    """投柜: only with the receiver's consent to lockers; the smallest fitting compartment."""
+    """投柜 of one parcel (see `locker_deposit_many`): NotFound when it is on no manifest,
+    NotAllowed without consent to lockers or with no free compartment it fits in."""
+    return locker_deposit_many(
+        uow, cipher, county_code, locker_code, [(waybill_no, size, at)], actor, notifier, by=by
+    ).one()
+
+
+def locker_deposit_many(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    locker_code: str,
+    deposits: Sequence[tuple[str, Size | None, dt.datetime | None]],
+    actor: str = "",
+    notifier: Notifier | None = None,
+    by: Principal | None = None,
+) -> Batch[Stored]:
+    """投柜: parcels go into a locker in the order given, each only with the receiver's
+    consent to lockers, into the smallest free compartment it fits in (`size`, or the
+    manifest's); each receiver is sent the compartment's code. One transaction; a parcel
+    the rules refuse is reported with the single form's error (see `services.batch`)."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=locker_code))
-    at = at or dt.datetime.now(dt.UTC)
-    waybill = normalise_waybill(waybill_no)
+    now = dt.datetime.now(dt.UTC)
+    parsed = [(normalise_waybill(w), size, at or now) for w, size, at in deposits]
     with uow:
         county = _county(uow, county_code)
         locker = _facility(county, locker_code, {FacilityKind.LOCKER})
-        item = uow.ops.manifest_item(county.code, waybill)
-        if item is None:
-            raise NotFound(f"waybill {waybill} is on no manifest: report it as an exception")
-        if item["delivery_mode"] != DeliveryChoice.LOCKER.value:
-            raise NotAllowed(
-                f"no consent to put {waybill} in a locker ({item['delivery_reason']}): "
-                "deliver it to the door"
-            )
         assert locker.compartments is not None
+        items = uow.ops.manifest_items_for(county.code, [w for w, _, _ in parsed])
         uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
-        parcel_size = size or Size(item["size"])
-        compartment = allocate(parcel_size, uow.ops.free_compartments(county.code, locker.code))
-        if compartment is None:
-            raise NotAllowed(
-                f"no free compartment of size {parcel_size} or larger in {locker.code}"
-            )
-        code = f"{uuid.uuid4().int % 1_000_000:06d}"
-        uow.ops.occupy(county.code, locker.code, compartment, waybill, code, at)
-        append_events(
-            uow,
-            county.code,
-            [
+        free = uow.ops.free_compartments(county.code, locker.code)
+        codes = {r["pickup_code"] for r in uow.ops.occupied_compartments(county.code, locker.code)}
+        filled: list[tuple[str, str, str, dt.datetime]] = []
+        events: list[ScanEvent] = []
+        send = notifier or OutboxNotifier(uow, cipher)
+        fees = county.operations.locker_fees
+
+        def deposit(d: tuple[str, Size | None, dt.datetime]) -> Stored:
+            waybill, size, at = d
+            item = items.get(waybill)
+            if item is None:
+                raise NotFound(f"waybill {waybill} is on no manifest: report it as an exception")
+            if item["delivery_mode"] != DeliveryChoice.LOCKER.value:
+                raise NotAllowed(
+                    f"no consent to put {waybill} in a locker ({item['delivery_reason']}): "
+                    "deliver it to the door"
+                )
+            parcel_size = size or Size(item["size"])
+            compartment = allocate(parcel_size, free)
+            if compartment is None:
+                raise NotAllowed(
+                    f"no free compartment of size {parcel_size} or larger in {locker.code}"
+                )
+            free[:] = [f for f in free if f[0] != compartment]
+            code = _locker_code(codes)
+            codes.add(code)
+            filled.append((compartment, waybill, code, at))
+            events.append(
                 new_event(
                     waybill,
                     item["carrier"],
@@ -454,24 +483,34 @@ def locker_deposit(
                     at,
                     actor,
                     compartment=compartment,
-                ),
-            ],
-            dt.datetime.now(dt.UTC),
-        )
-        phone = cipher.decrypt(item["receiver_phone_enc"])
-        (notifier or OutboxNotifier(uow, cipher)).send(
-            county.code,
-            phone,
-            "locker_ready",
-            {
-                "waybill_tail": waybill[-4:],
-                "locker": locker.name,
-                "pickup_code": code,
-                "free_hours": county.operations.locker_fees.free_hours,
-            },
-        )
+                )
+            )
+            send.send(
+                county.code,
+                cipher.decrypt(item["receiver_phone_enc"]),
+                "locker_ready",
+                {
+                    "waybill_tail": waybill[-4:],
+                    "locker": locker.name,
+                    "pickup_code": code,
+                    "free_hours": fees.free_hours,
+                },
+            )
+            return Stored(waybill, locker.code, compartment, code, True)
+
+        batch = each(((w, (w, size, at)) for w, size, at in parsed), deposit)
+        uow.ops.occupy_many(county.code, locker.code, filled)
+        append_events(uow, county.code, events, now)
         uow.commit()
-    return Stored(waybill, locker.code, compartment, code, True)
+    return batch
+
+
+def _locker_code(taken: set[str]) -> str:
+    """A six-digit pickup code no parcel waiting in the locker has."""
+    while True:
+        code = f"{uuid.uuid4().int % 1_000_000:06d}"
+        if code not in taken:
+            return code
 
 
 @dataclass(frozen=True)
@@ -492,46 +531,63 @@ def locker_pickup(
     at: dt.datetime | None = None,
     by: Principal | None = None,
 ) -> LockerPickup:
-    """取件 from a locker by its code; the fee after the free hours comes from the settings."""
+    """取件 from a locker by its code (see `locker_pickup_many`); NotFound for a code no
+    parcel waits under."""
+    return locker_pickup_many(uow, county_code, locker_code, [(code, at)], actor, by=by).one()
+
+
+def locker_pickup_many(
+    uow: UnitOfWork,
+    county_code: str,
+    locker_code: str,
+    pickups: Sequence[tuple[str, dt.datetime | None]],
+    actor: str = "",
+    by: Principal | None = None,
+) -> Batch[LockerPickup]:
+    """取件 from a locker by code, in the order given; the fee after the free hours comes
+    from the settings. One transaction; a code no parcel waits under is refused."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=locker_code))
-    at = at or dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
     with uow:
         county = _county(uow, county_code)
         locker = _facility(county, locker_code, {FacilityKind.LOCKER})
         assert locker.compartments is not None
         uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
-        occupied = [
-            r
-            for r in uow.ops.occupied_compartments(county.code, locker.code)
-            if r["pickup_code"] == code.strip()
+        waiting: dict[str, list[dict[str, Any]]] = {}
+        for r in uow.ops.occupied_compartments(county.code, locker.code):
+            waiting.setdefault(r["pickup_code"], []).append(r)
+        fees = county.operations.locker_fees
+        opened: list[tuple[dict[str, Any], dt.datetime]] = []
+
+        def pick_up(p: tuple[str, dt.datetime]) -> LockerPickup:
+            code, at = p
+            slots = waiting.get(code.strip())
+            if not slots:
+                raise NotFound("no parcel waits in this locker under that code")
+            slot = slots.pop(0)
+            opened.append((slot, at))
+            hours = (at - slot["deposited_at"]).total_seconds() / 3600
+            return LockerPickup(slot["waybill_no"], slot["compartment"], fees.fee(hours))
+
+        batch = each(((c, (c, at or now)) for c, at in pickups), pick_up)
+        items = uow.ops.manifest_items_for(county.code, [s["waybill_no"] for s, _ in opened])
+        uow.ops.release_many(county.code, locker.code, [s["compartment"] for s, _ in opened])
+        events = [
+            new_event(
+                got.waybill_no,
+                items[got.waybill_no]["carrier"] if got.waybill_no in items else "unknown",
+                ScanKind.PICKUP,
+                locker.code,
+                at,
+                actor,
+                method="locker",
+                fee=str(got.fee),
+            )
+            for got, (_, at) in zip(batch.done, opened, strict=True)
         ]
-        if not occupied:
-            raise NotFound("no parcel waits in this locker under that code")
-        slot = occupied[0]
-        hours = (at - slot["deposited_at"]).total_seconds() / 3600
-        fee = county.operations.locker_fees.fee(hours)
-        item = uow.ops.manifest_item(county.code, slot["waybill_no"])
-        carrier = item["carrier"] if item else "unknown"
-        uow.ops.release(county.code, locker.code, slot["compartment"])
-        append_events(
-            uow,
-            county.code,
-            [
-                new_event(
-                    slot["waybill_no"],
-                    carrier,
-                    ScanKind.PICKUP,
-                    locker.code,
-                    at,
-                    actor,
-                    method="locker",
-                    fee=str(fee),
-                ),
-            ],
-            dt.datetime.now(dt.UTC),
-        )
+        append_events(uow, county.code, events, now)
         uow.commit()
-    return LockerPickup(slot["waybill_no"], slot["compartment"], fee)
+    return batch
 
 
 def contactless_share(uow: UnitOfWork, county_code: str) -> float | None:
