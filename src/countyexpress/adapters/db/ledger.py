@@ -29,7 +29,9 @@ def _sqlite_time(t: dt.datetime | None) -> str | None:
     """SQLAlchemy's SQLite DateTime storage format, for the driver-level fast paths."""
     if t is None:
         return None
-    return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    offset = t.utcoffset()
+    naive = t.replace(tzinfo=None)
+    return (naive - offset if offset else naive).isoformat(" ", "microseconds")
 
 
 def _insert_sql(table: Table) -> str:
@@ -219,21 +221,20 @@ class SqlLedger:
         keys = ("county_code", "waybill_no")
         values = [c.name for c in parcels.columns if c.name not in keys]
         if self.connection.dialect.name == "sqlite":  # the embedded default's fast path
-            times = {"last_at", "updated_at"}
-
-            def cell(row: dict[str, Any], name: str) -> Any:
-                return _sqlite_time(row[name]) if name in times else row[name]
+            now_text = _sqlite_time(now)
+            for r in rows:
+                r["last_at"], r["updated_at"] = _sqlite_time(r["last_at"]), now_text
 
             names = [c.name for c in parcels.columns]
             if new:
                 self.connection.exec_driver_sql(
-                    _insert_sql(parcels), [tuple(cell(r, n) for n in names) for r in new]
+                    _insert_sql(parcels), [tuple(r[n] for n in names) for r in new]
                 )
             if old:
                 sets = ", ".join(f"{n} = ?" for n in values)
                 self.connection.exec_driver_sql(
                     f"UPDATE parcels SET {sets} WHERE county_code = ? AND waybill_no = ?",
-                    [tuple(cell(r, n) for n in (*values, *keys)) for r in old],
+                    [tuple(r[n] for n in (*values, *keys)) for r in old],
                 )
             return
         if new:
