@@ -90,6 +90,8 @@ def test_a_planner_runs_scenarios_and_reads_the_table_charts_and_workbook(
     client, token = _client(app, PLANNER)
     page = client.get(BASE)
     assert page.status_code == 200 and 'id="scenario-form"' in page.text
+    assert 'id="scenario-days" value="7"' in page.text  # the form shows its defaults
+    assert re.search(r'value="festival_peak" checked', page.text)
     r = client.post(BASE, data={
         "csrf_token": token, "scenario": ["separate", "festival_peak"], "days": "1",
         "end": DAY.isoformat(), "scale": "0.05", "seed": "3", "lockers": "2", "peak": "2",

@@ -141,13 +141,24 @@ def table_rows(c: Comparison, gettext: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _short(label: str, room: int = 21) -> str:
+    """`label` cut to fit the chart's label column: a CJK character takes two places."""
+    used = 0
+    for i, ch in enumerate(label):
+        used += 2 if ord(ch) > 0x2E80 else 1
+        if used > room:
+            return label[: max(0, i - 1)].rstrip() + "…"
+    return label
+
+
 def _bars(title: str, unit: str, values: list[tuple[str, float | None]], digits: int,
           percent: bool = False) -> dict[str, Any]:  # fmt: skip
     top = max((v for _, v in values if v is not None), default=0.0) or 1.0
     return {
         "title": title, "unit": unit, "percent": percent, "digits": digits,
         "bars": [
-            {"label": label, "value": v, "width": 0.0 if v is None else max(0.0, v) / top,
+            {"label": label, "short": _short(label), "value": v,
+             "width": 0.0 if v is None else max(0.0, v) / top,
              "colour": CHART_COLOURS[i % len(CHART_COLOURS)]}
             for i, (label, v) in enumerate(values)
         ],
@@ -199,7 +210,7 @@ def _form(request: Request, county: County, by: Principal, values: dict[str, Any
     shown.update(values or {})
     saved = siting.list_scenarios(uow, county.code, by=by)
     return {
-        "values": shown,
+        "shown": shown,
         "names": [n for n in runs.DEFAULT_NAMES if n != "co_delivery"],
         "stations": _stations(county),
         "siting": [s for s in saved if s.kind in scenarios.SITED],
