@@ -3,11 +3,9 @@ on SQLite and PostgreSQL (the scenarios' scratch databases are SQLite files)."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +13,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from countyexpress.adapters.db.cached import CountyCachingUnitOfWork
 from countyexpress.adapters.db.engine import make_engine
 from countyexpress.adapters.db.migrate import alembic_config, downgrade, upgrade
-from countyexpress.adapters.db.scenario_runs import ScenarioRunsUnitOfWork
+from countyexpress.adapters.db.scenario_runs import ScenarioRunsUnitOfWork, scratch_workspace
 from countyexpress.adapters.packs.simulation import params_for
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import Principal, Role
@@ -46,25 +43,6 @@ def _county() -> County:
     return dataclasses.replace(county, carriers=[Carrier("zto", "中通"), Carrier("sto", "申通")])
 
 
-@contextlib.contextmanager
-def scratch(folder: Path) -> Iterator[scenarios.Workspace]:
-    """Scratch SQLite databases in `folder`, one per scenario, disposed afterwards."""
-    engines: list[Engine] = []
-
-    def workspace(name: str) -> simulation.UowFactory:
-        engine = make_engine(f"sqlite:///{folder / name}-{len(engines)}.db")
-        upgrade(engine)
-        engines.append(engine)
-        cache: dict[str, County] = {}
-        return lambda: CountyCachingUnitOfWork(engine, cache)
-
-    try:
-        yield workspace
-    finally:
-        for e in engines:
-            e.dispose()
-
-
 @pytest.fixture
 def world(engine: Engine, tmp_path: Path) -> dict[str, Any]:
     """The county loaded, a unit-of-work factory and a runner on the database."""
@@ -73,7 +51,7 @@ def world(engine: Engine, tmp_path: Path) -> dict[str, Any]:
     cache: dict[str, County] = {}
     factory = lambda: ScenarioRunsUnitOfWork(engine, cache)  # noqa: E731
     execute = functools.partial(
-        runs.execute, factory=factory, workspace_scope=lambda: scratch(tmp_path),
+        runs.execute, factory=factory, workspace_scope=scratch_workspace,
         cipher=VAULT, params_of=params_for,
     )  # fmt: skip
     return {"county": county, "factory": factory, "runner": runs.Runner(execute), "tmp": tmp_path}
@@ -97,7 +75,7 @@ def test_a_background_run_stores_the_figures_compare_gives(world: dict[str, Any]
     stored = runs.get_run(factory(), CODE, run.run_id, by=None)
     assert stored.status == runs.DONE, stored.error
     assert stored.done_steps == stored.total_steps == 2 and stored.finished_at is not None
-    with scratch(world["tmp"] / "direct") as workspace:
+    with scratch_workspace() as workspace:
         direct = scenarios.compare(
             workspace, VAULT, county, params_for(county), DAY, 1, run.scenarios,
             seed=3, scale=SCALE,
@@ -148,7 +126,7 @@ def test_the_quick_comparison_measures_the_days_already_simulated(world: dict[st
     simulation.simulate(factory, VAULT, CODE, params, DAY, 1, seed=1, scale=SCALE)
     run = runs.start_database_run(factory(), CODE, 30, by=None)
     assert run.request == {"start": DAY.isoformat(), "days": 1}
-    done = runs.execute(run.run_id, factory, lambda: scratch(world["tmp"]), VAULT, params_for)
+    done = runs.execute(run.run_id, factory, scratch_workspace, VAULT, params_for)
     assert done.status == runs.DONE, done.error
     direct = scenarios.compare_database(factory, county, params, DAY, 1)
     assert done.comparison is not None
