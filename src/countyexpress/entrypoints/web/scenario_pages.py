@@ -337,6 +337,7 @@ def _run_context(run: runs.ScenarioRun, gettext: Any) -> dict[str, Any]:
 @router.get("/counties/{code}/scenarios/{run_id}")
 def scenario_run_page(code: str, run_id: str, request: Request, by: PlanReaderDep) -> Response:
     """One run: its progress while it runs, then its table, charts and workbook."""
+    runner_of(request.app)  # a run a stopped server left unfinished is marked so first
     county = registries.county(_uow(request), by, code)
     try:
         run = runs.get_run(_uow(request), county.code, run_id, by=by)
@@ -350,6 +351,7 @@ def scenario_run_page(code: str, run_id: str, request: Request, by: PlanReaderDe
 @router.get("/counties/{code}/scenarios/{run_id}/progress")
 def scenario_run_progress(code: str, run_id: str, request: Request, by: PlanReaderDep) -> Response:
     """The progress bar alone, for htmx to poll; once the run has ended, the page reloads."""
+    runner_of(request.app)
     run = runs.get_run(_uow(request), code, run_id, by=by)
     response = render(
         request, "_scenario_progress.html", _run_context(run, gettext_for(request.state.locale))
