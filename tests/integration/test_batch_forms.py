@@ -23,7 +23,11 @@ from sqlalchemy import Engine, select
 
 from countyexpress.adapters.db.engine import make_engine
 from countyexpress.adapters.db.migrate import upgrade
-from countyexpress.adapters.db.tables_ops import locker_compartments, station_slots
+from countyexpress.adapters.db.tables_ops import (
+    locker_compartments,
+    manifest_items,
+    station_slots,
+)
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs import builtin_pack_path, read_pack
 from countyexpress.adapters.vault import Vault
@@ -343,6 +347,22 @@ def test_a_hand_over_batch_locks_a_parcel_after_five_wrong_tails(small: Engine) 
     )
     assert [a.outcome.value for a in answers] == ["wrong", "wrong", "locked", "ok"]
     assert answers[-1].waybill_no == w
+
+
+# dispatch ------------------------------------------------------------------------------
+def test_route_bags_dispatched_together_leave_as_they_would_one_by_one(
+    small_template: Path, pairs: Callable[[Path], Pair]
+) -> None:
+    """Each bag's parcels on its vehicle; a bag named twice leaves once; the same ledger."""
+    pair = pairs(small_template)
+    bags = [("L1", "VAN-1"), (f"DOOR-{V1}", "VAN-2"), ("S1", "VAN-1"), ("L1", "VAN-2")]
+    sent = centre.dispatch_many(SqlUnitOfWork(pair.batch), COUNTY, bags, "CTR", at=T0)
+    one = [centre.dispatch(SqlUnitOfWork(pair.single), COUNTY, b, v, "CTR", at=T0)
+           for b, v in bags]  # fmt: skip
+    assert [sent[b] for b, _ in bags[:3]] == one[:3] and one[3] == []
+    assert sent["L1"] == sorted(LOCKER_PARCELS) and sent["S1"] == sorted(STATION_PARCELS)
+    assert ledger(pair.batch) == ledger(pair.single) == {"in_transit": len(POOL) - 1}
+    assert table(pair.batch, manifest_items) == table(pair.single, manifest_items)
 
 
 # intake --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from countyexpress.domain.access import Action, Principal, Resource, Where
-from countyexpress.domain.addresses import resolve_address
+from countyexpress.domain.addresses import AddressBook
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice, decide_delivery
 from countyexpress.domain.facilities import FacilityKind
@@ -142,10 +142,12 @@ def add_manifest(
         result.duplicates = len(items) - len(fresh)
         hashes = {i.waybill_no: cipher.digest(phone_digits(i.receiver.phone)) for i in fresh}
         consents = uow.ops.consents_for(county.code, list(hashes.values()))
+        places = _Places(county)
         rows = [
             _manifest_row(
                 county,
                 cipher,
+                places,
                 i,
                 manifest_id,
                 now,
@@ -162,9 +164,26 @@ def add_manifest(
     return result
 
 
+class _Places:
+    """A county's addresses and the station and locker of each division, looked up once
+    per manifest (not once per row)."""
+
+    def __init__(self, county: County) -> None:
+        self.county = county
+        self.book = AddressBook(county.divisions)
+        self._targets: dict[str | None, tuple[str | None, str | None]] = {}
+
+    def targets(self, division_code: str | None) -> tuple[str | None, str | None]:
+        found = self._targets.get(division_code)
+        if found is None:
+            found = self._targets[division_code] = _targets(self.county, division_code)
+        return found
+
+
 def _manifest_row(
     county: County,
     cipher: Cipher,
+    places: _Places,
     item: ManifestItem,
     manifest_id: str,
     now: dt.datetime,
@@ -172,8 +191,8 @@ def _manifest_row(
     consent: DeliveryChoice | None,
 ) -> dict[str, Any]:
     r = item.receiver
-    resolution = resolve_address(r.address, county.divisions)
-    station, locker = _targets(county, resolution.division_code)
+    resolution = places.book.resolve(r.address)
+    station, locker = places.targets(resolution.division_code)
     decision = decide_delivery(consent, station is not None, locker is not None)
     target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
     return {
@@ -400,29 +419,50 @@ def dispatch(
     by: Principal | None = None,
 ) -> list[str]:
     """派件: every sorted parcel of a route bag leaves on a vehicle; returns their waybills."""
+    sent = dispatch_many(uow, county_code, [(route_bag, vehicle)], centre, actor, at, by=by)
+    return sent[route_bag]
+
+
+def dispatch_many(
+    uow: UnitOfWork,
+    county_code: str,
+    bags: Sequence[tuple[str, str]],
+    centre: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+    by: Principal | None = None,
+) -> dict[str, list[str]]:
+    """派件 of several route bags at once, each (route bag, vehicle) in one transaction:
+    every sorted parcel of each bag leaves on its vehicle; the waybills by bag."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=centre))
     at = at or dt.datetime.now(dt.UTC)
+    sent: dict[str, list[str]] = {}
     with uow:
-        items = uow.ops.undispatched(county_code, route_bag)
-        events = [
-            new_event(
-                i["waybill_no"],
-                i["carrier"],
-                ScanKind.DEPART,
-                centre,
-                at,
-                actor,
-                vehicle=vehicle,
-                route_bag=route_bag,
-            )
-            for i in items
-        ]
-        uow.ops.set_manifest_values(
-            county_code, [(i["waybill_no"], {"vehicle": vehicle}) for i in items]
-        )
+        events: list[ScanEvent] = []
+        updates: list[tuple[str, dict[str, Any]]] = []
+        for route_bag, vehicle in bags:
+            if route_bag in sent:
+                continue  # named twice: the first dispatch took its parcels
+            items = uow.ops.undispatched(county_code, route_bag)
+            sent[route_bag] = [i["waybill_no"] for i in items]
+            updates += [(i["waybill_no"], {"vehicle": vehicle}) for i in items]
+            events += [
+                new_event(
+                    i["waybill_no"],
+                    i["carrier"],
+                    ScanKind.DEPART,
+                    centre,
+                    at,
+                    actor,
+                    vehicle=vehicle,
+                    route_bag=route_bag,
+                )
+                for i in items
+            ]
+        uow.ops.set_manifest_values(county_code, updates)
         append_events(uow, county_code, events, dt.datetime.now(dt.UTC))
         uow.commit()
-    return [i["waybill_no"] for i in items]
+    return sent
 
 
 def monthly_statement(

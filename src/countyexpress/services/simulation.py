@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from countyexpress.domain.addresses import resolve_address
+from countyexpress.domain.addresses import AddressBook
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.geography import Coordinates, county_code6
 from countyexpress.domain.privacy import mask_name
-from countyexpress.errors import CountyExpressError, InvalidValue, NotAllowed, NotFound
+from countyexpress.errors import CountyExpressError, InvalidValue, NotFound
 from countyexpress.planning.simulation.demand import CountyModel, DayPlan, Inbound, plan_day
 from countyexpress.planning.simulation.params import SimulationParams
 from countyexpress.services import centre, scans, stations
@@ -221,6 +221,7 @@ class Simulator:
         )
         self._consented: set[int] = set()
         self._resolved: dict[tuple[str, bool], bool] = {}
+        self._book = AddressBook(county.divisions)
         self._shelf: dict[dt.date, list[_Shelved]] = defaultdict(list)
         self._lockers: dict[dt.date, list[tuple[str, str, dt.datetime]]] = defaultdict(list)
         self._waiting: dict[dt.date, list[_Waiting]] = defaultdict(list)
@@ -276,7 +277,7 @@ class Simulator:
         key = (p.receiver.division_code, p.address == p.receiver.address)
         known = self._resolved.get(key)
         if known is None:
-            known = resolve_address(p.address, self.county.divisions).division_code is not None
+            known = self._book.resolve(p.address).division_code is not None
             self._resolved[key] = known
         return known
 
@@ -294,8 +295,18 @@ class Simulator:
         # receivers who come before the vans arrive free shelves and compartments first
         self._pickups(day, stats, before=self._at(day, self.params.timetable.dispatch_time))
         doors: list[tuple[Inbound | None, str, str, dt.datetime]] = []
-        for bag, waybills in sorted(bags.items()):
-            self._deliver_bag(day, bag, waybills, by_waybill, stats, doors)
+        # 09:30 every route bag leaves on its van (one dispatch for the day's bags)
+        order = sorted(bags)
+        sent = centre.dispatch_many(
+            self.uow(),
+            self.county.code,
+            [(bag, self._van_for(bag)) for bag in order],
+            self.centre.code,
+            "sim-driver",
+            at=self._at(day, self.params.timetable.dispatch_time),
+        )
+        for bag in order:
+            self._deliver_bag(day, bag, sent[bag], by_waybill, stats, doors)
         self._door_scans(doors, rng, stats)
         self._pickups(day, stats)
         stats.returned = len(
@@ -408,17 +419,14 @@ class Simulator:
         self,
         day: dt.date,
         bag: str,
-        waybills: list[str],
+        out: list[str],
         plans: Mapping[str, Inbound],
         stats: DayStats,
         doors: list[tuple[Inbound | None, str, str, dt.datetime]],
     ) -> None:
-        t = self.params.timetable
+        """The van takes a dispatched bag (`out`: its waybills) to its place."""
         vehicle = self._van_for(bag)
-        left = self._at(day, t.dispatch_time)
-        out = centre.dispatch(
-            self.uow(), self.county.code, bag, vehicle, self.centre.code, "sim-driver", at=left
-        )
+        left = self._at(day, self.params.timetable.dispatch_time)
         stats.dispatched += len(out)
         stats.events += len(out)
         dest = self._destination(bag)
@@ -477,35 +485,27 @@ class Simulator:
         stats: DayStats,
         doors: list[tuple[Inbound | None, str, str, dt.datetime]],
     ) -> None:
-        full_from: int | None = None  # the locker's screen shows no compartment this big
-        for i, w in enumerate(waybills):
-            at = arrive + dt.timedelta(seconds=20 * i)
-            p = plans.get(w)
-            size = _SIZES.index(p.size) if p else 0
-            if full_from is not None and size >= full_from:
-                doors.append((p, w, locker.code, at))
-                stats.fallback_door += 1
-                continue
-            try:
-                stored = stations.locker_deposit(
-                    self.uow(),
-                    self.cipher,
-                    self.county.code,
-                    locker.code,
-                    w,
-                    actor="sim-courier",
-                    at=at,
-                    notifier=self.notifier,
-                )
-            except NotAllowed:  # no free compartment: the courier goes to the door
-                full_from = size if full_from is None else min(full_from, size)
-                doors.append((p, w, locker.code, at))
-                stats.fallback_door += 1
-                continue
+        times = [arrive + dt.timedelta(seconds=20 * i) for i in range(len(waybills))]
+        result = stations.locker_deposit_many(
+            self.uow(),
+            self.cipher,
+            self.county.code,
+            locker.code,
+            [(w, None, at) for w, at in zip(waybills, times, strict=True)],
+            actor="sim-courier",
+            notifier=self.notifier,
+        )
+        for r in result.refused:  # no free compartment: the courier goes to the door
+            w = waybills[r.position]
+            doors.append((plans.get(w), w, locker.code, times[r.position]))
+            stats.fallback_door += 1
+        at_of = dict(zip(waybills, times, strict=True))
+        for stored in result.done:
+            p = plans.get(stored.waybill_no)
             stats.locker += 1
             stats.events += 1
             hours = p.locker_hours if p else 12.0
-            when = at + dt.timedelta(hours=hours)
+            when = at_of[stored.waybill_no] + dt.timedelta(hours=hours)
             self._lockers[when.date()].append((locker.code, stored.pickup_code, when))
 
     def _door_scans(
@@ -585,17 +585,17 @@ class Simulator:
         later_lockers = [x for x in lockers if before is not None and x[2] >= before]
         if later_lockers:
             self._lockers[day] = later_lockers
+        by_locker: dict[str, list[tuple[str, dt.datetime | None]]] = defaultdict(list)
         for locker, code, at in sorted(
             (x for x in lockers if before is None or x[2] < before), key=lambda x: x[2]
         ):
-            try:
-                stations.locker_pickup(
-                    self.uow(), self.county.code, locker, code, actor="sim-receiver", at=at
-                )
-            except NotFound:
-                continue
-            stats.locker_picked_up += 1
-            stats.events += 1
+            by_locker[locker].append((code, at))
+        for locker, pickups in sorted(by_locker.items()):
+            got = stations.locker_pickup_many(
+                self.uow(), self.county.code, locker, pickups, actor="sim-receiver"
+            )
+            stats.locker_picked_up += len(got.done)  # a code not found: nothing to collect
+            stats.events += len(got.done)
 
     # outbound (农产品进城) ------------------------------------------------------------
     def _outbound(self, day: dt.date, plan: DayPlan, rng: random.Random, stats: DayStats) -> None:

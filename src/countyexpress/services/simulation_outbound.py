@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from countyexpress.domain.identity import IdType, SenderIdentity
-from countyexpress.errors import CountyExpressError, InvalidValue
+from countyexpress.errors import InvalidValue
 from countyexpress.planning.simulation.demand import Outbound
 from countyexpress.services import scans
 
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 LINE_HAUL_VEHICLE = "DEMO-LINEHAUL"
 TRUNK_VEHICLE = "DEMO-TRUNK"
 INSPECTOR = "站长(模拟)"
+
+Move = tuple[str, str, str, dt.datetime, str | None]
+"""A departure: facility, waybill, vehicle, device time, and the facility it goes to."""
 
 
 class OutboundRun:
@@ -46,52 +49,59 @@ class OutboundRun:
     def _at(self, hour: int, minute: int = 0, seconds: float = 0.0) -> dt.datetime:
         return self.sim.params.timetable.at(self.day, dt.time(hour, minute), seconds / 60)
 
-    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> bool:
-        """Call an intake service; a refusal is counted, not raised (a person would fix it)."""
-        try:
-            fn(self.sim.uow(), *args, **kwargs)
-        except (CountyExpressError, InvalidValue):
-            self.stats.outbound_refused += 1
-            return False
-        self.stats.events += 1
-        return True
+    def _batch(self, fn: Any, *args: Any, **kwargs: Any) -> set[str]:
+        """Call a batch form of an intake service; refusals are counted (a person would fix
+        them), each parcel done is one scan. The waybills done."""
+        result = fn(self.sim.uow(), *args, **kwargs)
+        self.stats.outbound_refused += len(result.refused)
+        self.stats.events += len(result.done)
+        return {d.waybill_no for d in result.done}
 
-    def _arrive(self, waybills: Sequence[tuple[str, str]], facility: str, at: dt.datetime) -> None:
-        """The facility's handheld uploads the arrival scans of outbound parcels."""
-        if not waybills or facility not in self.sim.facilities:
-            return
+    def _departures(self, moves: Sequence[Move], actor: str) -> set[str]:
+        """(facility, waybill, vehicle, at, to) each, in one batch; the waybills that left."""
+        if not moves:
+            return set()
+        departures = [self.intake.Departure(f, w, v, at, to) for f, w, v, at, to in moves]
+        return self._batch(self.intake.depart_outbound_many, self.code, departures, actor=actor)
+
+    def _arrive(self, arrivals: Sequence[tuple[str, str, str, dt.datetime]]) -> None:
+        """The facilities' handhelds upload the arrival scans of outbound parcels:
+        (waybill, carrier, facility, at) each, in one upload."""
         records: list[tuple[int, Mapping[str, Any]]] = [
             (n, {"event_id": self.sim._event_id(self.rng), "waybill_no": w, "carrier": c,
-                 "kind": "arrive", "facility": facility,
-                 "at": (at + dt.timedelta(seconds=n)).isoformat(), "actor": "sim-outbound"})
-            for n, (w, c) in enumerate(waybills)
+                 "kind": "arrive", "facility": facility, "at": at.isoformat(),
+                 "actor": "sim-outbound"})
+            for n, (w, c, facility, at) in enumerate(arrivals)
+            if facility in self.sim.facilities
         ]  # fmt: skip
-        result = scans.ingest(self.sim.uow(), records, county=self.code)
-        self.stats.events += result.accepted
+        if records:
+            result = scans.ingest(self.sim.uow(), records, county=self.code)
+            self.stats.events += result.accepted
 
     def collect(self, waiting: Iterable[_Waiting]) -> None:
         """The morning van takes yesterday's parcels from the stations to the centre."""
         t = self.sim.params.timetable
         parcels = list(waiting)
-        moved: list[tuple[str, str]] = []
-        for w in parcels:
-            van = self.sim._van_for(w.station)
-            visit = self.sim._at(self.day, t.dispatch_time, self.sim._minutes_to(w.station) + 5)
-            if self._call(
-                self.intake.depart_outbound, self.code, w.station, w.waybill, van,
-                actor="sim-driver", at=visit,
-            ):  # fmt: skip
-                moved.append((w.waybill, w.carrier))
-        self._arrive(moved, self.sim.centre.code, self._at(15))
-        self._leave(self.sim.centre.code, moved)
+        moves = [
+            (w.station, w.waybill, self.sim._van_for(w.station),
+             self.sim._at(self.day, t.dispatch_time, self.sim._minutes_to(w.station) + 5), None)
+            for w in parcels
+        ]  # fmt: skip
+        left = self._departures(moves, "sim-driver")
+        moved = [(w.waybill, w.carrier) for w in parcels if w.waybill in left]
+        at = self._at(15)
+        centre = self.sim.centre.code
+        self._arrive([(w, c, centre, at + dt.timedelta(seconds=n))
+                      for n, (w, c) in enumerate(moved)])  # fmt: skip
+        self._leave(centre, moved)
 
     def take_in(self, parcels: Sequence[Outbound]) -> list[_Waiting]:
         """Senders hand parcels in; station parcels wait for tomorrow's van."""
         from countyexpress.services.simulation import _Waiting
 
-        waiting: list[_Waiting] = []
-        at_office: dict[str, list[tuple[str, str]]] = {}
-        for p in sorted(parcels, key=lambda p: p.take_in_minute):
+        ordered = sorted(parcels, key=lambda p: p.take_in_minute)
+        requests = []
+        for p in ordered:
             try:
                 category = self.inspection.parse_category(p.category)
                 description = ""
@@ -102,10 +112,18 @@ class OutboundRun:
                 category=category, description=description, inspected_by=INSPECTOR
             )
             at = self.sim._at(self.day, dt.time(0), p.take_in_minute)
-            if not self._call(
-                self.intake.take_in, self.sim.cipher, self.code, p.facility, p.carrier,
-                p.waybill, identity, inspection, actor="sim-station", at=at,
-            ):  # fmt: skip
+            requests.append(
+                self.intake.TakeIn(p.facility, p.carrier, p.waybill, identity, inspection, at)
+            )
+        taken = (
+            self._batch(self.intake.take_in_many, self.sim.cipher, self.code, requests,
+                        actor="sim-station")
+            if requests else set()
+        )  # fmt: skip
+        waiting: list[_Waiting] = []
+        at_office: dict[str, list[tuple[str, str]]] = {}
+        for p in ordered:
+            if p.waybill not in taken:
                 continue
             self.stats.outbound_taken_in += 1
             self.stats.events += 1  # collect and inspect: two scans
@@ -119,33 +137,40 @@ class OutboundRun:
         return waiting
 
     def _leave(self, here: str, parcels: Sequence[tuple[str, str]]) -> None:
-        """Out of the county, each screened once where the rules say; arrivals uploaded in
-        one batch per place."""
-        to_office: dict[str, list[tuple[str, str]]] = {}
-        to_sorting: dict[str, list[tuple[str, str]]] = {}
+        """Out of the county, each screened once where the rules say; the departures from
+        `here` in one batch, arrivals uploaded in one batch."""
+        moves: list[Move] = []
         for i, (waybill, carrier) in enumerate(parcels):
             place = self.rules.place_for(carrier)
             s = float(i)
             if not place.in_county:
-                if self._call(
-                    self.intake.depart_outbound, self.code, here, waybill, LINE_HAUL_VEHICLE,
-                    actor="sim-centre", at=self._at(20, 0, s),
-                ):  # fmt: skip
+                moves.append((here, waybill, LINE_HAUL_VEHICLE, self._at(20, 0, s), None))
+            elif here != place.facility:
+                moves.append((here, waybill, LINE_HAUL_VEHICLE, self._at(16, 0, s), place.facility))
+        left = self._departures(moves, "sim-centre")
+        to_office: dict[str, list[tuple[str, str]]] = {}
+        to_sorting: dict[str, list[tuple[str, str]]] = {}
+        arrivals: list[tuple[str, str, str, dt.datetime]] = []
+        for i, (waybill, carrier) in enumerate(parcels):
+            place = self.rules.place_for(carrier)
+            s = float(i)
+            if not place.in_county:
+                if waybill in left:
                     to_sorting.setdefault(place.facility, []).append((waybill, carrier))
             elif here == place.facility:
                 to_office.setdefault(here, []).append((waybill, carrier))
-            elif self._call(
-                self.intake.depart_outbound, self.code, here, waybill, LINE_HAUL_VEHICLE,
-                actor="sim-centre", at=self._at(16, 0, s), to=place.facility,
-            ):  # fmt: skip
-                self._arrive([(waybill, carrier)], place.facility, self._at(16, 20, s))
+            elif waybill in left:
+                arrivals.append((waybill, carrier, place.facility, self._at(16, 20, s)))
                 to_office.setdefault(place.facility, []).append((waybill, carrier))
+        self._arrive(arrivals)
         for office, group in to_office.items():  # screened at the carrier's own machine
             self._screen_and_go(office, group, (18, 0), (19, 0), LINE_HAUL_VEHICLE)
         for sorting, group in to_sorting.items():
             if sorting not in self.sim.facilities:
                 continue  # the sorting centre is not in the pack: its scans are not ours
-            self._arrive(group, sorting, self._at(22, 30))
+            at = self._at(22, 30)
+            self._arrive([(w, c, sorting, at + dt.timedelta(seconds=n))
+                          for n, (w, c) in enumerate(group)])  # fmt: skip
             self._screen_and_go(sorting, group, (22, 45), (23, 30), TRUNK_VEHICLE)
 
     def _screen_and_go(
@@ -156,13 +181,13 @@ class OutboundRun:
         leave_at: tuple[int, int],
         vehicle: str,
     ) -> None:
-        for i, (waybill, _carrier) in enumerate(group):
-            if self._call(
-                self.intake.screen, self.code, facility, waybill,
-                actor="sim-screening", at=self._at(*screen_at, float(i)),
-            ):  # fmt: skip
-                self.stats.screened += 1
-            self._call(
-                self.intake.depart_outbound, self.code, facility, waybill, vehicle,
-                actor="sim-screening", at=self._at(*leave_at, float(i)),
-            )  # fmt: skip
+        """Each parcel of the group screened, then all leave (a batch each)."""
+        if not group:
+            return
+        screenings = [self.intake.Screening(facility, w, self._at(*screen_at, float(i)))
+                      for i, (w, _carrier) in enumerate(group)]  # fmt: skip
+        screened = self._batch(self.intake.screen_many, self.code, screenings,
+                               actor="sim-screening")  # fmt: skip
+        self.stats.screened += len(screened)
+        self._departures([(facility, w, vehicle, self._at(*leave_at, float(i)), None)
+                          for i, (w, _carrier) in enumerate(group)], "sim-screening")  # fmt: skip

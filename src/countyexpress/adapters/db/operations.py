@@ -86,13 +86,17 @@ class SqlOperations:
             self.connection.execute(stmt, params)
 
     def undispatched(self, county: str, route_bag: str) -> list[Record]:
-        """The waybill and carrier of each sorted, not yet dispatched item of a route bag
-        (only what a dispatch needs: reading whole rows was most of its cost)."""
+        """The waybill and carrier of each sorted, not yet dispatched item of a route bag,
+        by waybill (only what a dispatch needs: reading whole rows was most of its cost).
+
+        Sorted here, not in SQL: with ORDER BY waybill_no SQLite walks the primary key —
+        every item of the county — instead of the route-bag index."""
         c = manifest_items.c
         q = select(c.waybill_no, c.carrier).where(
             c.county_code == county, c.route_bag == route_bag, c.vehicle.is_(None)
         )
-        return [dict(r._mapping) for r in self.connection.execute(q.order_by(c.waybill_no))]
+        rows = [dict(r._mapping) for r in self.connection.execute(q)]
+        return sorted(rows, key=lambda r: str(r["waybill_no"]))
 
     def manifest_ids(self, county: str, prefix: str = "", limit: int | None = None) -> list[str]:
         """Distinct manifest ids of a county starting with `prefix` (e.g. "SIM-"), sorted;
