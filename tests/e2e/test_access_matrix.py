@@ -107,6 +107,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /api/v1/counties/{code}/parcels/{waybill_no}/receiver": row(
         ("centre_operator", "station_keeper", CARRIER)
     ),
+    "GET /api/v1/counties/{code}/audit": row(("regulator", "admin")),
+    "GET /counties/{code}/audit": row(("regulator", "admin")),
     "POST /api/v1/manifests": SCANNERS,
     "POST /api/v1/centre/{centre_code}/inbound": SCANNERS,
     "POST /api/v1/centre/{centre_code}/dispatch": SCANNERS,

@@ -148,3 +148,31 @@ def test_full_receiver_data_is_for_deliverers_and_every_read_is_audited(app_and_
     [entry] = accounts.audit_log(SqlUnitOfWork(engine), SYSTEM, "652828")
     assert (entry.subject, entry.resource) == (ITEM["waybill_no"], "personal_data")
     assert PHONE not in str(entry)
+
+
+def test_the_regulator_sees_who_read_personal_data_on_the_audit_page_and_api(
+    app_and_key,
+) -> None:
+    """The operator's read of a receiver shows on the regulator's audit page and API with
+    the operator's name and the waybill, never the phone; the operator cannot see it."""
+    app, key = app_and_key
+    TestClient(app).post(  # type: ignore[arg-type]
+        "/api/v1/manifests", headers={"X-API-Key": key}, json={"county": "652828", "items": [ITEM]}
+    )
+    operator, _ = staff(app)
+    for _ in range(2):
+        operator.get(f"/api/v1/counties/652828/parcels/{ITEM['waybill_no']}/receiver")
+    add_user(app.state.engine, PEOPLE["regulator"])  # type: ignore[attr-defined]
+    regulator = TestClient(app)  # type: ignore[arg-type]
+    log_in(regulator, PEOPLE["regulator"].name)
+    lines = regulator.get("/api/v1/counties/652828/audit").json()
+    assert [(x["who"], x["role"], x["subject"]) for x in lines] == [
+        ("centre", "centre_operator", ITEM["waybill_no"])
+    ] * 2
+    page = regulator.get("/counties/652828/audit")
+    assert page.status_code == 200 and "审计日志" in page.text
+    assert page.text.count(f'data-subject="{ITEM["waybill_no"]}"') == 2
+    assert PHONE not in page.text and PHONE not in str(lines)
+    assert operator.get("/api/v1/counties/652828/audit").status_code == 403
+    assert 'href="/counties/652828/audit"' in page.text  # in the regulator's menu
+    assert 'href="/counties/652828/audit"' not in operator.get("/counties/652828/overview").text

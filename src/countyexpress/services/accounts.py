@@ -250,8 +250,31 @@ def record_personal_read(
         uow.commit()
 
 
-def audit_log(uow: AccountsUnitOfWork, by: Principal, county: str | None) -> list[AuditEntry]:
+def audit_log(
+    uow: AccountsUnitOfWork, by: Principal, county: str | None, limit: int = 200
+) -> list[AuditEntry]:
     """The newest reads of personal data, of the principal's county."""
     require(by, Action.READ, Resource.AUDIT, Where(county=county))
     with uow:
-        return uow.accounts.audit_entries(county if county else by.county)
+        return uow.accounts.audit_entries(county if county else by.county, limit)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """An audit entry with the name of who read: a user's log-in name or a key's name."""
+
+    entry: AuditEntry
+    who: str
+
+
+def audit_report(
+    uow: AccountsUnitOfWork, by: Principal, county: str, limit: int = 500
+) -> list[AuditLine]:
+    """The newest reads of a county's personal data, newest first, each with who read it
+    (the log keeps ids; a user renamed or removed later shows its id)."""
+    entries = audit_log(uow, by, county_code6(county), limit)
+    with uow:
+        names = {f"user:{u.id}": u.username for u in uow.accounts.users()}
+        api_keys = uow.accounts.keys()
+        names.update({f"key:{k.prefix}": k.name or k.carrier for k in api_keys})
+    return [AuditLine(e, names.get(e.principal_id, e.principal_id)) for e in entries]

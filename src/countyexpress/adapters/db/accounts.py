@@ -161,7 +161,8 @@ class SqlAccountRepository:
             q = q.where(t.audit_log.c.county_code == county)
         return [
             AuditEntry(
-                at=r.at, principal_id=r.principal_id, role=r.role, action=r.action,
+                at=r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.UTC),  # SQLite: naive UTC
+                principal_id=r.principal_id, role=r.role, action=r.action,
                 resource=r.resource, county=r.county_code, subject=r.subject,
             )
             for r in self.connection.execute(q)

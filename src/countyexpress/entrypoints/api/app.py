@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from countyexpress import __version__
 from countyexpress.entrypoints.api import (
+    audit,
     counties,
     intake,
     operations,
@@ -83,6 +84,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(plan.router)
     app.include_router(siting.router)
     app.include_router(routes.router)
+    app.include_router(audit.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app

@@ -97,6 +97,7 @@ STATION_NAV = N_("Station")
 CENTRE_NAV = N_("Centre")
 SITING_NAV = N_("Siting")
 SCENARIOS_NAV = N_("Scenarios")
+AUDIT_NAV = N_("Audit log")
 NAV = (
     ("overview", "/counties/{code}/overview", N_("Overview")),
     ("map", "/counties/{code}/map", N_("Map")),

@@ -64,6 +64,12 @@ def render(
     if (
         county
         and principal is not None
+        and allowed(principal, Action.READ, Resource.AUDIT, Where(county=county.code))
+    ):  # 审计日志 last
+        nav.append(("audit", f"/counties/{county.code}/audit", labels.AUDIT_NAV))
+    if (
+        county
+        and principal is not None
         and allowed(principal, Action.SCAN, Resource.PARCEL, Where(county=county.code))
     ):
         nav.insert(0, ("centre", f"/counties/{county.code}/centre", labels.CENTRE_NAV))

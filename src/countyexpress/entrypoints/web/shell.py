@@ -17,6 +17,7 @@ from countyexpress.entrypoints.api.observability import (
     configure_logging,
 )
 from countyexpress.entrypoints.web import (
+    audit_pages,
     auth_pages,
     centre,
     pages,
@@ -91,6 +92,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(centre.router)
     app.include_router(scenario_pages.router)
     app.include_router(siting_pages.router)
+    app.include_router(audit_pages.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)
     app.add_middleware(LocaleMiddleware)
