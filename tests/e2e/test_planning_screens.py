@@ -184,7 +184,10 @@ def test_coverage_with_a_tiny_radius_lists_the_villages_outside(planner: TestCli
     r = planner.get(f"{COUNTY}/map", params={"kind": "station", "radius_km": "0.5"})
     assert r.status_code == 200
     table = re.search(r'<table id="coverage-outside-table">.*?</table>', r.text, re.S).group(0)  # type: ignore[union-attr]
-    assert re.findall(r'<tr data-code="(\d+)">', table) == [COMMUNITY, VILLAGE_1]  # farthest first
+    assert re.findall(r'<tr data-code="(\d+)"', table) == [COMMUNITY, VILLAGE_1]  # farthest first
+    every = re.search(r'<table id="coverage-all-table">.*?</table>', r.text, re.S).group(0)  # type: ignore[union-attr]
+    rows = dict(re.findall(r'<tr data-code="(\d+)" data-within="(\d)"', every))
+    assert rows == {COMMUNITY: "0", VILLAGE_1: "0", VILLAGE_2: "1"}
     assert 'data-coord="placeholder"' in table and 'data-coord="estimate"' in table
     cover = {d["code"]: d["cover"] for d in _json(r.text, "map-data")["divisions"]}
     assert cover[VILLAGE_2]["within"] and cover[VILLAGE_2]["code"] == "T-STA-1"

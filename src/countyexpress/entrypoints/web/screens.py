@@ -173,20 +173,18 @@ def map_layers(
     }
 
 
-def _outside(county: County, report: CoverageReport) -> list[dict[str, Any]]:
-    """The villages and communities beyond the radius, farthest first, with their data flags."""
+def _places(county: County, report: CoverageReport) -> list[dict[str, Any]]:
+    """Every village and community with its nearest facility, farthest first, with its flags."""
     by_code = {d.code: d for d in county.divisions}
     rows = []
     for p in report.places:
         r = p.nearest[0]
-        if r.within:
-            continue
         d = by_code[p.code]
         parent = by_code.get(p.parent_code)
         rows.append({
             "code": p.code, "name": p.name, "level": p.level.value,
             "township": parent.name if parent else "", "population": p.population,
-            "facility": r.name or r.code, "km": r.km, "located": p.located,
+            "facility": r.name or r.code, "km": r.km, "located": p.located, "within": r.within,
             "coord_quality": d.coord_quality.value, "quality": d.quality.value,
         })  # fmt: skip
     return sorted(rows, key=lambda x: (x["km"] is None, -(x["km"] or 0.0), x["code"]))
@@ -209,6 +207,7 @@ def map_page(
     cover_kind = kind or COVERAGE_KINDS[0]
     report = indicators_service.coverage(uow, code, radius_km, by=by, kinds=[cover_kind])
     layers = map_layers(county, gettext, report)
+    places = _places(county, report)
     layers["routes"] = todays_routes(uow, by, county)
     layers["labels"]["routes"] = gettext("Today's routes")
     tiles = {
@@ -225,7 +224,8 @@ def map_page(
         "radius_km": report.radius_km,
         "asked": kind is not None,
         "summary": report.summary[0],
-        "outside": _outside(county, report),
+        "places": places,
+        "outside": [p for p in places if not p["within"]],
         "circuity": report.circuity,
         "max_radius_km": MAX_RADIUS_KM,
     }
