@@ -109,6 +109,8 @@ MATRIX: dict[str, dict[str, str]] = {
     ),
     "GET /api/v1/counties/{code}/audit": row(("regulator", "admin")),
     "GET /counties/{code}/audit": row(("regulator", "admin")),
+    "GET /counties/{code}/driver": ROUTE_READERS,
+    "POST /counties/{code}/driver/door": row(("centre_operator", "driver")),
     "POST /api/v1/manifests": SCANNERS,
     "POST /api/v1/centre/{centre_code}/inbound": SCANNERS,
     "POST /api/v1/centre/{centre_code}/dispatch": SCANNERS,

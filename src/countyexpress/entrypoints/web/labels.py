@@ -98,6 +98,16 @@ CENTRE_NAV = N_("Centre")
 SITING_NAV = N_("Siting")
 SCENARIOS_NAV = N_("Scenarios")
 AUDIT_NAV = N_("Audit log")
+DRIVER_NAV = N_("Driver")
+STOP_STATE_LABELS = {"done": N_("done"), "partial": N_("partly done"), "pending": N_("to do")}
+SIGNER_LABELS = {
+    "receiver": N_("the receiver"),
+    "family": N_("family"),
+    "colleague": N_("a colleague"),
+    "neighbour": N_("a neighbour"),
+    "guard": N_("the gatekeeper"),
+    "other": N_("someone else"),
+}
 NAV = (
     ("overview", "/counties/{code}/overview", N_("Overview")),
     ("map", "/counties/{code}/map", N_("Map")),
@@ -121,4 +131,6 @@ ALL = {
     "ALERT_LABELS": ALERT_LABELS,
     "VOLUME_LABELS": VOLUME_LABELS,
     "STATE_LABELS": STATE_LABELS,
+    "STOP_STATE_LABELS": STOP_STATE_LABELS,
+    "SIGNER_LABELS": SIGNER_LABELS,
 }

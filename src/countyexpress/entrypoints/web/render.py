@@ -70,6 +70,13 @@ def render(
     if (
         county
         and principal is not None
+        and allowed(principal, Action.READ, Resource.ROUTE, Where(county=county.code))
+        and allowed(principal, Action.SCAN, Resource.PARCEL, Where(county=county.code))
+    ):  # 司机 for those who drive the runs (and the centre that sends them)
+        nav.insert(0, ("driver", f"/counties/{county.code}/driver", labels.DRIVER_NAV))
+    if (
+        county
+        and principal is not None
         and allowed(principal, Action.SCAN, Resource.PARCEL, Where(county=county.code))
     ):
         nav.insert(0, ("centre", f"/counties/{county.code}/centre", labels.CENTRE_NAV))

@@ -20,6 +20,7 @@ from countyexpress.entrypoints.web import (
     audit_pages,
     auth_pages,
     centre,
+    driver,
     pages,
     scenario_pages,
     screens,
@@ -93,6 +94,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(scenario_pages.router)
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
+    app.include_router(driver.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)
     app.add_middleware(LocaleMiddleware)
