@@ -220,3 +220,11 @@ def test_the_form_starts_from_defaults_and_keeps_what_was_asked(planner: TestCli
     r = _solve(planner, objective="pmedian", radius_km="7.5", kind="station")
     assert 'value="pmedian" checked' in r.text and 'value="station" selected' in r.text
     assert re.search(r'id="siting-radius" value="7.5"', r.text)
+
+
+def test_comparing_a_scenario_never_saved_says_so(planner: TestClient) -> None:
+    """An unknown name: a 404 page naming it; no name at all: a 422 asking for one."""
+    r = planner.get(f"{COUNTY}/siting/compare", params={"names": "never-saved"})
+    assert r.status_code == 404 and "never-saved" in r.text and 'id="compare-error"' in r.text
+    assert planner.get(f"{COUNTY}/siting/compare").status_code == 422
+    assert planner.get(f"{COUNTY}/siting/compare.xlsx").status_code == 422

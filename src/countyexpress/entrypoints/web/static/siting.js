@@ -88,4 +88,14 @@
 
   init();
   document.body.addEventListener("htmx:afterSettle", init);
+  // htmx swaps only 2xx answers: a refused form (an expired session, a value out of bounds)
+  // says so in the result's place instead of leaving the last answer standing.
+  document.body.addEventListener("htmx:responseError", function (e) {
+    var box = document.getElementById("siting-result");
+    if (!box || e.detail.target !== box) { return; }
+    var p = document.createElement("p");
+    p.className = "notice bad"; p.id = "siting-error"; p.setAttribute("role", "alert");
+    p.textContent = box.dataset.refused.replace("%(status)s", String(e.detail.xhr.status));
+    box.replaceChildren(p);
+  });
 })();
