@@ -140,7 +140,8 @@ def add_manifest(
         known = uow.ops.known_waybills(county.code, [i.waybill_no for _, i in items])
         fresh = [i for _, i in items if i.waybill_no not in known]
         result.duplicates = len(items) - len(fresh)
-        hashes = {i.waybill_no: cipher.digest(phone_digits(i.receiver.phone)) for i in fresh}
+        digits = {i.waybill_no: phone_digits(i.receiver.phone) for i in fresh}
+        hashes = {w: cipher.digest(d) for w, d in digits.items()}
         consents = uow.ops.consents_for(county.code, list(hashes.values()))
         places = _Places(county)
         rows = [
@@ -151,6 +152,7 @@ def add_manifest(
                 i,
                 manifest_id,
                 now,
+                digits[i.waybill_no],
                 hashes[i.waybill_no],
                 consents.get(hashes[i.waybill_no]),
             )
@@ -187,6 +189,7 @@ def _manifest_row(
     item: ManifestItem,
     manifest_id: str,
     now: dt.datetime,
+    phone: str,  # its digits (phone_digits), worked out once
     phone_hash: str,
     consent: DeliveryChoice | None,
 ) -> dict[str, Any]:
@@ -202,10 +205,10 @@ def _manifest_row(
         "manifest_id": manifest_id,
         "receiver_name_enc": cipher.encrypt(r.name),
         "receiver_name_masked": mask_name(r.name),
-        "receiver_phone_enc": cipher.encrypt(phone_digits(r.phone)),
+        "receiver_phone_enc": cipher.encrypt(phone),
         "receiver_phone_hash": phone_hash,
-        "receiver_phone_masked": mask_phone(r.phone),
-        "phone_tail_hash": cipher.digest(phone_tail(r.phone)),
+        "receiver_phone_masked": mask_phone(phone),
+        "phone_tail_hash": cipher.digest(phone_tail(phone)),
         "address_enc": cipher.encrypt(r.address),
         "address_masked": mask_address(r.address),
         "division_code": resolution.division_code,
@@ -279,6 +282,9 @@ def centre_inbound(
     return centre_inbound_many(uow, county_code, [(waybill_no, at)], centre, actor, by=by)[0]
 
 
+_SORTING_COLUMNS = ("carrier", "division_code", "resolution", "target_facility", "delivery_reason")
+
+
 def centre_inbound_many(
     uow: UnitOfWork,
     county_code: str,
@@ -297,7 +303,7 @@ def centre_inbound_many(
     parsed = [(normalise_waybill(w), at or now) for w, at in scans]
     results: list[SortResult] = []
     with uow:
-        items = uow.ops.manifest_items_for(county_code, [w for w, _ in parsed])
+        items = uow.ops.manifest_items_for(county_code, [w for w, _ in parsed], _SORTING_COLUMNS)
         events: list[ScanEvent] = []
         bags: list[tuple[str, dict[str, Any]]] = []
         for waybill, at in parsed:
@@ -371,7 +377,9 @@ def resolve_manually_many(
         county = uow.counties.get(county_code)
         if county is None:
             raise NotFound(f"county {county_code} is not loaded")
-        items = uow.ops.manifest_items_for(county_code, [w for w, _ in pairs])
+        items = uow.ops.manifest_items_for(
+            county_code, [w for w, _ in pairs], ("receiver_phone_hash",)
+        )
         consents = uow.ops.consents_for(
             county_code, [i["receiver_phone_hash"] for i in items.values()]
         )

@@ -129,7 +129,11 @@ def station_inbound_many(
     with uow:
         county = _county(uow, county_code)
         facility = _facility(county, facility_code, STORING_KINDS)
-        items = uow.ops.manifest_items_for(county.code, [w for w, _ in parsed])
+        items = uow.ops.manifest_items_for(
+            county.code,
+            [w for w, _ in parsed],
+            ("carrier", "delivery_mode", "delivery_reason", "receiver_phone_enc"),
+        )
         rules = county.operations
         occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
         sequence = uow.ops.slots_stored(county.code, facility.code)
@@ -254,15 +258,14 @@ def hand_over_many(
         slots = {
             s["pickup_code"].upper(): s for s in uow.ops.open_slots(county.code, facility.code)
         }
-        items = uow.ops.manifest_items_for(county.code, [s["waybill_no"] for s in slots.values()])
         first = min((at or now for _, _, at in attempts), default=now)
         failures = uow.ops.station_failures(
             county.code, facility.code, first - policy.station_window
         )
         asked = {p.strip().upper() for p, _, _ in attempts}
-        history: dict[str, list[Attempt]] = uow.ops.attempts_for(
-            county.code, [s["waybill_no"] for code, s in slots.items() if code in asked]
-        )
+        parcels = [s["waybill_no"] for code, s in slots.items() if code in asked]
+        items = uow.ops.manifest_items_for(county.code, parcels, ("carrier", "phone_tail_hash"))
+        history: dict[str, list[Attempt]] = uow.ops.attempts_for(county.code, parcels)
         recorded: list[tuple[str, dt.datetime, bool]] = []
         closed: list[tuple[str, dt.datetime]] = []
         events: list[ScanEvent] = []
@@ -382,7 +385,9 @@ def return_unclaimed(
         county = _county(uow, county_code)
         limit = dt.timedelta(days=county.operations.return_after_days)
         stale = [s for s in uow.ops.open_slots(county.code) if at - s["stored_at"] > limit]
-        items = uow.ops.manifest_items_for(county.code, [s["waybill_no"] for s in stale])
+        items = uow.ops.manifest_items_for(
+            county.code, [s["waybill_no"] for s in stale], ("carrier",)
+        )
         uow.ops.close_slots(county.code, [(s["waybill_no"], at) for s in stale], "return")
         events = []
         for s in stale:
@@ -445,7 +450,11 @@ def locker_deposit_many(
         county = _county(uow, county_code)
         locker = _facility(county, locker_code, {FacilityKind.LOCKER})
         assert locker.compartments is not None
-        items = uow.ops.manifest_items_for(county.code, [w for w, _, _ in parsed])
+        items = uow.ops.manifest_items_for(
+            county.code,
+            [w for w, _, _ in parsed],
+            ("carrier", "delivery_mode", "delivery_reason", "size", "receiver_phone_enc"),
+        )
         uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
         free = uow.ops.free_compartments(county.code, locker.code)
         codes = {r["pickup_code"] for r in uow.ops.occupied_compartments(county.code, locker.code)}
@@ -570,7 +579,9 @@ def locker_pickup_many(
             return LockerPickup(slot["waybill_no"], slot["compartment"], fees.fee(hours))
 
         batch = each(((c, (c, at or now)) for c, at in pickups), pick_up)
-        items = uow.ops.manifest_items_for(county.code, [s["waybill_no"] for s, _ in opened])
+        items = uow.ops.manifest_items_for(
+            county.code, [s["waybill_no"] for s, _ in opened], ("carrier",)
+        )
         uow.ops.release_many(county.code, locker.code, [s["compartment"] for s, _ in opened])
         events = [
             new_event(

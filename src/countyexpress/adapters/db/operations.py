@@ -56,12 +56,21 @@ class SqlOperations:
         if rows:
             self.connection.execute(insert(manifest_items), list(rows))
 
-    def manifest_items_for(self, county: str, waybills: Sequence[str]) -> dict[str, Record]:
+    def manifest_items_for(
+        self, county: str, waybills: Sequence[str], columns: Sequence[str] = ()
+    ) -> dict[str, Record]:
+        """The items of these waybills that exist, by waybill: whole rows, or only
+        `columns` (and waybill_no) — a batch of thousands reads what it uses."""
         c = manifest_items.c
+        wanted = (
+            [c.waybill_no, *(c[n] for n in columns if n != "waybill_no")]
+            if columns
+            else list(manifest_items.columns)
+        )
         out: dict[str, Record] = {}
         for chunk in _chunks(list(waybills)):
             rows = self.connection.execute(
-                select(manifest_items).where(c.county_code == county, c.waybill_no.in_(chunk))
+                select(*wanted).where(c.county_code == county, c.waybill_no.in_(chunk))
             )
             out.update({r.waybill_no: _record(r) for r in rows})
         return out
