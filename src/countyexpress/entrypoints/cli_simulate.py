@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +27,7 @@ from sqlalchemy import Engine
 
 from countyexpress import bootstrap
 from countyexpress.adapters.db.cached import CountyCachingUnitOfWork
+from countyexpress.adapters.db.scenario_runs import scratch_workspace
 from countyexpress.adapters.packs.simulation import params_for
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.county import County
@@ -281,14 +281,7 @@ def compare(
                 lambda: CountyCachingUnitOfWork(engine, shared), c, p, start, days, **extra
             )
         else:
-            with tempfile.TemporaryDirectory(prefix="cx-scenarios-") as tmp, _progress_bar() as bar:
-
-                def workspace(name: str) -> simulation.UowFactory:
-                    scratch = bootstrap.open_engine(
-                        Settings(database_url=f"sqlite:///{Path(tmp) / name}.db")
-                    )
-                    cache: dict[str, County] = {}
-                    return lambda: CountyCachingUnitOfWork(scratch, cache)
+            with scratch_workspace() as workspace, _progress_bar() as bar:
 
                 def progress(name: str) -> simulation.Progress:
                     task = bar.add_task(name, total=days, parcels=0, events=0)
