@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -79,21 +79,29 @@ def _free(problem: SitingProblem) -> Ints:
 
 
 def pmedian(
-    problem: SitingProblem, p: int, limit_km: Floats | None = None, start: Ints | None = None
+    problem: SitingProblem,
+    p: int,
+    limit_km: Floats | None = None,
+    start: Ints | None = None,
+    reach_km: Floats | None = None,
 ) -> MipArrays:
     """The radius formulation of the p-median with p new sites.
 
     With `limit_km`, each point's distance counts as at most its limit: a relaxation whose
     optimum is a lower bound, and the true optimum when no chosen point lies beyond its limit.
+    With `reach_km`, each point has an open site within its reach (a cut proven elsewhere, such
+    as by the Lagrangian bound for every solution no worse than a known one): levels past it go.
     """
     free = _free(problem)
     km = problem.distances_km
     d_free = km[:, free]
     n_free = len(free)
-    cap_all = _existing_km(problem)
+    cap_all = existing_km(problem)
     if limit_km is not None:
         cap_all = np.minimum(cap_all, limit_km)
     rank_cap = np.partition(d_free, n_free - p, axis=1)[:, n_free - p]
+    if reach_km is not None:
+        rank_cap = np.minimum(rank_cap, reach_km)
     rows: list[Ints] = []
     cols: list[Ints] = []
     vals: list[Floats] = []
@@ -160,7 +168,22 @@ def pmedian(
     )
 
 
-def _existing_km(problem: SitingProblem) -> Floats:
+def restrict(problem: SitingProblem, closed: Bools, opened: Bools) -> SitingProblem:
+    """The problem without the free candidates `closed`, and with those `opened` fixed open.
+
+    `closed` and `opened` index the free candidates; the kept free candidates keep their order.
+    """
+    free = _free(problem)
+    kept = free[~(closed | opened)]
+    fixed = np.concatenate([np.nonzero(problem.existing)[0], free[opened]]).astype(np.intp)
+    columns = np.concatenate([fixed, kept])
+    candidates = tuple(
+        replace(problem.candidates[j], existing=True) for j in fixed.tolist()
+    ) + tuple(problem.candidates[j] for j in kept.tolist())
+    return SitingProblem(problem.demand, candidates, problem.distances_km[:, columns])
+
+
+def existing_km(problem: SitingProblem) -> Floats:
     """Each point's distance to its nearest existing site (inf when there is none)."""
     if not problem.existing.any():
         return np.full(len(problem.demand), np.inf)
@@ -172,7 +195,7 @@ def served_km(problem: SitingProblem, columns: Ints) -> Floats:
     """Each point's distance to its nearest open site, given the free columns opened."""
     free = _free(problem)
     out: Floats = np.minimum(
-        _existing_km(problem), problem.distances_km[:, free[columns]].min(axis=1, initial=np.inf)
+        existing_km(problem), problem.distances_km[:, free[columns]].min(axis=1, initial=np.inf)
     )
     return out
 
@@ -190,7 +213,7 @@ def levels_beyond(problem: SitingProblem, km: Floats, steps: int) -> Floats:
 
 def start_pmedian(problem: SitingProblem, p: int) -> Ints:
     """Free columns of a good solution: greedy, then best swaps."""
-    km, w, fixed = problem.distances_km[:, _free(problem)], problem.weights, _existing_km(problem)
+    km, w, fixed = problem.distances_km[:, _free(problem)], problem.weights, existing_km(problem)
     return heuristics.interchange(km, w, fixed, heuristics.greedy(km, w, fixed, p))
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from countyexpress.errors import CountyExpressError
-from countyexpress.planning.siting import formulations
+from countyexpress.planning.siting import formulations, heuristics, lagrangian, tree
 from countyexpress.planning.siting.formulations import MipArrays
 from countyexpress.planning.siting.model import (
     Objective,
@@ -32,6 +32,14 @@ QUIET_HEURISTICS = (
     "mip_heuristic_run_root_reduced_cost",
 )
 """HiGHS heuristics switched off when a start from our own heuristic is given."""
+
+LAGRANGIAN_SHARE = 0.25
+"""At most this share of the time limit goes to raising the Lagrangian bound at the root."""
+
+TREE_NODES = 2000
+TREE_SHARE = 0.5
+"""The Lagrangian tree search stops after this many nodes or this share of the time limit;
+the MIP then solves what the root reduction left, from the best solution found."""
 
 PMEDIAN_SLACK_LEVELS = 2
 """Distance levels past the heuristic solution that the first capped p-median model keeps."""
@@ -161,13 +169,98 @@ def solve(
 
 
 def _pmedian(problem: SitingProblem, p: int, limits: SolveLimits, began: float) -> Outcome:
+    """A good heuristic solution, the Lagrangian bound and what it proves, then the MIP.
+
+    The Lagrangian tests close candidates, fix others open and bound each point's distance for
+    every solution no worse than the heuristic one, so the MIP is solved on what is left; when
+    the bound already meets the heuristic solution, no MIP is needed.
+    """
+    w = problem.weights
+    free = np.nonzero(~problem.existing)[0]
+    best = formulations.start_pmedian(problem, p)
+    best_km = formulations.served_km(problem, best)
+    upper = float(w @ best_km)
+    d_free, fixed_km = problem.distances_km[:, free], formulations.existing_km(problem)
+    deadline = began + LAGRANGIAN_SHARE * limits.time_limit_s
+    red = lagrangian.reduce(d_free, w, fixed_km, p, upper, best_km, deadline=deadline)
+    if len(red.relaxed) == p:  # the relaxed solution, improved by swaps, may beat the heuristic
+        other = heuristics.interchange(d_free, w, fixed_km, red.relaxed)
+        other_km = formulations.served_km(problem, other)
+        if float(w @ other_km) < upper:
+            best, best_km, upper = other, other_km, float(w @ other_km)
+            red = lagrangian.reduce(
+                d_free, w, fixed_km, p, upper, best_km, red.multipliers, deadline=deadline
+            )
+    lower = red.lower
+    with np.errstate(invalid="ignore"):  # 0 × inf where a point weighs nothing
+        costs = np.column_stack([w[:, None] * d_free, w * fixed_km])
+    if lagrangian.is_integral(costs, upper):
+        lower = lagrangian.round_up(lower)
+    if _closed_gap(upper, lower) <= limits.mip_rel_gap:
+        return Outcome(np.sort(free[best]), upper, True, _closed_gap(upper, lower), lower, best)
+    found = tree.search(
+        d_free,
+        w,
+        fixed_km,
+        p,
+        best,
+        red,
+        limits.mip_rel_gap,
+        TREE_NODES,
+        deadline=began + TREE_SHARE * limits.time_limit_s,
+    )
+    if found.cost < upper:
+        best, upper = found.columns, found.cost
+    if found.complete:
+        lower = max(lower, found.lower)
+        gap = _closed_gap(upper, lower)
+        return Outcome(np.sort(free[best]), upper, gap <= limits.mip_rel_gap, gap, lower, best)
+    opened = np.nonzero(red.opened)[0].astype(np.intp)
+    kept = np.nonzero(~(red.closed | red.opened))[0].astype(np.intp)
+    p_left = p - len(opened)
+    agrees = not red.closed[best].any() and int(red.opened[best].sum()) == len(opened)
+    if agrees and p_left in (0, len(kept)):  # one solution is left: the heuristic one
+        return Outcome(np.sort(free[best]), upper, True, 0.0, upper, best)
+    if agrees:
+        sub = formulations.restrict(problem, red.closed, red.opened)
+        position = np.full(len(free), -1, dtype=np.intp)
+        position[kept] = np.arange(len(kept))
+        start: npt.NDArray[np.intp] | None = position[best][position[best] >= 0]
+        reach: npt.NDArray[np.float64] | None = red.reach_km
+    else:  # rounding disagreed with the heuristic solution: solve the whole model
+        sub, start, reach, p_left = problem, best, None, p
+        opened, kept = np.zeros(0, dtype=np.intp), np.arange(len(free), dtype=np.intp)
+    cols, sub_upper, sub_lower = _capped(sub, p_left, limits, began, start, reach)
+    columns = np.concatenate([opened, kept[cols]]).astype(np.intp)
+    if sub_upper < upper:
+        best, upper = columns, sub_upper
+    lower = max(lower, sub_lower)
+    gap = _closed_gap(upper, lower)
+    return Outcome(np.sort(free[best]), upper, gap <= limits.mip_rel_gap, gap, lower, best)
+
+
+def _closed_gap(upper: float, lower: float) -> float:
+    if not math.isfinite(lower):
+        return math.inf
+    return max(0.0, (upper - lower) / max(abs(upper), 1e-12))
+
+
+def _capped(
+    problem: SitingProblem,
+    p: int,
+    limits: SolveLimits,
+    began: float,
+    start: npt.NDArray[np.intp] | None,
+    reach: npt.NDArray[np.float64] | None,
+) -> tuple[npt.NDArray[np.intp], float, float]:
     """Solve relaxations whose far distances are capped, widening the caps a solution crosses.
 
     Each capped model's optimum is a lower bound; a solution that crosses no cap is optimal.
-    The caps start a few distance levels past a good heuristic solution.
+    The caps start a few distance levels past a good solution. Returns the best free columns
+    found, their cost and the lower bound.
     """
     w = problem.weights
-    best = formulations.start_pmedian(problem, p)
+    best = formulations.start_pmedian(problem, p) if start is None else start
     best_km = formulations.served_km(problem, best)
     upper = float(w @ best_km)
     limit = formulations.levels_beyond(problem, best_km, PMEDIAN_SLACK_LEVELS)
@@ -176,7 +269,7 @@ def _pmedian(problem: SitingProblem, p: int, limits: SolveLimits, began: float) 
         left = limits.time_limit_s - (time.perf_counter() - began)
         if left <= 0:
             break
-        mip = formulations.pmedian(problem, p, limit, start=best)
+        mip = formulations.pmedian(problem, p, limit, start=best, reach_km=reach)
         out = run(mip, SolveLimits(left, limits.mip_rel_gap))
         lower = max(lower, out.bound)
         km = formulations.served_km(problem, out.columns)
@@ -192,10 +285,7 @@ def _pmedian(problem: SitingProblem, p: int, limits: SolveLimits, began: float) 
         limit = np.where(
             crossed, formulations.levels_beyond(problem, km, PMEDIAN_SLACK_LEVELS), limit
         )
-    gap = max(0.0, (upper - lower) / max(abs(upper), 1e-12)) if math.isfinite(lower) else math.inf
-    optimal = gap <= limits.mip_rel_gap
-    free = np.nonzero(~problem.existing)[0]
-    return Outcome(np.sort(free[best]), upper, optimal, gap, lower, best)
+    return best, upper, lower
 
 
 def from_outcome(
