@@ -253,3 +253,25 @@ def test_a_receivers_latest_consent_wins(heshuo: Engine) -> None:
     assert (result.accepted, result.flagged_for_door) == (1, 0)
     bag = centre.centre_inbound(uow(heshuo), "652828", "ZT7312345678913", "HS-CENTER", at=T0)
     assert bag.route_bag is not None and bag.route_bag.startswith("DOOR-")
+
+
+def test_a_town_receiver_who_chose_to_collect_gets_the_carriers_outlet(heshuo: Engine) -> None:
+    """光明中心社区 has no village station but a ZTO outlet: a ZTO parcel of a receiver who
+    chose 自取 is sorted there, shelved and handed over; a J&T parcel has no outlet there
+    that takes it and goes to the door."""
+    centre.record_consent(uow(heshuo), VAULT, "652828", PHONE, DeliveryChoice.STATION, now=T0)
+    town = "和硕县特吾里克镇光明中心社区8栋"
+    manifest(heshuo, [row("ZT7312345678911", town)], carrier="zto")
+    manifest(heshuo, [row("JT0012345678911", town)], carrier="jt")
+    zto = centre.centre_inbound(uow(heshuo), "652828", "ZT7312345678911", "HS-CENTER", at=T0)
+    jt = centre.centre_inbound(uow(heshuo), "652828", "JT0012345678911", "HS-CENTER", at=T0)
+    assert zto.route_bag == "HS-OUT-01"  # 中通快递光明中心社区网点
+    assert jt.route_bag is not None and jt.route_bag.startswith("DOOR-")
+    later = T0 + dt.timedelta(hours=1)
+    centre.dispatch(uow(heshuo), "652828", "HS-OUT-01", "VAN-01", "HS-CENTER", at=later)
+    stored = stations.station_inbound(uow(heshuo), VAULT, "652828", "HS-OUT-01",
+                                      "ZT7312345678911", at=later)  # fmt: skip
+    assert state(heshuo, "ZT7312345678911") == ("stored", "HS-OUT-01")
+    done = stations.hand_over(uow(heshuo), VAULT, "652828", "HS-OUT-01", stored.pickup_code,
+                              "5678", at=later + dt.timedelta(hours=2))  # fmt: skip
+    assert done.outcome is HandoverOutcome.OK

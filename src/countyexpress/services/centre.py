@@ -12,7 +12,7 @@ from typing import Any
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.addresses import AddressBook
 from countyexpress.domain.county import County
-from countyexpress.domain.delivery import DeliveryChoice, decide_delivery
+from countyexpress.domain.delivery import DeliveryChoice, decide_delivery, pickup_point
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.manifests import ManifestItem, Receiver
@@ -75,18 +75,14 @@ def item_from_record(record: Mapping[str, Any], carrier: str) -> ManifestItem:
     )
 
 
-def _targets(county: County, division_code: str | None) -> tuple[str | None, str | None]:
-    """The open station and locker serving a division, if any."""
+def _targets(
+    county: County, division_code: str | None, carrier: str
+) -> tuple[str | None, str | None]:
+    """The pickup point (village station, or the carrier's or a shared outlet in a town
+    community) and the open locker serving a division, if any."""
     if division_code is None:
         return None, None
-    station = next(
-        (
-            f.code
-            for f in county.facilities_of(FacilityKind.STATION)
-            if f.division_code == division_code and f.is_operating
-        ),
-        None,
-    )
+    point = pickup_point(county.facilities, division_code, carrier)
     locker = next(
         (
             f.code
@@ -95,7 +91,7 @@ def _targets(county: County, division_code: str | None) -> tuple[str | None, str
         ),
         None,
     )
-    return station, locker
+    return (point.code if point else None), locker
 
 
 def add_manifest(
@@ -167,18 +163,19 @@ def add_manifest(
 
 
 class _Places:
-    """A county's addresses and the station and locker of each division, looked up once
-    per manifest (not once per row)."""
+    """A county's addresses and the pickup point and locker of each division (and carrier),
+    looked up once per manifest (not once per row)."""
 
     def __init__(self, county: County) -> None:
         self.county = county
         self.book = AddressBook(county.divisions)
-        self._targets: dict[str | None, tuple[str | None, str | None]] = {}
+        self._targets: dict[tuple[str | None, str], tuple[str | None, str | None]] = {}
 
-    def targets(self, division_code: str | None) -> tuple[str | None, str | None]:
-        found = self._targets.get(division_code)
+    def targets(self, division_code: str | None, carrier: str) -> tuple[str | None, str | None]:
+        key = (division_code, carrier)
+        found = self._targets.get(key)
         if found is None:
-            found = self._targets[division_code] = _targets(self.county, division_code)
+            found = self._targets[key] = _targets(self.county, division_code, carrier)
         return found
 
 
@@ -195,7 +192,7 @@ def _manifest_row(
 ) -> dict[str, Any]:
     r = item.receiver
     resolution = places.book.resolve(r.address)
-    station, locker = places.targets(resolution.division_code)
+    station, locker = places.targets(resolution.division_code, item.carrier)
     decision = decide_delivery(consent, station is not None, locker is not None)
     target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
     return {
@@ -378,7 +375,7 @@ def resolve_manually_many(
         if county is None:
             raise NotFound(f"county {county_code} is not loaded")
         items = uow.ops.manifest_items_for(
-            county_code, [w for w, _ in pairs], ("receiver_phone_hash",)
+            county_code, [w for w, _ in pairs], ("receiver_phone_hash", "carrier")
         )
         consents = uow.ops.consents_for(
             county_code, [i["receiver_phone_hash"] for i in items.values()]
@@ -391,7 +388,7 @@ def resolve_manually_many(
             division = county.division(division_code)
             if division is None:
                 raise InvalidValue("division_code", f"unknown division {division_code!r}")
-            station, locker = _targets(county, division.code)
+            station, locker = _targets(county, division.code, item["carrier"])
             decision = decide_delivery(
                 consents.get(item["receiver_phone_hash"]), station is not None, locker is not None
             )
