@@ -63,7 +63,14 @@ def ours(problem: SitingProblem, request: SitingRequest, limit: float) -> dict[s
 
 
 def theirs(problem: SitingProblem, request: SitingRequest, limit: float) -> dict[str, Any]:
-    """spopt 0.7 (PySAL) on the same matrix, through PuLP with HiGHS, clock from the matrix."""
+    """spopt 0.7 (PySAL) on the same matrix, through PuLP with HiGHS, clock from the matrix.
+
+    PuLP's HiGHS interface reports LpStatusOptimal also when HiGHS stops at the time limit with
+    a feasible solution (its solution status is then "Solution Found", not "Optimal Solution
+    Found"), so the row records the solution status and HiGHS's own gap. The objective is
+    re-evaluated from spopt's chosen sites with ours (weighted distance to the nearest chosen
+    site; weight within the radius of a chosen site), so both columns measure the same thing.
+    """
     import pulp
     from spopt.locate import MCLP as SpoptMCLP
     from spopt.locate import PMedian
@@ -79,10 +86,22 @@ def theirs(problem: SitingProblem, request: SitingRequest, limit: float) -> dict
         )
     model = model.solve(pulp.HiGHS(msg=False, timeLimit=limit), results=False)
     seconds = time.perf_counter() - began
-    status = pulp.LpStatus[model.problem.status]
+    chosen = [j for j, x in enumerate(model.fac_vars) if (x.value() or 0.0) > 0.5]
+    if request.objective == Objective.PMEDIAN:
+        ours_value = float(w @ km[:, chosen].min(axis=1))
+    else:
+        assert request.radius_km is not None
+        ours_value = float(w @ (km[:, chosen] <= request.radius_km).any(axis=1))
+    info = model.problem.solverModel.getInfo()
+    gap = float(info.mip_gap)
     return {
-        "objective": pulp.value(model.problem.objective),
-        "status": status,
+        "objective": ours_value,
+        "pulp_objective": pulp.value(model.problem.objective),
+        "status": pulp.LpStatus[model.problem.status],
+        "solution_status": pulp.LpSolution[model.problem.sol_status],
+        "proven": model.problem.sol_status == pulp.LpSolutionOptimal,
+        "gap": gap if np.isfinite(gap) else None,
+        "chosen": len(chosen),
         "seconds": round(seconds, 3),
     }
 
