@@ -1,12 +1,24 @@
-"""The county repository: County aggregates to rows and back."""
+"""The county repository: County aggregates to rows and back, with a cache per database.
+
+Every operations service reads the whole county (divisions, facilities, plan, rules) at
+the start of its transaction: about 17 ms on SQLite. A county changes only through `add`
+(a load, a registry import) and `remove`, and `add` stamps `counties.loaded_at`; so the
+county read once is kept per database (engine) with the `loaded_at` it was read at, and
+each `get` costs one primary-key look-up of `loaded_at` while the county is unchanged.
+A change in another transaction or process shows as another `loaded_at`, and the county
+is read again; a change rolled back never matches the committed `loaded_at`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from countyexpress.adapters.db import tables as t
 from countyexpress.adapters.rules_codec import rules_from_dict, rules_to_dict
@@ -86,11 +98,57 @@ def _point(lat: float | None, lon: float | None) -> Coordinates | None:
     return None if lat is None or lon is None else Coordinates(lat, lon)
 
 
-class SqlCountyRepository:
-    """Counties stored in the tables of `adapters.db.tables`, on one connection."""
+class CountyCache:
+    """Counties of one database as last read, each with its version (`loaded_at`).
 
-    def __init__(self, connection: Connection) -> None:
+    Shared by the units of work of a process (the web app's threads among them); the
+    County objects handed out are shared too, and are never changed in place (a registry
+    import stores a changed copy)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[dt.datetime, County]] = {}
+
+    def get(
+        self, code: str, version: dt.datetime, read: Callable[[], County | None]
+    ) -> County | None:
+        """The county at `version`: kept, or `read` and kept."""
+        with self._lock:
+            hit = self._entries.get(code)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        county = read()
+        if county is not None:
+            with self._lock:
+                self._entries[code] = (version, county)
+        return county
+
+    def forget(self, code: str) -> None:
+        """Drop a county (it was removed or replaced)."""
+        with self._lock:
+            self._entries.pop(code, None)
+
+
+_caches: weakref.WeakKeyDictionary[Engine, CountyCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def county_cache(engine: Engine) -> CountyCache:
+    """The county cache of the database behind `engine`, made on first use."""
+    with _caches_lock:
+        cache = _caches.get(engine)
+        if cache is None:
+            cache = _caches[engine] = CountyCache()
+        return cache
+
+
+class SqlCountyRepository:
+    """Counties stored in the tables of `adapters.db.tables`, on one connection; with a
+    `cache`, `get` reads a county again only when its `loaded_at` changed."""
+
+    def __init__(self, connection: Connection, cache: CountyCache | None = None) -> None:
         self.connection = connection
+        self._versions = cache
 
     def codes(self) -> list[str]:
         """The codes of every stored county."""
@@ -103,6 +161,8 @@ class SqlCountyRepository:
 
     def remove(self, code: str) -> None:
         """Delete a county and all its pack rows."""
+        if self._versions is not None:
+            self._versions.forget(code)
         for table in (t.carriers, t.facilities, t.divisions):
             self.connection.execute(delete(table).where(table.c.county_code == code))
         self.connection.execute(delete(t.counties).where(t.counties.c.code == code))
@@ -180,6 +240,16 @@ class SqlCountyRepository:
 
     def get(self, code: str) -> County | None:
         """The stored county with this code, or None."""
+        if self._versions is None:
+            return self._read(code)
+        version = self.connection.scalar(
+            select(t.counties.c.loaded_at).where(t.counties.c.code == code)
+        )
+        if version is None:
+            return None
+        return self._versions.get(code, version, lambda: self._read(code))
+
+    def _read(self, code: str) -> County | None:
         row = self.connection.execute(
             select(t.counties).where(t.counties.c.code == code)
         ).one_or_none()

@@ -12,7 +12,7 @@ from countyexpress.adapters.db.dashboard import SqlDashboard
 from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
-from countyexpress.adapters.db.repository import SqlCountyRepository
+from countyexpress.adapters.db.repository import SqlCountyRepository, county_cache
 from countyexpress.adapters.db.routes import SqlRoutes
 from countyexpress.adapters.db.siting_scenarios import SqlSitingScenarios
 
@@ -36,7 +36,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self._connection = self.engine.connect()
         self._transaction = self._connection.begin()
-        self.counties = SqlCountyRepository(self._connection)
+        self.counties = SqlCountyRepository(self._connection, county_cache(self.engine))
         self.ledger = SqlLedger(self._connection)
         self.ops = SqlOperations(self._connection)
         self.accounts = SqlAccountRepository(self._connection)
