@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from countyexpress.adapters.db.ledger import _aware, _chunks
+from countyexpress.adapters.db.operations import _utc, _utc_row
 from countyexpress.adapters.db.tables_intake import carrier_confirmations, intake_records
 
 Record = dict[str, Any]
@@ -29,7 +30,7 @@ class SqlIntake:
         self.connection = connection
 
     def add(self, row: Record) -> None:
-        self.connection.execute(insert(intake_records).values(**row))
+        self.connection.execute(insert(intake_records).values(**_utc_row(row)))
 
     def get(self, county: str, waybill: str) -> Record | None:
         c = intake_records.c
@@ -41,7 +42,7 @@ class SqlIntake:
     def add_many(self, rows: Sequence[Record]) -> None:
         """Several intake records in one statement."""
         if rows:
-            self.connection.execute(insert(intake_records), list(rows))
+            self.connection.execute(insert(intake_records), [_utc_row(r) for r in rows])
 
     def get_many(self, county: str, waybills: Sequence[str]) -> dict[str, Record]:
         """The intake records of these waybills that exist, by waybill."""
@@ -94,12 +95,14 @@ class SqlIntake:
         c = carrier_confirmations.c
         where = and_(c.county_code == county, c.shape == shape, c.carrier == carrier)
         done = self.connection.execute(
-            update(carrier_confirmations).where(where).values(times=c.times + 1, updated_at=at)
+            update(carrier_confirmations)
+            .where(where)
+            .values(times=c.times + 1, updated_at=_utc(at))
         )
         if done.rowcount == 0:
             self.connection.execute(
                 insert(carrier_confirmations).values(
-                    county_code=county, shape=shape, carrier=carrier, times=1, updated_at=at
+                    county_code=county, shape=shape, carrier=carrier, times=1, updated_at=_utc(at)
                 )
             )
         return int(self.connection.scalar(select(c.times).where(where)) or 0)

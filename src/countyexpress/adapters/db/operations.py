@@ -27,6 +27,19 @@ from countyexpress.domain.shelves import Attempt
 Record = dict[str, Any]
 
 
+def _utc(value: Any) -> Any:
+    """A datetime bound as UTC. SQLAlchemy's SQLite DateTime stores the wall-clock fields
+    and drops the offset, and reads come back as UTC: a county-time (+08:00) moment would
+    come back eight hours late. PostgreSQL stores the instant either way."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return value
+
+
+def _utc_row(row: Mapping[str, Any]) -> Record:
+    return {k: _utc(v) for k, v in row.items()}
+
+
 def _record(row: Any) -> Record:
     out = dict(row._mapping)
     for key, value in out.items():
@@ -54,7 +67,7 @@ class SqlOperations:
 
     def add_manifest_items(self, rows: Sequence[Record]) -> None:
         if rows:
-            self.connection.execute(insert(manifest_items), list(rows))
+            self.connection.execute(insert(manifest_items), [_utc_row(r) for r in rows])
 
     def manifest_items_for(
         self, county: str, waybills: Sequence[str], columns: Sequence[str] = ()
@@ -84,7 +97,7 @@ class SqlOperations:
         for waybill, values in waybill_values:
             key = tuple(sorted(values))
             groups.setdefault(key, []).append(
-                {"_w": waybill, **{f"_{k}": v for k, v in values.items()}}
+                {"_w": waybill, **{f"_{k}": _utc(v) for k, v in values.items()}}
             )
         for columns, params in groups.items():
             stmt = (
@@ -140,9 +153,9 @@ class SqlOperations:
         if carrier:
             q = q.where(c.carrier == carrier)
         if since:
-            q = q.where(c.received_at >= since)
+            q = q.where(c.received_at >= _utc(since))
         if until:
-            q = q.where(c.received_at < until)
+            q = q.where(c.received_at < _utc(until))
         return [
             _record(r) for r in self.connection.execute(q.order_by(c.received_at, c.waybill_no))
         ]
@@ -208,7 +221,7 @@ class SqlOperations:
                     "county_code": county,
                     "phone_hash": h,
                     "choice": c.value,
-                    "recorded_at": at,
+                    "recorded_at": _utc(at),
                     "source": source,
                 }
                 for h, c in latest.items()
@@ -221,7 +234,9 @@ class SqlOperations:
         c = consents.c
         where = and_(c.county_code == county, c.phone_hash == phone_hash)
         done = self.connection.execute(
-            update(consents).where(where).values(choice=choice.value, recorded_at=at, source=source)
+            update(consents)
+            .where(where)
+            .values(choice=choice.value, recorded_at=_utc(at), source=source)
         )
         if done.rowcount == 0:
             self.connection.execute(
@@ -229,7 +244,7 @@ class SqlOperations:
                     county_code=county,
                     phone_hash=phone_hash,
                     choice=choice.value,
-                    recorded_at=at,
+                    recorded_at=_utc(at),
                     source=source,
                 )
             )
@@ -275,7 +290,7 @@ class SqlOperations:
             self.connection.execute(
                 station_slots.delete().where(c.county_code == county, c.waybill_no.in_(chunk))
             )
-        self.connection.execute(insert(station_slots), list(rows))
+        self.connection.execute(insert(station_slots), [_utc_row(r) for r in rows])
 
     def close_slots(self, county: str, closing: Sequence[tuple[str, dt.datetime]], by: str) -> None:
         if not closing:
@@ -286,7 +301,7 @@ class SqlOperations:
             .where(c.county_code == county, c.waybill_no == bindparam("_w"), c.closed_at.is_(None))
             .values(closed_at=bindparam("_at"), closed_by=by)
         )
-        self.connection.execute(stmt, [{"_w": w, "_at": at} for w, at in closing])
+        self.connection.execute(stmt, [{"_w": w, "_at": _utc(at)} for w, at in closing])
 
     # hand-over attempts ------------------------------------------------------
     def attempts(self, county: str, waybill: str) -> list[Attempt]:
@@ -314,7 +329,10 @@ class SqlOperations:
         c = handover_attempts.c
         rows = self.connection.execute(
             select(c.at).where(
-                c.county_code == county, c.facility == facility, c.at >= since, c.ok.is_(False)
+                c.county_code == county,
+                c.facility == facility,
+                c.at >= _utc(since),
+                c.ok.is_(False),
             )
         )
         return [_aware(r.at) for r in rows]
@@ -330,7 +348,7 @@ class SqlOperations:
                         "county_code": county,
                         "facility": facility,
                         "waybill_no": w,
-                        "at": at,
+                        "at": _utc(at),
                         "ok": ok,
                     }
                     for w, at, ok in attempts
@@ -383,7 +401,7 @@ class SqlOperations:
         self.connection.execute(
             update(locker_compartments)
             .where(t.county_code == county, t.facility == facility, t.compartment == compartment)
-            .values(waybill_no=waybill, pickup_code=code, deposited_at=at)
+            .values(waybill_no=waybill, pickup_code=code, deposited_at=_utc(at))
         )
 
     def occupy_many(
@@ -407,7 +425,7 @@ class SqlOperations:
                     deposited_at=bindparam("_at"))
         )  # fmt: skip
         self.connection.execute(
-            stmt, [{"_c": c, "_w": w, "_p": p, "_at": at} for c, w, p, at in deposits]
+            stmt, [{"_c": c, "_w": w, "_p": p, "_at": _utc(at)} for c, w, p, at in deposits]
         )
 
     def release_many(self, county: str, facility: str, compartments: Sequence[str]) -> None:
@@ -469,7 +487,7 @@ class SqlOperations:
                 to_masked=to_masked,
                 template=template,
                 params=dict(params),
-                created_at=at,
+                created_at=_utc(at),
             )
         )
 
@@ -477,7 +495,7 @@ class SqlOperations:
         c = manifest_items.c
         done = self.connection.execute(
             update(manifest_items)
-            .where(c.county_code == county, c.received_at < before, c.receiver_name_enc != "")
+            .where(c.county_code == county, c.received_at < _utc(before), c.receiver_name_enc != "")
             .values(receiver_name_enc="", receiver_phone_enc="", address_enc="")
         )
         return int(done.rowcount or 0)
@@ -486,7 +504,7 @@ class SqlOperations:
         c = outbox.c
         done = self.connection.execute(
             update(outbox)
-            .where(c.county_code == county, c.created_at < before, c.to_enc != "")
+            .where(c.county_code == county, c.created_at < _utc(before), c.to_enc != "")
             .values(to_enc="")
         )
         return int(done.rowcount or 0)
