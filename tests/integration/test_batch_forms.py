@@ -539,3 +539,20 @@ def test_an_intake_batch_refuses_item_by_item_and_stores_only_the_rest(heshuo: E
     assert "screened once" in screened.refused[0].reason
     with SqlUnitOfWork(heshuo) as u:
         assert u.intake.get(HESHUO, OUT[0])["security_mark"] is True  # type: ignore[index]
+
+
+def test_manifest_values_go_in_by_group_and_an_item_named_twice_gets_both(small: Engine) -> None:
+    """Items given the same values share one update; later values of a column win."""
+    a, b, c = STATION_PARCELS[:3]
+    with SqlUnitOfWork(small) as u:
+        u.ops.set_manifest_values(
+            COUNTY,
+            [(a, {"vehicle": "V1"}), (b, {"vehicle": "V1"}), (a, {"route_bag": "X"}),
+             (c, {"vehicle": "V2"}), (c, {"vehicle": "V3"})],
+        )  # fmt: skip
+        u.commit()
+    with SqlUnitOfWork(small) as u:
+        got = u.ops.manifest_items_for(COUNTY, [a, b, c], ("route_bag", "vehicle"))
+    assert {w: (r["route_bag"], r["vehicle"]) for w, r in got.items()} == {
+        a: ("X", "V1"), b: ("S1", "V1"), c: ("S1", "V3"),
+    }  # fmt: skip

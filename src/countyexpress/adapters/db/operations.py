@@ -91,21 +91,24 @@ class SqlOperations:
     def set_manifest_values(
         self, county: str, waybill_values: Sequence[tuple[str, Record]]
     ) -> None:
-        """Update several items at once; items sharing a set of columns go in one executemany."""
+        """Update several items at once: items given the same values (a route bag, a
+        vehicle) in one UPDATE … WHERE waybill_no IN (…); an item named twice gets both
+        updates, the later value of a column winning."""
         c = manifest_items.c
-        groups: dict[tuple[str, ...], list[Record]] = {}
+        latest: dict[str, Record] = {}
         for waybill, values in waybill_values:
-            key = tuple(sorted(values))
-            groups.setdefault(key, []).append(
-                {"_w": waybill, **{f"_{k}": _utc(v) for k, v in values.items()}}
-            )
-        for columns, params in groups.items():
-            stmt = (
-                update(manifest_items)
-                .where(c.county_code == county, c.waybill_no == bindparam("_w"))
-                .values({k: bindparam(f"_{k}") for k in columns})
-            )
-            self.connection.execute(stmt, params)
+            latest.setdefault(waybill, {}).update({k: _utc(v) for k, v in values.items()})
+        groups: dict[tuple[tuple[str, Any], ...], list[str]] = {}
+        for waybill, values in latest.items():
+            groups.setdefault(tuple(sorted(values.items())), []).append(waybill)
+        for values_key, waybills in groups.items():
+            if not values_key:
+                continue
+            stmt = update(manifest_items).values(dict(values_key))
+            for chunk in _chunks(waybills):
+                self.connection.execute(
+                    stmt.where(c.county_code == county, c.waybill_no.in_(chunk))
+                )
 
     def undispatched(self, county: str, route_bag: str) -> list[Record]:
         """The waybill and carrier of each sorted, not yet dispatched item of a route bag,
