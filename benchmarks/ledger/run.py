@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import platform
 import random
 import sqlite3
 import sys
 import tempfile
 import time
 import uuid
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,33 +29,13 @@ from countyexpress.adapters.packs import builtin_pack_path, read_pack
 from countyexpress.domain.lifecycle import derive
 from countyexpress.services import counties, scans
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from machine import machine
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 T0 = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DOWN = ["arrive", "sort", "depart", "arrive", "store", "pickup"]
-
-
-def machine() -> dict[str, Any]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "sqlalchemy": metadata.version("sqlalchemy"),
-        "platform": platform.platform(),
-        "date": dt.date.today().isoformat(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 def day_of_events(n_events: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -179,19 +157,20 @@ def main() -> None:
     n_ingest = int(sys.argv[1]) if len(sys.argv) > 1 else 24_000
     n_million = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
     RESULTS.mkdir(exist_ok=True)
+    started = machine(("countyexpress", "sqlalchemy"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         ingest = bench_ingest(folder, n_ingest)
         million = bench_million(folder, n_million)
-    out = {"machine": machine(), "ingest": ingest, "million": million}
+    out = {"machine": started, "ingest": ingest, "million": million}
     (RESULTS / "ledger.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     m = out["machine"]
     md = [
         "# Ledger benchmark results",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, SQLite {m['sqlite']}, "
-        f"SQLAlchemy {m['sqlalchemy']}, {m['date']}; load average at start "
-        f"{m['load_average_at_start']} (the machine is shared: other jobs inflate both our time "
+        f"SQLAlchemy {m['packages']['sqlalchemy']}, {m['date']}; load average at start "
+        f"{m['load_average']} (the machine is shared: other jobs inflate both our time "
         "and the raw insert's).",
         "",
         "| measure | value |",

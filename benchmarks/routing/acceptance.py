@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.metadata as md
 import itertools
 import json
 import math
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from machine import machine
 
 HERE = Path(__file__).parent
 INSTANCES = HERE / "instances"
@@ -125,17 +126,6 @@ def uptime() -> str:
         return f"load average {os.getloadavg()}"
 
 
-def machine() -> dict[str, object]:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    versions = {p: md.version(p) for p in ("pyvrp", "numpy", "countyexpress")}
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "packages": versions}  # fmt: skip
-
-
 def markdown(results: dict[str, object]) -> str:
     m = results["machine"]
     assert isinstance(m, dict)
@@ -185,7 +175,8 @@ def main() -> None:
     args = ap.parse_args()
     results: dict[str, object] = {
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "uptime_start": uptime(), "machine": machine(), "rows": [],
+        "uptime_start": uptime(), "rows": [],
+        "machine": machine(("pyvrp", "numpy", "countyexpress")),
     }  # fmt: skip
     stem = "acceptance_quick" if args.quick else "acceptance"
     args.out.mkdir(parents=True, exist_ok=True)

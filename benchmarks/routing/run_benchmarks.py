@@ -12,12 +12,10 @@ One run per cell with seed 0: figures vary by a few tenths of a percent between 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import importlib.metadata as md
 import json
 import math
 import os
-import platform
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +23,9 @@ from countyexpress.adapters.routing.parcel_files import read_parcels, read_vehic
 from countyexpress.adapters.routing.vrplib_cvrp import CvrpInstance, read_cvrp
 from countyexpress.planning.routing import PyVRPPlanner, RoutingProblem
 from countyexpress.planning.routing.codelivery import ServiceTimes, stops_from, travel_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from machine import machine
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -136,20 +137,11 @@ def heshuo_day(limits: list[float], reference_s: float) -> dict[str, object]:
             "vehicles": sum(v.count for v in fleet), "runs": runs}  # fmt: skip
 
 
-def machine(load_at_start: tuple[float, ...]) -> dict[str, object]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {p: md.version(p) for p in ("pyvrp", "ortools", "numpy", "vrplib", "countyexpress")}
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "packages": versions,
-            "load_average_1_5_15_min": {"start": load_at_start, "end": os.getloadavg()},
-            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
+def run_machine(load_at_start: tuple[float, ...]) -> dict[str, object]:
+    """The shared machine record, with the load at the start and at the end of the run."""
+    m = machine(("pyvrp", "ortools", "numpy", "vrplib", "countyexpress"))
+    m["load_average_1_5_15_min"] = {"start": load_at_start, "end": os.getloadavg()}
+    return m
 
 
 def markdown(results: dict[str, object]) -> str:
@@ -222,7 +214,7 @@ def main() -> None:
         [0.5, 1.0, 2.0] if not args.quick else [0.5], 10.0 if not args.quick else 1.0
     )
     print(json.dumps(heshuo), flush=True)
-    results = {"machine": machine(load_at_start), "cvrplib": rows, "heshuo_day": heshuo}
+    results = {"machine": run_machine(load_at_start), "cvrplib": rows, "heshuo_day": heshuo}
     args.out.mkdir(parents=True, exist_ok=True)
     stem = "quick" if args.quick else "results"
     (args.out / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -16,14 +16,10 @@ import argparse
 import cProfile
 import datetime as dt
 import json
-import os
-import platform
 import pstats
-import sqlite3
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +35,10 @@ from countyexpress.adapters.packs.simulation import params_for
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.county import County
 from countyexpress.services import counties, simulation
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from machine import load_average as load
+from machine import machine
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -57,30 +57,6 @@ TOTALS = (
     "consents", "resolved_by_hand", "dispatched", "stored", "locker", "door", "picked_up",
     "locker_picked_up", "returned", "outbound_taken_in", "screened", "exceptions",
 )  # fmt: skip
-
-
-def machine() -> dict[str, Any]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "sqlalchemy": metadata.version("sqlalchemy"),
-        "platform": platform.platform(),
-        "date": dt.date.today().isoformat(),
-    }
-
-
-def load() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 def run(days: int, end: dt.date, scale: float, seed: int, profile: bool) -> dict[str, Any]:
@@ -140,7 +116,7 @@ def run(days: int, end: dt.date, scale: float, seed: int, profile: bool) -> dict
         "slowest_day_s": round(max(s.seconds for s in result.stats), 1),
         "load_average_before": before,
         "load_average_after": after,
-        "machine": machine(),
+        "machine": machine(("countyexpress", "sqlalchemy")),
     }
     if profiler:
         out["per_call"] = per_call(profiler)
