@@ -211,10 +211,11 @@ def levels_beyond(problem: SitingProblem, km: Floats, steps: int) -> Floats:
     return out
 
 
-def start_pmedian(problem: SitingProblem, p: int) -> Ints:
-    """Free columns of a good solution: greedy, then best swaps."""
+def start_pmedian(problem: SitingProblem, p: int, deadline: float = np.inf) -> Ints:
+    """Free columns of a good solution: greedy, then best swaps (until `deadline`)."""
     km, w, fixed = problem.distances_km[:, _free(problem)], problem.weights, existing_km(problem)
-    return heuristics.interchange(km, w, fixed, heuristics.greedy(km, w, fixed, p))
+    first = heuristics.greedy(km, w, fixed, p)
+    return heuristics.interchange(km, w, fixed, first, deadline=deadline)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import numpy.typing as npt
 
@@ -21,14 +23,24 @@ def greedy(km: Floats, w: Floats, nearest: Floats, p: int) -> Ints:
     return np.array(chosen, dtype=np.intp)
 
 
-def interchange(km: Floats, w: Floats, fixed: Floats, chosen: Ints, max_rounds: int = 1000) -> Ints:
+def interchange(
+    km: Floats,
+    w: Floats,
+    fixed: Floats,
+    chosen: Ints,
+    max_rounds: int = 1000,
+    deadline: float = np.inf,
+) -> Ints:
     """Best-improvement swaps (one chosen column out, one other in) until none helps.
 
-    `fixed` is each row's distance to sites that stay open whatever happens (inf if none).
+    `fixed` is each row's distance to sites that stay open whatever happens (inf if none);
+    no new round starts after `deadline` (a `time.perf_counter()`).
     """
     chosen = chosen.copy()
     p = len(chosen)
     for _ in range(max_rounds):
+        if time.perf_counter() > deadline:
+            break
         sub = np.column_stack([km[:, chosen], fixed])  # the last column: the fixed sites
         order = np.argsort(sub, axis=1)[:, :2]
         rows = np.arange(len(km))

@@ -179,7 +179,7 @@ def reduce(
         cost, fixed, cols, k, lam, best_lam, best = _shrink(
             cost, fixed, cols, k, best_lam, bar, closed, opened
         )
-        if k > 0 and len(cols) > k:
+        if k > 0 and len(cols) > k and time.perf_counter() < deadline:
             reach[rows] = _reach(km[rows][:, cols], cost, fixed, best_lam, k, bar)
     out = np.zeros(n)
     out[rows] = best_lam
