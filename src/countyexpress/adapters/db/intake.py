@@ -30,7 +30,7 @@ class SqlIntake:
         self.connection = connection
 
     def add(self, row: Record) -> None:
-        self.connection.execute(insert(intake_records).values(**_utc_row(row)))
+        self.connection.execute(insert(intake_records).values(**_utc_row(row, intake_records)))
 
     def get(self, county: str, waybill: str) -> Record | None:
         c = intake_records.c
@@ -42,7 +42,9 @@ class SqlIntake:
     def add_many(self, rows: Sequence[Record]) -> None:
         """Several intake records in one statement."""
         if rows:
-            self.connection.execute(insert(intake_records), [_utc_row(r) for r in rows])
+            self.connection.execute(
+                insert(intake_records), [_utc_row(r, intake_records) for r in rows]
+            )
 
     def get_many(self, county: str, waybills: Sequence[str]) -> dict[str, Record]:
         """The intake records of these waybills that exist, by waybill."""

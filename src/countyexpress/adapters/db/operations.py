@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -36,8 +47,18 @@ def _utc(value: Any) -> Any:
     return value
 
 
-def _utc_row(row: Mapping[str, Any]) -> Record:
-    return {k: _utc(v) for k, v in row.items()}
+def _utc_row(row: Mapping[str, Any], table: Table) -> Record:
+    """A row to insert into `table`, its datetimes bound as UTC."""
+    out = dict(row)
+    for name in _times(table):
+        if name in out:
+            out[name] = _utc(out[name])
+    return out
+
+
+@functools.cache
+def _times(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if isinstance(c.type, DateTime))
 
 
 def _record(row: Any) -> Record:
@@ -67,7 +88,9 @@ class SqlOperations:
 
     def add_manifest_items(self, rows: Sequence[Record]) -> None:
         if rows:
-            self.connection.execute(insert(manifest_items), [_utc_row(r) for r in rows])
+            self.connection.execute(
+                insert(manifest_items), [_utc_row(r, manifest_items) for r in rows]
+            )
 
     def manifest_items_for(
         self, county: str, waybills: Sequence[str], columns: Sequence[str] = ()
@@ -293,7 +316,7 @@ class SqlOperations:
             self.connection.execute(
                 station_slots.delete().where(c.county_code == county, c.waybill_no.in_(chunk))
             )
-        self.connection.execute(insert(station_slots), [_utc_row(r) for r in rows])
+        self.connection.execute(insert(station_slots), [_utc_row(r, station_slots) for r in rows])
 
     def close_slots(self, county: str, closing: Sequence[tuple[str, dt.datetime]], by: str) -> None:
         if not closing:
