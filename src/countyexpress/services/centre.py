@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from countyexpress.domain.access import Action, Principal, Resource, Where
-from countyexpress.domain.addresses import AddressBook
+from countyexpress.domain.addresses import AddressBook, Resolution
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice, decide_delivery, pickup_point
 from countyexpress.domain.facilities import FacilityKind
@@ -139,7 +141,7 @@ def add_manifest(
         digits = {i.waybill_no: phone_digits(i.receiver.phone) for i in fresh}
         hashes = {w: cipher.digest(d) for w, d in digits.items()}
         consents = uow.ops.consents_for(county.code, list(hashes.values()))
-        places = _Places(county)
+        places = _places(county)
         rows = [
             _manifest_row(
                 county,
@@ -164,12 +166,25 @@ def add_manifest(
 
 class _Places:
     """A county's addresses and the pickup point and locker of each division (and carrier),
-    looked up once per manifest (not once per row)."""
+    each worked out once for a county as read (a County is never changed in place: a
+    changed county is another object). Receivers' addresses repeat from day to day; at
+    most `MEMO` of them are remembered."""
+
+    MEMO = 100_000
 
     def __init__(self, county: County) -> None:
         self.county = county
         self.book = AddressBook(county.divisions)
         self._targets: dict[tuple[str | None, str], tuple[str | None, str | None]] = {}
+        self._resolved: dict[str, Resolution] = {}
+
+    def resolve(self, address: str) -> Resolution:
+        found = self._resolved.get(address)
+        if found is None:
+            if len(self._resolved) >= self.MEMO:
+                self._resolved.clear()
+            found = self._resolved[address] = self.book.resolve(address)
+        return found
 
     def targets(self, division_code: str | None, carrier: str) -> tuple[str | None, str | None]:
         key = (division_code, carrier)
@@ -177,6 +192,19 @@ class _Places:
         if found is None:
             found = self._targets[key] = _targets(self.county, division_code, carrier)
         return found
+
+
+_PLACES: weakref.WeakKeyDictionary[County, _Places] = weakref.WeakKeyDictionary()
+_PLACES_LOCK = threading.Lock()
+
+
+def _places(county: County) -> _Places:
+    """The places of this county object, made on first use (kept while it is)."""
+    with _PLACES_LOCK:
+        places = _PLACES.get(county)
+        if places is None:
+            places = _PLACES[county] = _Places(county)
+        return places
 
 
 def _manifest_row(
@@ -191,7 +219,7 @@ def _manifest_row(
     consent: DeliveryChoice | None,
 ) -> dict[str, Any]:
     r = item.receiver
-    resolution = places.book.resolve(r.address)
+    resolution = places.resolve(r.address)
     station, locker = places.targets(resolution.division_code, item.carrier)
     decision = decide_delivery(consent, station is not None, locker is not None)
     target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
