@@ -3,8 +3,9 @@
 - p-median: the radius formulation (Elloumi 2010; García, Labbé and Marín 2011). For each
   demand point the distinct distances D0 < D1 < … to the candidates become levels;
   z_k = 1 when no open site is closer than D_k, and the point's distance is
-  D0 + Σ (D_k − D_{k−1}) z_k. Levels stop at the nearest existing site, and at the
-  (m − p + 1)-th nearest new candidate, since one of those is always open.
+  D0 + Σ (D_k − D_{k−1}) z_k. Levels stop at the nearest existing site, at the
+  (m − p + 1)-th nearest new candidate, since one of those is always open, and at a reach
+  proven by the Lagrangian bound (`lagrangian.py`); `restrict` drops the candidates it closed.
 - MCLP: points covered by the same candidates are one group; dominated candidates go.
 - set covering: the same groups, forced candidates, dominated candidates, implied groups.
 

@@ -1,4 +1,8 @@
-"""The one place that calls HiGHS: arrays in, a domain result out."""
+"""The one place that calls HiGHS: arrays in, a domain result out.
+
+The p-median goes through a heuristic, the Lagrangian bound and its tests, and the
+Lagrangian tree search first (`lagrangian.py`, `tree.py`); HiGHS solves what they leave.
+"""
 
 from __future__ import annotations
 
