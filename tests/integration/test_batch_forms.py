@@ -39,12 +39,18 @@ from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import ContentCategory, Inspection, ProhibitedCategory
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.shelves import ShelfLayout
-from countyexpress.errors import CountyExpressError, Forbidden, NotAllowed, NotFound
+from countyexpress.errors import (
+    CountyExpressError,
+    Forbidden,
+    InvalidValue,
+    NotAllowed,
+    NotFound,
+)
 from countyexpress.planning.simulation.synthetic import cooperative_uscc
 from countyexpress.services import centre, counties, intake, scans, stations
 from countyexpress.services.batch import Batch, Refusal
 from countyexpress.services.intake import Departure, Refused, Screening, TakeIn
-from support.small_county import AT, C1, V1, small_county
+from support.small_county import AT, C1, V1, V2, small_county
 from support.small_county import station as small_station
 
 VAULT = Vault(b"test-key-material-of-enough-length")
@@ -57,6 +63,7 @@ SIZES = ("S", "M", "L")
 LOCKER_PARCELS = [f"ZT7300000001{n:02d}" for n in range(9)]
 STATION_PARCELS = [f"ZT7300000002{n:02d}" for n in range(8)]
 DOOR_PARCELS = [f"ZT7300000003{n:02d}" for n in range(2)]
+STATION2_PARCELS = [f"ZT7300000004{n:02d}" for n in range(4)]  # for 二号站 (S2)
 UNKNOWN = "ZT7399999999999"
 POOL = LOCKER_PARCELS + STATION_PARCELS + DOOR_PARCELS + [UNKNOWN]
 
@@ -67,8 +74,9 @@ def _county() -> County:
     locker = Facility("L1", "一号柜", FacilityKind.LOCKER, AT[C1], C1,
                       compartments=LockerCompartments(small=3, medium=2, large=1))  # fmt: skip
     station = dataclasses.replace(small_station("S1", V1), name="一号站")
+    station2 = dataclasses.replace(small_station("S2", V2), name="二号站")
     centre_ = Facility("CTR", "中心", FacilityKind.CENTER, AT[C1], C1)
-    county = small_county([locker, station, centre_])
+    county = small_county([locker, station, station2, centre_])
     rules = dataclasses.replace(county.operations, shelves=ShelfLayout(("A", "B"), capacity=3))
     return dataclasses.replace(county, operations=rules)
 
@@ -85,6 +93,7 @@ def _manifest_rows() -> list[dict[str, object]]:
         ]
         + [row(w, STATION_PHONE, "一号镇一号村3组") for w in STATION_PARCELS]
         + [row(w, DOOR_PHONE, "一号镇一号村4组") for w in DOOR_PARCELS]
+        + [row(w, STATION_PHONE, "一号镇二号村2组") for w in STATION2_PARCELS]
     )
 
 
@@ -333,6 +342,58 @@ def test_station_batches_do_what_the_single_forms_do_one_after_the_other(
     assert table(pair.batch, station_slots) == table(pair.single, station_slots)
 
 
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    one=st.lists(st.sampled_from([*STATION_PARCELS, DOOR_PARCELS[0], UNKNOWN]), max_size=8),
+    two=st.lists(st.sampled_from([*STATION2_PARCELS, STATION_PARCELS[0]]), max_size=6),
+    tails=st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(0, 9)), max_size=10),
+)
+def test_a_run_of_stations_does_what_each_station_would_one_after_the_other(
+    small_template: Path,
+    pairs: Callable[[Path], Pair],
+    one: list[str],
+    two: list[str],
+    tails: list[tuple[bool, bool, int]],
+) -> None:
+    """Shelving at S1 and S2 in one run, then hand-overs at both in one call: the same
+    answers, slots and ledger as station by station."""
+    pair = pairs(small_template)
+    stops: list[tuple[str, list[tuple[str, dt.datetime | None]]]] = [
+        ("S1", [(w, T0) for w in one]), ("S2", [(w, T0) for w in two]),
+    ]  # fmt: skip
+    run = stations.station_inbound_run(SqlUnitOfWork(pair.batch), VAULT, COUNTY, stops)
+    each_ = [stations.station_inbound_many(SqlUnitOfWork(pair.single), VAULT, COUNTY, f, s)
+             for f, s in stops]  # fmt: skip
+    assert run == each_
+    stored = [s for r in each_ for s in r.stored]
+    asked: dict[str, list[tuple[str, str, dt.datetime | None]]] = {"S1": [], "S2": []}
+    for i, (first, right, minute) in enumerate(tails):
+        if stored:
+            s = stored[0] if first else stored[i % len(stored)]
+            at = T0 + dt.timedelta(hours=1, minutes=minute + i)
+            asked[s.facility].append((s.pickup_code, "0002" if right else "9999", at))
+    at_both = list(asked.items())
+    got = stations.hand_over_at_stations(SqlUnitOfWork(pair.batch), VAULT, COUNTY, at_both)
+    one_by_one_ = [stations.hand_over_many(SqlUnitOfWork(pair.single), VAULT, COUNTY, f, a)
+                   for f, a in at_both]  # fmt: skip
+    assert got == one_by_one_
+    assert ledger(pair.batch) == ledger(pair.single)
+    assert table(pair.batch, station_slots) == table(pair.single, station_slots)
+
+
+def test_a_run_names_each_station_once(small: Engine) -> None:
+    """Twice the same station in one run or one upload is refused as a whole."""
+    twice = [("S1", [(STATION_PARCELS[0], T0)]), ("S1", [(STATION_PARCELS[1], T0)])]
+    with pytest.raises(InvalidValue, match="appears twice"):
+        stations.station_inbound_run(SqlUnitOfWork(small), VAULT, COUNTY, twice)
+    with pytest.raises(InvalidValue, match="appears twice"):
+        stations.hand_over_at_stations(
+            SqlUnitOfWork(small), VAULT, COUNTY, [("S1", []), ("S1", [])]
+        )
+    assert ledger(small) == {"sorted": len(POOL) - 1 + len(STATION2_PARCELS)}
+
+
 def test_a_hand_over_batch_locks_a_parcel_after_five_wrong_tails(small: Engine) -> None:
     """The attempts of the batch count with the stored ones (read in one query)."""
     w = STATION_PARCELS[0]
@@ -361,7 +422,8 @@ def test_route_bags_dispatched_together_leave_as_they_would_one_by_one(
            for b, v in bags]  # fmt: skip
     assert [sent[b] for b, _ in bags[:3]] == one[:3] and one[3] == []
     assert sent["L1"] == sorted(LOCKER_PARCELS) and sent["S1"] == sorted(STATION_PARCELS)
-    assert ledger(pair.batch) == ledger(pair.single) == {"in_transit": len(POOL) - 1}
+    assert ledger(pair.batch) == ledger(pair.single)
+    assert ledger(pair.batch)["in_transit"] == len(POOL) - 1
     assert table(pair.batch, manifest_items) == table(pair.single, manifest_items)
 
 

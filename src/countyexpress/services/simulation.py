@@ -305,8 +305,10 @@ class Simulator:
             "sim-driver",
             at=self._at(day, self.params.timetable.dispatch_time),
         )
+        # the vans reach their stations: each station's parcels shelved (one call for all)
+        shelved = self._station_inbound(day, [(bag, sent[bag]) for bag in order])
         for bag in order:
-            self._deliver_bag(day, bag, sent[bag], by_waybill, stats, doors)
+            self._deliver_bag(day, bag, sent[bag], by_waybill, stats, doors, shelved)
         self._door_scans(doors, rng, stats)
         self._pickups(day, stats)
         stats.returned = len(
@@ -415,6 +417,32 @@ class Simulator:
             stats.events += 2 * len(items)
         return bags
 
+    def _arrival(self, day: dt.date, bag: str) -> dt.datetime:
+        """When the van with `bag` reaches its place."""
+        left = self._at(day, self.params.timetable.dispatch_time)
+        return left + dt.timedelta(minutes=self._minutes_to(self._destination(bag)))
+
+    def _station_inbound(
+        self, day: dt.date, bags: Sequence[tuple[str, list[str]]]
+    ) -> dict[str, stations.InboundResult]:
+        """入库 at every station and outlet the day's bags go to, in one call; by station."""
+        stops = []
+        for bag, out in bags:
+            facility = self.facilities.get(self._destination(bag))
+            if facility is not None and facility.kind is not FacilityKind.LOCKER:
+                stops.append((facility.code, [(w, self._arrival(day, bag)) for w in out]))
+        if not stops:
+            return {}
+        results = stations.station_inbound_run(
+            self.uow(),
+            self.cipher,
+            self.county.code,
+            stops,
+            actor="sim-station",
+            notifier=self.notifier,
+        )
+        return {code: r for (code, _), r in zip(stops, results, strict=True)}
+
     def _deliver_bag(
         self,
         day: dt.date,
@@ -423,10 +451,11 @@ class Simulator:
         plans: Mapping[str, Inbound],
         stats: DayStats,
         doors: list[tuple[Inbound | None, str, str, dt.datetime]],
+        shelved: Mapping[str, stations.InboundResult],
     ) -> None:
-        """The van takes a dispatched bag (`out`: its waybills) to its place."""
+        """The van takes a dispatched bag (`out`: its waybills) to its place; a station's
+        parcels were shelved already (`shelved`)."""
         vehicle = self._van_for(bag)
-        left = self._at(day, self.params.timetable.dispatch_time)
         stats.dispatched += len(out)
         stats.events += len(out)
         dest = self._destination(bag)
@@ -434,7 +463,7 @@ class Simulator:
         facility = self.facilities.get(dest)
         division = facility.division_code if facility else dest
         stats.trips.append(Trip(bag, vehicle, dest, division, self._location(dest), dict(carriers)))
-        arrive = left + dt.timedelta(minutes=self._minutes_to(dest))
+        arrive = self._arrival(day, bag)
         if facility is None:  # a door bag of a village or community
             for w in out:
                 doors.append((plans.get(w), w, self.centre.code, arrive))
@@ -442,15 +471,7 @@ class Simulator:
         if facility.kind is FacilityKind.LOCKER:
             self._lockers_in(day, facility, out, plans, arrive, stats, doors)
             return
-        result = stations.station_inbound_many(
-            self.uow(),
-            self.cipher,
-            self.county.code,
-            facility.code,
-            [(w, arrive) for w in out],
-            actor="sim-station",
-            notifier=self.notifier,
-        )
+        result = shelved[facility.code]
         stats.stored += len(result.stored)
         stats.events += 2 * len(result.stored)
         for s in result.stored:
@@ -561,6 +582,7 @@ class Simulator:
         for s in due:
             if before is None or s.at < before:
                 by_station[s.facility].append(s)
+        asked: list[tuple[str, Sequence[tuple[str, str, dt.datetime | None]]]] = []
         for station, waiting in sorted(by_station.items()):
             waiting.sort(key=lambda s: s.at)
             attempts: list[tuple[str, str, dt.datetime | None]] = []
@@ -570,9 +592,15 @@ class Simulator:
                     attempts.append((s.code, wrong, s.at - dt.timedelta(minutes=2)))
                     stats.wrong_tails += 1
                 attempts.append((s.code, s.tail, s.at))
-            answers = stations.hand_over_many(
-                self.uow(), self.cipher, self.county.code, station, attempts, actor="sim-station"
+            asked.append((station, attempts))
+        replies = (
+            stations.hand_over_at_stations(
+                self.uow(), self.cipher, self.county.code, asked, actor="sim-station"
             )
+            if asked
+            else []
+        )
+        for (_station, waiting), answers in zip(sorted(by_station.items()), replies, strict=True):
             done = {a.waybill_no for a in answers if a.waybill_no}
             stats.picked_up += len(done)
             stats.events += len(done)

@@ -123,82 +123,123 @@ def station_inbound_many(
 ) -> InboundResult:
     """入库: parcels reach a station; each gets a shelf and a pickup code, and its receiver
     is told. Only parcels whose receiver chose the station are stored; others go to the door."""
-    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=facility_code))
+    stops = [(facility_code, scans)]
+    return station_inbound_run(uow, cipher, county_code, stops, actor, notifier, by=by)[0]
+
+
+def station_inbound_run(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    stops: Sequence[tuple[str, Sequence[tuple[str, dt.datetime | None]]]],
+    actor: str = "",
+    notifier: Notifier | None = None,
+    by: Principal | None = None,
+) -> list[InboundResult]:
+    """入库 along a van's run: at each station (facility, scans) of `stops` as by
+    `station_inbound_many`, in one transaction; the answers by stop. A station is visited
+    once in a run."""
+    codes = [f for f, _ in stops]
+    if len(set(codes)) != len(codes):
+        raise InvalidValue("stops", "a station appears twice in the run: give each once")
+    for code in codes:
+        check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=code))
     now = dt.datetime.now(dt.UTC)
-    parsed = [(normalise_waybill(w), at or now) for w, at in scans]
+    parsed = [[(normalise_waybill(w), at or now) for w, at in scans] for _, scans in stops]
     with uow:
         county = _county(uow, county_code)
-        facility = _facility(county, facility_code, STORING_KINDS)
+        facilities = [_facility(county, code, STORING_KINDS) for code in codes]
         items = uow.ops.manifest_items_for(
             county.code,
-            [w for w, _ in parsed],
+            [w for scans in parsed for w, _ in scans],
             ("carrier", "delivery_mode", "delivery_reason", "receiver_phone_enc"),
         )
-        rules = county.operations
-        occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
-        sequence = uow.ops.slots_stored(county.code, facility.code)
-        open_here = {s["waybill_no"] for s in uow.ops.open_slots(county.code, facility.code)}
         slots: list[dict[str, Any]] = []
         events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
-
-        def shelve(scan: tuple[str, dt.datetime]) -> Stored:
-            nonlocal sequence
-            waybill, at = scan
-            item = items.get(waybill)
-            if item is None:
-                raise NotAllowed(f"waybill {waybill} is on no manifest: report it as an exception")
-            if item["delivery_mode"] != DeliveryChoice.STATION.value:
-                raise NotAllowed(
-                    f"no consent to store {waybill} at a station "
-                    f"({item['delivery_reason']}): deliver it to the door"
-                )
-            if waybill in open_here:
-                raise NotAllowed(f"{waybill} is already on a shelf here")
-            try:
-                shelf = choose_shelf(rules.shelves, occupancy)
-            except InvalidValue as exc:
-                raise NotAllowed(exc.reason) from None
-            occupancy[shelf] = occupancy.get(shelf, 0) + 1
-            sequence += 1
-            code = pickup_code(shelf, sequence)
-            open_here.add(waybill)
-            slots.append(
-                {
-                    "county_code": county.code,
-                    "waybill_no": waybill,
-                    "facility": facility.code,
-                    "shelf": shelf,
-                    "pickup_code": code,
-                    "stored_at": at,
-                }
-            )
-            events.extend(
-                [
-                    new_event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
-                    new_event(
-                        waybill,
-                        item["carrier"],
-                        ScanKind.STORE,
-                        facility.code,
-                        at + dt.timedelta(microseconds=1),
-                        actor,
-                        shelf=shelf,
-                    ),
-                ]
-            )
-            send.send(
-                county.code,
-                cipher.decrypt(item["receiver_phone_enc"]),
-                "pickup_ready",
-                {"waybill_tail": waybill[-4:], "facility": facility.name, "pickup_code": code},
-            )
-            return Stored(waybill, facility.code, shelf, code, True)
-
-        batch = each(((w, (w, at)) for w, at in parsed), shelve)
+        results = [
+            _shelve(uow, cipher, county, facility, scans, items, actor, send, slots, events)
+            for facility, scans in zip(facilities, parsed, strict=True)
+        ]
         uow.ops.add_slots(slots)
         append_events(uow, county.code, events, now)
         uow.commit()
+    return results
+
+
+def _shelve(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county: County,
+    facility: Facility,
+    scans: Sequence[tuple[str, dt.datetime]],
+    items: Mapping[str, dict[str, Any]],
+    actor: str,
+    send: Notifier,
+    slots: list[dict[str, Any]],
+    events: list[ScanEvent],
+) -> InboundResult:
+    """入库 at one station inside an open unit of work: its slots and events are added to
+    `slots` and `events`, for the caller to write."""
+    rules = county.operations
+    occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
+    sequence = uow.ops.slots_stored(county.code, facility.code)
+    open_here = {s["waybill_no"] for s in uow.ops.open_slots(county.code, facility.code)}
+
+    def shelve(scan: tuple[str, dt.datetime]) -> Stored:
+        nonlocal sequence
+        waybill, at = scan
+        item = items.get(waybill)
+        if item is None:
+            raise NotAllowed(f"waybill {waybill} is on no manifest: report it as an exception")
+        if item["delivery_mode"] != DeliveryChoice.STATION.value:
+            raise NotAllowed(
+                f"no consent to store {waybill} at a station "
+                f"({item['delivery_reason']}): deliver it to the door"
+            )
+        if waybill in open_here:
+            raise NotAllowed(f"{waybill} is already on a shelf here")
+        try:
+            shelf = choose_shelf(rules.shelves, occupancy)
+        except InvalidValue as exc:
+            raise NotAllowed(exc.reason) from None
+        occupancy[shelf] = occupancy.get(shelf, 0) + 1
+        sequence += 1
+        code = pickup_code(shelf, sequence)
+        open_here.add(waybill)
+        slots.append(
+            {
+                "county_code": county.code,
+                "waybill_no": waybill,
+                "facility": facility.code,
+                "shelf": shelf,
+                "pickup_code": code,
+                "stored_at": at,
+            }
+        )
+        events.extend(
+            [
+                new_event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
+                new_event(
+                    waybill,
+                    item["carrier"],
+                    ScanKind.STORE,
+                    facility.code,
+                    at + dt.timedelta(microseconds=1),
+                    actor,
+                    shelf=shelf,
+                ),
+            ]
+        )
+        send.send(
+            county.code,
+            cipher.decrypt(item["receiver_phone_enc"]),
+            "pickup_ready",
+            {"waybill_tail": waybill[-4:], "facility": facility.name, "pickup_code": code},
+        )
+        return Stored(waybill, facility.code, shelf, code, True)
+
+    batch = each(((w, (w, at)) for w, at in scans), shelve)
     return InboundResult(batch.done, [(r.key, r.reason) for r in batch.refused])
 
 
@@ -248,79 +289,112 @@ def hand_over_many(
 ) -> list[Handover]:
     """取件: receivers give the pickup code and the phone's last four digits; both must match,
     with a lockout after repeated failures per parcel and a failure budget per station."""
-    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=facility_code))
+    stations = [(facility_code, attempts)]
+    return hand_over_at_stations(uow, cipher, county_code, stations, actor, by=by)[0]
+
+
+def hand_over_at_stations(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    stations: Sequence[tuple[str, Sequence[tuple[str, str, dt.datetime | None]]]],
+    actor: str = "",
+    by: Principal | None = None,
+) -> list[list[Handover]]:
+    """取件 at several stations, (facility, attempts) each as by `hand_over_many`, in one
+    transaction (the stations' handhelds uploading a day's hand-overs); the answers by
+    station. Each station is named once."""
+    codes = [f for f, _ in stations]
+    if len(set(codes)) != len(codes):
+        raise InvalidValue("stations", "a station appears twice: give each once")
+    for code in codes:
+        check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=code))
     now = dt.datetime.now(dt.UTC)
-    answers: list[Handover] = []
     with uow:
         county = _county(uow, county_code)
-        facility = _facility(county, facility_code, STORING_KINDS)
-        policy = county.operations.handover
-        slots = {
-            s["pickup_code"].upper(): s for s in uow.ops.open_slots(county.code, facility.code)
-        }
-        first = min((at or now for _, _, at in attempts), default=now)
-        failures = uow.ops.station_failures(
-            county.code, facility.code, first - policy.station_window
-        )
-        asked = {p.strip().upper() for p, _, _ in attempts}
-        parcels = [s["waybill_no"] for code, s in slots.items() if code in asked]
-        items = uow.ops.manifest_items_for(county.code, parcels, ("carrier", "phone_tail_hash"))
-        history: dict[str, list[Attempt]] = uow.ops.attempts_for(county.code, parcels)
-        recorded: list[tuple[str, dt.datetime, bool]] = []
+        facilities = [_facility(county, code, STORING_KINDS) for code in codes]
         closed: list[tuple[str, dt.datetime]] = []
         events: list[ScanEvent] = []
-        for pickup, tail, when in attempts:
-            at = when or now
-            slot = slots.get(pickup.strip().upper())
-            if slot is None:
-                answers.append(
-                    Handover(HandoverOutcome.NOT_HERE, "", _MESSAGES[HandoverOutcome.NOT_HERE])
-                )
-                continue
-            waybill = slot["waybill_no"]
-            item = items[waybill]
-            history.setdefault(waybill, [])
-            given = tail.strip()
-            tail_ok = cipher.digest(given) == item["phone_tail_hash"]
-            outcome = check_handover(
-                expected_code=slot["pickup_code"],
-                expected_tail=given if tail_ok else "\0",
-                code=pickup,
-                tail=given,
-                parcel_attempts=history[waybill],
-                station_failures=failures,
-                now=at,
-                policy=policy,
-            )
-            if outcome in (HandoverOutcome.OK, HandoverOutcome.WRONG):
-                ok = outcome is HandoverOutcome.OK
-                recorded.append((waybill, at, ok))
-                history[waybill].append(Attempt(at, ok))
-                if not ok:
-                    failures.append(at)
-            if outcome is HandoverOutcome.OK:
-                del slots[slot["pickup_code"].upper()]
-                closed.append((waybill, at))
-                events.append(
-                    new_event(
-                        waybill,
-                        item["carrier"],
-                        ScanKind.PICKUP,
-                        facility.code,
-                        at,
-                        actor,
-                        method="pickup_code+phone_tail",
-                    )
-                )
-            answers.append(
-                Handover(
-                    outcome, waybill if outcome is HandoverOutcome.OK else "", _MESSAGES[outcome]
-                )
-            )
-        uow.ops.add_attempts(county.code, facility.code, recorded)
+        answers = [
+            _hand_over_at(uow, cipher, county, facility, attempts, actor, now, closed, events)
+            for facility, (_, attempts) in zip(facilities, stations, strict=True)
+        ]
         uow.ops.close_slots(county.code, closed, "pickup")
         append_events(uow, county.code, events, now)
         uow.commit()
+    return answers
+
+
+def _hand_over_at(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county: County,
+    facility: Facility,
+    attempts: Sequence[tuple[str, str, dt.datetime | None]],
+    actor: str,
+    now: dt.datetime,
+    closed: list[tuple[str, dt.datetime]],
+    events: list[ScanEvent],
+) -> list[Handover]:
+    """The hand-overs at one station inside an open unit of work: its attempts are written,
+    the slots it closes and its pickup events added to `closed` and `events`."""
+    policy = county.operations.handover
+    slots = {s["pickup_code"].upper(): s for s in uow.ops.open_slots(county.code, facility.code)}
+    first = min((at or now for _, _, at in attempts), default=now)
+    failures = uow.ops.station_failures(county.code, facility.code, first - policy.station_window)
+    asked = {p.strip().upper() for p, _, _ in attempts}
+    parcels = [s["waybill_no"] for code, s in slots.items() if code in asked]
+    items = uow.ops.manifest_items_for(county.code, parcels, ("carrier", "phone_tail_hash"))
+    history: dict[str, list[Attempt]] = uow.ops.attempts_for(county.code, parcels)
+    recorded: list[tuple[str, dt.datetime, bool]] = []
+    answers: list[Handover] = []
+    for pickup, tail, when in attempts:
+        at = when or now
+        slot = slots.get(pickup.strip().upper())
+        if slot is None:
+            answers.append(
+                Handover(HandoverOutcome.NOT_HERE, "", _MESSAGES[HandoverOutcome.NOT_HERE])
+            )
+            continue
+        waybill = slot["waybill_no"]
+        item = items[waybill]
+        history.setdefault(waybill, [])
+        given = tail.strip()
+        tail_ok = cipher.digest(given) == item["phone_tail_hash"]
+        outcome = check_handover(
+            expected_code=slot["pickup_code"],
+            expected_tail=given if tail_ok else "\0",
+            code=pickup,
+            tail=given,
+            parcel_attempts=history[waybill],
+            station_failures=failures,
+            now=at,
+            policy=policy,
+        )
+        if outcome in (HandoverOutcome.OK, HandoverOutcome.WRONG):
+            ok = outcome is HandoverOutcome.OK
+            recorded.append((waybill, at, ok))
+            history[waybill].append(Attempt(at, ok))
+            if not ok:
+                failures.append(at)
+        if outcome is HandoverOutcome.OK:
+            del slots[slot["pickup_code"].upper()]
+            closed.append((waybill, at))
+            events.append(
+                new_event(
+                    waybill,
+                    item["carrier"],
+                    ScanKind.PICKUP,
+                    facility.code,
+                    at,
+                    actor,
+                    method="pickup_code+phone_tail",
+                )
+            )
+        answers.append(
+            Handover(outcome, waybill if outcome is HandoverOutcome.OK else "", _MESSAGES[outcome])
+        )
+    uow.ops.add_attempts(county.code, facility.code, recorded)
     return answers
 
 

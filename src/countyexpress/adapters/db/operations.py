@@ -310,6 +310,7 @@ class SqlOperations:
         """Shelve parcels; a parcel shelved before (and since closed) gets its new place."""
         if not rows:
             return
+        rows = list({r["waybill_no"]: r for r in rows}.values())  # shelved twice: the later
         c = station_slots.c
         county = rows[0]["county_code"]
         for chunk in _chunks([r["waybill_no"] for r in rows]):
