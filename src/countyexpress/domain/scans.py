@@ -56,6 +56,7 @@ class ScanEvent:
     at: datetime
     actor: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
+    _texts: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not _UUID.fullmatch(self.event_id):
@@ -71,20 +72,26 @@ class ScanEvent:
         if not self.carrier.strip():
             raise InvalidValue("carrier", "carrier is empty")
 
-    def payload_text(self) -> str:
-        """The payload as canonical JSON (sorted keys, compact), "" when there is none."""
-        if not self.payload:
-            return ""
-        return json.dumps(self.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    def texts(self) -> tuple[str, str]:
+        """The time as ISO 8601 and the payload as canonical JSON (sorted keys, compact; ""
+        when there is none), made once: the ledger stores both and digests them."""
+        texts = self._texts
+        if texts is None:
+            payload = ""
+            if self.payload:
+                payload = json.dumps(
+                    self.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+                )
+            texts = (self.at.isoformat(), payload)
+            object.__setattr__(self, "_texts", texts)  # a cache: the event stays as it was
+        return texts
 
-    def fingerprint(self, at_text: str | None = None, payload_text: str | None = None) -> str:
-        """A digest of the event's content: the same id with another digest is a conflict.
-
-        A caller that has `at.isoformat()` and `payload_text()` at hand passes them."""
-        fields = (self.waybill_no, self.carrier, self.kind.value, self.facility,
-                  self.at.isoformat() if at_text is None else at_text, self.actor)  # fmt: skip
-        text = "\x1f".join(fields)
-        payload = self.payload_text() if payload_text is None else payload_text
+    def fingerprint(self) -> str:
+        """A digest of the event's content: the same id with another digest is a conflict."""
+        at_text, payload = self.texts()
+        text = "\x1f".join(
+            (self.waybill_no, self.carrier, self.kind.value, self.facility, at_text, self.actor)
+        )
         if payload:
             text += "\x1f" + payload
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -107,8 +107,8 @@ class SqlLedger:
         received = _sqlite_time(received_at)
         rows = []
         for e in events:
-            at_text, payload = e.at.isoformat(), e.payload_text()
-            fp = fps.get(e.event_id) or e.fingerprint(at_text, payload)
+            at_text, payload = e.texts()
+            fp = fps.get(e.event_id) or e.fingerprint()
             rows.append((e.event_id, county_code, e.waybill_no, e.carrier, e.kind.value,
                          e.facility, e.actor, _sqlite_time(e.at), at_text, received,
                          payload or "{}", fp))  # fmt: skip
