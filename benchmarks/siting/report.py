@@ -32,7 +32,7 @@ def _pmed(data: dict[str, Any]) -> list[str]:
         out.append(
             f"| {r['instance']} | {r['n']} | {r['p']} | {r['optimum']:g} | {r['objective']:g} "
             f"| {'yes' if r['reached_optimum'] else 'no'} | {'yes' if r['optimal'] else 'no'} "
-            f"| {gap} | {r['seconds']:.1f} |"
+            f"| {gap} | {r['seconds']:.2f} |"
         )
     return out
 
@@ -63,7 +63,7 @@ def _side_by_side(data: dict[str, Any]) -> list[str]:
         o, t = r["ours"], r.get("spopt")
         mine = (
             f"| {r['instance']} | {o['objective']:.6g} | {_yes(o['optimal'])} "
-            f"| {_gap(o.get('gap'))} | {o['seconds']:.1f} "
+            f"| {_gap(o.get('gap'))} | {o['seconds']:.2f} "
         )
         if t is None:
             out.append(mine + "| — | — | — | — | — |")
@@ -72,7 +72,7 @@ def _side_by_side(data: dict[str, Any]) -> list[str]:
         tobj = "—" if t["objective"] is None else f"{t['objective']:.6g}"
         out.append(
             mine + f"| {tobj} | {_yes(t.get('proven'))} | {_gap(t.get('gap'))} "
-            f"| {t['seconds']:.1f} | {ratio:.2f} |"
+            f"| {t['seconds']:.1f} | {ratio:.2g} |"
         )
     return out
 
