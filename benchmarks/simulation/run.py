@@ -46,10 +46,11 @@ RESULTS = HERE / "results"
 # the service calls the simulation makes, for the per-call table of a profile run
 SERVICES = (
     "centre.py:record_consents", "centre.py:add_manifest", "centre.py:resolve_manually_many",
-    "centre.py:centre_inbound_many", "centre.py:dispatch", "stations.py:station_inbound_many",
-    "stations.py:hand_over_many", "stations.py:locker_deposit", "stations.py:locker_pickup",
+    "centre.py:centre_inbound_many", "centre.py:dispatch_many",
+    "stations.py:station_inbound_run", "stations.py:hand_over_at_stations",
+    "stations.py:locker_deposit_many", "stations.py:locker_pickup_many",
     "stations.py:return_unclaimed", "scans.py:ingest", "scans.py:append_events",
-    "intake.py:take_in", "intake.py:screen", "intake.py:depart_outbound",
+    "intake.py:take_in_many", "intake.py:screen_many", "intake.py:depart_outbound_many",
     "demand.py:plan_day", "demand.py:__init__",
 )  # fmt: skip
 
