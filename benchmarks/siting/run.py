@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/machine.py
 sys.path.insert(0, str(Path(__file__).parent))
 
 from instances import county
-from machine import machine
+from machine import machine as _machine_record
 from orlib import ORLIB, optima, read_instance
 
 from countyexpress.planning.siting import (
@@ -35,6 +36,12 @@ from countyexpress.planning.siting import (
 )
 
 RESULTS = Path(__file__).parent / "results"
+PACKAGES = ("countyexpress", "highspy", "numpy", "spopt", "pulp")
+
+
+def machine() -> dict[str, Any]:
+    """The shared machine record (benchmarks/machine.py) with the siting packages."""
+    return _machine_record(PACKAGES)
 COUNTY = {"n_demand": 700, "n_candidates": 160, "p": 12, "seed": 2026}
 MCLP = {"n_demand": 10_000, "n_candidates": 1_000, "p": 50, "radius_km": 5.0, "seed": 2027}
 
