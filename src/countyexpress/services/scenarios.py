@@ -247,44 +247,33 @@ def apply(county: County, scenario: Scenario) -> County:
         for f in county.facilities
     ]
     carriers = tuple(c.code for c in county.carriers)
-    for i, code in enumerate(scenario.new_lockers, start=1):
-        d = county.division(code)
-        if d is None or d.level is DivisionLevel.TOWNSHIP:
-            raise InvalidValue("new_lockers", f"{code} is not a village or community of the county")
-        facilities.append(
-            Facility(
-                code=f"SCN-LCK-{i:02d}",
-                name=f"{d.name}智能快件箱 (scenario)",
-                kind=FacilityKind.LOCKER,
-                location=d.location,
-                division_code=d.code,
-                operator="scenario",
-                quality=DataQuality.DEMO,
-                carriers=carriers,
-                compartments=SCENARIO_LOCKER,
-                note="added by a what-if scenario; not a real facility",
+    added = (
+        ("new_lockers", scenario.new_lockers, "SCN-LCK", "智能快件箱", FacilityKind.LOCKER,
+         {"compartments": SCENARIO_LOCKER}),
+        ("new_stations", scenario.new_stations, "SCN-STA", "服务站", FacilityKind.STATION,
+         {"five_haves": SCENARIO_STATION}),
+    )  # fmt: skip
+    for field_name, codes, prefix, noun, kind, part in added:
+        for i, code in enumerate(codes, start=1):
+            d = county.division(code)
+            if d is None or d.level is DivisionLevel.TOWNSHIP:
+                raise InvalidValue(
+                    field_name, f"{code} is not a village or community of the county"
+                )
+            facilities.append(
+                Facility(
+                    code=f"{prefix}-{i:02d}",
+                    name=f"{d.name}{noun} (scenario)",
+                    kind=kind,
+                    location=d.location,
+                    division_code=d.code,
+                    operator="scenario",
+                    quality=DataQuality.DEMO,
+                    carriers=carriers,
+                    note="added by a what-if scenario; not a real facility",
+                    **part,
+                )
             )
-        )
-    for i, code in enumerate(scenario.new_stations, start=1):
-        d = county.division(code)
-        if d is None or d.level is DivisionLevel.TOWNSHIP:
-            raise InvalidValue(
-                "new_stations", f"{code} is not a village or community of the county"
-            )
-        facilities.append(
-            Facility(
-                code=f"SCN-STA-{i:02d}",
-                name=f"{d.name}服务站 (scenario)",
-                kind=FacilityKind.STATION,
-                location=d.location,
-                division_code=d.code,
-                operator="scenario",
-                quality=DataQuality.DEMO,
-                carriers=carriers,
-                five_haves=SCENARIO_STATION,
-                note="added by a what-if scenario; not a real facility",
-            )
-        )
     return dataclasses.replace(county, facilities=facilities)
 
 
