@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +26,7 @@ from countyexpress.domain.privacy import (
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.domain.statements import Statement, StatementLine
 from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.memo import WeakMemo
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
 from countyexpress.services.scans import Rejection, append_events, new_event
@@ -194,17 +193,8 @@ class _Places:
         return found
 
 
-_PLACES: weakref.WeakKeyDictionary[County, _Places] = weakref.WeakKeyDictionary()
-_PLACES_LOCK = threading.Lock()
-
-
-def _places(county: County) -> _Places:
-    """The places of this county object, made on first use (kept while it is)."""
-    with _PLACES_LOCK:
-        places = _PLACES.get(county)
-        if places is None:
-            places = _PLACES[county] = _Places(county)
-        return places
+_places: WeakMemo[County, _Places] = WeakMemo(_Places)
+"""The places of a county object, made on first use (kept while it is)."""
 
 
 def _manifest_row(

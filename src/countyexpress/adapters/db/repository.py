@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -35,6 +34,7 @@ from countyexpress.domain.facilities import (
 )
 from countyexpress.domain.geography import Coordinates, DataQuality, Division, DivisionLevel
 from countyexpress.domain.plan import CountyPlan, PlanTask, Standards, Target, Unit
+from countyexpress.memo import WeakMemo
 
 
 def _plan_to_json(plan: CountyPlan) -> dict[str, Any]:
@@ -129,17 +129,8 @@ class CountyCache:
             self._entries.pop(code, None)
 
 
-_caches: weakref.WeakKeyDictionary[Engine, CountyCache] = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
-
-
-def county_cache(engine: Engine) -> CountyCache:
-    """The county cache of the database behind `engine`, made on first use."""
-    with _caches_lock:
-        cache = _caches.get(engine)
-        if cache is None:
-            cache = _caches[engine] = CountyCache()
-        return cache
+county_cache: WeakMemo[Engine, CountyCache] = WeakMemo(lambda _engine: CountyCache())
+"""The county cache of the database behind an engine, made on first use."""
 
 
 class SqlCountyRepository:
