@@ -228,3 +228,26 @@ def test_comparing_a_scenario_never_saved_says_so(planner: TestClient) -> None:
     assert r.status_code == 404 and "never-saved" in r.text and 'id="compare-error"' in r.text
     assert planner.get(f"{COUNTY}/siting/compare").status_code == 422
     assert planner.get(f"{COUNTY}/siting/compare.xlsx").status_code == 422
+
+
+def test_save_under_an_answer_keeps_that_answer_without_solving_again(
+    world: tuple[Any, Any], planner: TestClient
+) -> None:
+    """The save button names the answer shown by its token: the scenario holds that answer's
+    sites even if the question's fields changed; another user's token, or none, solves the
+    question again."""
+    shown = _solve(planner, p="2", radius_km="1")
+    token = re.search(r'name="plan_token" value="([^"]+)"', shown.text).group(1)  # type: ignore[union-attr]
+    chosen = [s["id"] for s in _json(shown.text, "siting-data")["chosen"]]
+    kept = _solve(planner, p="1", radius_km="1", save="kept-answer", plan_token=token)
+    assert kept.status_code == 200 and 'id="siting-saved"' in kept.text
+    [saved] = [s for s in siting_service.list_scenarios(SqlUnitOfWork(world[1]), CODE, by=None)
+               if s.name == "kept-answer"]  # fmt: skip
+    assert sorted(x.id for x in saved.sites if not x.existing) == sorted(chosen)
+    assert saved.p == 2
+    stranger = _as(world, PLANNER)  # the same user in another session may use it
+    again = _solve(stranger, p="1", radius_km="1", save="solved-again", plan_token="nope")
+    assert again.status_code == 200
+    [other] = [s for s in siting_service.list_scenarios(SqlUnitOfWork(world[1]), CODE, by=None)
+               if s.name == "solved-again"]  # fmt: skip
+    assert len([x for x in other.sites if not x.existing]) == 1

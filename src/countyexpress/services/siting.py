@@ -77,6 +77,7 @@ class SitePlan:
     notes: tuple[str, ...]
     saved: str | None = None
     replaced: bool = False
+    sites: tuple[ScenarioSite, ...] = ()  # open after the run: existing and chosen, located
 
     def explain(self) -> str:
         """The planner's sentence, with coverage at the report radius for a p-median run."""
@@ -130,9 +131,32 @@ def plan_sites(
         plan = _plan(c, k, cp, result)
         if save is None:
             return plan
-        scenario = _scenario(plan, cp, save, by, now or dt.datetime.now(dt.UTC))
-        replaced = uow.siting.save(scenario)
-        uow.commit()
+        saved = _store(uow, plan, save, by, now)
+    return saved
+
+
+def save_plan(
+    uow: SitingUnitOfWork,
+    plan: SitePlan,
+    name: str,
+    *,
+    by: Principal | None,
+    now: dt.datetime | None = None,
+) -> SitePlan:
+    """Keep a plan already solved as the scenario `name` (replacing one of the same name),
+    without solving again."""
+    with uow:
+        check(by, Action.EDIT, Resource.PLANNING, Where(county=plan.county))
+        return _store(uow, plan, name, by, now)
+
+
+def _store(
+    uow: SitingUnitOfWork, plan: SitePlan, name: str, by: Principal | None,
+    now: dt.datetime | None,
+) -> SitePlan:  # fmt: skip
+    scenario = _scenario(plan, name, by, now or dt.datetime.now(dt.UTC))
+    replaced = uow.siting.save(scenario)
+    uow.commit()
     return dataclasses.replace(plan, saved=scenario.name, replaced=replaced)
 
 
@@ -152,18 +176,16 @@ def _plan(c: County, k: FacilityKind, cp: CountyProblem, result: SitingResult) -
         existing=tuple(s.id for s in problem.candidates if s.existing),
         names=cp.names,
         notes=cp.notes,
+        sites=tuple(
+            ScenarioSite(s.id, cp.names.get(s.id, s.id), s.location, s.existing)
+            for s in problem.candidates
+            if (s.existing or s.id in chosen) and s.location is not None
+        ),
     )
 
 
-def _scenario(
-    plan: SitePlan, cp: CountyProblem, name: str, by: Principal | None, at: dt.datetime
-) -> Scenario:
-    chosen = set(plan.result.chosen)
-    sites = tuple(
-        ScenarioSite(s.id, cp.names.get(s.id, s.id), s.location, s.existing)
-        for s in cp.problem.candidates
-        if (s.existing or s.id in chosen) and s.location is not None
-    )
+def _scenario(plan: SitePlan, name: str, by: Principal | None, at: dt.datetime) -> Scenario:
+    sites = plan.sites
     r = plan.result
     return Scenario(
         county=plan.county,

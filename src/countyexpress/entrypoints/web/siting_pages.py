@@ -8,7 +8,11 @@ read; the service checks again.
 from __future__ import annotations
 
 import math
+import secrets
 import tempfile
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -181,8 +185,13 @@ def siting_solve(
     radius_km: Annotated[float | None, Form(gt=0, le=MAX_RADIUS_KM)] = None,
     time_limit_s: Annotated[float, Form(gt=0, le=MAX_TIME_LIMIT_S)] = DEFAULT_TIME_LIMIT_S,
     save: Annotated[str | None, Form(max_length=60)] = None,
+    plan_token: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
-    """Solve the siting question; with a name in `save`, keep the result as a scenario."""
+    """Solve the siting question; with a name in `save`, keep the result as a scenario.
+
+    A save under an answer just shown names it by `plan_token`: the plan is kept, not
+    solved again (a solve stopped by its time limit might choose other sites); when the
+    token is gone (a restart, or 30 minutes later) the question is solved again."""
     county = registries.county(uow, by, code)
     gettext = gettext_for(request.state.locale)
     asked = {"kind": kind.value, "objective": objective.value, "p": p, "radius_km": radius_km,
@@ -191,16 +200,25 @@ def siting_solve(
         p = None  # set covering chooses how many; a p left in the form means nothing
     name = (save or "").strip() or None
     partial = bool(request.headers.get("HX-Request"))
+    plans = _solved(request)
+    kept = plans.get(plan_token or "", (by.id, county.code)) if name else None
+    token = ""
     try:
-        plan = service.plan_sites(
-            uow, code, kind, SitingRequest(objective, p, radius_km), by=by, save=name,
-            limits=SolveLimits(time_limit_s=time_limit_s),
-        )  # fmt: skip
+        if kept is not None:
+            plan = service.save_plan(uow, kept, name or "", by=by)
+        else:
+            plan = service.plan_sites(
+                uow, code, kind, SitingRequest(objective, p, radius_km), by=by, save=name,
+                limits=SolveLimits(time_limit_s=time_limit_s),
+            )  # fmt: skip
+            if name is None:
+                token = plans.put((by.id, county.code), plan)
     except (InvalidValue, NotFound) as exc:
         if partial:  # htmx swaps a 200 only: the message takes the result's place
             return render(request, "_siting_result.html", {"result": None, "error": str(exc)})
         return _page(request, uow, by, county, form=asked, error=str(exc), status_code=422)
     result = _result(county, plan, asked, gettext)
+    result["token"] = token
     if partial:
         ctx = {
             "result": result, "error": "", "form": _form(county, asked), "can_plan": True,
@@ -208,6 +226,39 @@ def siting_solve(
         }  # fmt: skip
         return render(request, "_siting_result.html", ctx, county=county)
     return _page(request, uow, by, county, form=asked, result=result)
+
+
+class SolvedPlans:
+    """Plans just shown, by a random token, for their save button: at most `size`, each for
+    `ttl_s` seconds, only for who solved them in that county."""
+
+    def __init__(self, size: int = 64, ttl_s: float = 1800.0) -> None:
+        self.size, self.ttl_s = size, ttl_s
+        self._plans: OrderedDict[str, tuple[float, tuple[str, str], SitePlan]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, owner: tuple[str, str], plan: SitePlan) -> str:
+        token = secrets.token_urlsafe(16)
+        with self._lock:
+            self._plans[token] = (time.monotonic(), owner, plan)
+            while len(self._plans) > self.size:
+                self._plans.popitem(last=False)
+        return token
+
+    def get(self, token: str, owner: tuple[str, str]) -> SitePlan | None:
+        with self._lock:
+            found = self._plans.get(token)
+        if found is None or found[1] != owner or time.monotonic() - found[0] > self.ttl_s:
+            return None
+        return found[2]
+
+
+def _solved(request: Request) -> SolvedPlans:
+    state = request.app.state
+    if not hasattr(state, "siting_plans"):
+        state.siting_plans = SolvedPlans()
+    plans: SolvedPlans = state.siting_plans
+    return plans
 
 
 def _names(names: list[str] | None) -> list[str]:
