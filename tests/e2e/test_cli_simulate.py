@@ -75,3 +75,27 @@ def test_the_first_start_simulates_recent_days_once() -> None:
     assert first is not None and first.total("planned") > 0
     assert is_simulated(bootstrap.uow_factory(engine)(), "652828")
     assert simulate_demo(engine, settings, "652828", days=1, scale=0.02) is None
+
+
+def test_after_the_vans_hour_the_first_start_also_sorts_this_morning_and_plans_it() -> None:
+    """Past 09:30 county time, the demo adds today's sorted bags and today's route plan;
+    before it, nothing (the scans would lie in the future)."""
+    import datetime as dt
+
+    from countyexpress import bootstrap
+    from countyexpress.entrypoints.cli_simulate import demo_morning
+    from countyexpress.services import routes, simulation
+
+    settings = get_settings()
+    engine = bootstrap.open_engine(settings)
+    assert runner.invoke(app, ["simulate", *C, "--days", "1"]).exit_code == 0
+    bj = dt.timezone(dt.timedelta(hours=8))
+    demo_morning(engine, settings, "652828", 0.02, now=dt.datetime(2026, 11, 18, 8, 0, tzinfo=bj))
+    uow = bootstrap.uow_factory(engine)
+    assert dt.date(2026, 11, 18) not in simulation.simulated_days(uow(), "652828")
+    demo_morning(engine, settings, "652828", 0.02, now=dt.datetime(2026, 11, 17, 10, 0, tzinfo=bj))
+    assert dt.date(2026, 11, 17) in simulation.simulated_days(uow(), "652828")
+    [plan_id] = routes.plan_ids(uow(), "652828", dt.date(2026, 11, 17))
+    plan = routes.get_plan(uow(), plan_id)
+    assert plan.runs and sum(r.parcels for r in plan.runs) > 0
+    engine.dispose()

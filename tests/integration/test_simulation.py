@@ -20,7 +20,7 @@ from countyexpress.adapters.packs.simulation import params_for, read_simulation
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.county import County
 from countyexpress.domain.lifecycle import ParcelState
-from countyexpress.errors import PackInvalid
+from countyexpress.errors import InvalidValue, PackInvalid
 from countyexpress.planning.simulation.params import SimulationParams
 from countyexpress.services import counties, scans, scenarios, simulation
 
@@ -198,3 +198,34 @@ def test_days_already_simulated_compare_without_a_new_run(
     assert shared.trips == len({t.division for t in run.stats[0].trips})
     assert shared.vehicle_km < alone.vehicle_km
     assert shared.delivered > 0
+
+
+def test_a_simulated_morning_leaves_sorted_bags_that_todays_routes_take(
+    tmp_path: Path, params: SimulationParams
+) -> None:
+    """The morning after simulated days: manifests and the line haul sorted, nothing sent
+    out; the day's route plan takes every sorted parcel; the day counts as simulated."""
+    from countyexpress.adapters.packs.vehicles import fleet_for
+    from countyexpress.planning.routing import PyVRPPlanner
+    from countyexpress.services.routes import plan_day
+
+    engine, factory = _database(tmp_path, "morning", _heshuo())
+    _run(factory, params, 1)
+    today = START + dt.timedelta(days=1)
+    morning = simulation.simulate_morning(factory, VAULT, "652828", params, today, seed=1,
+                                          scale=SCALE)  # fmt: skip
+    with engine.connect() as conn:
+        waiting = conn.execute(
+            select(manifest_items.c.waybill_no).where(
+                manifest_items.c.route_bag.is_not(None), manifest_items.c.vehicle.is_(None)
+            )
+        ).all()
+    states = scans.counts_by_state(factory(), "652828")
+    assert morning.planned > 0 and len(waiting) >= morning.sorted > 0
+    assert states["sorted"] == morning.sorted  # yesterday's all left on their vans
+    assert today in simulation.simulated_days(factory(), "652828")
+    with pytest.raises(InvalidValue, match="simulated already"):
+        simulation.simulate_morning(factory, VAULT, "652828", params, today, scale=SCALE)
+    plan = plan_day(factory(), "652828", today, fleet_for("652828"), PyVRPPlanner(seconds=0.5))
+    assert sum(r.parcels for r in plan.runs) + len(plan.unserved) >= len(waiting)
+    assert plan.runs and not plan.violations

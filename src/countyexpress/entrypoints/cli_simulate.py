@@ -146,7 +146,49 @@ def simulate_demo(
         f"data at {scale:g} of the modelled demand; for all of it, run `countyexpress simulate "
         f"--county {county_code} --days {days}` on an empty database)"
     )
+    demo_morning(engine, settings, county_code, scale)
     return result
+
+
+def demo_morning(
+    engine: Engine,
+    settings: Settings,
+    county_code: str,
+    scale: float,
+    now: dt.datetime | None = None,
+) -> None:
+    """Once the centre's vans would have left (09:30 county time), today's morning too: the
+    manifests and the line haul sorted into bags, and today's routes planned from them, so
+    the centre, the driver screen and the map show a day under way. Before that hour, or
+    when it fails, nothing (the server starts all the same)."""
+    from countyexpress.adapters.packs.vehicles import fleet_for
+    from countyexpress.planning.routing import PyVRPPlanner
+    from countyexpress.services.routes import plan_day
+
+    county = _county(engine, county_code)
+    params = params_for(county)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(params.timetable.tz)
+    if now.time() < params.timetable.dispatch_time:
+        return
+    cache: dict[str, County] = {}
+
+    def factory() -> CountyCachingUnitOfWork:
+        return CountyCachingUnitOfWork(engine, cache)
+
+    try:
+        morning = simulation.simulate_morning(
+            factory, Vault(settings.data_key_bytes()), county.code, params, now.date(),
+            scale=scale,
+        )  # fmt: skip
+        plan = plan_day(factory(), county.code, now.date(), fleet_for(county.code),
+                        PyVRPPlanner(seconds=2.0))  # fmt: skip
+    except CountyExpressError as exc:
+        err.print(f"[yellow]no simulated morning: {exc}[/yellow]", highlight=False)
+        return
+    err.print(
+        f"simulated this morning: {morning.planned:,} parcels sorted at the centre; today's "
+        f"routes planned ({len(plan.runs)} runs, {plan.distance_km:,.0f} km)"
+    )
 
 
 def _summary(result: simulation.RunResult) -> dict[str, Any]:

@@ -282,6 +282,17 @@ class Simulator:
         return known
 
     # the day ----------------------------------------------------------------------------
+    def run_morning(self, day: dt.date) -> DayStats:
+        """The first hours of a day only: receivers' consents, the carriers' manifests and
+        the line haul sorted at the centre — the bags wait for their vans (and for the day's
+        route plan)."""
+        plan = plan_day(self.model, day, self.scale)
+        stats = DayStats(day, plan.factor.value, plan.factor.festivals, len(plan.inbound))
+        self._consents(plan, stats)
+        self._manifests(plan, stats)
+        self._centre_inbound(plan, stats)
+        return stats
+
     def run_day(self, day: dt.date) -> DayStats:
         """Simulate one day; the day's plan comes from the seed, everything else from the
         services' answers."""
@@ -633,6 +644,31 @@ class Simulator:
         run.collect(self._waiting.pop(day, []))
         for w in run.take_in(plan.outbound):
             self._waiting[day + dt.timedelta(days=1)].append(w)
+
+
+def simulate_morning(
+    uow_factory: UowFactory,
+    cipher: Cipher,
+    county_code: str,
+    params: SimulationParams,
+    day: dt.date,
+    seed: int = 0,
+    scale: float = 1.0,
+) -> DayStats:
+    """Simulate the morning of `day` up to the sorted bags waiting at the centre (see
+    `Simulator.run_morning`); refused for a day already simulated. The day then counts as
+    simulated: `simulate` skips it."""
+    code = county_code6(county_code)
+    with uow_factory() as uow:
+        county = uow.counties.get(code)
+    if county is None:
+        raise NotFound(f"county {code} is not loaded: run `countyexpress county load PATH`")
+    if day in set(simulated_days(uow_factory(), code)):
+        raise InvalidValue("day", f"{day.isoformat()} is simulated already")
+    t0 = time.perf_counter()
+    stats = Simulator(uow_factory, cipher, county, params, seed, scale, False).run_morning(day)
+    stats.seconds = time.perf_counter() - t0
+    return stats
 
 
 def simulate(
