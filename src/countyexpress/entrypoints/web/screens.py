@@ -29,6 +29,7 @@ from countyexpress.services import indicators as indicators_service
 from countyexpress.services import overview as overview_service
 from countyexpress.services import registries
 from countyexpress.services import routes as routes_service
+from countyexpress.services.overview import BEIJING_UTC_OFFSET
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,7 +66,8 @@ def todays_routes(uow: Any, by: Principal, county: County) -> dict[str, Any] | N
     `by` may read routes and one was planned; straight lines, not roads."""
     if not _may(by, Action.READ, Resource.ROUTE, county):
         return None
-    ids = routes_service.plan_ids(uow, county.code, dt.date.today(), by=by)
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=BEIJING_UTC_OFFSET))).date()
+    ids = routes_service.plan_ids(uow, county.code, today, by=by)  # the county's today
     if not ids:
         return None
     plan = routes_service.get_plan(uow, ids[0], by=by)
