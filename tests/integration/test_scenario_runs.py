@@ -20,6 +20,7 @@ from countyexpress.adapters.packs.simulation import params_for
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import Principal, Role
 from countyexpress.domain.county import County
+from countyexpress.domain.delivery import pickup_point
 from countyexpress.domain.facilities import Carrier, Facility, FacilityKind
 from countyexpress.domain.geography import Coordinates
 from countyexpress.domain.siting_scenarios import Scenario as SitingScenario
@@ -181,3 +182,24 @@ def test_the_scenario_runs_migration_goes_down_and_up_again(database_url: str) -
     upgrade(engine)
     assert inspect(engine).has_table("scenario_runs")
     engine.dispose()
+
+
+def test_an_outlet_siting_result_opens_shared_outlets_that_take_town_parcels(
+    world: dict[str, Any],
+) -> None:
+    """An outlet siting result adds a shared outlet (every carrier) in each new site's
+    community; a receiver there who chose 自取 now collects at it, whatever the carrier."""
+    county = world["county"]
+    sites = (ScenarioSite(C2, "社区", AT[C2], False),)
+    saved = SitingScenario(CODE, "more-outlets", FacilityKind.OUTLET, "mclp", 1, 2.0, sites,
+                           "one new outlet", True, dt.datetime.now(dt.UTC))  # fmt: skip
+    added = scenarios.from_siting(county, saved)
+    assert added.new_outlets == (C2,) and added.changes_flows
+    assert scenarios.scenario_of(dataclasses.asdict(added)) == added  # stored and read back
+    opened = scenarios.apply(county, added)
+    [outlet] = [f for f in opened.facilities_of(FacilityKind.OUTLET) if f.division_code == C2]
+    assert outlet.is_operating and len(outlet.carriers) == len(county.carriers)
+    assert county.carriers and not [f for f in county.facilities if f.division_code == C2]
+    for carrier in county.carriers:
+        assert pickup_point(county.facilities, C2, carrier.code) is None
+        assert pickup_point(opened.facilities, C2, carrier.code) == outlet

@@ -27,6 +27,7 @@ from countyexpress.domain.facilities import (
     FacilityStatus,
     FiveHaves,
     LockerCompartments,
+    OutletFiling,
 )
 from countyexpress.domain.geography import Coordinates, DataQuality, Division, DivisionLevel
 from countyexpress.domain.lifecycle import ParcelState, derive
@@ -55,9 +56,14 @@ SCENARIO_LOCKER = LockerCompartments(small=24, medium=12, large=4)
 SCENARIO_STATION = FiveHaves(staff=True, premises=True, shelves=True, device=True, sign=True)
 """A station a scenario adds has all five haves (it is what the plan asks a new one to be)."""
 
-SITED = (FacilityKind.LOCKER, FacilityKind.STATION)
-"""The kinds of a siting result a scenario can add: the centre sorts parcels to stations and
-lockers (an outlet's parcels are the carriers' own, not the co-delivery's)."""
+SCENARIO_OUTLET = OutletFiling(has_storage=True, has_communications=True, has_shelves=True,
+                               has_cctv=True, has_carrier_sign=True)  # fmt: skip
+"""An outlet a scenario adds is a shared 驿站 with the equipment the filing rules ask for (not
+filed: a what-if has no filing number)."""
+
+SITED = (FacilityKind.LOCKER, FacilityKind.STATION, FacilityKind.OUTLET)
+"""The kinds of a siting result a scenario can add: the centre sorts parcels to stations,
+lockers and, in towns, to a shared outlet (delivery.pickup_point)."""
 
 _MEASURE_CHUNK = 4000
 
@@ -71,6 +77,7 @@ class Scenario:
     closed: tuple[str, ...] = ()  # facility codes closed for the run
     new_lockers: tuple[str, ...] = ()  # division codes that get a locker bank
     new_stations: tuple[str, ...] = ()  # division codes that get a village station
+    new_outlets: tuple[str, ...] = ()  # division codes that get a shared outlet (驿站)
     demand_factor: float = 1.0  # e.g. a festival peak
     separate_fleets: bool = False  # each carrier its own vans instead of co-delivery
 
@@ -82,7 +89,11 @@ class Scenario:
     def changes_flows(self) -> bool:
         """Whether parcels move differently from the baseline (else only the vans differ)."""
         return bool(
-            self.closed or self.new_lockers or self.new_stations or self.demand_factor != 1.0
+            self.closed
+            or self.new_lockers
+            or self.new_stations
+            or self.new_outlets
+            or self.demand_factor != 1.0
         )
 
 
@@ -217,7 +228,7 @@ def from_siting(county: County, siting: SitingScenario) -> Scenario:
         raise InvalidValue(
             "siting",
             f"siting scenario {siting.name!r} places {siting.kind.value}s: the simulation sends "
-            "parcels to stations and lockers only",
+            "parcels to stations, lockers and outlets only",
         )
     if siting.county != county.code:
         raise InvalidValue("siting", f"siting scenario {siting.name!r} is not of {county.code}")
@@ -228,12 +239,13 @@ def from_siting(county: County, siting: SitingScenario) -> Scenario:
             codes.append(d.code)
     if not codes:
         raise InvalidValue("siting", f"siting scenario {siting.name!r} adds no new site")
-    what = "快件箱 lockers" if siting.kind is FacilityKind.LOCKER else "服务站 stations"
-    label = f"选址方案 siting {siting.name}: +{len(codes)} {what}"
-    name = f"siting.{siting.name}"
+    label = f"选址方案 siting {siting.name}: +{len(codes)} "
+    name, sites = f"siting.{siting.name}", tuple(codes)
     if siting.kind is FacilityKind.LOCKER:
-        return Scenario(name, label, new_lockers=tuple(codes))
-    return Scenario(name, label, new_stations=tuple(codes))
+        return Scenario(name, label + "快件箱 lockers", new_lockers=sites)
+    if siting.kind is FacilityKind.OUTLET:
+        return Scenario(name, label + "驿站 outlets", new_outlets=sites)
+    return Scenario(name, label + "服务站 stations", new_stations=sites)
 
 
 def apply(county: County, scenario: Scenario) -> County:
@@ -252,6 +264,8 @@ def apply(county: County, scenario: Scenario) -> County:
          {"compartments": SCENARIO_LOCKER}),
         ("new_stations", scenario.new_stations, "SCN-STA", "服务站", FacilityKind.STATION,
          {"five_haves": SCENARIO_STATION}),
+        ("new_outlets", scenario.new_outlets, "SCN-OUT", "共配驿站", FacilityKind.OUTLET,
+         {"filing": SCENARIO_OUTLET}),
     )  # fmt: skip
     for field_name, codes, prefix, noun, kind, part in added:
         for i, code in enumerate(codes, start=1):
@@ -475,7 +489,7 @@ def compare_database(
 def scenario_of(data: Mapping[str, Any]) -> Scenario:
     """The scenario `dataclasses.asdict` wrote (lists back to tuples)."""
     values = dict(data)
-    for key in ("closed", "new_lockers", "new_stations"):
+    for key in ("closed", "new_lockers", "new_stations", "new_outlets"):
         values[key] = tuple(values.get(key, ()))
     return Scenario(**values)
 

@@ -106,6 +106,9 @@ def scenario_label(s: Scenario, gettext: Any) -> str:
         if s.new_stations:
             text = gettext("Siting result %(name)s: %(n)s new village stations")
             return str(text) % {"name": name, "n": len(s.new_stations)}
+        if s.new_outlets:
+            text = gettext("Siting result %(name)s: %(n)s new shared outlets")
+            return str(text) % {"name": name, "n": len(s.new_outlets)}
         text = gettext("Siting result %(name)s: %(n)s new lockers")
         return str(text) % {"name": name, "n": len(s.new_lockers)}
     if s.name in NAME_LABELS:
