@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TypeVar
 
 __all__ = [
     "CountyExpressError",
@@ -14,11 +17,35 @@ __all__ = [
     "PackInvalid",
     "PackProblem",
     "TooManyRequests",
+    "said",
 ]
 
 
 class CountyExpressError(Exception):
-    """Base of every error County Express raises on purpose."""
+    """Base of every error County Express raises on purpose.
+
+    An error made with `said` also keeps its message id and parameters, so a screen can
+    show it in the reader's language (`_(msgid) % params`); `str()` is the English."""
+
+    msgid: str = ""
+    params: Mapping[str, object] = MappingProxyType({})
+
+
+E = TypeVar("E", bound=CountyExpressError)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the translation catalogues (pybabel -k N_); it stays as it is."""
+    return message
+
+
+def said(error: Callable[..., E], msgid: str, /, *args: str, **params: object) -> E:
+    """`error(*args, msgid % params)` that remembers `msgid` and `params` for translation,
+    e.g. `said(NotAllowed, N_("%(waybill)s is already on a shelf here"), waybill=w)` or
+    `said(InvalidValue, N_("…"), "field", …)`."""
+    exc = error(*args, msgid % params)
+    exc.msgid, exc.params = msgid, MappingProxyType(dict(params))
+    return exc
 
 
 class InvalidValue(CountyExpressError, ValueError):

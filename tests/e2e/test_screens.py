@@ -212,3 +212,16 @@ def test_the_map_draws_todays_planned_routes_for_those_who_read_routes(
     for run in drawn["runs"]:
         assert len(run["points"]) >= 3 and run["points"][0] == run["points"][-1]
     assert layers(keeper)["routes"] is None
+
+
+def test_a_station_refusal_reads_in_the_screens_language(keeper: TestClient) -> None:
+    """The service's reason comes translated: Chinese first, English on the switch."""
+    page = keeper.get("/station", follow_redirects=True)
+    url = f"{HESHUO}/stations/HS-STA-01/inbound"  # the keeper's station
+    assert f'action="{url}"' in page.text
+    form = {"waybill": "ZT7399999999999", "csrf_token": csrf_of(page.text)}
+    zh = keeper.post(url, data=form).text
+    assert "运单 ZT7399999999999 不在任何清单上：请登记为问题件" in zh
+    keeper.get("/?lang=en")
+    en = keeper.post(url, data=form).text
+    assert "waybill ZT7399999999999 is on no manifest: report it as an exception" in en

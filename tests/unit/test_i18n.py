@@ -83,3 +83,18 @@ def test_every_code_shown_on_screen_has_a_label() -> None:
     for enum, table in pairs:
         missing = [e.value for e in enum if e.value not in table]
         assert missing == [], f"add labels for {missing} in entrypoints/web/labels.py"
+
+
+def test_an_error_said_by_a_service_reads_in_either_language() -> None:
+    """`said` keeps the message id: English as str(), the catalogue's words on a screen."""
+    from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
+    from countyexpress.errors import N_, InvalidValue, NotAllowed, said
+
+    exc = said(NotAllowed, N_("%(waybill)s is already on a shelf here"), waybill="ZT1")
+    assert str(exc) == "ZT1 is already on a shelf here"
+    assert reason_of(exc, gettext_for("zh_CN")) == "ZT1 已在本站货架上"
+    assert reason_of(exc, gettext_for("en")) == "ZT1 is already on a shelf here"
+    field = said(InvalidValue, N_("every shelf is full: hand parcels over or return the unclaimed"),
+                 "shelf")  # fmt: skip
+    assert field.field == "shelf" and reason_of(field, gettext_for("zh_CN")).startswith("货架已满")
+    assert reason_of(NotAllowed("plain words"), gettext_for("zh_CN")) == "plain words"

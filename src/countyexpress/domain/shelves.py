@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import N_, InvalidValue, said
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ def choose_shelf(layout: ShelfLayout, occupancy: Mapping[str, int]) -> str:
     for shelf in layout.shelves:
         if occupancy.get(shelf, 0) < layout.capacity:
             return shelf
-    raise InvalidValue("shelf", "every shelf is full: hand parcels over or return the unclaimed")
+    raise said(
+        InvalidValue, N_("every shelf is full: hand parcels over or return the unclaimed"), "shelf"
+    )
 
 
 def pickup_code(shelf: str, sequence: int) -> str:

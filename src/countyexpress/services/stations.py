@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from countyexpress.domain.shelves import (
     choose_shelf,
     pickup_code,
 )
-from countyexpress.errors import InvalidValue, NotAllowed, NotFound
+from countyexpress.errors import N_, CountyExpressError, InvalidValue, NotAllowed, NotFound, said
 from countyexpress.services.authz import check
 from countyexpress.services.batch import Batch, each
 from countyexpress.services.ports import Cipher, Notifier
@@ -32,6 +32,13 @@ from countyexpress.services.scans import append_events, new_event
 from countyexpress.services.unit_of_work import UnitOfWork
 
 STORING_KINDS = {FacilityKind.STATION, FacilityKind.OUTLET}
+NO_MANIFEST = N_("waybill %(waybill)s is on no manifest: report it as an exception")
+NO_CONSENT_STATION = N_(
+    "no consent to store %(waybill)s at a station (%(why)s): deliver it to the door"
+)
+NO_CONSENT_LOCKER = N_(
+    "no consent to put %(waybill)s in a locker (%(why)s): deliver it to the door"
+)
 
 
 class OutboxNotifier:
@@ -98,8 +105,8 @@ def station_inbound(
     result = station_inbound_many(
         uow, cipher, county_code, facility_code, [(waybill_no, at)], actor, notifier, by=by
     )
-    if result.refused:
-        raise NotAllowed(result.refused[0][1])
+    if result.errors:
+        raise result.errors[0]  # the refusal as the rules said it (translatable)
     return result.stored[0]
 
 
@@ -109,6 +116,7 @@ class InboundResult:
 
     stored: list[Stored]
     refused: list[tuple[str, str]]
+    errors: list[CountyExpressError] = field(default_factory=list, compare=False)  # of refused
 
 
 def station_inbound_many(
@@ -191,18 +199,24 @@ def _shelve(
         waybill, at = scan
         item = items.get(waybill)
         if item is None:
-            raise NotAllowed(f"waybill {waybill} is on no manifest: report it as an exception")
+            raise said(NotAllowed, NO_MANIFEST, waybill=waybill)
         if item["delivery_mode"] != DeliveryChoice.STATION.value:
-            raise NotAllowed(
-                f"no consent to store {waybill} at a station "
-                f"({item['delivery_reason']}): deliver it to the door"
+            raise said(
+                NotAllowed,
+                N_(
+                    "no consent to store %(waybill)s at a station (%(why)s): deliver it to the door"
+                ),
+                waybill=waybill,
+                why=item["delivery_reason"],
             )
         if waybill in open_here:
-            raise NotAllowed(f"{waybill} is already on a shelf here")
+            raise said(NotAllowed, N_("%(waybill)s is already on a shelf here"), waybill=waybill)
         try:
             shelf = choose_shelf(rules.shelves, occupancy)
         except InvalidValue as exc:
-            raise NotAllowed(exc.reason) from None
+            refusal = NotAllowed(exc.reason)
+            refusal.msgid, refusal.params = exc.msgid, exc.params  # its words, translatable
+            raise refusal from None
         occupancy[shelf] = occupancy.get(shelf, 0) + 1
         sequence += 1
         code = pickup_code(shelf, sequence)
@@ -240,7 +254,9 @@ def _shelve(
         return Stored(waybill, facility.code, shelf, code, True)
 
     batch = each(((w, (w, at)) for w, at in scans), shelve)
-    return InboundResult(batch.done, [(r.key, r.reason) for r in batch.refused])
+    return InboundResult(
+        batch.done, [(r.key, r.reason) for r in batch.refused], [r.error for r in batch.refused]
+    )
 
 
 @dataclass(frozen=True)
@@ -541,17 +557,22 @@ def locker_deposit_many(
             waybill, size, at = d
             item = items.get(waybill)
             if item is None:
-                raise NotFound(f"waybill {waybill} is on no manifest: report it as an exception")
+                raise said(NotFound, NO_MANIFEST, waybill=waybill)
             if item["delivery_mode"] != DeliveryChoice.LOCKER.value:
-                raise NotAllowed(
-                    f"no consent to put {waybill} in a locker ({item['delivery_reason']}): "
-                    "deliver it to the door"
+                raise said(
+                    NotAllowed,
+                    NO_CONSENT_LOCKER,
+                    waybill=waybill,
+                    why=item["delivery_reason"],
                 )
             parcel_size = size or Size(item["size"])
             compartment = allocate(parcel_size, free)
             if compartment is None:
-                raise NotAllowed(
-                    f"no free compartment of size {parcel_size} or larger in {locker.code}"
+                raise said(
+                    NotAllowed,
+                    N_("no free compartment of size %(size)s or larger in %(locker)s"),
+                    size=str(parcel_size),
+                    locker=locker.code,
                 )
             free[:] = [f for f in free if f[0] != compartment]
             code = _locker_code(codes)
@@ -646,7 +667,7 @@ def locker_pickup_many(
             code, at = p
             slots = waiting.get(code.strip())
             if not slots:
-                raise NotFound("no parcel waits in this locker under that code")
+                raise said(NotFound, N_("no parcel waits in this locker under that code"))
             slot = slots.pop(0)
             opened.append((slot, at))
             hours = (at - slot["deposited_at"]).total_seconds() / 3600

@@ -27,6 +27,9 @@ from jinja2.runtime import Context
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from countyexpress.errors import N_ as N_  # the one marker, re-exported for the web
+from countyexpress.errors import CountyExpressError
+
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 LOCALES: tuple[str, ...] = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
@@ -35,9 +38,12 @@ LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}
 
 
-def N_(message: str) -> str:
-    """Mark a string for extraction without translating it here."""
-    return message
+def reason_of(exc: BaseException, gettext: Any) -> str:
+    """An error's reason in the reader's language when the service made it with
+    `errors.said`, else its English text."""
+    if isinstance(exc, CountyExpressError) and exc.msgid:
+        return str(gettext(exc.msgid) % dict(exc.params))
+    return str(exc)
 
 
 def normalise(value: str | None) -> str | None:

@@ -19,6 +19,7 @@ from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.domain.shelves import HandoverOutcome
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import Forbidden, InvalidValue, NotAllowed, NotFound
 from countyexpress.services import intake, registries, station_desk, stations
@@ -90,7 +91,8 @@ def station_scan_in(
             "shelf": stored.place, "pickup_code": stored.pickup_code,
         }  # fmt: skip
     except (NotAllowed, InvalidValue, NotFound) as exc:
-        result = {"ok": False, "kind": "inbound", "waybill": waybill.strip(), "reason": str(exc)}
+        reason = reason_of(exc, gettext_for(request.state.locale))
+        result = {"ok": False, "kind": "inbound", "waybill": waybill.strip(), "reason": reason}
     return _page(request, uow, by, code, facility, result)
 
 
@@ -114,7 +116,8 @@ def station_hand_over(
             "outcome": done.outcome.value, "waybill": done.waybill_no, "reason": done.message,
         }  # fmt: skip
     except (NotAllowed, InvalidValue, NotFound) as exc:
-        result = {"ok": False, "kind": "handover", "outcome": "refused", "reason": str(exc)}
+        reason = reason_of(exc, gettext_for(request.state.locale))
+        result = {"ok": False, "kind": "handover", "outcome": "refused", "reason": reason}
     return _page(request, uow, by, code, facility, result)
 
 
