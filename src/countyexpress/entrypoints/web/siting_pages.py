@@ -83,6 +83,16 @@ def _form(county: County, values: dict[str, Any] | None = None) -> dict[str, Any
     }
 
 
+def _places(county: County) -> list[dict[str, Any]]:
+    """The county's villages and communities as map points, with their coordinates' quality."""
+    return [
+        {"code": d.code, "name": d.name, "lat": d.location.lat, "lon": d.location.lon,
+         "population": d.population, "quality": d.coord_quality.value}
+        for d in county.divisions
+        if d.location is not None and d.level.value in ("village", "community")
+    ]  # fmt: skip
+
+
 def _map_data(county: County, plan: SitePlan, gettext: Any) -> dict[str, Any]:
     """Villages and communities, the kind's existing sites and the chosen ones, for siting.js."""
     by_code = {d.code: d for d in county.divisions}
@@ -100,12 +110,7 @@ def _map_data(county: County, plan: SitePlan, gettext: Any) -> dict[str, Any]:
             "existing": existing, "quality": quality.value if quality else "estimate",
         }  # fmt: skip
 
-    places = [
-        {"code": d.code, "name": d.name, "lat": d.location.lat, "lon": d.location.lon,
-         "population": d.population, "quality": d.coord_quality.value}
-        for d in county.divisions
-        if d.location is not None and d.level.value in ("village", "community")
-    ]  # fmt: skip
+    places = _places(county)
     chosen = [s for i in plan.result.chosen if (s := site(i, existing=False)) is not None]
     existing = [s for i in plan.existing if (s := site(i, existing=True)) is not None]
     return {
@@ -301,12 +306,7 @@ def siting_compare(
 
 def _compare_map(county: County, chosen: list[Scenario]) -> dict[str, Any]:
     """Each compared scenario's new sites in its own colour, the existing ones in grey."""
-    places = [
-        {"code": d.code, "name": d.name, "lat": d.location.lat, "lon": d.location.lon,
-         "population": d.population, "quality": d.coord_quality.value}
-        for d in county.divisions
-        if d.location is not None and d.level.value in ("village", "community")
-    ]  # fmt: skip
+    places = _places(county)
     layers = []
     for i, s in enumerate(chosen):
         sites = [{"id": x.id, "name": x.name, "lat": x.location.lat, "lon": x.location.lon,
