@@ -19,10 +19,15 @@ intake_records = Table(
     Column("carrier", String(20), nullable=False),
     Column("facility", String(40), nullable=False),
     Column("id_type", String(40), nullable=False),
-    Column("id_number_enc", Text, nullable=False),
-    Column("id_number_hash", String(64), nullable=False),
-    Column("sender_name_enc", Text, nullable=False),
-    Column("sender_name_masked", String(100), nullable=False),
+    Column("id_number_enc", Text, nullable=False, info={"personal": "ciphertext"}),
+    Column(
+        "id_number_hash",
+        String(64),
+        nullable=False,
+        info={"personal": "digest", "of": "id_number_enc", "normalise": "none"},
+    ),
+    Column("sender_name_enc", Text, nullable=False, info={"personal": "ciphertext"}),
+    Column("sender_name_masked", String(100), nullable=False, info={"personal": "clear"}),
     Column("category", String(40), nullable=False),
     Column("description", String(200), nullable=False),
     Column("inspected_by", String(100), nullable=False),
@@ -31,6 +36,7 @@ intake_records = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_intake_records_county_id_hash", "county_code", "id_number_hash"),
     Index("ix_intake_records_county_created", "county_code", "created_at"),
+    info={"personal_clock": "created_at"},
 )
 
 carrier_confirmations = Table(

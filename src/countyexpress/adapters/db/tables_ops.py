@@ -28,14 +28,24 @@ manifest_items = Table(
     Column("waybill_no", String(32), primary_key=True),
     Column("carrier", String(20), nullable=False),
     Column("manifest_id", String(64), nullable=False),
-    Column("receiver_name_enc", Text, nullable=False),
-    Column("receiver_name_masked", String(100), nullable=False),
-    Column("receiver_phone_enc", Text, nullable=False),
-    Column("receiver_phone_hash", String(64), nullable=False),
-    Column("receiver_phone_masked", String(32), nullable=False),
-    Column("phone_tail_hash", String(64), nullable=False),
-    Column("address_enc", Text, nullable=False),
-    Column("address_masked", String(300), nullable=False),
+    Column("receiver_name_enc", Text, nullable=False, info={"personal": "ciphertext"}),
+    Column("receiver_name_masked", String(100), nullable=False, info={"personal": "clear"}),
+    Column("receiver_phone_enc", Text, nullable=False, info={"personal": "ciphertext"}),
+    Column(
+        "receiver_phone_hash",
+        String(64),
+        nullable=False,
+        info={"personal": "digest", "of": "receiver_phone_enc", "normalise": "phone_digits"},
+    ),
+    Column("receiver_phone_masked", String(32), nullable=False, info={"personal": "clear"}),
+    Column(
+        "phone_tail_hash",
+        String(64),
+        nullable=False,
+        info={"personal": "digest", "of": "receiver_phone_enc", "normalise": "phone_tail"},
+    ),
+    Column("address_enc", Text, nullable=False, info={"personal": "ciphertext"}),
+    Column("address_masked", String(300), nullable=False, info={"personal": "clear"}),
     Column("division_code", String(12)),
     Column("township_code", String(12)),
     Column("resolution", String(200), nullable=False),
@@ -53,16 +63,26 @@ manifest_items = Table(
     Index("ix_manifest_items_county_division", "county_code", "division_code"),
     Index("ix_manifest_items_county_received", "county_code", "received_at"),
     Index("ix_manifest_items_county_bag", "county_code", "route_bag", "vehicle"),
+    info={"personal_clock": "received_at"},
 )
 
 consents = Table(
     "consents",
     metadata,
     Column("county_code", String(6), primary_key=True),
-    Column("phone_hash", String(64), primary_key=True),
+    # No ciphertext of the phone is kept here, so there is no "of": a key rotation cannot
+    # recompute this digest from this table alone. Part of the primary key: the purge
+    # deletes the row (a consent without its phone means nothing).
+    Column(
+        "phone_hash",
+        String(64),
+        primary_key=True,
+        info={"personal": "digest", "normalise": "phone_digits"},
+    ),
     Column("choice", String(10), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("source", String(40), nullable=False),
+    info={"personal_clock": "recorded_at"},
 )
 
 station_slots = Table(
@@ -110,10 +130,11 @@ outbox = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("county_code", String(6), nullable=False),
     Column("channel", String(10), nullable=False),
-    Column("to_enc", Text, nullable=False),
-    Column("to_masked", String(32), nullable=False),
+    Column("to_enc", Text, nullable=False, info={"personal": "ciphertext"}),
+    Column("to_masked", String(32), nullable=False, info={"personal": "clear"}),
     Column("template", String(40), nullable=False),
     Column("params", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    info={"personal_clock": "created_at"},
 )
