@@ -15,9 +15,11 @@ waybills in industry practice show only a phone's last four digits. The rules he
 - address: the division/road part stays; from the first building, unit, room or house
   number on ("12号", "3栋", "2单元", "501室", "3-2-501"), the rest becomes "****", a
   fixed width that does not tell how long the hidden part was.
-- scrub: 18-character resident IDs and 11-digit mobile numbers standing alone in free
-  text (not inside a longer run of letters and digits, so waybill numbers survive) are
-  replaced by their masks; full-width digits count as digits.
+- scrub: 18-character resident IDs, 15-digit first-generation IDs (with a valid month and
+  day), 11-digit mobile numbers and landlines with their area code ("0996-1234567",
+  "(010)12345678") standing alone in free text (not inside a longer run of letters and
+  digits, so waybill numbers survive) are replaced by their masks; full-width digits count
+  as digits. A local number written without its area code is not recognised.
 """
 
 from __future__ import annotations
@@ -64,6 +66,14 @@ _D = "[0-9０-９]"  # ASCII and full-width digits
 _ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
 _ID_IN_TEXT = re.compile(
     rf"(?<![{_ALNUM}]){_D}{{6}} ?{_D}{{8}} ?{_D}{{3}}[0-9Xx０-９Ｘｘ](?![{_ALNUM}])"
+)
+_ID15_IN_TEXT = re.compile(  # first-generation IDs: region, YYMMDD, sequence, no check digit
+    rf"(?<![{_ALNUM}]){_D}{{6}} ?{_D}{{2}}(?:[0０][1-9１-９]|[1１][0-2０-２])"
+    rf"(?:[0０][1-9１-９]|[12１２]{_D}|[3３][01０１]) ?{_D}{{3}}(?![{_ALNUM}])"
+)
+_LANDLINE_IN_TEXT = re.compile(  # 0996-1234567, (010)12345678, +86 996 1234567
+    rf"(?<![{_ALNUM}])(?:(?:(?:\+|00)86[ -]?\(?[1-9１-９]{_D}{{1,2}}\)?)"
+    rf"|(?:\(?[0０][1-9１-９]{_D}{{1,2}}\)?))[ -]?[1-9１-９]{_D}{{6,7}}(?![{_ALNUM}])"
 )
 _MOBILE_IN_TEXT = re.compile(
     rf"(?<![{_ALNUM}])(?:(?:\+|00)?86[ -]?)?"  # +86, 0086 or 86
@@ -127,6 +137,9 @@ def mask_address(address: str) -> str:
 
 
 def scrub(text: str) -> str:
-    """`text` with every standalone 18-character resident ID and mobile number masked."""
+    """`text` with every standalone resident ID (18 or 15 digits), mobile and landline
+    number masked."""
     text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+    text = _ID15_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+    return _LANDLINE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
