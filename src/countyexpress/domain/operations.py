@@ -1,4 +1,5 @@
-"""A county's operating rules as data: tariff, screening routes, stations, lockers."""
+"""A county's operating rules as data: tariff, screening routes, stations, lockers, and the
+time window of device uploads."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from countyexpress.domain.lockers import LockerFees
+from countyexpress.domain.scans import ScanWindow
 from countyexpress.domain.shelves import HandoverPolicy, ShelfLayout
 from countyexpress.errors import InvalidValue
 
@@ -71,6 +73,7 @@ class OperatingRules:
     shelves: ShelfLayout = field(default_factory=ShelfLayout)
     handover: HandoverPolicy = field(default_factory=HandoverPolicy)
     locker_fees: LockerFees = field(default_factory=LockerFees)
+    scan_window: ScanWindow = field(default_factory=ScanWindow)
 
     def __post_init__(self) -> None:
         if not 1 <= self.return_after_days <= 90:

@@ -7,10 +7,11 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from countyexpress.domain.privacy import scrub
 from countyexpress.errors import InvalidValue
 
 _WAYBILL = re.compile(r"[A-Z0-9]{6,32}")
@@ -95,3 +96,98 @@ class ScanEvent:
         if payload:
             text += "\x1f" + payload
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ScanWindow:
+    """How far from now a device's clock may put a scan it uploads (the pack's
+    `[operations.scan_window]`): handhelds upload offline scans days late, never from the
+    future beyond a few minutes of clock skew. The platform's own services record their
+    events directly and are not held to it."""
+
+    days_back: int = 30
+    minutes_ahead: int = 10
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.days_back <= 366:
+            raise InvalidValue("scan_window.days_back", "must be between 1 and 366 days")
+        if not 0 <= self.minutes_ahead <= 24 * 60:
+            raise InvalidValue("scan_window.minutes_ahead", "must be between 0 and 1440 minutes")
+
+    def refusal(self, at: datetime, now: datetime) -> str | None:
+        """Why `at` (aware) is not accepted from a device at `now`, or None when it is."""
+        if at < now - timedelta(days=self.days_back):
+            return (
+                f"at {at.isoformat()} is more than {self.days_back} days ago: "
+                "scans older than that are not taken from devices"
+            )
+        if at > now + timedelta(minutes=self.minutes_ahead):
+            return (
+                f"at {at.isoformat()} is in the future (more than {self.minutes_ahead} "
+                "minutes ahead of the server's clock): check the device's clock"
+            )
+        return None
+
+
+PERSONAL_FIELDS = frozenset(
+    {
+        "phone", "mobile", "tel", "telephone", "contact", "contact_phone",
+        "receiver_phone", "sender_phone", "signer_phone",
+        "id_number", "id_no", "id_card", "idcard", "receiver_id_number", "sender_id_number",
+        "name", "receiver_name", "sender_name", "signer_name", "contact_name",
+        "address", "receiver_address", "sender_address",
+    }
+)  # fmt: skip
+"""Payload keys (at any depth; compared lower-case, "-" read as "_") whose values are
+personal data: they are kept out of the ledger, encrypted in a table the purge empties."""
+
+PERSONAL_MARK = "[encrypted]"
+"""What the ledger keeps in place of a personal payload value."""
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """An uploaded actor and payload as the ledger may keep them, and the personal values
+    taken out of the payload: JSON of each value by its JSON Pointer (RFC 6901) path."""
+
+    actor: str
+    payload: dict[str, Any]
+    personal: dict[str, str]
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _is_personal(key: str) -> bool:
+    return key.strip().lower().replace("-", "_") in PERSONAL_FIELDS
+
+
+def redact(actor: str, payload: Mapping[str, Any]) -> Redacted:
+    """The actor and every string (and number) of the payload scrubbed of phone and ID
+    numbers; values under personal keys (`PERSONAL_FIELDS`) replaced by `PERSONAL_MARK`."""
+    personal: dict[str, str] = {}
+
+    def clean(value: Any, path: tuple[str, ...]) -> Any:
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                key = scrub(str(k))
+                if _is_personal(key) and v not in (None, "", [], {}, PERSONAL_MARK):
+                    personal[_pointer((*path, key))] = json.dumps(
+                        v, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+                    )
+                    out[key] = PERSONAL_MARK
+                else:
+                    out[key] = clean(v, (*path, key))
+            return out
+        if isinstance(value, list | tuple):
+            return [clean(v, (*path, str(n))) for n, v in enumerate(value)]
+        if isinstance(value, str):
+            return scrub(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = str(value)
+            return value if scrub(text) == text else scrub(text)
+        return value
+
+    return Redacted(scrub(actor), clean(payload, ()), personal)
