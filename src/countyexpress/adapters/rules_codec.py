@@ -9,10 +9,11 @@ from typing import Any
 
 from countyexpress.domain.lockers import LockerFees
 from countyexpress.domain.operations import OperatingRules, ScreeningRules, Tariff
+from countyexpress.domain.scans import ScanWindow
 from countyexpress.domain.shelves import HandoverPolicy, ShelfLayout
 from countyexpress.errors import InvalidValue
 
-SECTIONS = ("tariff", "screening", "shelves", "handover", "locker_fees")
+SECTIONS = ("tariff", "screening", "shelves", "handover", "locker_fees", "scan_window")
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -87,6 +88,12 @@ def rules_from_dict(data: Mapping[str, Any]) -> OperatingRules:
         fee_per_period=_money(lf.get("fee_per_period", dl.fee_per_period), "locker_fees.fee"),
         cap=_money(lf.get("cap", dl.cap), "locker_fees.cap"),
     )
+    sw = _section(data, "scan_window", {"days_back", "minutes_ahead"})
+    dw = ScanWindow()
+    scan_window = ScanWindow(
+        days_back=int(sw.get("days_back", dw.days_back)),
+        minutes_ahead=int(sw.get("minutes_ahead", dw.minutes_ahead)),
+    )
     return OperatingRules(
         tariff=tariff,
         screening=screening,
@@ -94,6 +101,7 @@ def rules_from_dict(data: Mapping[str, Any]) -> OperatingRules:
         shelves=shelves,
         handover=handover,
         locker_fees=locker_fees,
+        scan_window=scan_window,
     )
 
 
@@ -121,5 +129,9 @@ def rules_to_dict(rules: OperatingRules) -> dict[str, Any]:
             "period_hours": lf.period_hours,
             "fee_per_period": str(lf.fee_per_period),
             "cap": str(lf.cap),
+        },
+        "scan_window": {
+            "days_back": rules.scan_window.days_back,
+            "minutes_ahead": rules.scan_window.minutes_ahead,
         },
     }
