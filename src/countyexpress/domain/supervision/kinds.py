@@ -1,0 +1,108 @@
+"""The record kinds of the plan's supervision (tasks 2, 12 and 14): their states and verbs.
+
+Which clocks a verb starts is structure and lives here; how long each clock runs is the
+county pack's (`ClockRule` by name), with the regulation it comes from.
+
+- outlet filing (快递末端网点备案暂行规定, 2018): submitted → filed, with one notice of
+  what is missing (incomplete) and a change filing while filed;
+- business licence (快递业务经营许可): valid until it expires or is cancelled;
+- inspection task (双随机): to_draw → drawn → done;
+- finding of an inspection: open → rectified → closed, back to open when the
+  rectification is not accepted;
+- complaint (快递暂行条例 art. 28; 快递市场管理办法 art. 30): received → answered →
+  closed, or appealed to the regulator, who upholds or dismisses it.
+"""
+
+from __future__ import annotations
+
+from countyexpress.domain.supervision.records import RecordKind, Transition
+
+__all__ = ["COMPLAINT", "FINDING", "INSPECTION", "KINDS", "LICENCE", "OUTLET_FILING"]
+
+
+def _t(
+    verb: str,
+    sources: str,
+    target: str,
+    starts: tuple[str, ...] = (),
+    stops: tuple[str, ...] = (),
+) -> Transition:
+    return Transition(verb, frozenset(sources.split()), target, starts, stops)
+
+
+_FILING_CLOCKS = ("filing.notice", "filing.decide")
+
+OUTLET_FILING = RecordKind(
+    name="outlet_filing",
+    initial="submitted",
+    finals=frozenset({"refused", "withdrawn", "lapsed"}),
+    opening=_t("submit", "", "submitted", starts=_FILING_CLOCKS),
+    transitions=(
+        # one notice listing what is missing, within 2 working days of the submission
+        _t(
+            "notify_incomplete", "submitted", "incomplete", stops=("filing.notice", "filing.decide")
+        ),
+        _t("resubmit", "incomplete", "submitted", starts=("filing.decide",)),
+        _t("accept", "submitted", "filed", stops=("filing.notice", "filing.decide")),
+        _t("refuse", "submitted", "refused", stops=("filing.notice", "filing.decide")),
+        # a change of name, type, scope or manager is filed within 10 days of the change
+        _t("file_change", "filed", "filed"),
+        _t("withdraw", "submitted incomplete", "withdrawn", stops=("filing.decide",)),
+        # the licence is cancelled or the branch deregistered
+        _t("lapse", "filed", "lapsed"),
+    ),
+)
+
+LICENCE = RecordKind(
+    name="licence",
+    initial="valid",
+    finals=frozenset({"expired", "cancelled"}),
+    opening=_t("grant", "", "valid", starts=("licence.valid", "licence.renewal_notice")),
+    transitions=(
+        _t("renew", "valid", "valid", starts=("licence.valid", "licence.renewal_notice")),
+        _t("expire", "valid", "expired", stops=("licence.renewal_notice",)),
+        _t("cancel", "valid", "cancelled", stops=("licence.valid", "licence.renewal_notice")),
+    ),
+)
+
+INSPECTION = RecordKind(
+    name="inspection",
+    initial="to_draw",
+    finals=frozenset({"done", "cancelled"}),
+    opening=_t("plan", "", "to_draw"),
+    transitions=(
+        _t("draw", "to_draw", "drawn", starts=("inspection.carry_out",)),
+        _t("record", "drawn", "done", stops=("inspection.carry_out",)),
+        _t("cancel", "to_draw drawn", "cancelled", stops=("inspection.carry_out",)),
+    ),
+)
+
+FINDING = RecordKind(
+    name="finding",
+    initial="open",
+    finals=frozenset({"closed"}),
+    opening=_t("find", "", "open", starts=("finding.rectify",)),
+    transitions=(
+        _t("report_rectified", "open", "rectified", stops=("finding.rectify",)),
+        _t("reject_rectification", "rectified", "open", starts=("finding.rectify",)),
+        _t("close", "rectified", "closed"),
+    ),
+)
+
+COMPLAINT = RecordKind(
+    name="complaint",
+    initial="received",
+    finals=frozenset({"closed", "upheld", "dismissed"}),
+    opening=_t("receive", "", "received", starts=("complaint.answer",)),
+    transitions=(
+        _t("answer", "received", "answered", stops=("complaint.answer",)),
+        _t("close", "answered", "closed"),
+        # unanswered in time or answered unsatisfactorily: the regulator mediates
+        _t("appeal", "received answered", "appealed", starts=("appeal.mediate",)),
+        _t("uphold", "appealed", "upheld", stops=("appeal.mediate", "complaint.answer")),
+        _t("dismiss", "appealed", "dismissed", stops=("appeal.mediate", "complaint.answer")),
+    ),
+)
+
+KINDS = {k.name: k for k in (OUTLET_FILING, LICENCE, INSPECTION, FINDING, COMPLAINT)}
+"""Every kind by name; a new kind is one more `RecordKind` here, not new code."""
