@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from countyexpress import bootstrap
+from countyexpress.adapters.db.personal import wipe_free_space
 from countyexpress.adapters.exports import write_statement_xlsx
 from countyexpress.adapters.packs.rows import read_table
 from countyexpress.adapters.vault import Vault
@@ -292,12 +293,11 @@ def purge(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Delete receivers' personal data older than the retention period (masked forms stay)."""
+    """Clear every personal column older than the retention period (docs/operations.md)."""
     keep = days or get_settings().personal_data_retention_days
-    r = _run(privacy.purge_personal_data, _uow(), county, keep)
-    _emit(
-        asdict(r),
-        as_json,
-        f"purged {r.manifest_items} manifest item(s) and "
-        f"{r.outbox_messages} message(s) older than {keep} days",
+    uow = _uow()
+    r = _run(
+        privacy.purge_personal_data, uow, county, keep, wipe=lambda: wipe_free_space(uow.engine)
     )
+    each = ", ".join(f"{t} {n}" for t, n in r.tables.items())
+    _emit(asdict(r), as_json, f"purged personal data older than {keep} days: {each}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, allowed, scope_of
@@ -30,7 +31,11 @@ PUBLIC_KINDS = {
 
 @dataclass(frozen=True)
 class PublicParcel:
-    """What anyone holding the waybill and the phone tail may see: nothing personal in clear."""
+    """What anyone holding the waybill and the phone tail may see: nothing personal in clear.
+
+    `address` is the name of the village or community the address was resolved to ("" when
+    unresolved), never address text: free text such as "王小明家 电话…" follows no house-number
+    pattern that masking could hide."""
 
     waybill_no: str
     state: str
@@ -57,6 +62,7 @@ def public_lookup(uow: UnitOfWork, cipher: Cipher, waybill_no: str, tail: str) -
                 continue
             county = uow.counties.get(code)
             names = {f.code: f.name for f in county.facilities} if county else {}
+            places = {d.code: d.name for d in county.divisions} if county else {}
             events = uow.ledger.events_of(code, [waybill])[waybill]
             status = derive(waybill, events)
             steps = tuple(
@@ -70,7 +76,7 @@ def public_lookup(uow: UnitOfWork, cipher: Cipher, waybill_no: str, tail: str) -
                 place_name=names.get(status.place, ""),
                 receiver=item["receiver_name_masked"],
                 receiver_phone=item["receiver_phone_masked"],
-                address=item["address_masked"],
+                address=places.get(item["division_code"] or "", ""),
                 steps=steps,
             )
     raise NotFound("no parcel matches this waybill number and phone tail")
@@ -78,24 +84,36 @@ def public_lookup(uow: UnitOfWork, cipher: Cipher, waybill_no: str, tail: str) -
 
 @dataclass(frozen=True)
 class PurgeResult:
-    """How many records lost their personal data."""
+    """Which rows lost their personal data: the cut-off and the rows per table."""
 
-    manifest_items: int
-    outbox_messages: int
+    county_code: str
+    before: dt.datetime
+    tables: dict[str, int]
+    wiped: bool  # the database's free space and log were cleared too (SQLite)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
 
 
 def purge_personal_data(
-    uow: UnitOfWork, county_code: str, retention_days: int, now: dt.datetime | None = None
+    uow: UnitOfWork,
+    county_code: str,
+    retention_days: int,
+    now: dt.datetime | None = None,
+    wipe: Callable[[], bool] | None = None,
 ) -> PurgeResult:
-    """Delete receivers' encrypted names, phones and addresses older than the retention
-    period (PIPL art. 19 and 47: keep for the shortest time needed); masked forms remain."""
+    """Clear every personal column (names, phones, addresses, ID numbers, their hashes and
+    masked forms, by the schema's marks) of the county's rows older than the retention period,
+    in one transaction (PIPL art. 19 and 47: keep for the shortest time needed); then `wipe`,
+    when given, clears the freed space of the database's files."""
     now = now or dt.datetime.now(dt.UTC)
     before = now - dt.timedelta(days=retention_days)
     with uow:
-        items = uow.ops.purge_manifest_personal_data(county_code, before)
-        messages = uow.ops.purge_outbox(county_code, before)
+        tables = uow.ops.purge_personal(county_code, before)
         uow.commit()
-    return PurgeResult(items, messages)
+    wiped = wipe() if wipe is not None else False
+    return PurgeResult(county_code, before, tables, wiped)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from countyexpress.adapters.db import personal
 from countyexpress.adapters.db.ledger import _aware, _chunks
 from countyexpress.adapters.db.tables_ops import (
     consents,
@@ -533,23 +534,10 @@ class SqlOperations:
             )
         )
 
-    def purge_manifest_personal_data(self, county: str, before: dt.datetime) -> int:
-        c = manifest_items.c
-        done = self.connection.execute(
-            update(manifest_items)
-            .where(c.county_code == county, c.received_at < _utc(before), c.receiver_name_enc != "")
-            .values(receiver_name_enc="", receiver_phone_enc="", address_enc="")
-        )
-        return int(done.rowcount or 0)
-
-    def purge_outbox(self, county: str, before: dt.datetime) -> int:
-        c = outbox.c
-        done = self.connection.execute(
-            update(outbox)
-            .where(c.county_code == county, c.created_at < _utc(before), c.to_enc != "")
-            .values(to_enc="")
-        )
-        return int(done.rowcount or 0)
+    def purge_personal(self, county: str, before: dt.datetime) -> dict[str, int]:
+        """Every personal column (by its mark) of `county`'s rows older than `before` cleared,
+        in this transaction; rows per table (adapters.db.personal)."""
+        return personal.purge(self.connection, county, before)
 
     def outbox(self, county: str) -> list[Record]:
         rows = self.connection.execute(
