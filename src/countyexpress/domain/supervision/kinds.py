@@ -57,11 +57,11 @@ LICENCE = RecordKind(
     name="licence",
     initial="valid",
     finals=frozenset({"expired", "cancelled"}),
-    opening=_t("grant", "", "valid", starts=("licence.valid", "licence.renewal_notice")),
+    opening=_t("grant", "", "valid", starts=("licence.valid",)),
     transitions=(
-        _t("renew", "valid", "valid", starts=("licence.valid", "licence.renewal_notice")),
-        _t("expire", "valid", "expired", stops=("licence.renewal_notice",)),
-        _t("cancel", "valid", "cancelled", stops=("licence.valid", "licence.renewal_notice")),
+        _t("renew", "valid", "valid", starts=("licence.valid",)),
+        _t("expire", "valid", "expired"),
+        _t("cancel", "valid", "cancelled", stops=("licence.valid",)),
     ),
 )
 

@@ -1,0 +1,243 @@
+"""A pack's `supervision.toml`: the regulator's clocks, credit, blacklist and inspection ratios.
+
+The same plain form serves the pack file (TOML), the county's row in the database (JSON)
+and the export (`to_data` / `rules_from_data`), so a county's rules round-trip. Problems
+are reported like the pack reader's: file and field path. A pack without the file gets
+the built-in defaults (the national time limits and the Heshuo scoring, no holidays),
+marked as such in `notes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from countyexpress.domain.supervision.calendar import WorkingCalendar
+from countyexpress.domain.supervision.clocks import ClockRule, Unit
+from countyexpress.domain.supervision.credit import (
+    BlacklistRule,
+    CreditEventType,
+    CreditRules,
+    Level,
+)
+from countyexpress.domain.supervision.draws import InspectionRatios
+from countyexpress.domain.supervision.records import SubjectKind
+from countyexpress.domain.supervision.rules import SupervisionRules
+from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
+
+FILE = "supervision.toml"
+DEFAULTS = Path(__file__).resolve().parents[2] / "packs" / "heshuo" / FILE
+
+__all__ = ["FILE", "default_rules", "read_supervision", "rules_from_data", "to_data"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Calendar(_Model):
+    confidence: str = ""
+    source: str = ""
+    holidays: list[dt.date] = []
+    workdays: list[dt.date] = []
+    weekend: list[int] = [5, 6]
+
+
+class _Clock(_Model):
+    name: str = Field(min_length=1, max_length=60)
+    length: int
+    unit: Unit = Unit.CALENDAR_DAYS
+    confidence: str = ""
+    source: str = ""
+
+
+class _Level(_Model):
+    name: str = Field(min_length=1, max_length=10)
+    min_score: int
+
+
+class _Event(_Model):
+    code: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = ""
+    points: int
+    valid_months: int
+    source: str = ""
+
+
+class _Blacklist(_Model):
+    event: str
+    count: int
+    within_months: int
+    repair_months: int
+    subjects: list[SubjectKind] = []
+
+
+class _Credit(_Model):
+    base: int = 100
+    confidence: str = ""
+    source: str = ""
+    levels: list[_Level]
+    events: list[_Event]
+    blacklist: list[_Blacklist] = []
+
+
+class _Inspection(_Model):
+    confidence: str = ""
+    source: str = ""
+    ratios: dict[str, float]
+
+
+class _File(_Model):
+    calendar: _Calendar = _Calendar()
+    clocks: list[_Clock]
+    credit: _Credit
+    inspection: _Inspection
+
+
+def _rules(f: _File) -> SupervisionRules:
+    names = [c.name for c in f.clocks]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InvalidValue("clocks", f"clock {twice[0]!r} is given twice")
+    codes = [e.code for e in f.credit.events]
+    if len(set(codes)) != len(codes):
+        raise InvalidValue("credit.events", "an event code is given twice")
+    credit = CreditRules(
+        levels=tuple(Level(lv.name, lv.min_score) for lv in f.credit.levels),
+        events={
+            e.code: CreditEventType(e.code, e.points, e.valid_months, e.label, e.source)
+            for e in f.credit.events
+        },
+        blacklist=tuple(
+            BlacklistRule(b.event, b.count, b.within_months, b.repair_months, frozenset(b.subjects))
+            for b in f.credit.blacklist
+        ),
+        base=f.credit.base,
+    )
+    notes = {
+        part: f"{section.confidence}: {section.source}".strip(": ")
+        for part, section in (
+            ("calendar", f.calendar),
+            ("credit", f.credit),
+            ("inspection", f.inspection),
+        )
+    }
+    notes |= {f"clocks.{c.name}": f"{c.confidence}: {c.source}".strip(": ") for c in f.clocks}
+    return SupervisionRules(
+        clocks={c.name: ClockRule(c.name, c.length, c.unit, c.source) for c in f.clocks},
+        credit=credit,
+        ratios=InspectionRatios(tuple(lv.name for lv in f.credit.levels), f.inspection.ratios),
+        calendar=WorkingCalendar.of(f.calendar.holidays, f.calendar.workdays, f.calendar.weekend),
+        notes=notes,
+    )
+
+
+def rules_from_data(data: Mapping[str, Any], name: str = FILE) -> SupervisionRules:
+    """Rules from the plain form; PackInvalid lists every problem with its field path."""
+    try:
+        f = _File.model_validate(data)
+    except ValidationError as exc:
+        raise PackInvalid(
+            [
+                PackProblem(name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
+                for e in exc.errors()
+            ]
+        ) from exc
+    try:
+        return _rules(f)
+    except InvalidValue as exc:
+        raise PackInvalid([PackProblem(name, None, exc.field, exc.reason)]) from exc
+
+
+def read_supervision(path: Path) -> SupervisionRules:
+    """Read a `supervision.toml` (or the file in a pack folder)."""
+    file = path / FILE if path.is_dir() else path
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PackInvalid([PackProblem(file.name, None, None, f"cannot read: {exc}")]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))  # lineno only from Python 3.14
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        raise PackInvalid([PackProblem(file.name, line, None, str(exc))]) from exc
+    return rules_from_data(data, file.name)
+
+
+def default_rules() -> SupervisionRules:
+    """The rules of a pack without `supervision.toml`: national time limits and the default
+    scoring, with no public holidays (every weekday worked) — say so where they are shown."""
+    r = read_supervision(DEFAULTS)
+    notes = {**r.notes, "calendar": "estimate: no holiday list in the pack (weekdays only)"}
+    return SupervisionRules(r.clocks, r.credit, r.ratios, WorkingCalendar(), notes)
+
+
+def _split(note: str) -> tuple[str, str]:
+    confidence, sep, source = note.partition(": ")
+    if sep:
+        return confidence, source
+    known = {"confirmed", "unconfirmed", "estimate"}
+    return (note, "") if note in known else ("", note)
+
+
+def to_data(rules: SupervisionRules) -> dict[str, Any]:
+    """The plain form of `rules` (TOML- and JSON-ready), read back by `rules_from_data`."""
+    cal_conf, cal_src = _split(rules.notes.get("calendar", ""))
+    credit_conf, credit_src = _split(rules.notes.get("credit", ""))
+    insp_conf, insp_src = _split(rules.notes.get("inspection", ""))
+    cal = rules.calendar
+    return {
+        "calendar": {
+            "confidence": cal_conf,
+            "source": cal_src,
+            "holidays": [d.isoformat() for d in sorted(cal.holidays)],
+            "workdays": [d.isoformat() for d in sorted(cal.workdays)],
+            "weekend": sorted(cal.weekend),
+        },
+        "clocks": [
+            {
+                "name": c.name,
+                "length": c.length,
+                "unit": c.unit.value,
+                "confidence": _split(rules.notes.get(f"clocks.{c.name}", ""))[0],
+                "source": c.source,
+            }
+            for c in rules.clocks.values()
+        ],
+        "credit": {
+            "base": rules.credit.base,
+            "confidence": credit_conf,
+            "source": credit_src,
+            "levels": [{"name": lv.name, "min_score": lv.min_score} for lv in rules.credit.levels],
+            "events": [
+                {
+                    "code": e.code,
+                    "label": e.label,
+                    "points": e.points,
+                    "valid_months": e.valid_months,
+                    "source": e.source,
+                }
+                for e in rules.credit.events.values()
+            ],
+            "blacklist": [
+                {
+                    "event": b.event,
+                    "count": b.count,
+                    "within_months": b.within_months,
+                    "repair_months": b.repair_months,
+                    "subjects": sorted(k.value for k in b.subjects),
+                }
+                for b in rules.credit.blacklist
+            ],
+        },
+        "inspection": {
+            "confidence": insp_conf,
+            "source": insp_src,
+            "ratios": dict(rules.ratios.ratios),
+        },
+    }
