@@ -63,7 +63,7 @@ def test_a_pickup_code_names_the_shelf_and_a_running_number() -> None:
 def handover(code: str = "A-0001", tail: str = "5678", attempts=(), failures=(), now=NOW):
     return check_handover(
         expected_code="A-0001", expected_tail="5678", code=code, tail=tail,
-        parcel_attempts=list(attempts), station_failures=list(failures), now=now,
+        parcel_attempts=list(attempts), client_failures=list(failures), now=now,
     )  # fmt: skip
 
 
@@ -90,12 +90,13 @@ def test_a_success_resets_the_failure_count() -> None:
     assert handover(attempts=history) is HandoverOutcome.OK
 
 
-def test_a_station_with_many_recent_failures_is_throttled() -> None:
-    """30 failures in 10 minutes at one station stop all attempts there for a while."""
+def test_a_client_with_many_recent_failures_is_throttled() -> None:
+    """Ten failures by one client in three hours stop its attempts, right or wrong, until
+    the oldest leaves the window."""
     policy = HandoverPolicy()
-    burst = [NOW - timedelta(seconds=i) for i in range(policy.station_failures_per_window)]
+    burst = [NOW - timedelta(seconds=i) for i in range(policy.client_failures_per_window)]
     assert handover(failures=burst) is HandoverOutcome.THROTTLED
-    old = [NOW - timedelta(minutes=11)] * 50
+    old = [NOW - policy.client_window - timedelta(minutes=1)] * 50
     assert handover(failures=old) is HandoverOutcome.OK
 
 

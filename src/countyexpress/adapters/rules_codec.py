@@ -14,6 +14,9 @@ from countyexpress.domain.shelves import HandoverPolicy, ShelfLayout
 from countyexpress.errors import InvalidValue
 
 SECTIONS = ("tariff", "screening", "shelves", "handover", "locker_fees", "scan_window")
+RETIRED_HANDOVER_KEYS = ("station_failures_per_window", "station_window_minutes")
+"""The station-wide hand-over budget, replaced by the per-client one (issue 11): read from
+rules stored before and ignored, so the per-client defaults apply."""
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -65,19 +68,20 @@ def rules_from_dict(data: Mapping[str, Any]) -> OperatingRules:
         {
             "max_failures",
             "lockout_minutes",
-            "station_failures_per_window",
-            "station_window_minutes",
+            "client_failures_per_window",
+            "client_window_minutes",
+            *RETIRED_HANDOVER_KEYS,
         },
     )
     d = HandoverPolicy()
     handover = HandoverPolicy(
         max_failures=int(h.get("max_failures", d.max_failures)),
         lockout=timedelta(minutes=float(h.get("lockout_minutes", d.lockout.total_seconds() / 60))),
-        station_failures_per_window=int(
-            h.get("station_failures_per_window", d.station_failures_per_window)
+        client_failures_per_window=int(
+            h.get("client_failures_per_window", d.client_failures_per_window)
         ),
-        station_window=timedelta(
-            minutes=float(h.get("station_window_minutes", d.station_window.total_seconds() / 60))
+        client_window=timedelta(
+            minutes=float(h.get("client_window_minutes", d.client_window.total_seconds() / 60))
         ),
     )
     lf = _section(data, "locker_fees", {"free_hours", "period_hours", "fee_per_period", "cap"})
@@ -121,8 +125,8 @@ def rules_to_dict(rules: OperatingRules) -> dict[str, Any]:
         "handover": {
             "max_failures": h.max_failures,
             "lockout_minutes": h.lockout.total_seconds() / 60,
-            "station_failures_per_window": h.station_failures_per_window,
-            "station_window_minutes": h.station_window.total_seconds() / 60,
+            "client_failures_per_window": h.client_failures_per_window,
+            "client_window_minutes": h.client_window.total_seconds() / 60,
         },
         "locker_fees": {
             "free_hours": lf.free_hours,

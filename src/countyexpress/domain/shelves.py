@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,14 +40,31 @@ def pickup_code(shelf: str, sequence: int) -> str:
     return f"{shelf}-{sequence % 10000:04d}"
 
 
+TAIL_SPACE = 10_000
+"""How many phone tails (last four digits) there are: one guess in this many is right."""
+
+
 @dataclass(frozen=True)
 class HandoverPolicy:
-    """Lockout after repeated failures per parcel, and a failure budget per station."""
+    """How many failed hand-overs are let through (see docs/operations.md, 取件 limits).
+
+    A failure is a wrong pickup code or a wrong phone tail. Both limits are per client (the
+    principal and its address, as the web and the API see them), so an attacker is stopped
+    without stopping the station for anyone else: after `max_failures` on one parcel that
+    client is locked out of it for `lockout` (again after each further failure), and after
+    `client_failures_per_window` failures in `client_window` on any parcels or codes it is
+    refused at the station until the oldest of them leaves the window."""
 
     max_failures: int = 5
     lockout: timedelta = timedelta(minutes=30)
-    station_failures_per_window: int = 30
-    station_window: timedelta = timedelta(minutes=10)
+    client_failures_per_window: int = 10
+    client_window: timedelta = timedelta(hours=3)
+
+    def __post_init__(self) -> None:
+        if self.max_failures < 1 or self.client_failures_per_window < 1:
+            raise InvalidValue("handover", "the failure limits must be at least 1")
+        if self.lockout <= timedelta(0) or self.client_window <= timedelta(0):
+            raise InvalidValue("handover", "the lockout and the window must be positive")
 
 
 class HandoverOutcome(StrEnum):
@@ -54,8 +72,8 @@ class HandoverOutcome(StrEnum):
 
     OK = "ok"
     WRONG = "wrong"  # code or phone tail does not match
-    LOCKED = "locked"  # too many failures for this parcel
-    THROTTLED = "throttled"  # too many failures at this station
+    LOCKED = "locked"  # too many failures for this parcel (by this client)
+    THROTTLED = "throttled"  # too many failures by this client
     NOT_HERE = "not_here"  # the parcel is not waiting here
 
 
@@ -67,6 +85,53 @@ class Attempt:
     ok: bool
 
 
+def failures_since_success(attempts: Sequence[Attempt]) -> list[datetime]:
+    """The times of the failures after the last success, in order."""
+    failures: list[datetime] = []
+    for a in sorted(attempts, key=lambda a: a.at):
+        failures = [] if a.ok else [*failures, a.at]
+    return failures
+
+
+def parcel_locked_until(
+    failures: Sequence[datetime], now: datetime, policy: HandoverPolicy
+) -> datetime | None:
+    """When a parcel's lock ends, if `failures` (since its last success) lock it at `now`:
+    from the `max_failures`-th failure on, each failure locks it for `lockout`."""
+    if len(failures) < policy.max_failures:
+        return None
+    until = max(failures) + policy.lockout
+    return until if now < until else None
+
+
+def client_blocked_until(
+    failures: Sequence[datetime], now: datetime, policy: HandoverPolicy
+) -> datetime | None:
+    """When a client may try again, if its `failures` block it at `now`: at most
+    `client_failures_per_window` failures in any `client_window`."""
+    recent = sorted(t for t in failures if timedelta(0) <= now - t < policy.client_window)
+    m = policy.client_failures_per_window
+    if len(recent) < m:
+        return None
+    return recent[len(recent) - m] + policy.client_window
+
+
+def attempts_per_day(policy: HandoverPolicy) -> int:
+    """The most failed hand-overs one client gets counted in any 24 hours: a day spans at
+    most ceil(day / window) windows, each with at most `client_failures_per_window`."""
+    windows = math.ceil(timedelta(days=1) / policy.client_window)
+    return policy.client_failures_per_window * windows
+
+
+def expected_successes_per_day(
+    policy: HandoverPolicy, waiting_share: float = 1.0, tail_space: int = TAIL_SPACE
+) -> float:
+    """Expected right guesses a day by one client at the limits: each guess is right with
+    probability `waiting_share` (the share of guessed pickup codes a parcel waits under; 1
+    when the attacker knows a waiting parcel's code) / `tail_space`."""
+    return attempts_per_day(policy) * waiting_share / tail_space
+
+
 def check_handover(
     *,
     expected_code: str,
@@ -74,18 +139,15 @@ def check_handover(
     code: str,
     tail: str,
     parcel_attempts: Sequence[Attempt],
-    station_failures: Sequence[datetime],
+    client_failures: Sequence[datetime],
     now: datetime,
     policy: HandoverPolicy = HandoverPolicy(),
 ) -> HandoverOutcome:
-    """Both the pickup code and the phone's last four digits must match, unless locked out."""
-    recent = [t for t in station_failures if now - t < policy.station_window]
-    if len(recent) >= policy.station_failures_per_window:
+    """Both the pickup code and the phone's last four digits must match, unless the client
+    is throttled or locked out of this parcel (its attempts at it: `parcel_attempts`)."""
+    if client_blocked_until(client_failures, now, policy) is not None:
         return HandoverOutcome.THROTTLED
-    failures: list[datetime] = []
-    for a in sorted(parcel_attempts, key=lambda a: a.at):
-        failures = [] if a.ok else [*failures, a.at]
-    if len(failures) >= policy.max_failures and now - failures[-1] < policy.lockout:
+    if parcel_locked_until(failures_since_success(parcel_attempts), now, policy) is not None:
         return HandoverOutcome.LOCKED
     given = code.strip().upper()
     if given == expected_code.upper() and tail.strip() == expected_tail:

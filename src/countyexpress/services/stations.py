@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,11 +23,15 @@ from countyexpress.domain.shelves import (
     HandoverOutcome,
     check_handover,
     choose_shelf,
+    client_blocked_until,
+    failures_since_success,
+    parcel_locked_until,
     pickup_code,
 )
 from countyexpress.errors import N_, CountyExpressError, InvalidValue, NotAllowed, NotFound, said
 from countyexpress.services.authz import check
 from countyexpress.services.batch import Batch, each
+from countyexpress.services.handover_guard import HandoverGuard
 from countyexpress.services.ports import Cipher, Notifier
 from countyexpress.services.scans import append_events, new_event
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -261,20 +266,31 @@ def _shelve(
 
 @dataclass(frozen=True)
 class Handover:
-    """The answer to a hand-over attempt."""
+    """The answer to a hand-over attempt; `retry_after_s` when it was refused for the
+    failures before it (LOCKED, THROTTLED): whole seconds until the client may try again."""
 
     outcome: HandoverOutcome
     waybill_no: str
     message: str
+    retry_after_s: int = 0
 
 
 _MESSAGES = {
     HandoverOutcome.OK: "handed over",
     HandoverOutcome.WRONG: "the pickup code or the phone's last four digits do not match",
     HandoverOutcome.LOCKED: "too many wrong attempts for this parcel: try again later",
-    HandoverOutcome.THROTTLED: "too many wrong attempts at this station: wait a few minutes",
+    HandoverOutcome.THROTTLED: "too many wrong attempts from this device: try again later",
     HandoverOutcome.NOT_HERE: "no parcel with this code is waiting here",
 }
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who is asking, for the hand-over limits: the principal and its address (`key`),
+    and the guard that keeps its failures."""
+
+    key: str
+    guard: HandoverGuard
 
 
 def hand_over(
@@ -287,10 +303,11 @@ def hand_over(
     actor: str = "",
     at: dt.datetime | None = None,
     by: Principal | None = None,
+    client: Client | None = None,
 ) -> Handover:
     """取件 of one parcel (see `hand_over_many`)."""
     return hand_over_many(
-        uow, cipher, county_code, facility_code, [(pickup, tail, at)], actor, by=by
+        uow, cipher, county_code, facility_code, [(pickup, tail, at)], actor, by=by, client=client
     )[0]
 
 
@@ -302,11 +319,16 @@ def hand_over_many(
     attempts: Sequence[tuple[str, str, dt.datetime | None]],
     actor: str = "",
     by: Principal | None = None,
+    client: Client | None = None,
 ) -> list[Handover]:
-    """取件: receivers give the pickup code and the phone's last four digits; both must match,
-    with a lockout after repeated failures per parcel and a failure budget per station."""
+    """取件: receivers give the pickup code and the phone's last four digits; both must match.
+
+    Every failure (a wrong code or a wrong tail) is recorded. With a `client` (the web and
+    the API) the limits are that client's: locked out of a parcel after repeated failures
+    on it, throttled after too many failures in a window; others are not affected. Without
+    one (the trusted local caller) a parcel locks after repeated failures by anyone."""
     stations = [(facility_code, attempts)]
-    return hand_over_at_stations(uow, cipher, county_code, stations, actor, by=by)[0]
+    return hand_over_at_stations(uow, cipher, county_code, stations, actor, by=by, client=client)[0]
 
 
 def hand_over_at_stations(
@@ -316,6 +338,7 @@ def hand_over_at_stations(
     stations: Sequence[tuple[str, Sequence[tuple[str, str, dt.datetime | None]]]],
     actor: str = "",
     by: Principal | None = None,
+    client: Client | None = None,
 ) -> list[list[Handover]]:
     """取件 at several stations, (facility, attempts) each as by `hand_over_many`, in one
     transaction (the stations' handhelds uploading a day's hand-overs); the answers by
@@ -332,13 +355,20 @@ def hand_over_at_stations(
         closed: list[tuple[str, dt.datetime]] = []
         events: list[ScanEvent] = []
         answers = [
-            _hand_over_at(uow, cipher, county, facility, attempts, actor, now, closed, events)
+            _hand_over_at(
+                uow, cipher, county, facility, attempts, actor, now, closed, events, client
+            )
             for facility, (_, attempts) in zip(facilities, stations, strict=True)
         ]
         uow.ops.close_slots(county.code, closed, "pickup")
         append_events(uow, county.code, events, now)
         uow.commit()
     return answers
+
+
+def _wait(until: dt.datetime | None, at: dt.datetime) -> int:
+    """Whole seconds from `at` to `until`, at least 1."""
+    return max(1, math.ceil((until - at).total_seconds())) if until else 1
 
 
 def _hand_over_at(
@@ -351,30 +381,45 @@ def _hand_over_at(
     now: dt.datetime,
     closed: list[tuple[str, dt.datetime]],
     events: list[ScanEvent],
+    client: Client | None,
 ) -> list[Handover]:
     """The hand-overs at one station inside an open unit of work: its attempts are written,
     the slots it closes and its pickup events added to `closed` and `events`."""
     policy = county.operations.handover
     slots = {s["pickup_code"].upper(): s for s in uow.ops.open_slots(county.code, facility.code)}
-    first = min((at or now for _, _, at in attempts), default=now)
-    failures = uow.ops.station_failures(county.code, facility.code, first - policy.station_window)
     asked = {p.strip().upper() for p, _, _ in attempts}
     parcels = [s["waybill_no"] for code, s in slots.items() if code in asked]
     items = uow.ops.manifest_items_for(county.code, parcels, ("carrier", "phone_tail_hash"))
     history: dict[str, list[Attempt]] = uow.ops.attempts_for(county.code, parcels)
     recorded: list[tuple[str, dt.datetime, bool]] = []
     answers: list[Handover] = []
+
+    def answer(outcome: HandoverOutcome, waybill: str = "", wait: int = 0) -> None:
+        answers.append(Handover(outcome, waybill, _MESSAGES[outcome], wait))
+
     for pickup, tail, when in attempts:
         at = when or now
+        mine = client.guard.client_failures(client.key, at) if client else []
+        blocked = client_blocked_until(mine, at, policy)
+        if blocked is not None:  # refused before the code is looked at: nothing to learn
+            answer(HandoverOutcome.THROTTLED, wait=_wait(blocked, at))
+            continue
         slot = slots.get(pickup.strip().upper())
         if slot is None:
-            answers.append(
-                Handover(HandoverOutcome.NOT_HERE, "", _MESSAGES[HandoverOutcome.NOT_HERE])
-            )
+            recorded.append(("", at, False))  # a wrong code is a failure too
+            if client:
+                client.guard.failed(client.key, "", at)
+            answer(HandoverOutcome.NOT_HERE)
             continue
         waybill = slot["waybill_no"]
         item = items[waybill]
         history.setdefault(waybill, [])
+        parcel_key = f"{county.code}/{waybill}"
+        if client:
+            tried = client.guard.parcel_failures(client.key, parcel_key, at)
+            parcel_attempts = [Attempt(t, False) for t in tried]
+        else:
+            parcel_attempts = history[waybill]
         given = tail.strip()
         tail_ok = cipher.digest(given) == item["phone_tail_hash"]
         outcome = check_handover(
@@ -382,34 +427,39 @@ def _hand_over_at(
             expected_tail=given if tail_ok else "\0",
             code=pickup,
             tail=given,
-            parcel_attempts=history[waybill],
-            station_failures=failures,
+            parcel_attempts=parcel_attempts,
+            client_failures=mine,
             now=at,
             policy=policy,
         )
-        if outcome in (HandoverOutcome.OK, HandoverOutcome.WRONG):
-            ok = outcome is HandoverOutcome.OK
-            recorded.append((waybill, at, ok))
-            history[waybill].append(Attempt(at, ok))
-            if not ok:
-                failures.append(at)
-        if outcome is HandoverOutcome.OK:
-            del slots[slot["pickup_code"].upper()]
-            closed.append((waybill, at))
-            events.append(
-                new_event(
-                    waybill,
-                    item["carrier"],
-                    ScanKind.PICKUP,
-                    facility.code,
-                    at,
-                    actor,
-                    method="pickup_code+phone_tail",
-                )
+        if outcome is HandoverOutcome.LOCKED:
+            until = parcel_locked_until(failures_since_success(parcel_attempts), at, policy)
+            answer(outcome, wait=_wait(until, at))
+            continue
+        ok = outcome is HandoverOutcome.OK
+        recorded.append((waybill, at, ok))
+        history[waybill].append(Attempt(at, ok))
+        if client and ok:
+            client.guard.succeeded(client.key, parcel_key)
+        elif client:
+            client.guard.failed(client.key, parcel_key, at)
+        if not ok:
+            answer(outcome)
+            continue
+        del slots[slot["pickup_code"].upper()]
+        closed.append((waybill, at))
+        events.append(
+            new_event(
+                waybill,
+                item["carrier"],
+                ScanKind.PICKUP,
+                facility.code,
+                at,
+                actor,
+                method="pickup_code+phone_tail",
             )
-        answers.append(
-            Handover(outcome, waybill if outcome is HandoverOutcome.OK else "", _MESSAGES[outcome])
         )
+        answer(outcome, waybill)
     uow.ops.add_attempts(county.code, facility.code, recorded)
     return answers
 

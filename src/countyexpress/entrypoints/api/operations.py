@@ -19,6 +19,7 @@ from countyexpress.domain.lockers import Size
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute, ScannerDep
+from countyexpress.entrypoints.api.handovers import REFUSED, client_of, too_many
 from countyexpress.entrypoints.api.throttle import SlidingWindow
 from countyexpress.errors import Forbidden, InvalidValue, TooManyRequests
 from countyexpress.services import centre, privacy, stations
@@ -120,9 +121,15 @@ class HandoverIn(BaseModel):
 
 @router.post("/stations/{facility}/handover")
 def post_handover(
-    facility: str, body: HandoverIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
+    facility: str,
+    body: HandoverIn,
+    request: Request,
+    uow: UowDep,
+    by: ScannerDep,
+    settings: SettingsDep,
 ) -> dict[str, Any]:
-    """取件 against the pickup code and the receiver phone's last four digits."""
+    """取件 against the pickup code and the receiver phone's last four digits; 429 with
+    Retry-After once this client failed too often (see docs/operations.md)."""
     h = stations.hand_over(
         uow,
         _vault(settings),
@@ -132,8 +139,11 @@ def post_handover(
         body.phone_tail,
         by.name,
         by=by,
+        client=client_of(request, by),
     )
-    return {"outcome": h.outcome.value, "waybill_no": h.waybill_no, "message": h.message}
+    if h.outcome in REFUSED:
+        raise too_many(h)
+    return asdict(h)
 
 
 class LockerIn(BaseModel):

@@ -45,8 +45,8 @@ INDICATOR_LABELS = {
 UNIT_LABELS = {"outlets": N_("outlets"), "villages": N_("villages"), "share": N_("share")}
 HANDOVER_LABELS = {
     "wrong": N_("The pickup code or the phone's last four digits do not match."),
-    "locked": N_("Too many wrong attempts for this parcel: try again later."),
-    "throttled": N_("Too many wrong attempts at this station: wait a few minutes."),
+    "locked": N_("Too many wrong attempts for this parcel from this device."),
+    "throttled": N_("Too many wrong attempts from this device."),
     "not_here": N_("No parcel with this code is waiting here."),
     "refused": N_("Not handed over"),
 }

@@ -19,6 +19,7 @@ from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.domain.shelves import HandoverOutcome
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.handovers import REFUSED, client_of, too_many
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import Forbidden, InvalidValue, NotAllowed, NotFound
@@ -109,12 +110,23 @@ def station_hand_over(
 ) -> Response:
     """取件: the receiver gives the pickup code and the phone's last four digits."""
     vault = Vault(settings.data_key_bytes())
+    client = client_of(request, by)
     try:
-        done = stations.hand_over(uow, vault, code, facility, pickup, tail, actor=by.id, by=by)
+        done = stations.hand_over(
+            uow, vault, code, facility, pickup, tail, actor=by.id, by=by, client=client
+        )
         result: dict[str, Any] = {
             "ok": done.outcome is HandoverOutcome.OK, "kind": "handover",
             "outcome": done.outcome.value, "waybill": done.waybill_no, "reason": done.message,
         }  # fmt: skip
+        if done.outcome in REFUSED:  # said in the reader's language, with the wait
+            result["reason"] = reason_of(too_many(done), gettext_for(request.state.locale))
+            result["shown"] = True
+            response = _page(request, uow, by, code, facility, result)
+            if not request.headers.get("HX-Request"):
+                response.status_code = 429
+            response.headers["Retry-After"] = str(done.retry_after_s)
+            return response
     except (NotAllowed, InvalidValue, NotFound) as exc:
         reason = reason_of(exc, gettext_for(request.state.locale))
         result = {"ok": False, "kind": "handover", "outcome": "refused", "reason": reason}
