@@ -11,6 +11,10 @@ from countyexpress.adapters.db import tables_auth as t
 from countyexpress.domain.access import Role
 from countyexpress.domain.accounts import ApiKey, AuditEntry, User
 
+KEY_USE_RESOLUTION = dt.timedelta(minutes=1)
+"""An API key's last use is written at most this often: a read with a key then needs no
+write (and no write lock) while its noted use is fresh."""
+
 
 def _user(r: Any) -> User:
     return User(
@@ -116,18 +120,22 @@ class SqlAccountRepository:
         row = self.connection.execute(select(t.api_keys).where(t.api_keys.c.prefix == prefix)).one()
         return _key(row)
 
-    def key_by_hash(self, key_hash: str) -> ApiKey | None:
-        """The key with this hash, noting that it was used."""
+    def key_by_hash(self, key_hash: str, now: dt.datetime | None = None) -> ApiKey | None:
+        """The key with this hash, noting that it was used when its last noted use is older
+        than `KEY_USE_RESOLUTION` (so most requests with a key only read)."""
         row = self.connection.execute(
             select(t.api_keys).where(t.api_keys.c.key_hash == key_hash)
         ).first()
         if row is None:
             return None
-        self.connection.execute(
-            update(t.api_keys)
-            .where(t.api_keys.c.id == row.id)
-            .values(last_used_at=dt.datetime.now(dt.UTC))
-        )
+        now = now or dt.datetime.now(dt.UTC)
+        last = row.last_used_at
+        if last is not None and last.tzinfo is None:  # SQLite: naive UTC
+            last = last.replace(tzinfo=dt.UTC)
+        if last is None or not now - KEY_USE_RESOLUTION < last <= now:
+            self.connection.execute(
+                update(t.api_keys).where(t.api_keys.c.id == row.id).values(last_used_at=now)
+            )
         return _key(row)
 
     def keys(self) -> list[ApiKey]:

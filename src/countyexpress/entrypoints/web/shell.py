@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.middleware.sessions import SessionMiddleware
 
 from countyexpress.entrypoints.api.auth import AuthMiddleware
+from countyexpress.entrypoints.api.faults import FaultMiddleware
 from countyexpress.entrypoints.api.observability import (
     Metrics,
     RequestContextMiddleware,
@@ -106,4 +107,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    app.add_middleware(FaultMiddleware)  # faults as JSON 503/500, inside the request log
     app.add_middleware(RequestContextMiddleware, metrics=metrics)  # outermost: times it all
