@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -9,6 +10,26 @@ from collections.abc import Iterator
 import pytest
 
 from support.postgres import PostgresServer, find_pg_bin
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The session's fixtures keep their keys in a data folder of the session's own."""
+    before = os.environ.get("COUNTYEXPRESS_DATA_DIR")
+    os.environ["COUNTYEXPRESS_DATA_DIR"] = str(tmp_path_factory.mktemp("session-data"))
+    yield
+    if before is None:
+        os.environ.pop("COUNTYEXPRESS_DATA_DIR", None)
+    else:
+        os.environ["COUNTYEXPRESS_DATA_DIR"] = before
+
+
+@pytest.fixture(autouse=True)
+def _test_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test's data folder (and so its generated keys) is its own, never ./data."""
+    monkeypatch.setenv("COUNTYEXPRESS_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture(scope="session")

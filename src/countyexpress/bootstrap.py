@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -17,9 +19,12 @@ from countyexpress.settings import Settings
 
 def open_engine(settings: Settings, migrate: bool = True) -> Engine:
     """The database engine; with `migrate`, the schema is brought to the newest revision."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     if migrate:
         upgrade(engine)
+        from countyexpress.services import keys
+
+        keys.settle(settings, engine)  # a key rotation cut short: which key the data is under
     return engine
 
 
@@ -32,3 +37,23 @@ def read_pack_source(source: str) -> County:
     """A pack by built-in name (`heshuo`) or by folder path, read and checked."""
     builtin = builtin_pack_path(source)
     return read_pack(builtin if builtin is not None else Path(source))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: X-Forwarded-For/-Proto believed only from the trusted proxies.
+
+    uvicorn on its own believes them from 127.0.0.1, so anyone reaching a server that has
+    no proxy in front could pick the address the throttles count by.
+    """
+    proxies = settings.trusted_proxy_list()
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name) only listens on this machine."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-UNSAFE_SECRETS = {"", "changethis", "secret", "development-only-secret"}
+from countyexpress.adapters.keyfile import KEY_FILE_NAME, load_or_create
+
+MIN_KEY_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -25,10 +28,21 @@ class Settings(BaseSettings):
     default_pack: str = "heshuo"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    secret_key: SecretStr = SecretStr("development-only-secret")
-    data_key: SecretStr = SecretStr("")  # encrypts personal data at rest; required in production
+    secret_key: SecretStr = SecretStr("")
+    """Signs the session cookies. Unset outside production: the data folder's key file."""
+    data_key: SecretStr = SecretStr("")
+    """Encrypts personal data at rest. Unset outside production: the data folder's key file."""
+    new_data_key: SecretStr = SecretStr("")
+    """Only for `countyexpress keys rotate`: the key to re-encrypt under (required when the
+    data key is set in the environment, so the operator holds both before a row changes)."""
     personal_data_retention_days: int = Field(default=180, ge=1)
     log_level: str = "INFO"
+    trusted_proxies: str = ""
+    """Addresses or networks (comma-separated) whose X-Forwarded-For/-Proto headers are
+    believed; empty: none, the connecting address is the client."""
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+    """SQLite's `PRAGMA synchronous` in WAL mode: NORMAL may lose the last commits on a power
+    cut (never corrupts), FULL keeps them at the cost of an fsync per commit."""
     map_tile_url: str = ""
     """A tile URL template ({z}/{x}/{y}) for the map's background; empty: no tiles, only the
     county's own vector layers (nothing is fetched from outside)."""
@@ -36,29 +50,83 @@ class Settings(BaseSettings):
     map_approval_number: str = ""
     """The map's approval number (审图号) that a tile service such as Tianditu requires."""
 
+    _key_file: Path | None = PrivateAttr(default=None)
+    _data_key_given: bool = PrivateAttr(default=False)
+    _secret_key_given: bool = PrivateAttr(default=False)
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for item in _split(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"COUNTYEXPRESS_TRUSTED_PROXIES: {item!r} is not an address or a network "
+                    "(e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return ",".join(_split(value))
+
     @model_validator(mode="after")
     def _defaults_and_safety(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'countyexpress.db').as_posix()}"
+        secret, data = self.secret_key.get_secret_value(), self.data_key.get_secret_value()
+        self._data_key_given, self._secret_key_given = bool(data), bool(secret)
         if self.environment == "production":
-            secret = self.secret_key.get_secret_value()
-            if secret in UNSAFE_SECRETS or len(secret) < 32:
+            if len(secret) < MIN_KEY_CHARS:
                 raise ValueError(
                     "COUNTYEXPRESS_SECRET_KEY must be set to a random value of at least "
                     "32 characters in production (e.g. `python -c 'import secrets; "
                     "print(secrets.token_urlsafe(48))'`)"
                 )
-            if len(self.data_key.get_secret_value()) < 32:
+            if len(data) < MIN_KEY_CHARS:
                 raise ValueError(
                     "COUNTYEXPRESS_DATA_KEY must be set to a random value of at least 32 "
                     "characters in production: it encrypts ID numbers and receivers' contacts"
                 )
+            return self
+        if secret and data:
+            return self
+        self._key_file = self.data_dir / KEY_FILE_NAME
+        keys = load_or_create(self._key_file)  # KeyFileError is a ValueError: refused here
+        if not secret:
+            self.secret_key = SecretStr(keys.secret_key)
+        if not data:
+            self.data_key = SecretStr(keys.data_key)
         return self
 
+    @property
+    def key_file(self) -> Path | None:
+        """The key file the secret or the data key came from; None when both are explicit."""
+        return self._key_file
+
+    @property
+    def data_key_given(self) -> bool:
+        """Whether the data key was given (environment, .env or argument), not the file's."""
+        return self._data_key_given
+
+    @property
+    def secret_key_given(self) -> bool:
+        """Whether the secret key was given (environment, .env or argument), not the file's."""
+        return self._secret_key_given
+
     def data_key_bytes(self) -> bytes:
-        """The key material for personal data: the data key, or in development the secret."""
-        key = self.data_key.get_secret_value() or self.secret_key.get_secret_value()
-        return key.encode("utf-8")
+        """The key material for personal data (never the secret key)."""
+        return self.data_key.get_secret_value().encode("utf-8")
+
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies' addresses and networks."""
+        return _split(self.trusted_proxies)
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 @lru_cache

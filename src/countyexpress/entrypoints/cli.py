@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -23,6 +24,7 @@ from countyexpress.entrypoints.cli_centre import (
     station_app,
 )
 from countyexpress.entrypoints.cli_intake import intake_app
+from countyexpress.entrypoints.cli_keys import keys_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_plan import plan_app
 from countyexpress.entrypoints.cli_route import route_app
@@ -58,10 +60,16 @@ app.add_typer(simulate_app, name="simulate")
 app.add_typer(plan_app, name="plan")
 app.add_typer(route_app, name="route")
 app.add_typer(site_app, name="site")
+app.add_typer(keys_app, name="keys")
 
 out = Console()
 err = Console(stderr=True)
 
+EXPOSED = (
+    "serving a {env} install on {host}, which other machines can reach: its keys are only "
+    "the data folder's. Listen on 127.0.0.1, or set COUNTYEXPRESS_ENVIRONMENT=production with "
+    "explicit keys (docs/operations.md, Keys)"
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CountyOpt = Annotated[str, typer.Option("--county", "-c", help="County code, e.g. 652828.")]
 
@@ -232,9 +240,16 @@ def serve(
             if demo:
                 simulate_demo(engine, settings, loaded.code)
     h, p = host or settings.host, port or settings.port
+    web = create_app(settings, engine)  # also sets up the JSON log
+    if settings.environment != "production" and not bootstrap.is_loopback(h):
+        err.print(f"[yellow]warning: {EXPOSED.format(env=settings.environment, host=h)}[/yellow]",
+                  highlight=False)  # fmt: skip
+        structlog.get_logger("countyexpress.serve").warning(
+            "exposed_non_production_server", host=h, environment=settings.environment
+        )
     out.print(f"County Express on http://{h}:{p}  (database: {settings.database_url})",
               highlight=False)  # fmt: skip
-    uvicorn.run(create_app(settings, engine), host=h, port=p, log_level="warning")
+    uvicorn.run(web, host=h, port=p, log_level="warning", **bootstrap.server_options(settings))
 
 
 if __name__ == "__main__":
