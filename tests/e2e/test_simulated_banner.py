@@ -36,6 +36,7 @@ def test_the_banner_appears_once_simulated_parcels_exist(tmp_path: Path) -> None
         "zto",
         [(1, item)],
         manifest_id=f"{simulation.SIM_PREFIX}test",
+        synthetic=True,
     )
     for page in ("/counties/652828/overview", "/counties/652828/map"):
         html = client.get(page).text

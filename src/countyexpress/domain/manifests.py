@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from countyexpress.domain.lockers import Size
-from countyexpress.domain.privacy import phone_digits
+from countyexpress.domain.privacy import mobile_number
 from countyexpress.domain.scans import normalise_waybill
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import InvalidValue, said
 
 
 @dataclass(frozen=True)
@@ -15,14 +15,18 @@ class Receiver:
     """Who a parcel is for: personal data, encrypted at rest and masked when shown."""
 
     name: str
-    phone: str
+    phone: str  # kept as the 11 digits of a mainland mobile (domain.privacy.mobile_number)
     address: str
+    synthetic: bool = False  # a simulated receiver: a "100" number is accepted
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidValue("receiver_name", "receiver name is empty")
-        if len(phone_digits(self.phone)) < 7:
-            raise InvalidValue("receiver_phone", "receiver phone needs at least 7 digits")
+        try:
+            digits = mobile_number(self.phone, synthetic=self.synthetic)
+        except InvalidValue as exc:
+            raise said(InvalidValue, exc.msgid, "receiver_phone", **exc.params) from None
+        object.__setattr__(self, "phone", digits)
         if not self.address.strip():
             raise InvalidValue("address", "address is empty")
 

@@ -27,15 +27,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import N_, InvalidValue, said
 
 __all__ = [
     "MASK",
     "PHONE_TAIL_DIGITS",
+    "SYNTHETIC_PHONE_PREFIX",
     "mask_address",
     "mask_id_number",
     "mask_name",
     "mask_phone",
+    "mobile_number",
     "phone_digits",
     "phone_tail",
     "scrub",
@@ -101,6 +103,47 @@ def phone_digits(phone: str) -> str:
     if len(digits) == 13 and digits.startswith("861"):  # 86 written without + or 00
         digits = digits[2:]
     return digits
+
+
+SYNTHETIC_PHONE_PREFIX = "100"
+"""No mainland number starts with 100: the simulation's synthetic receivers have "100" + 8
+digits (planning.simulation.synthetic), accepted only where a caller asks for them."""
+
+_WRITTEN_PHONE = re.compile(r"\(?\s*\+?[0-9 .()\-]*")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_SYNTHETIC = re.compile(SYNTHETIC_PHONE_PREFIX + r"[0-9]{8}")
+
+
+def mobile_number(phone: str, *, synthetic: bool = False) -> str:
+    """The 11 digits of a mainland mobile number (1[3-9] and 9 more digits), written with an
+    optional +86, 0086 or 86 prefix and spaces, hyphens, dots or brackets; InvalidValue (field
+    "phone", the number not repeated) for anything else: 10 or 12 digits, an extension, letters,
+    a landline, a foreign number. `synthetic`: also "100" + 8 digits (simulated receivers)."""
+    folded = _fold(phone).strip()
+    if not folded:
+        raise said(InvalidValue, N_("the phone number is empty"), "phone")
+    if not _WRITTEN_PHONE.fullmatch(folded):
+        raise said(
+            InvalidValue,
+            N_("a phone number has digits, spaces, '-', '.', brackets and +86 only"),
+            "phone",
+        )
+    digits = "".join(ch for ch in folded if "0" <= ch <= "9")
+    if "+" in folded:
+        if not digits.startswith("86"):
+            raise said(InvalidValue, N_("only mainland numbers (+86) are accepted"), "phone")
+        digits = digits[2:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if _MOBILE.fullmatch(digits) or (synthetic and _SYNTHETIC.fullmatch(digits)):
+        return digits
+    raise said(
+        InvalidValue,
+        N_("a mainland mobile number has 11 digits and starts with 13 to 19"),
+        "phone",
+    )
 
 
 def mask_phone(phone: str) -> str:

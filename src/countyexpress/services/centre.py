@@ -20,6 +20,7 @@ from countyexpress.domain.privacy import (
     mask_address,
     mask_name,
     mask_phone,
+    mobile_number,
     phone_digits,
     phone_tail,
 )
@@ -46,7 +47,9 @@ class ManifestResult:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-def item_from_record(record: Mapping[str, Any], carrier: str) -> ManifestItem:
+def item_from_record(
+    record: Mapping[str, Any], carrier: str, synthetic: bool = False
+) -> ManifestItem:
     """A ManifestItem from a row or JSON object; InvalidValue names the field at fault."""
     for name in MANIFEST_FIELDS:
         if str(record.get(name) or "").strip() == "":
@@ -68,7 +71,10 @@ def item_from_record(record: Mapping[str, Any], carrier: str) -> ManifestItem:
         waybill_no=normalise_waybill(str(record["waybill_no"])),
         carrier=carrier,
         receiver=Receiver(
-            str(record["receiver_name"]), str(record["receiver_phone"]), str(record["address"])
+            str(record["receiver_name"]),
+            str(record["receiver_phone"]),
+            str(record["address"]),
+            synthetic=synthetic,
         ),
         weight_kg=weight_kg,
         size=size,
@@ -104,9 +110,13 @@ def add_manifest(
     manifest_id: str = "",
     now: dt.datetime | None = None,
     by: Principal | None = None,
+    synthetic: bool = False,
 ) -> ManifestResult:
     """Take a carrier's manifest all or nothing: every row checked, addresses resolved,
-    delivery decided by the receiver's consent; any bad row and nothing is stored."""
+    delivery decided by the receiver's consent; any bad row and nothing is stored.
+
+    Receivers' phones must be mainland mobiles (domain.privacy.mobile_number); `synthetic`
+    (the simulation only, never an entry point) also takes its "100" numbers."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, carrier=carrier))
     now = now or dt.datetime.now(dt.UTC)
     result = ManifestResult()
@@ -121,7 +131,7 @@ def add_manifest(
         seen: set[str] = set()
         for line, record in records:
             try:
-                item = item_from_record(record, carrier)
+                item = item_from_record(record, carrier, synthetic)
             except InvalidValue as exc:
                 result.rejected.append(Rejection(line, str(exc)))
                 continue
@@ -265,12 +275,17 @@ def record_consents(
     source: str = "receiver",
     now: dt.datetime | None = None,
     by: Principal | None = None,
+    synthetic: bool = False,
 ) -> None:
-    """Record receivers' choices in one transaction (phones kept only as keyed hashes)."""
+    """Record receivers' choices in one transaction (phones kept only as keyed hashes).
+
+    Each phone must be a mainland mobile (InvalidValue "phone" otherwise; `synthetic`, for
+    the simulation only, also takes its "100" numbers)."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
     now = now or dt.datetime.now(dt.UTC)
+    digits = [(mobile_number(phone, synthetic=synthetic), choice) for phone, choice in choices]
     with uow:
-        hashed = [(cipher.digest(phone_digits(phone)), choice) for phone, choice in choices]
+        hashed = [(cipher.digest(phone), choice) for phone, choice in digits]
         uow.ops.set_consents(county_code, hashed, now, source)
         uow.commit()
 

@@ -354,6 +354,7 @@ class Simulator:
                 choices,
                 source=CONSENT_SOURCE,
                 now=when,
+                synthetic=True,
             )
         stats.consents += len(choices)
 
@@ -387,6 +388,7 @@ class Simulator:
                 records,
                 manifest_id=manifest_id(plan.day, carrier),
                 now=self._at(plan.day, t.manifest_time, i * 0.5),
+                synthetic=True,
             )
             if result.rejected:
                 first = result.rejected[0]
