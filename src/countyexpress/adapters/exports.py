@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from countyexpress.domain.periods import COUNTY_ZONE
 from countyexpress.domain.statements import Statement
+
+
+def _county_time(at: dt.datetime) -> dt.datetime:
+    """An instant in the county's zone, the zone its months are cut in (naive is UTC)."""
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(COUNTY_ZONE)
 
 
 def write_statement_xlsx(statement: Statement, path: Path) -> Path:
@@ -25,7 +32,7 @@ def write_statement_xlsx(statement: Statement, path: Path) -> Path:
     ws.append(
         [
             "运单号 Waybill",
-            "接收时间 Received (UTC)",
+            "接收时间 Received (UTC+8)",
             "重量 kg",
             "村/社区 Division",
             "费用 Fee (CNY)",
@@ -35,7 +42,7 @@ def write_statement_xlsx(statement: Statement, path: Path) -> Path:
         ws.append(
             [
                 line.waybill_no,
-                line.received_at.strftime("%Y-%m-%d %H:%M"),
+                _county_time(line.received_at).strftime("%Y-%m-%d %H:%M"),
                 line.weight_kg,
                 line.division_code or "",
                 float(line.fee),

@@ -19,6 +19,7 @@ from countyexpress.adapters.vault import Vault
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.lockers import Size
+from countyexpress.domain.periods import parse_month
 from countyexpress.domain.privacy import mask_phone
 from countyexpress.errors import CountyExpressError, PackProblem
 from countyexpress.services import centre, counties, privacy, stations
@@ -167,7 +168,7 @@ def statement(
     as_json: JsonOpt = False,
 ) -> None:
     """A carrier's monthly statement of per-parcel fees (xlsx for the carrier)."""
-    year, mon = (int(x) for x in month.split("-"))
+    year, mon = _run(parse_month, month)  # the county's month, years 2000 to 2099
     s = _run(centre.monthly_statement, _uow(), county, carrier.lower(), year, mon)
     if xlsx:
         write_statement_xlsx(s, xlsx)

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from countyexpress.domain.periods import parse_day
 from countyexpress.entrypoints.presenters_routes import plan_json, progress_json
 from countyexpress.errors import CountyExpressError, InvalidValue
 from countyexpress.planning.routing import PyVRPPlanner, VehicleKind
@@ -177,9 +178,9 @@ def _day(text: str | None) -> dt.date:
     if not text:
         return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise _fail(InvalidValue("date", f"{text!r} is not a date like 2026-11-28")) from exc
+        return parse_day(text)  # years 2000 to 2099
+    except InvalidValue as exc:
+        raise _fail(exc) from exc
 
 
 def _print_plan(plan: DayPlan) -> None:

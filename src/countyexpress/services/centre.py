@@ -16,6 +16,7 @@ from countyexpress.domain.delivery import DeliveryChoice, decide_delivery, picku
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.manifests import ManifestItem, Receiver
+from countyexpress.domain.periods import month_bounds
 from countyexpress.domain.privacy import (
     mask_address,
     mask_name,
@@ -511,12 +512,10 @@ def monthly_statement(
     month: int,
     by: Principal | None = None,
 ) -> Statement:
-    """Every parcel the carrier announced in the month, with its fee."""
+    """Every parcel the carrier announced in the month, with its fee: the county's month
+    (from midnight on the 1st in Asia/Shanghai), a year inside `periods`' window."""
     check(by, Action.READ, Resource.PARCEL, Where(county_code, carrier=carrier))
-    if not 1 <= month <= 12:
-        raise InvalidValue("month", f"month {month} is outside 1..12")
-    since = dt.datetime(year, month, 1, tzinfo=dt.UTC)
-    until = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
+    since, until = month_bounds(year, month)
     with uow:
         items = uow.ops.manifest_items(county_code, carrier=carrier, since=since, until=until)
     lines = tuple(

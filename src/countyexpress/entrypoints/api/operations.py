@@ -16,6 +16,7 @@ from countyexpress.adapters.exports import write_statement_xlsx
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.lockers import Size
+from countyexpress.domain.periods import parse_month
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute, ScannerDep
@@ -184,13 +185,12 @@ def post_consent(
 def get_statement(
     code: str, carrier: str, month: str, uow: UowDep, by: PrincipalDep
 ) -> FileResponse:
-    """A carrier's monthly statement of per-parcel fees (YYYY-MM) as xlsx."""
-    try:
-        year, mon = (int(x) for x in month.split("-"))
-    except ValueError:
-        raise InvalidValue("month", f"month {month!r} is not YYYY-MM") from None
+    """A carrier's monthly statement of per-parcel fees (YYYY-MM, the county's month, years
+    2000 to 2099) as xlsx."""
+    year, mon = parse_month(month)
     statement = centre.monthly_statement(uow, code, carrier.lower(), year, mon, by=by)
-    path = Path(tempfile.mkdtemp()) / f"statement-{code}-{carrier}-{month}.xlsx"
+    name = f"statement-{statement.county_code}-{statement.carrier}-{year}-{mon:02d}.xlsx"
+    path = Path(tempfile.mkdtemp()) / name
     write_statement_xlsx(statement, path)
     return FileResponse(
         path,

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from countyexpress.adapters.packs.vehicles import fleet_for
 from countyexpress.adapters.routing.geojson import plan_geojson
 from countyexpress.adapters.routing.sheets import sheet_pdf
+from countyexpress.domain.periods import COUNTY_ZONE, check_day
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import UowDep
 from countyexpress.entrypoints.presenters_routes import plan_json, progress_json
@@ -134,12 +135,14 @@ def plan_routes(
     code: str,
     uow: UowDep,
     by: PrincipalDep,
-    date: Annotated[dt.date | None, Query(description="The day (default: today, UTC+8)")] = None,
+    date: Annotated[
+        dt.date | None, Query(description="The day (default: today, UTC+8), years 2000 to 2099")
+    ] = None,
     seconds: Annotated[float, Query(gt=0, le=60, description="Solver time limit")] = 2.0,
 ) -> PlanPublic:
     """Plan the day's runs from the centre's sorted parcels and the stations' pickups, with
     the county's vehicle registry, and store the plan."""
-    day = date or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    day = check_day(date) if date else dt.datetime.now(COUNTY_ZONE).date()
     plan = service.plan_day(uow, code, day, fleet_for, PyVRPPlanner(seconds=seconds), by=by)
     return PlanPublic.model_validate(plan_json(plan))
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from countyexpress.domain.periods import parse_day
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import UowDep
 from countyexpress.entrypoints.web.render import render
@@ -23,10 +24,7 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 def _day(text: str | None) -> dt.date:
     if not text:
         return dt.datetime.now(BEIJING).date()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidValue("day", f"day {text!r} is not a date (YYYY-MM-DD)") from None
+    return parse_day(text, "day")  # years 2000 to 2099
 
 
 def _page(
