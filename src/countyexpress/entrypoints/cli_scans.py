@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from countyexpress import bootstrap
+from countyexpress.adapters.vault import Vault
 from countyexpress.entrypoints.presenters import parcel_json
 from countyexpress.errors import CountyExpressError
 from countyexpress.services import scans as service
@@ -53,10 +54,17 @@ def ingest(
     county: CountyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add scan events to the ledger; repeats are harmless, conflicts are refused."""
+    """Add a device's scan events to the ledger, in batches; repeats are harmless, conflicts
+    and times outside the county's window are refused line by line, the rest kept."""
     records, bad = read_jsonl(file)
+    settings = get_settings()
+    cipher = Vault(settings.data_key_bytes())
+    result = service.IngestResult()
+    step = service.MAX_BATCH
     try:
-        result = service.ingest(_uow(), records, county)
+        for i in range(0, len(records), step):
+            batch = records[i : i + step]
+            result.add(service.ingest(_uow(), batch, county, cipher=cipher, window=True))
     except CountyExpressError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc

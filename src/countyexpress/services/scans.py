@@ -10,13 +10,26 @@ from typing import Any
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, scope_of
 from countyexpress.domain.geography import county_code6
-from countyexpress.domain.lifecycle import ParcelStatus, ParcelSummary, advance, derive
-from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
+from countyexpress.domain.lifecycle import (
+    ParcelState,
+    ParcelStatus,
+    ParcelSummary,
+    advance,
+    derive,
+)
+from countyexpress.domain.privacy import scrub
+from countyexpress.domain.scans import ScanEvent, ScanKind, ScanWindow, normalise_waybill, redact
 from countyexpress.errors import Forbidden, InvalidValue, NotFound
 from countyexpress.services.authz import check, may
+from countyexpress.services.ports import Cipher
 from countyexpress.services.unit_of_work import UnitOfWork
 
 REQUIRED = ("event_id", "waybill_no", "carrier", "kind", "facility", "at")
+MAX_BATCH = 5_000
+"""Events in one upload over HTTP; the command line sends a bigger file in batches of this."""
+MAX_ACTOR = 100  # characters, as the ledger's column
+MAX_CARRIER = 20
+MAX_DEPTH = 16  # nesting of a payload's objects and lists
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,22 @@ class IngestResult:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
 
+    def add(self, other: IngestResult) -> None:
+        """Count another batch of the same upload in."""
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
+
+
+def _depth(value: Any, limit: int) -> bool:
+    """Whether `value` nests objects and lists no deeper than `limit`."""
+    if isinstance(value, Mapping | list):
+        if limit == 0:
+            return False
+        items = value.values() if isinstance(value, Mapping) else value
+        return all(_depth(v, limit - 1) for v in items)
+    return True
+
 
 def event_from_record(record: Mapping[str, Any]) -> ScanEvent:
     """A ScanEvent from a JSON object; InvalidValue names the first bad field."""
@@ -52,19 +81,43 @@ def event_from_record(record: Mapping[str, Any]) -> ScanEvent:
         at = dt.datetime.fromisoformat(str(record["at"]))
     except ValueError:
         raise InvalidValue("at", f"at {record['at']!r} is not an ISO 8601 time") from None
+    if at.tzinfo is not None and at.utcoffset() is not None:
+        try:  # the ledger keeps UTC: year 1 east of Greenwich has none
+            at.astimezone(dt.UTC)
+        except OverflowError:
+            raise InvalidValue("at", f"at {record['at']!r} is out of range") from None
     payload = record.get("payload") or {}
     if not isinstance(payload, Mapping):
         raise InvalidValue("payload", "payload must be a JSON object")
+    if not _depth(payload, MAX_DEPTH):
+        raise InvalidValue("payload", f"payload nests deeper than {MAX_DEPTH} levels")
+    carrier = str(record["carrier"]).lower()
+    if len(carrier) > MAX_CARRIER:
+        raise InvalidValue("carrier", f"carrier is longer than {MAX_CARRIER} characters")
+    actor = str(record.get("actor") or "")
+    if len(actor) > MAX_ACTOR:
+        raise InvalidValue("actor", f"actor is longer than {MAX_ACTOR} characters")
     return ScanEvent(
         event_id=str(record["event_id"]).lower(),
         waybill_no=normalise_waybill(str(record["waybill_no"])),
-        carrier=str(record["carrier"]).lower(),
+        carrier=carrier,
         kind=kind,
         facility=str(record["facility"]),
         at=at,
-        actor=str(record.get("actor") or ""),
+        actor=actor,
         payload=dict(payload),
     )
+
+
+def upload_from_record(record: Mapping[str, Any]) -> tuple[ScanEvent, dict[str, str]]:
+    """The event as the ledger keeps it (actor and payload scrubbed of phone and ID
+    numbers, personal fields replaced by `PERSONAL_MARK`) and the personal values taken
+    out, as JSON by their path in the payload."""
+    e = event_from_record(record)
+    r = redact(e.actor, e.payload)
+    kept = ScanEvent(e.event_id, e.waybill_no, e.carrier, e.kind, e.facility, e.at, r.actor,
+                     r.payload)  # fmt: skip
+    return kept, r.personal
 
 
 def _resolve_county(facility: str, index: Mapping[str, set[str]], county: str | None) -> str:
@@ -82,35 +135,137 @@ def _resolve_county(facility: str, index: Mapping[str, set[str]], county: str | 
     return next(iter(counties))
 
 
+@dataclass
+class _Parcels:
+    """What a county's ledger and manifests say of the parcels a batch names."""
+
+    summaries: dict[str, ParcelSummary]
+    manifests: dict[str, dict[str, Any]]
+    waiting: dict[str, dict[str, Any]]
+    carrier: dict[str, str] = field(default_factory=dict)  # of events accepted in this batch
+
+
+def _parcels(uow: UnitOfWork, code: str, events: Sequence[ScanEvent], keeper: bool) -> _Parcels:
+    waybills = sorted({e.waybill_no for e in events})
+    summaries = uow.ledger.summaries(code, waybills)
+    unknown = waybills if keeper else [w for w in waybills if w not in summaries]
+    manifests = (
+        uow.ops.manifest_items_for(code, unknown, ("carrier", "target_facility")) if unknown else {}
+    )
+    leaving = sorted({e.waybill_no for e in events if e.kind is not ScanKind.EXCEPTION})
+    waiting = uow.ledger.waiting(code, leaving) if leaving else {}
+    return _Parcels(summaries, manifests, waiting)
+
+
+def _refusal(by: Principal | None, e: ScanEvent, known: _Parcels) -> str | None:
+    """Why `by` may not record `e` for the parcel as the ledger knows it, or None.
+
+    For everyone: a scan never changes a parcel's carrier (the carrier of its recorded
+    events, else of its manifest item). For a device or a person: a parcel waiting for its
+    pickup code (a shelf slot, a locker) is handed over with the code, not by a raw pickup.
+    A station keeper scans only parcels at its station or bound for it (a manifest item
+    for it), and shelves and hands over through the station's own endpoints, which keep
+    the shelf slot and check the code."""
+    wb = e.waybill_no
+    summary = known.summaries.get(wb)
+    item = known.manifests.get(wb)
+    recorded = known.carrier.get(wb) or (
+        summary.carrier if summary else (item["carrier"] if item else None)
+    )
+    if recorded and e.carrier != recorded:
+        if by is not None and by.carrier:
+            return f"waybill {wb} is not a {by.carrier} parcel"
+        return f"waybill {wb} is a {recorded} parcel: a scan does not change a parcel's carrier"
+    if by is None:
+        return None
+    station = by.station
+    if station is not None:
+        if e.kind is ScanKind.PICKUP:
+            return (
+                f"a pickup at a station is a hand-over: POST /api/v1/stations/{station}/handover "
+                "with the pickup code and the phone's last four digits"
+            )
+        if e.kind is ScanKind.STORE:
+            return (
+                f"shelving is the station's inbound: POST /api/v1/stations/{station}/inbound "
+                "(it gives the shelf and the pickup code)"
+            )
+        target = item.get("target_facility") if item else None
+        here = summary is not None and summary.place == station
+        if target != station and not here and (summary is not None or target):
+            return f"waybill {wb} is neither at {station} nor bound for it"
+    hold = known.waiting.get(wb)
+    if e.kind is ScanKind.PICKUP and hold is not None:
+        return (
+            f"waybill {wb} waits at {hold['facility']} for its pickup code: hand it over "
+            "there with the code"
+        )
+    return None
+
+
+def _digests(cipher: Cipher | None, personal: Mapping[str, str]) -> dict[str, str]:
+    if not personal:
+        return {}
+    assert cipher is not None  # refused earlier without one
+    return {path: cipher.digest(value) for path, value in personal.items()}
+
+
+def _same_personal(new: Mapping[str, str], stored: Mapping[str, str]) -> bool:
+    """Whether a resent event's personal values are those recorded (a value the purge has
+    emptied since cannot be compared, and does not count against the repeat)."""
+    return all(stored.get(path) in (None, "", digest) for path, digest in new.items())
+
+
 def ingest(
     uow: UnitOfWork,
     records: Sequence[tuple[int, Mapping[str, Any]]],
     county: str | None = None,
     received_at: dt.datetime | None = None,
     by: Principal | None = None,
+    cipher: Cipher | None = None,
+    window: bool | None = None,
 ) -> IngestResult:
-    """Append a batch of scan events; repeats are counted, conflicts and bad records refused.
+    """Append a batch of uploaded scan events; repeats are counted, conflicts and bad
+    records refused line by line, the valid ones kept.
 
     `records` pairs each JSON object with its line number (or position) for the report.
-    The states of the parcels touched are derived again from all their events.
+    Actors and payloads are scrubbed of phone and ID numbers, and personal payload fields
+    are encrypted with `cipher` apart from the ledger (an upload carrying them is refused
+    without one). `window`: whether the county's scan window around now applies to the
+    events' times (by default for a principal's uploads, not for the trusted local
+    caller's, `by=None`, such as the simulation writing past days). The states of the
+    parcels touched are derived again from all their events.
     """
     if by is not None and scope_of(by, Action.SCAN, Resource.PARCEL) is None:
         raise Forbidden(f"a {by.role.value} does not scan parcels")
     result = IngestResult()
     received = received_at or dt.datetime.now(dt.UTC)
+    timed = by is not None if window is None else window
     key = county_code6(county) if county else None
+
+    def refuse(line: int, reason: str) -> None:
+        result.rejected.append(Rejection(line, scrub(reason)))  # never echo a phone or ID
+
     with uow:
         index = uow.counties.facility_counties()
         carriers: dict[str, set[str]] = {}
-        parsed: list[tuple[int, str, ScanEvent]] = []
+        windows: dict[str, ScanWindow] = {}
+        parsed: list[tuple[int, str, ScanEvent, dict[str, str]]] = []
         for line, record in records:
             try:
-                event = event_from_record(record)
+                event, personal = upload_from_record(record)
                 code = _resolve_county(event.facility, index, key)
                 if code not in carriers:
                     carriers[code] = uow.counties.carrier_codes(code)
                 if carriers[code] and event.carrier not in carriers[code]:
                     raise InvalidValue("carrier", f"unknown carrier {event.carrier!r}")
+                if timed:
+                    if code not in windows:
+                        found = uow.counties.get(code)
+                        windows[code] = found.operations.scan_window if found else ScanWindow()
+                    late = windows[code].refusal(event.at, received)
+                    if late is not None:
+                        raise InvalidValue("at", late)
                 if by is not None and not may(
                     by,
                     Action.SCAN,
@@ -118,35 +273,82 @@ def ingest(
                     Where(code, station=event.facility, carrier=event.carrier),
                 ):
                     raise InvalidValue("facility", f"not allowed to scan at {event.facility}")
+                if personal and cipher is None:
+                    raise InvalidValue(
+                        "payload", "personal fields are kept encrypted: no data key was given"
+                    )
             except InvalidValue as exc:
-                result.rejected.append(Rejection(line, str(exc)))
+                refuse(line, str(exc))
                 continue
-            parsed.append((line, code, event))
-        stored = uow.ledger.fingerprints([e.event_id for _, _, e in parsed])
+            parsed.append((line, code, event, personal))
+        ids = [e.event_id for _, _, e, _ in parsed]
+        stored = uow.ledger.fingerprints(ids)
+        stored_personal = uow.ledger.personal_digests([i for i in ids if i in stored])
+        keeper = by is not None and by.station is not None
+        known = {
+            code: _parcels(uow, code, [e for _, c, e, _ in parsed if c == code], keeper)
+            for code in sorted({c for _, c, _, _ in parsed})
+        }
         seen: dict[str, str] = {}
+        seen_personal: dict[str, dict[str, str]] = {}
         fresh: dict[str, list[ScanEvent]] = {}
-        for line, code, event in parsed:
+        secrets: dict[str, list[tuple[str, str, str, str]]] = {}
+        for line, code, event, personal in parsed:
             fp = event.fingerprint()
+            digests = _digests(cipher, personal)
             earlier = stored.get(event.event_id) or seen.get(event.event_id)
-            if earlier is None:
-                seen[event.event_id] = fp
-                fresh.setdefault(code, []).append(event)
-                result.accepted += 1
-            elif earlier == fp:
-                result.duplicates += 1
-            else:
-                result.rejected.append(
-                    Rejection(
+            if earlier is not None:
+                before = stored_personal.get(event.event_id) or seen_personal.get(
+                    event.event_id, {}
+                )
+                if earlier == fp and _same_personal(digests, before):
+                    result.duplicates += 1
+                else:
+                    refuse(
                         line,
                         f"event_id {event.event_id} conflicts: already recorded with other "
                         "content (send a new event to correct it)",
                     )
+                continue
+            why = _refusal(by, event, known[code])
+            if why is not None:
+                refuse(line, why)
+                continue
+            seen[event.event_id] = fp
+            seen_personal[event.event_id] = digests
+            known[code].carrier[event.waybill_no] = event.carrier
+            fresh.setdefault(code, []).append(event)
+            for path, value in personal.items():
+                assert cipher is not None
+                secrets.setdefault(code, []).append(
+                    (event.event_id, path, cipher.encrypt(value), digests[path])
                 )
+            result.accepted += 1
         for code, events in fresh.items():
-            append_events(uow, code, events, received, seen)
+            parcels = known[code]
+            after = append_events(uow, code, events, received, seen, parcels.summaries)
+            uow.ledger.add_personal(code, secrets.get(code, []), received)
+            _release(uow, code, after, parcels.waiting)
         uow.commit()
     result.rejected.sort(key=lambda r: r.line)
     return result
+
+
+def _release(
+    uow: UnitOfWork, code: str, after: Sequence[ParcelSummary], waiting: Mapping[str, Any]
+) -> None:
+    """Close the shelf slot (or free the locker compartment) of each parcel that the scans
+    took away from it: by its events, no longer stored there."""
+    closing: list[tuple[str, dt.datetime]] = []
+    for s in after:
+        hold = waiting.get(s.waybill_no)
+        if hold is None or (s.state is ParcelState.STORED and s.place == hold["facility"]):
+            continue
+        if hold["compartment"] is None:
+            closing.append((s.waybill_no, s.last_at or dt.datetime.now(dt.UTC)))
+        else:
+            uow.ops.release(code, hold["facility"], hold["compartment"])
+    uow.ops.close_slots(code, closing, "scan")
 
 
 def new_event(
@@ -168,6 +370,7 @@ def append_events(
     events: Sequence[ScanEvent],
     received: dt.datetime,
     fingerprints: Mapping[str, str] | None = None,
+    summaries: Mapping[str, ParcelSummary] | None = None,
 ) -> list[ParcelSummary]:
     """Inside an open unit of work: add new events and bring their parcels' projection up
     to date.
@@ -175,11 +378,16 @@ def append_events(
     A parcel's stored summary is continued with its new events when they all come after
     its latest one (the common case: `lifecycle.advance`); a parcel with a late upload
     among its new events is replayed from all its stored events; a parcel new to the
-    ledger is derived from the events in hand, which are all it has."""
+    ledger is derived from the events in hand, which are all it has. `summaries`: the
+    stored summaries of (at least) these parcels when the caller has read them already."""
     by_parcel: dict[str, list[ScanEvent]] = {}
     for e in events:
         by_parcel.setdefault(e.waybill_no, []).append(e)
-    stored = uow.ledger.summaries(county, sorted(by_parcel))
+    stored = (
+        {w: summaries[w] for w in by_parcel if w in summaries}
+        if summaries is not None
+        else uow.ledger.summaries(county, sorted(by_parcel))
+    )
     uow.ledger.append(county, events, received, fingerprints)
     out: list[ParcelSummary] = []
     replay: list[str] = []

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
-from countyexpress.adapters.db.tables_ledger import parcels, scan_events
+from countyexpress.adapters.db.tables_ledger import parcels, scan_events, scan_personal
+from countyexpress.adapters.db.tables_ops import locker_compartments, station_slots
 from countyexpress.domain.lifecycle import ParcelState, ParcelSummary
 from countyexpress.domain.scans import ScanEvent, ScanKind
 
@@ -55,6 +56,62 @@ class SqlLedger:
                 )
             )
             out.update({r.event_id: r.fingerprint for r in rows})
+        return out
+
+    def personal_digests(self, event_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """The keyed digests of the personal values of these events, by event id and path
+        ("" where the purge has emptied them)."""
+        out: dict[str, dict[str, str]] = {}
+        c = scan_personal.c
+        for chunk in _chunks(list(event_ids)):
+            rows = self.connection.execute(
+                select(c.event_id, c.path, c.value_hash).where(c.event_id.in_(chunk))
+            )
+            for r in rows:
+                out.setdefault(r.event_id, {})[r.path] = r.value_hash or ""
+        return out
+
+    def add_personal(
+        self,
+        county_code: str,
+        rows: Sequence[tuple[str, str, str, str]],
+        received_at: dt.datetime,
+    ) -> None:
+        """Keep events' personal values: (event id, path, ciphertext, digest) each."""
+        if rows:
+            self.connection.execute(
+                insert(scan_personal),
+                [
+                    {"event_id": e, "path": p, "county_code": county_code, "value_enc": v,
+                     "value_hash": h, "received_at": received_at}
+                    for e, p, v, h in rows
+                ],
+            )  # fmt: skip
+
+    def waiting(self, county_code: str, waybills: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Where each of these parcels waits for its pickup code, if it does: `facility`,
+        `since` and `compartment` (None for a station's shelf slot)."""
+        out: dict[str, dict[str, Any]] = {}
+        s, lk = station_slots.c, locker_compartments.c
+        for chunk in _chunks(list(waybills)):
+            for r in self.connection.execute(
+                select(s.waybill_no, s.facility, s.stored_at).where(
+                    s.county_code == county_code, s.waybill_no.in_(chunk), s.closed_at.is_(None)
+                )
+            ):
+                out[r.waybill_no] = {
+                    "facility": r.facility, "since": _aware(r.stored_at), "compartment": None
+                }  # fmt: skip
+            for w, facility, compartment, since in self.connection.execute(
+                select(lk.waybill_no, lk.facility, lk.compartment, lk.deposited_at).where(
+                    lk.county_code == county_code, lk.waybill_no.in_(chunk)
+                )
+            ):
+                out[w] = {
+                    "facility": facility,
+                    "since": _aware(since) if since else dt.datetime.min.replace(tzinfo=dt.UTC),
+                    "compartment": compartment,
+                }
         return out
 
     def append(

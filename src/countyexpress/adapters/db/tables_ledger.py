@@ -2,6 +2,9 @@
 
 `scan_events` is only ever inserted into. `parcels` is a projection: the one state
 machine (domain.lifecycle) writes it after each ingest; nothing else does.
+`scan_personal` keeps the personal values a device put in an event's payload (a phone, an
+ID number, a name…), encrypted, out of the append-only ledger: the event keeps
+"[encrypted]" at that path, and the purge can empty the row.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
 )
 
 from countyexpress.adapters.db.tables import metadata
@@ -54,4 +58,22 @@ parcels = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_parcels_county_state", "county_code", "state"),
     Index("ix_parcels_county_place", "county_code", "place"),
+)
+
+scan_personal = Table(
+    "scan_personal",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("path", String(200), primary_key=True),  # JSON Pointer into the event's payload
+    Column("county_code", String(6), nullable=False),
+    Column("value_enc", Text, nullable=False, info={"personal": "ciphertext"}),
+    Column(
+        "value_hash",
+        String(64),
+        nullable=False,
+        info={"personal": "digest", "of": "value_enc", "normalise": "none"},
+    ),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_scan_personal_county_received", "county_code", "received_at"),
+    info={"personal_clock": "received_at"},
 )
