@@ -47,6 +47,8 @@ def _scrub_stored_events() -> None:
     from countyexpress.domain.scans import ScanEvent, ScanKind, redact
 
     bind = op.get_bind()
+    if bind.dialect.name == "sqlite":  # the rewritten rows' old bytes overwritten, not freed
+        bind.exec_driver_sql("PRAGMA secure_delete = ON")
     events = sa.table(
         "scan_events",
         sa.column("event_id", sa.String),

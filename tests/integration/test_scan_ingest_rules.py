@@ -1,0 +1,131 @@
+"""The scan ingest rules of issue 11 on SQLite and on the real PostgreSQL: personal values
+kept encrypted apart from the ledger, repeats and conflicts by key-independent
+fingerprints, a scan never changes a carrier, a waiting parcel leaves only with its code,
+a scan that takes it away closes its slot; and migration 0012 scrubs the events stored
+before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, insert, select
+
+from countyexpress.adapters.db.engine import make_engine
+from countyexpress.adapters.db.migrate import upgrade
+from countyexpress.adapters.db.tables_ledger import scan_events, scan_personal
+from countyexpress.adapters.db.tables_ops import station_slots
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.packs import builtin_pack_path, read_pack
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.access import Principal, Role
+from countyexpress.domain.scans import PERSONAL_MARK, ScanEvent, ScanKind
+from countyexpress.services import counties, scans
+
+WAYBILL = "JT0019812345678"
+PHONE, ID = "13700001111", "652828198501011238"
+VAULT = Vault(b"a data key for the ingest rule tests")
+OPERATOR = Principal("u1", "centre", Role.CENTRE_OPERATOR, county="652828")
+
+
+@pytest.fixture
+def heshuo(engine: Engine) -> Engine:
+    path = builtin_pack_path("heshuo")
+    assert path is not None
+    counties.load_county(SqlUnitOfWork(engine), read_pack(path))
+    return engine
+
+
+def record(kind: str, minutes: int, facility: str = "HS-CENTER", **extra: Any) -> dict[str, Any]:
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3) + dt.timedelta(minutes=minutes)
+    return {"event_id": str(uuid.uuid4()), "waybill_no": WAYBILL, "carrier": "jt",
+            "kind": kind, "facility": facility, "at": at.isoformat(), **extra}  # fmt: skip
+
+
+def ingest(engine: Engine, *records: dict[str, Any], by: Principal | None = None) -> Any:
+    return scans.ingest(SqlUnitOfWork(engine), list(enumerate(records, start=1)), by=by,
+                        cipher=VAULT)  # fmt: skip
+
+
+def test_personal_values_are_encrypted_apart_and_repeats_still_recognised(heshuo: Engine) -> None:
+    sent = record(
+        "arrive",
+        0,
+        actor=f"司机 {PHONE}",
+        payload={"sender": {"phone": PHONE, "id_number": ID}, "note": f"tel {PHONE}"},
+    )
+    assert ingest(heshuo, sent).accepted == 1
+    with heshuo.connect() as c:
+        row = c.execute(select(scan_events).where(scan_events.c.event_id == sent["event_id"])).one()
+        kept = c.execute(select(scan_personal)).all()
+    assert PHONE not in f"{row.actor}{row.payload}" and ID not in json.dumps(row.payload)
+    assert row.payload["sender"] == {"phone": PERSONAL_MARK, "id_number": PERSONAL_MARK}
+    assert {r.path: json.loads(VAULT.decrypt(r.value_enc)) for r in kept} == {
+        "/sender/phone": PHONE, "/sender/id_number": ID,
+    }  # fmt: skip
+    assert all(r.value_hash == VAULT.digest(VAULT.decrypt(r.value_enc)) for r in kept)
+    again = ingest(heshuo, sent)
+    assert (again.accepted, again.duplicates) == (0, 1)
+    other = dict(sent, payload={**sent["payload"], "sender": {"phone": "13700002222",
+                                                              "id_number": ID}})  # fmt: skip
+    assert "conflicts" in ingest(heshuo, other).rejected[0].reason
+
+
+def test_no_scan_changes_a_carrier_even_within_one_batch(heshuo: Engine) -> None:
+    first = record("arrive", 0)
+    result = ingest(heshuo, first, dict(record("sort", 5), carrier="zto"))
+    assert result.accepted == 1 and "jt parcel" in result.rejected[0].reason
+    assert ingest(heshuo, dict(record("depart", 9), carrier="sf")).accepted == 0
+
+
+def test_a_waiting_parcel_leaves_with_its_code_and_a_scan_taking_it_closes_the_slot(
+    heshuo: Engine,
+) -> None:
+    assert ingest(heshuo, record("arrive", 0, "HS-STA-01"), record("store", 1, "HS-STA-01"))
+    stored = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3) + dt.timedelta(minutes=1)
+    with heshuo.begin() as c:
+        c.execute(insert(station_slots).values(
+            county_code="652828", waybill_no=WAYBILL, facility="HS-STA-01", shelf="A",
+            pickup_code="A-0001", stored_at=stored))  # fmt: skip
+    refused = ingest(heshuo, record("pickup", 30, "HS-STA-01"), by=OPERATOR)
+    assert refused.accepted == 0 and "pickup code" in refused.rejected[0].reason
+    assert ingest(heshuo, record("return", 40, "HS-STA-01"), by=OPERATOR).accepted == 1
+    with heshuo.connect() as c:
+        slot = c.execute(select(station_slots)).one()
+    assert slot.closed_at is not None and slot.closed_by == "scan"
+
+
+def test_migration_0012_scrubs_the_events_stored_before(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0011")
+    at = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
+    plain = ScanEvent(str(uuid.uuid4()), WAYBILL, "jt", ScanKind.ARRIVE, "HS-CENTER", at,
+                      f"王 {PHONE}", {"phone": PHONE, "shelf": "A"})  # fmt: skip
+    clean = ScanEvent(str(uuid.uuid4()), WAYBILL, "jt", ScanKind.SORT, "HS-CENTER", at,
+                      "op", {"shelf": "B"})  # fmt: skip
+    with engine.begin() as c:
+        for e in (plain, clean):
+            c.execute(insert(scan_events).values(
+                event_id=e.event_id, county_code="652828", waybill_no=e.waybill_no,
+                carrier=e.carrier, kind=e.kind.value, facility=e.facility, actor=e.actor,
+                at=e.at, at_text=e.at.isoformat(), received_at=at, payload=dict(e.payload),
+                fingerprint=e.fingerprint()))  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as c:
+        rows = {r.event_id: r for r in c.execute(select(scan_events))}
+    scrubbed = rows[plain.event_id]
+    assert PHONE not in scrubbed.actor and scrubbed.payload == {
+        "phone": PERSONAL_MARK,
+        "shelf": "A",
+    }
+    kept = ScanEvent(plain.event_id, WAYBILL, "jt", ScanKind.ARRIVE, "HS-CENTER", at,
+                     scrubbed.actor, scrubbed.payload)  # fmt: skip
+    assert scrubbed.fingerprint == kept.fingerprint() != plain.fingerprint()
+    assert rows[clean.event_id].fingerprint == clean.fingerprint()
+    engine.dispose()
+    files = b"".join(p.read_bytes() for p in tmp_path.glob("old.db*"))
+    assert PHONE.encode() not in files and PHONE[-4:].encode() in files
