@@ -39,6 +39,7 @@ from countyexpress.services import (
     scans,
     simulation,
     stations,
+    supervision,
 )
 
 VAULT = Vault(b"test-key-material-of-enough-length")
@@ -84,6 +85,16 @@ def _fill(engine: Engine) -> None:
     peppers = Inspection(ContentCategory.PEPPERS, "干辣椒 5 kg", "keeper-01")
     intake.take_in(uow(), VAULT, CODE, "HS-STA-01", "zto", "75012345678901", sender, peppers,
                    "keeper-01", dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC))  # fmt: skip
+    filed = supervision.submit_filing(uow(), VAULT, CODE, "yto", "HS-OUT-99", "圆通新区驿站",
+                                      "652828100001", START, manager_name=SENDER,
+                                      manager_id=ID_NUMBER, on=START)  # fmt: skip
+    supervision.review_filing(uow(), CODE, filed.id, "refuse", on=START)  # closed: purgeable
+    upload = {"event_id": "5b7f3c1e-0000-4000-8000-000000000001", "waybill_no": WAYBILL,
+              "carrier": "zto", "kind": "exception", "facility": "HS-STA-01",
+              "at": dt.datetime.now(dt.UTC).isoformat(), "actor": "keeper-01",
+              "payload": {"receiver_phone": PHONE, "note": "receiver away"}}  # fmt: skip
+    stored = scans.ingest(uow(), [(1, upload)], CODE, cipher=VAULT)
+    assert stored.accepted == 1, stored.rejected
 
 
 def _personal_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:

@@ -43,6 +43,8 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("siting_scenarios", "created_by"): "the staff user who saved the scenario",
     ("scenario_runs", "created_by"): "the staff user who started the run",
     ("intake_records", "inspected_by"): "the staff member who inspected (real-name rule)",
+    ("credit_events", "recorded_by"): "the regulator who recorded the credit event",
+    ("blacklist_repairs", "recorded_by"): "the regulator who accepted the rectification",
     ("station_slots", "closed_by"): "how a slot was closed (pickup, return …), not a person",
     # The scan's operator (courier, keeper, device): staff, not a receiver; phone and ID
     # patterns in it are scrubbed at ingest (issue 11 defect 4), the ledger is append-only.

@@ -64,6 +64,7 @@ class Resource(StrEnum):
     PLANNING = "planning"  # siting, forecasts, scenarios
     USER = "user"  # users and API keys
     AUDIT = "audit"  # the log of reads of personal data
+    SUPERVISION = "supervision"  # filings, inspections, complaints, credit and the blacklist
 
 
 class Scope(StrEnum):
@@ -99,6 +100,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.ROUTE: _g(_COUNTY, _R),
         Resource.PLANNING: _g(_COUNTY, _R, _E),
         Resource.AUDIT: _g(_COUNTY, _R),
+        Resource.SUPERVISION: _g(_COUNTY, _R, _E, _I, _X),
     },
     Role.CENTRE_OPERATOR: {
         Resource.COUNTY: _g(_COUNTY, _R),
@@ -129,6 +131,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.CARRIER: _g(Scope.CARRIER, _R),
         Resource.PARCEL: _g(Scope.CARRIER, _R, _S),
         Resource.PERSONAL_DATA: _g(Scope.CARRIER, _R),
+        Resource.SUPERVISION: _g(Scope.CARRIER, _R, _E),  # its own filings and credit
     },
     Role.ADMIN: {
         Resource.COUNTY: _g(Scope.ALL, _R, _E, _X),
@@ -139,6 +142,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PLANNING: _g(Scope.ALL, _R, _E),
         Resource.USER: _g(Scope.ALL, _R, _E),
         Resource.AUDIT: _g(Scope.ALL, _R),
+        Resource.SUPERVISION: _g(Scope.ALL, _R, _E, _I, _X),
     },
 }
 """Which role may do which action on which resource, and how far. Personal data is read only

@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from countyexpress import bootstrap
-from countyexpress.adapters.packs import write_geojson, write_pack
+from countyexpress.adapters.packs import builtin_pack_path, write_geojson, write_pack
+from countyexpress.adapters.packs.supervision import pack_rules
+from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_centre import (
     centre_app,
@@ -31,9 +33,11 @@ from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.entrypoints.cli_simulate import simulate_app, simulate_demo
 from countyexpress.entrypoints.cli_site import site_app
+from countyexpress.entrypoints.cli_supervision import credit_app, filing_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import counties as county_service
+from countyexpress.services import supervision as supervision_service
 from countyexpress.settings import Settings, get_settings
 
 app = typer.Typer(help="County Express (县域快递平台): a county's express-delivery plan at work.",
@@ -61,6 +65,8 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(route_app, name="route")
 app.add_typer(site_app, name="site")
 app.add_typer(keys_app, name="keys")
+app.add_typer(credit_app, name="credit")
+app.add_typer(filing_app, name="filing")
 
 out = Console()
 err = Console(stderr=True)
@@ -118,7 +124,9 @@ def county_load(
     """Load a county pack, all or nothing; loading a county again replaces it."""
     try:
         county = bootstrap.read_pack_source(source)
+        rules, origin = pack_rules(builtin_pack_path(source) or Path(source))  # checked first
         result = county_service.load_county(_uow(), county)
+        supervision_service.load_rules(_uow(), county.code, rules, origin, by=SYSTEM)
     except CountyExpressError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -7,11 +7,13 @@ from datetime import date
 
 import countyexpress.domain.network_indicators  # noqa: F401  registers tasks 2–5
 from countyexpress.domain.access import Action, Principal, Resource, Where, require
+from countyexpress.domain.county_time import county_today
 from countyexpress.domain.coverage import CoverageReport, RoadDistances, default_radius
 from countyexpress.domain.coverage import coverage as compute_coverage
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.indicators import IndicatorValue, Inputs, evaluate
-from countyexpress.services import counties
+from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
+from countyexpress.services import counties, supervision
 from countyexpress.services.unit_of_work import UnitOfWork
 
 # A capability with indicators of its own imports its module above, next to the network's.
@@ -30,8 +32,10 @@ def plan_kpis(
     this year), computed from the stored data."""
     c = counties.get_county(uow, county)
     require(by, Action.READ, Resource.COUNTY, Where(county=c.code))
-    asked = year if year is not None else (today or date.today()).year
-    return evaluate(c, asked, inputs=inputs)
+    day = today or county_today()
+    asked = year if year is not None else day.year
+    given = {SUPERVISION_INPUT: supervision.snapshot(uow, c.code, day), **(inputs or {})}
+    return evaluate(c, asked, inputs=given)
 
 
 def coverage(

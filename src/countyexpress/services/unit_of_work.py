@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -14,6 +15,9 @@ from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
+from countyexpress.domain.supervision.credit import CreditEvent
+from countyexpress.domain.supervision.records import Record
+from countyexpress.domain.supervision.rules import SupervisionRules
 
 
 class Transaction(Protocol):
@@ -150,6 +154,49 @@ class Operations(Protocol):
     def outbox(self, county: str) -> list[dict[str, Any]]: ...
 
 
+class StoredRecord(Protocol):
+    """A stored record: its number, the record, its personal facts (a ciphertext)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def record(self) -> Record: ...
+    @property
+    def personal_enc(self) -> str | None: ...
+
+
+class SupervisionStore(Protocol):
+    """Records, credit events and rules (adapters.db.supervision)."""
+
+    def rules(self, county: str) -> SupervisionRules: ...
+    def save_rules(self, county: str, rules: SupervisionRules, source: str) -> None: ...
+    def add(self, county: str, record: Record, personal_enc: str | None) -> int: ...
+    def save(
+        self, record_id: int, before: Record, record: Record, personal_enc: str | None
+    ) -> None: ...
+    def get(self, county: str, record_id: int) -> StoredRecord | None: ...
+    def find(
+        self,
+        county: str,
+        kind: str | None = None,
+        subject: str | None = None,
+        states: Sequence[str] | None = None,
+        ids: Sequence[int] | None = None,
+    ) -> Sequence[StoredRecord]: ...
+    def add_credit_event(self, county: str, event: CreditEvent, by: str) -> int: ...
+    def credit_events(self, county: str, subject: str | None = None) -> list[CreditEvent]: ...
+    def add_repair(
+        self,
+        county: str,
+        subject: str,
+        listed_on: dt.date,
+        rectified_on: dt.date,
+        note: str,
+        by: str,
+    ) -> None: ...
+    def repairs(self, county: str) -> dict[str, dict[dt.date, dt.date]]: ...
+
+
 class UnitOfWork(Transaction, Protocol):
     """One transaction with its repositories."""
 
@@ -161,6 +208,8 @@ class UnitOfWork(Transaction, Protocol):
     def ops(self) -> Operations: ...
     @property
     def intake(self) -> IntakeRecords: ...
+    @property
+    def supervision(self) -> SupervisionStore: ...
 
 
 class IntakeRecords(Protocol):

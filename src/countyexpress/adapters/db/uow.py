@@ -15,6 +15,7 @@ from countyexpress.adapters.db.operations import SqlOperations
 from countyexpress.adapters.db.repository import SqlCountyRepository, county_cache
 from countyexpress.adapters.db.routes import SqlRoutes
 from countyexpress.adapters.db.siting_scenarios import SqlSitingScenarios
+from countyexpress.adapters.db.supervision import SqlSupervision
 
 
 class SqlUnitOfWork:
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     intake: SqlIntake
     routes: SqlRoutes
     siting: SqlSitingScenarios
+    supervision: SqlSupervision
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -44,6 +46,7 @@ class SqlUnitOfWork:
         self.intake = SqlIntake(self._connection)
         self.routes = SqlRoutes(self._connection)
         self.siting = SqlSitingScenarios(self._connection)
+        self.supervision = SqlSupervision(self._connection)
         return self
 
     def __exit__(

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
 from countyexpress.domain.supervision.calendar import WorkingCalendar
 from countyexpress.domain.supervision.clocks import ClockRule, Unit
 from countyexpress.domain.supervision.credit import (
@@ -34,7 +35,15 @@ from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 FILE = "supervision.toml"
 DEFAULTS = Path(__file__).resolve().parents[2] / "packs" / "heshuo" / FILE
 
-__all__ = ["FILE", "default_rules", "read_supervision", "rules_from_data", "to_data"]
+__all__ = [
+    "FILE",
+    "builtin_rules",
+    "default_rules",
+    "pack_rules",
+    "read_supervision",
+    "rules_from_data",
+    "to_data",
+]
 
 
 class _Model(BaseModel):
@@ -175,6 +184,28 @@ def default_rules() -> SupervisionRules:
     r = read_supervision(DEFAULTS)
     notes = {**r.notes, "calendar": "estimate: no holiday list in the pack (weekdays only)"}
     return SupervisionRules(r.clocks, r.credit, r.ratios, WorkingCalendar(), notes)
+
+
+def pack_rules(folder: Path) -> tuple[SupervisionRules, str]:
+    """A pack folder's rules and where they came from: its `supervision.toml`, or the
+    defaults when it has none."""
+    file = folder / FILE
+    if file.is_file():
+        return read_supervision(file), f"{folder.name}/{FILE}"
+    return default_rules(), "defaults"
+
+
+def builtin_rules(county_code: str) -> SupervisionRules | None:
+    """The rules of the built-in pack of this county, if there is one (a county loaded
+    before its pack had rules, or by the first start, still gets its own holidays)."""
+    for name in BUILTIN_PACKS:
+        folder = builtin_pack_path(name)
+        if folder is None or not (folder / FILE).is_file():
+            continue
+        data = tomllib.loads((folder / "county.toml").read_text(encoding="utf-8"))
+        if str(data.get("county", {}).get("code", "")) == county_code:
+            return read_supervision(folder / FILE)
+    return None
 
 
 def _split(note: str) -> tuple[str, str]:

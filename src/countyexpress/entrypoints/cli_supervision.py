@@ -1,0 +1,367 @@
+"""`countyexpress credit …` and `countyexpress filing …`: the regulator's credit list, the
+blacklist and outlet filings (issue 13). A refusal exits 2 with its reason.
+
+The command line acts as the local operator (`domain.access.SYSTEM`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from countyexpress import bootstrap
+from countyexpress.adapters.credit_xlsx import write_directory_xlsx
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.access import SYSTEM
+from countyexpress.domain.county_time import county_today
+from countyexpress.domain.supervision.clocks import ClockState
+from countyexpress.domain.supervision.credit import Standing
+from countyexpress.domain.supervision.filings import OutletFilingClock
+from countyexpress.domain.supervision.records import Record
+from countyexpress.errors import CountyExpressError, PackInvalid
+from countyexpress.services import supervision as service
+from countyexpress.settings import get_settings
+
+credit_app = typer.Typer(help="Credit: events, scores, levels and the blacklist.",
+                         no_args_is_help=True)  # fmt: skip
+filing_app = typer.Typer(help="Outlet filings (末端网点备案) and their clocks.",
+                         no_args_is_help=True)  # fmt: skip
+
+out = Console()
+err = Console(stderr=True)
+
+CountyOpt = Annotated[str, typer.Option("--county", "-c", help="County code, e.g. 652828.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SubjectOpt = Annotated[
+    str,
+    typer.Option(
+        "--subject", help="carrier:CODE, outlet:CODE, station:CODE, person:STAFF_NO, vehicle:NO"
+    ),
+]
+
+
+def _uow() -> Any:
+    return bootstrap.uow_factory(bootstrap.open_engine(get_settings()))()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _refused(exc: CountyExpressError) -> typer.Exit:
+    err.print(f"[red]refused: {exc}[/red]", highlight=False)
+    if isinstance(exc, PackInvalid):
+        for p in exc.problems:
+            err.print(f"  {p}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def _day(text: str | None, field: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        err.print(f"[red]refused: {field}: {text!r} is not a date (YYYY-MM-DD)[/red]")
+        raise typer.Exit(2) from None
+
+
+def standing_json(s: Standing) -> dict[str, Any]:
+    """A subject's standing as the `credit show --json` answer."""
+    return {
+        "subject": str(s.subject),
+        "on": s.on.isoformat(),
+        "score": s.score,
+        "level": s.level,
+        "blacklisted": s.blacklisted,
+        "blacklist": [
+            {
+                "listed_on": e.start.isoformat(),
+                "reason": e.reason,
+                "repairable_from": e.repairable_from.isoformat(),
+                "rectified_on": e.rectified.isoformat() if e.rectified else None,
+                "removed_on": e.end.isoformat() if e.end else None,
+                "active": e.active(s.on),
+            }
+            for e in s.blacklist
+        ],
+        "events": [
+            {"type": e.type, "on": e.on.isoformat(), "note": e.note, "ref": e.ref}
+            for e in s.counted
+        ],
+    }
+
+
+def record_json(number: int, r: Record, today: dt.date) -> dict[str, Any]:
+    """A record with its clocks as seen on `today`."""
+    return {
+        "id": number,
+        "kind": r.kind.name,
+        "subject": str(r.subject),
+        "state": r.state,
+        "facts": dict(r.facts),
+        "clocks": [
+            {
+                "rule": c.rule,
+                "started": c.started.isoformat(),
+                "due": c.due.isoformat(),
+                "stopped": c.stopped.isoformat() if c.stopped else None,
+                "state": c.state(today).value,
+            }
+            for c in r.clocks.values()
+        ],
+        "trail": [
+            {"verb": s.verb, "on": s.on.isoformat(), "by": s.by, "state": s.state, "note": s.note}
+            for s in r.trail
+        ],
+        "next": r.kind.verbs_from(r.state),
+    }
+
+
+def _clock_json(c: OutletFilingClock, today: dt.date) -> dict[str, Any]:
+    return {
+        "outlet": c.outlet,
+        "name": c.name,
+        "carriers": list(c.carriers),
+        "opened": c.clock.started.isoformat(),
+        "due": c.clock.due.isoformat(),
+        "filed_on": c.clock.stopped.isoformat() if c.clock.stopped else None,
+        "filed_by": c.filed_by,
+        "state": c.state(today).value,
+        "days_left": c.clock.days_left(today),
+    }
+
+
+@credit_app.command("record")
+def credit_record(
+    county: CountyOpt,
+    subject: SubjectOpt,
+    event: Annotated[str, typer.Option("--event", help="An event type of the county's rules")],
+    at: Annotated[str | None, typer.Option("--at", help="When it happened (ISO date)")] = None,
+    note: Annotated[str, typer.Option("--note")] = "",
+    ref: Annotated[str, typer.Option("--ref", help="The record it comes from")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a credit event against a subject; prints its standing afterwards."""
+    try:
+        s = service.record_credit_event(
+            _uow(), county, subject, event, _day(at, "at"), note, ref, by=SYSTEM
+        )
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _show(s, as_json)
+
+
+@credit_app.command("show")
+def credit_show(
+    county: CountyOpt,
+    subject: SubjectOpt,
+    on: Annotated[str | None, typer.Option("--on", help="As of this day (default today)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A subject's score, level, counted events and blacklist entries."""
+    try:
+        s = service.credit_of(_uow(), county, subject, _day(on, "on"), by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _show(s, as_json)
+
+
+def _show(s: Standing, as_json: bool) -> None:
+    if as_json:
+        _print_json(standing_json(s))
+        return
+    flag = "[red]blacklisted[/red]" if s.blacklisted else "not blacklisted"
+    out.print(f"{s.subject}: {s.score} points, level {s.level}, {flag}")
+    for e in s.blacklist:
+        out.print(
+            f"  blacklist from {e.start}: {e.reason}; repairable from {e.repairable_from}",
+            highlight=False,
+        )
+    for ev in s.counted:
+        out.print(f"  {ev.on} {ev.type} {ev.note}", highlight=False, markup=False)
+
+
+@credit_app.command("blacklist")
+def credit_blacklist(county: CountyOpt, as_json: JsonOpt = False) -> None:
+    """Every subject with a blacklist entry, with its reason and repair dates."""
+    try:
+        listed = service.blacklist(_uow(), county, by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    if as_json:
+        _print_json([standing_json(s) for s in listed])
+        return
+    table = Table("subject", "on the list", "since", "reason", "repairable from")
+    for s in listed:
+        for e in s.blacklist:
+            table.add_row(
+                str(s.subject),
+                "yes" if e.active(s.on) else "no",
+                e.start.isoformat(),
+                e.reason,
+                e.repairable_from.isoformat(),
+            )
+    out.print(table)
+
+
+@credit_app.command("rectify")
+def credit_rectify(
+    county: CountyOpt,
+    subject: SubjectOpt,
+    listed_on: Annotated[str, typer.Option("--listed-on", help="The entry's start day")],
+    on: Annotated[str | None, typer.Option("--on", help="Rectified on (default today)")] = None,
+    note: Annotated[str, typer.Option("--note")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Accept a blacklisted subject's rectification; it comes off after the waiting period."""
+    listed = _day(listed_on, "listed_on")
+    assert listed is not None
+    try:
+        s = service.rectify(_uow(), county, subject, listed, _day(on, "on"), note, by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _show(s, as_json)
+
+
+@credit_app.command("directory")
+def credit_directory(
+    county: CountyOpt,
+    out_path: Annotated[Path, typer.Option("--out", help="The xlsx file to write")],
+    on: Annotated[str | None, typer.Option("--on", help="As of this day (default today)")] = None,
+) -> None:
+    """The county's credit directory (企业信用名录) as xlsx."""
+    try:
+        d = service.directory(_uow(), county, _day(on, "on"), by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    write_directory_xlsx(d.standings, d.names, county, d.on, d.notes, out_path)
+    listed = sum(s.blacklisted for s in d.standings)
+    out.print(f"{out_path}: {len(d.standings)} subjects, {listed} blacklisted", highlight=False)
+
+
+@filing_app.command("submit")
+def filing_submit(
+    county: CountyOpt,
+    carrier: Annotated[str, typer.Option("--carrier", help="The licensed carrier filing")],
+    name: Annotated[str, typer.Option("--name", help="The outlet's name")],
+    community: Annotated[str, typer.Option("--community", help="Division code")],
+    opened: Annotated[str, typer.Option("--opened", help="Opening day YYYY-MM-DD")],
+    outlet: Annotated[
+        str | None, typer.Option("--outlet", help="The outlet's code in the registry")
+    ] = None,
+    outlet_type: Annotated[
+        str, typer.Option("--type", help="self_run, shared or cooperative")
+    ] = "self_run",
+    services: Annotated[str, typer.Option("--services", help="What it offers")] = "",
+    manager: Annotated[str, typer.Option("--manager", help="The manager's name")] = "",
+    manager_id: Annotated[
+        str, typer.Option("--manager-id", help="The manager's ID number (kept encrypted)")
+    ] = "",
+    on: Annotated[str | None, typer.Option("--on", help="Submitted on (default today)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """File an outlet; refused (exit 2) when the carrier is blacklisted."""
+    opened_on = _day(opened, "opened")
+    assert opened_on is not None
+    code = outlet or f"NEW-{carrier.upper()}-{opened_on.strftime('%Y%m%d')}"
+    try:
+        view = service.submit_filing(
+            _uow(),
+            Vault(get_settings().data_key_bytes()),
+            county,
+            carrier,
+            code,
+            name,
+            community,
+            opened_on,
+            outlet_type,
+            services,
+            manager,
+            manager_id,
+            _day(on, "on"),
+            by=SYSTEM,
+        )
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _print_record(view, as_json)
+
+
+@filing_app.command("review")
+def filing_review(
+    record_id: Annotated[int, typer.Argument(help="The filing's number")],
+    county: CountyOpt,
+    decision: Annotated[str, typer.Option("--decision", help="accept, incomplete or refuse")],
+    missing: Annotated[
+        list[str] | None, typer.Option("--missing", help="What is missing (repeat)")
+    ] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Decided on (default today)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The regulator's decision on a filing."""
+    try:
+        view = service.review_filing(
+            _uow(), county, record_id, decision, tuple(missing or ()), _day(on, "on"), by=SYSTEM
+        )
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _print_record(view, as_json)
+
+
+def _print_record(view: service.RecordView, as_json: bool) -> None:
+    today = county_today()
+    if as_json:
+        _print_json(record_json(view.id, view.record, today))
+        return
+    r = view.record
+    out.print(f"{r.kind.name} {view.id} ({r.subject}): {r.state}", highlight=False)
+    for c in r.clocks.values():
+        out.print(f"  {c.rule}: due {c.due}, {c.state(today).value}", highlight=False)
+
+
+@filing_app.command("list")
+def filing_list(
+    county: CountyOpt,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only outlets filed late")] = False,
+    on: Annotated[str | None, typer.Option("--on", help="As of this day (default today)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every outlet's filing clock (due 20 days after opening) and the filing records."""
+    try:
+        found = service.filings(_uow(), county, _day(on, "on"), by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    clocks = found.overdue() if overdue else found.clocks
+    if as_json:
+        _print_json(
+            {
+                "on": found.today.isoformat(),
+                "outlets": [_clock_json(c, found.today) for c in clocks],
+                "records": [
+                    record_json(v.id, v.record, found.today)
+                    for v in found.records
+                    if not overdue or v.record.overdue(found.today)
+                ],
+            }
+        )
+        return
+    table = Table("outlet", "name", "opened", "due", "filed", "state")
+    for c in clocks:
+        state = c.state(found.today)
+        colour = "red" if state is ClockState.OVERDUE else ""
+        table.add_row(
+            c.outlet,
+            c.name,
+            c.clock.started.isoformat(),
+            c.clock.due.isoformat(),
+            c.clock.stopped.isoformat() if c.clock.stopped else "—",
+            f"[{colour}]{state.value}[/{colour}]" if colour else state.value,
+        )
+    out.print(table)

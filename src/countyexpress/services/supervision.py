@@ -1,0 +1,495 @@
+"""The regulator's use cases (issue 13): records of any kind, credit and the blacklist,
+outlet filings with their clocks. One transaction each; each checks its principal.
+
+Every kind goes through the same two calls — `open_record` and `act` — so a filing, an
+inspection and a complaint differ only in their `RecordKind`. Credit events are recorded
+ones plus those derived from the data (an outlet unfiled past its due day); a subject's
+standing is computed from both with the county's rules, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from countyexpress.domain.access import Action, Principal, Resource, Where
+from countyexpress.domain.county_time import county_today
+from countyexpress.domain.geography import county_code6
+from countyexpress.domain.identity import validate_resident_id
+from countyexpress.domain.privacy import scrub
+from countyexpress.domain.supervision.clocks import ClockState
+from countyexpress.domain.supervision.credit import CreditEvent, Standing, standing
+from countyexpress.domain.supervision.filings import (
+    OutletFilingClock,
+    outlet_filing_clocks,
+    unfiled_outlet_events,
+)
+from countyexpress.domain.supervision.indicators import SupervisionSnapshot
+from countyexpress.domain.supervision.kinds import KINDS, OUTLET_FILING
+from countyexpress.domain.supervision.records import Record, RecordKind, Subject, SubjectKind
+from countyexpress.domain.supervision.rules import SupervisionRules
+from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
+from countyexpress.services.authz import check
+from countyexpress.services.ports import Cipher
+from countyexpress.services.unit_of_work import UnitOfWork
+
+__all__ = [
+    "Directory",
+    "FilingList",
+    "RecordView",
+    "act",
+    "blacklist",
+    "credit_of",
+    "directory",
+    "filings",
+    "load_rules",
+    "open_record",
+    "record_credit_event",
+    "rectify",
+    "review_filing",
+    "rules_of",
+    "snapshot",
+    "submit_filing",
+]
+
+
+BLACKLISTED_FILING = N_("%(carrier)s is blacklisted since %(since)s (%(reason)s): no new outlets")
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record with its number, as a service answers it (personal facts not included)."""
+
+    id: int
+    record: Record
+
+
+@dataclass(frozen=True)
+class FilingList:
+    """The county's outlet filing clocks and its filing records, as of `today`."""
+
+    today: dt.date
+    clocks: list[OutletFilingClock]
+    records: list[RecordView]
+
+    def overdue(self) -> list[OutletFilingClock]:
+        """Outlets unfiled past their due day."""
+        return [c for c in self.clocks if c.state(self.today) is ClockState.OVERDUE]
+
+
+def _name(by: Principal | None) -> str:
+    return "local" if by is None else by.name
+
+
+def _check(by: Principal | None, action: Action, county: str) -> None:
+    check(by, action, Resource.SUPERVISION, Where(county))
+
+
+def rules_of(uow: UnitOfWork, county: str) -> SupervisionRules:
+    """Inside an open unit of work: the county's stored rules, or the defaults."""
+    return uow.supervision.rules(county)
+
+
+def load_rules(
+    uow: UnitOfWork,
+    county: str,
+    rules: SupervisionRules,
+    source: str,
+    by: Principal | None = None,
+) -> None:
+    """Store the county's supervision rules, replacing those before."""
+    code = county_code6(county)
+    _check(by, Action.EDIT, code)
+    with uow:
+        if uow.counties.get(code) is None:
+            raise NotFound(f"county {code} is not loaded")
+        uow.supervision.save_rules(code, rules, source)
+        uow.commit()
+
+
+def open_record(
+    uow: UnitOfWork,
+    county: str,
+    kind: str,
+    subject: str,
+    on: dt.date | None = None,
+    facts: Mapping[str, str] | None = None,
+    note: str = "",
+    by: Principal | None = None,
+) -> RecordView:
+    """A new record of `kind` about `subject`, its opening verb applied."""
+    code = county_code6(county)
+    _check(by, Action.EDIT, code)
+    record_kind = _kind(kind)
+    who = Subject.parse(subject)
+    with uow:
+        rules = rules_of(uow, code)
+        rec = Record.open(
+            record_kind,
+            who,
+            on or county_today(),
+            _name(by),
+            rules.clocks,
+            rules.calendar,
+            _clean(facts),
+            scrub(note),
+        )
+        number = uow.supervision.add(code, rec, None)
+        uow.commit()
+    return RecordView(number, rec)
+
+
+def act(
+    uow: UnitOfWork,
+    county: str,
+    record_id: int,
+    verb: str,
+    on: dt.date | None = None,
+    note: str = "",
+    facts: Mapping[str, str] | None = None,
+    by: Principal | None = None,
+) -> RecordView:
+    """Apply `verb` to record `record_id`; NotAllowed when its state does not allow it."""
+    code = county_code6(county)
+    _check(by, Action.EDIT, code)
+    with uow:
+        stored = uow.supervision.get(code, record_id)
+        if stored is None:
+            raise NotFound(f"no record {record_id} in county {code}")
+        rules = rules_of(uow, code)
+        rec = stored.record.apply(
+            verb,
+            on or county_today(),
+            _name(by),
+            rules.clocks,
+            rules.calendar,
+            scrub(note),
+            _clean(facts),
+        )
+        uow.supervision.save(stored.id, stored.record, rec, stored.personal_enc)
+        uow.commit()
+    return RecordView(record_id, rec)
+
+
+def records(
+    uow: UnitOfWork,
+    county: str,
+    kind: str | None = None,
+    subject: str | None = None,
+    by: Principal | None = None,
+) -> list[RecordView]:
+    """The county's records, of a kind or about a subject."""
+    code = county_code6(county)
+    _check(by, Action.READ, code)
+    if kind is not None:
+        _kind(kind)
+    who = str(Subject.parse(subject)) if subject is not None else None
+    with uow:
+        found = uow.supervision.find(code, kind=kind, subject=who)
+    return [RecordView(s.id, s.record) for s in found]
+
+
+# credit ------------------------------------------------------------------------------------
+
+
+def record_credit_event(
+    uow: UnitOfWork,
+    county: str,
+    subject: str,
+    event: str,
+    on: dt.date | None = None,
+    note: str = "",
+    ref: str = "",
+    by: Principal | None = None,
+) -> Standing:
+    """Record a credit event against `subject`; its standing afterwards."""
+    code = county_code6(county)
+    _check(by, Action.EDIT, code)
+    who = Subject.parse(subject)
+    day = on or county_today()
+    if day > county_today() + dt.timedelta(days=1):
+        raise InvalidValue("at", f"{day} is in the future: record events that happened")
+    with uow:
+        rules = rules_of(uow, code)
+        rules.credit.event_type(event)
+        uow.supervision.add_credit_event(
+            code, CreditEvent(who, event, day, scrub(note), ref), _name(by)
+        )
+        out = _standing(uow, code, rules, who, max(day, county_today()))
+        uow.commit()
+    return out
+
+
+def credit_of(
+    uow: UnitOfWork,
+    county: str,
+    subject: str,
+    on: dt.date | None = None,
+    by: Principal | None = None,
+) -> Standing:
+    """`subject`'s score, level, counted events and blacklist entries on `on` (today)."""
+    code = county_code6(county)
+    who = Subject.parse(subject)
+    _check_subject(by, Action.READ, code, who)
+    with uow:
+        return _standing(uow, code, rules_of(uow, code), who, on or county_today())
+
+
+def blacklist(
+    uow: UnitOfWork, county: str, on: dt.date | None = None, by: Principal | None = None
+) -> list[Standing]:
+    """Every subject of the county with a blacklist entry, active or past, on `on`."""
+    code = county_code6(county)
+    _check(by, Action.READ, code)
+    day = on or county_today()
+    with uow:
+        rules = rules_of(uow, code)
+        events = _all_events(uow, code, rules, day)
+        repairs = uow.supervision.repairs(code)
+    subjects = sorted({e.subject for e in events}, key=str)
+    out = [standing(rules.credit, s, events, day, repairs.get(str(s))) for s in subjects]
+    return [s for s in out if s.blacklist]
+
+
+def rectify(
+    uow: UnitOfWork,
+    county: str,
+    subject: str,
+    listed_on: dt.date,
+    rectified_on: dt.date | None = None,
+    note: str = "",
+    by: Principal | None = None,
+) -> Standing:
+    """Accept `subject`'s rectification of the blacklist entry that began on `listed_on`."""
+    code = county_code6(county)
+    _check(by, Action.EDIT, code)
+    who = Subject.parse(subject)
+    day = rectified_on or county_today()
+    with uow:
+        rules = rules_of(uow, code)
+        now = _standing(uow, code, rules, who, max(day, county_today()))
+        if not any(e.start == listed_on for e in now.blacklist):
+            raise NotFound(f"{who} has no blacklist entry that began on {listed_on}")
+        if day < listed_on:
+            raise InvalidValue("rectified_on", "a rectification comes after the listing")
+        uow.supervision.add_repair(code, str(who), listed_on, day, scrub(note), _name(by))
+        out = _standing(uow, code, rules, who, max(day, county_today()))
+        uow.commit()
+    return out
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Every subject of a county with its standing, and the names to show."""
+
+    on: dt.date
+    standings: list[Standing]
+    names: dict[str, str]
+    notes: str
+
+
+def directory(
+    uow: UnitOfWork, county: str, on: dt.date | None = None, by: Principal | None = None
+) -> Directory:
+    """The credit directory: the county's carriers, outlets and stations, and every other
+    subject with an event, each with its score, level and blacklist entries on `on`."""
+    code = county_code6(county)
+    _check(by, Action.EXPORT, code)
+    day = on or county_today()
+    with uow:
+        county_obj = uow.counties.get(code)
+        if county_obj is None:
+            raise NotFound(f"county {code} is not loaded")
+        rules = rules_of(uow, code)
+        events = _all_events(uow, code, rules, day)
+        repairs = uow.supervision.repairs(code)
+    names = {str(Subject(SubjectKind.CARRIER, c.code)): c.name for c in county_obj.carriers}
+    kinds = {"outlet": SubjectKind.OUTLET, "station": SubjectKind.STATION}
+    for f in county_obj.facilities:
+        if f.kind.value in kinds:
+            names[str(Subject(kinds[f.kind.value], f.code))] = f.name
+    subjects = {Subject.parse(k) for k in names} | {e.subject for e in events}
+    standings = [
+        standing(rules.credit, s, events, day, repairs.get(str(s)))
+        for s in sorted(subjects, key=lambda x: (x.kind.value, x.key))
+    ]
+    return Directory(day, standings, names, rules.notes.get("credit", ""))
+
+
+def snapshot(uow: UnitOfWork, county: str, today: dt.date | None = None) -> SupervisionSnapshot:
+    """What the supervision indicators read (no principal: the caller has checked the read)."""
+    code = county_code6(county)
+    day = today or county_today()
+    with uow:
+        county_obj = uow.counties.get(code)
+        if county_obj is None:
+            raise NotFound(f"county {code} is not loaded")
+        rules = rules_of(uow, code)
+        found = uow.supervision.find(code)
+        recorded = uow.supervision.credit_events(code)
+        repairs = uow.supervision.repairs(code)
+    recs = {s.id: s.record for s in found}
+    clocks = outlet_filing_clocks(county_obj.facilities, recs, rules)
+    events = recorded + unfiled_outlet_events(clocks, day)
+    subjects = sorted({e.subject for e in events}, key=str)
+    standings = [standing(rules.credit, s, events, day, repairs.get(str(s))) for s in subjects]
+    return SupervisionSnapshot(day, clocks, list(recs.values()), standings)
+
+
+# outlet filings ----------------------------------------------------------------------------
+
+
+def submit_filing(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county: str,
+    carrier: str,
+    outlet: str,
+    name: str,
+    community: str,
+    opened: dt.date,
+    outlet_type: str = "self_run",
+    services: str = "",
+    manager_name: str = "",
+    manager_id: str = "",
+    on: dt.date | None = None,
+    by: Principal | None = None,
+) -> RecordView:
+    """A carrier files an outlet (快递末端网点备案). Refused when the carrier's county operation
+    is blacklisted, or the community is not one of the county's divisions."""
+    code = county_code6(county)
+    _check_subject(by, Action.EDIT, code, Subject(SubjectKind.CARRIER, carrier))
+    day = on or county_today()
+    if opened > day:
+        raise InvalidValue("opened", f"an outlet opening on {opened} cannot be filed on {day}")
+    if outlet_type not in ("self_run", "shared", "cooperative"):
+        raise InvalidValue("type", "the type is self_run, shared or cooperative")
+    personal: dict[str, str] = {}
+    if manager_id:
+        problem = validate_resident_id(manager_id, day)
+        if problem:
+            raise InvalidValue("manager_id", problem)
+        personal["manager_id"] = manager_id.strip().upper()
+    if manager_name:
+        personal["manager_name"] = " ".join(manager_name.split())
+    with uow:
+        county_obj = uow.counties.get(code)
+        if county_obj is None:
+            raise NotFound(f"county {code} is not loaded")
+        if carrier not in {c.code for c in county_obj.carriers}:
+            raise InvalidValue("carrier", f"{carrier!r} is not a carrier of county {code}")
+        if community not in {d.code for d in county_obj.divisions}:
+            raise InvalidValue("community", f"{community!r} is not a division of county {code}")
+        rules = rules_of(uow, code)
+        listed = _standing(uow, code, rules, Subject(SubjectKind.CARRIER, carrier), day)
+        if listed.blacklisted:
+            entry = next(e for e in listed.blacklist if e.active(day))
+            raise said(
+                NotAllowed,
+                BLACKLISTED_FILING,
+                carrier=carrier,
+                since=entry.start.isoformat(),
+                reason=entry.reason,
+            )
+        facts = {
+            "carrier": carrier,
+            "name": " ".join(name.split()),
+            "community": community,
+            "opened": opened.isoformat(),
+            "type": outlet_type,
+            "services": scrub(services),
+        }
+        rec = Record.open(
+            OUTLET_FILING,
+            Subject(SubjectKind.OUTLET, outlet),
+            day,
+            _name(by),
+            rules.clocks,
+            rules.calendar,
+            facts,
+        )
+        sealed = cipher.encrypt(json.dumps(personal, ensure_ascii=False)) if personal else None
+        number = uow.supervision.add(code, rec, sealed)
+        uow.commit()
+    return RecordView(number, rec)
+
+
+def review_filing(
+    uow: UnitOfWork,
+    county: str,
+    record_id: int,
+    decision: str,
+    missing: tuple[str, ...] = (),
+    on: dt.date | None = None,
+    by: Principal | None = None,
+) -> RecordView:
+    """The regulator's decision on a filing: accept, or incomplete with what is missing."""
+    verbs = {"accept": "accept", "incomplete": "notify_incomplete", "refuse": "refuse"}
+    if decision not in verbs:
+        raise InvalidValue("decision", "the decision is accept, incomplete or refuse")
+    if decision == "incomplete" and not missing:
+        raise InvalidValue("missing", "an incomplete filing's notice lists what is missing")
+    facts = {"missing": ", ".join(missing)} if missing else None
+    note = f"missing: {', '.join(missing)}" if missing else ""
+    return act(uow, county, record_id, verbs[decision], on, note, facts, by)
+
+
+def filings(
+    uow: UnitOfWork, county: str, today: dt.date | None = None, by: Principal | None = None
+) -> FilingList:
+    """Every outlet's filing clock and every filing record, as of `today`."""
+    code = county_code6(county)
+    _check(by, Action.READ, code)
+    day = today or county_today()
+    with uow:
+        county_obj = uow.counties.get(code)
+        if county_obj is None:
+            raise NotFound(f"county {code} is not loaded")
+        rules = rules_of(uow, code)
+        found = uow.supervision.find(code, kind=OUTLET_FILING.name)
+    recs = {s.id: s.record for s in found}
+    clocks = outlet_filing_clocks(county_obj.facilities, recs, rules)
+    return FilingList(day, clocks, [RecordView(n, r) for n, r in recs.items()])
+
+
+# helpers -----------------------------------------------------------------------------------
+
+
+def _kind(kind: str) -> RecordKind:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        known = ", ".join(sorted(KINDS))
+        raise InvalidValue("kind", f"{kind!r} is not a record kind ({known})") from None
+
+
+def _clean(facts: Mapping[str, str] | None) -> dict[str, str]:
+    """Facts as kept: text scrubbed of phone and ID numbers."""
+    return {str(k): scrub(str(v)) for k, v in (facts or {}).items()}
+
+
+def _check_subject(by: Principal | None, action: Action, county: str, who: Subject) -> None:
+    carrier = who.key if who.kind is SubjectKind.CARRIER else None
+    check(by, action, Resource.SUPERVISION, Where(county, carrier=carrier))
+
+
+def _all_events(
+    uow: UnitOfWork, county: str, rules: SupervisionRules, day: dt.date
+) -> list[CreditEvent]:
+    recorded = uow.supervision.credit_events(county)
+    county_obj = uow.counties.get(county)
+    if county_obj is None:
+        return recorded
+    found = uow.supervision.find(county, kind=OUTLET_FILING.name)
+    clocks = outlet_filing_clocks(county_obj.facilities, {s.id: s.record for s in found}, rules)
+    return recorded + unfiled_outlet_events(clocks, day)
+
+
+def _standing(
+    uow: UnitOfWork, county: str, rules: SupervisionRules, who: Subject, day: dt.date
+) -> Standing:
+    events = [e for e in _all_events(uow, county, rules, day) if e.subject == who]
+    repairs = uow.supervision.repairs(county).get(str(who))
+    return standing(rules.credit, who, events, day, repairs)

@@ -1,0 +1,180 @@
+"""`countyexpress credit …` and `filing …` end to end: the blacklist blocks a filing, an
+unfiled outlet is overdue and costs its credit, the directory lists both."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from countyexpress.domain.county_time import county_today
+from countyexpress.entrypoints.cli import app
+from countyexpress.settings import get_settings
+from packs import copy_pack, edit_line
+
+runner = CliRunner()
+COUNTY = "652828"
+COMMUNITY = "652828100001"
+MANAGER_ID = "110101199003074258"  # a valid GB 11643 test number (checksum right)
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test has its own data folder and database."""
+    monkeypatch.setenv("COUNTYEXPRESS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", f"sqlite:///{tmp_path / 'cx.db'}")
+    get_settings.cache_clear()
+    yield tmp_path / "cx.db"
+    get_settings.cache_clear()
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def cli_json(*args: str) -> Any:
+    code, out, err = cli(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def load_heshuo_with_a_new_outlet(tmp_path: Path, opened: dt.date) -> None:
+    """Heshuo with HS-OUT-03 opened on `opened` and not filed."""
+    pack = copy_pack("heshuo", tmp_path)
+    facilities = pack / "facilities.csv"
+    edit_line(facilities, 6, "opened_on", opened.isoformat())
+    edit_line(facilities, 6, "filing_no", "")
+    edit_line(facilities, 6, "filed_on", "")
+    code, _, err = cli("county", "load", str(pack))
+    assert code == 0, err
+
+
+def test_findings_blacklist_a_carrier_whose_next_filing_is_refused_and_listed(
+    database: Path, tmp_path: Path
+) -> None:
+    """Two prohibited items within 12 months (the Heshuo rule): credit show says so, the
+    filing is refused with exit 2 and the reason, the directory lists the carrier."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    today = county_today()
+    first = (today - dt.timedelta(days=90)).isoformat()
+    cli_json("credit", "record", "-c", COUNTY, "--subject", "carrier:zto",
+             "--event", "prohibited_item_accepted", "--at", first)  # fmt: skip
+    before = cli_json("credit", "show", "-c", COUNTY, "--subject", "carrier:zto")
+    assert (before["score"], before["blacklisted"]) == (90, False)
+    cli_json("credit", "record", "-c", COUNTY, "--subject", "carrier:zto",
+             "--event", "prohibited_item_accepted", "--note", "锂电池 found at intake")  # fmt: skip
+    shown = cli_json("credit", "show", "-c", COUNTY, "--subject", "carrier:zto")
+    assert shown["blacklisted"] is True
+    assert shown["score"] == 80 and shown["level"] == "B"
+    assert shown["blacklist"][0]["listed_on"] == today.isoformat()
+    assert [e["type"] for e in shown["events"]] == ["prohibited_item_accepted"] * 2
+
+    code, out, err = cli("filing", "submit", "-c", COUNTY, "--carrier", "zto",
+                         "--name", "中通新区驿站", "--community", COMMUNITY,
+                         "--opened", today.isoformat())  # fmt: skip
+    assert code == 2 and out == ""
+    assert "zto is blacklisted since" in err and "prohibited_item_accepted" in err
+    assert cli_json("filing", "list", "-c", COUNTY)["records"] == []  # nothing stored
+
+    other = cli_json("filing", "submit", "-c", COUNTY, "--carrier", "yto",
+                     "--name", "圆通新区驿站", "--community", COMMUNITY,
+                     "--opened", today.isoformat(), "--manager-id", MANAGER_ID)  # fmt: skip
+    assert other["state"] == "submitted" and other["facts"]["carrier"] == "yto"
+    assert MANAGER_ID not in json.dumps(other)
+
+    xlsx = tmp_path / "directory.xlsx"
+    assert cli("credit", "directory", "-c", COUNTY, "--out", str(xlsx))[0] == 0
+    rows = list(load_workbook(xlsx).active.iter_rows(min_row=4, values_only=True))
+    zto = next(r for r in rows if r[2] == "zto")
+    assert zto[6] == "是 Yes" and zto[7] == today.isoformat() and zto[5] == "B"
+    assert all(r[6] == "否 No" for r in rows if r[2] != "zto")
+
+
+def test_an_outlet_opened_21_days_ago_without_a_filing_is_overdue_and_costs_credit(
+    database: Path, tmp_path: Path
+) -> None:
+    """20 days to file: on day 21 it is overdue in `filing list --overdue`, and its credit
+    carries an unfiled_outlet event dated the day after its due day."""
+    today = county_today()
+    load_heshuo_with_a_new_outlet(tmp_path, today - dt.timedelta(days=21))
+    overdue = cli_json("filing", "list", "-c", COUNTY, "--overdue")
+    new = [o for o in overdue["outlets"] if o["outlet"] == "HS-OUT-03"]
+    assert new and new[0]["state"] == "overdue" and new[0]["days_left"] == -1
+    credit = cli_json("credit", "show", "-c", COUNTY, "--subject", "outlet:HS-OUT-03")
+    assert [(e["type"], e["on"]) for e in credit["events"]] == [
+        ("unfiled_outlet", today.isoformat())
+    ]
+    assert credit["score"] == 95
+
+
+def test_an_outlet_filed_within_20_days_is_not_overdue_and_a_review_stops_the_clock(
+    database: Path, tmp_path: Path
+) -> None:
+    """Filed on day 19 by its carrier: met; the regulator's notice of what is missing and the
+    decision each run on working days."""
+    today = county_today()
+    load_heshuo_with_a_new_outlet(tmp_path, today - dt.timedelta(days=19))
+    filed = cli_json("filing", "submit", "-c", COUNTY, "--carrier", "ems", "--outlet",
+                     "HS-OUT-03", "--name", "邮政快递团结社区网点", "--community", COMMUNITY,
+                     "--opened", (today - dt.timedelta(days=19)).isoformat())  # fmt: skip
+    clocks = {c["rule"]: c for c in filed["clocks"]}
+    assert set(clocks) == {"filing.notice", "filing.decide"}
+    outlets = cli_json("filing", "list", "-c", COUNTY)["outlets"]
+    mine = next(o for o in outlets if o["outlet"] == "HS-OUT-03")
+    assert (mine["state"], mine["filed_by"]) == ("met", f"record {filed['id']}")
+    assert all(o["outlet"] != "HS-OUT-03" for o in
+               cli_json("filing", "list", "-c", COUNTY, "--overdue")["outlets"])  # fmt: skip
+    noticed = cli_json("filing", "review", str(filed["id"]), "-c", COUNTY,
+                       "--decision", "incomplete", "--missing", "CCTV photo")  # fmt: skip
+    assert noticed["state"] == "incomplete" and noticed["facts"]["missing"] == "CCTV photo"
+    code, _, err = cli("filing", "review", str(filed["id"]), "-c", COUNTY,
+                       "--decision", "incomplete", "--missing", "sign")  # fmt: skip
+    assert code == 2 and "cannot notify_incomplete" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--event", "late_lunch"), "not a credit event type"),
+        (("--event", "finding", "--subject", "planet:x"), "not one of"),
+        (("--event", "inspection_finding", "--at", "2999-01-01"), "in the future"),
+    ],
+)
+def test_bad_credit_input_is_refused_with_the_reason(
+    database: Path, args: tuple[str, ...], said: str
+) -> None:
+    """Unknown event types and subjects, and events in the future, exit 2 and store nothing."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    subject = () if "--subject" in args else ("--subject", "carrier:zto")
+    code, _, err = cli("credit", "record", "-c", COUNTY, *subject, *args)
+    assert code == 2 and said in err
+    assert cli_json("credit", "show", "-c", COUNTY, "--subject", "carrier:zto")["events"] == []
+
+
+def test_plan_kpis_carry_the_supervision_indicators_of_tasks_2_12_and_14(
+    database: Path, tmp_path: Path
+) -> None:
+    """Filing timeliness and overdue outlets (task 2), the blacklist (task 12), and the
+    complaint clock (task 14) come from the records, with the task's lead unit."""
+    today = county_today()
+    load_heshuo_with_a_new_outlet(tmp_path, today - dt.timedelta(days=21))
+    cli_json("credit", "record", "-c", COUNTY, "--subject", "carrier:jt",
+             "--event", "personal_data_leak")  # fmt: skip
+    kpis = {k["indicator"]: k for k in cli_json("plan", "kpis", "-c", COUNTY)}
+    overdue = kpis["outlets_filing_overdue"]
+    assert overdue["task"] == 2 and overdue["value"] >= 1 and overdue["status"] == "behind"
+    assert "HS-OUT-03" in overdue["detail"]["outlets"]
+    timely = kpis["outlets_filed_in_time_rate"]
+    assert 0 < timely["value"] < 1
+    listed = kpis["blacklisted_subjects"]
+    assert (listed["task"], listed["value"]) == (12, 1)
+    assert listed["detail"]["subjects"] == "carrier:jt"
+    assert listed["lead_unit"]  # the pack's lead unit of task 12
+    assert kpis["complaints_answered_in_time_rate"]["status"] == "no_data"

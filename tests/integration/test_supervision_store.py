@@ -1,0 +1,102 @@
+"""Supervision records, credit and rules stored and read back on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import Engine, select
+
+from countyexpress.adapters.db.tables_supervision import supervision_records
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.packs import builtin_pack_path, read_pack
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.access import Principal, Role
+from countyexpress.domain.supervision.clocks import ClockRule
+from countyexpress.errors import Forbidden, NotAllowed, NotFound
+from countyexpress.services import counties
+from countyexpress.services import supervision as service
+
+HESHUO = "652828"
+MONDAY = dt.date(2026, 11, 30)
+VAULT = Vault(b"0123456789abcdef0123456789abcdef")
+MANAGER_ID = "110101199003074258"
+
+
+@pytest.fixture
+def uow(engine: Engine) -> SqlUnitOfWork:
+    """A unit of work on a database holding the Heshuo pack."""
+    path = builtin_pack_path("heshuo")
+    assert path is not None
+    counties.load_county(SqlUnitOfWork(engine), read_pack(path))
+    return SqlUnitOfWork(engine)
+
+
+def test_a_record_keeps_its_trail_and_clocks_across_transactions(uow: SqlUnitOfWork) -> None:
+    """A complaint received, answered late and closed reads back step by step."""
+    note = "电话 13912345678"
+    opened = service.open_record(
+        uow, HESHUO, "complaint", "carrier:zto", MONDAY, {"about": "left at the door"}, note
+    )
+    service.act(uow, HESHUO, opened.id, "answer", MONDAY + dt.timedelta(days=9))
+    closed = service.act(uow, HESHUO, opened.id, "close", MONDAY + dt.timedelta(days=10))
+    (back,) = service.records(uow, HESHUO, kind="complaint")
+    assert back == closed
+    assert [s.verb for s in back.record.trail] == ["receive", "answer", "close"]
+    assert "13912345678" not in back.record.trail[0].note  # scrubbed on the way in
+    clock = back.record.clocks["complaint.answer"]
+    assert (clock.due, clock.stopped) == (MONDAY + dt.timedelta(days=7), MONDAY + dt.timedelta(9))
+    with pytest.raises(NotAllowed):
+        service.act(uow, HESHUO, opened.id, "appeal", MONDAY + dt.timedelta(days=11))
+    with pytest.raises(NotFound):
+        service.act(uow, "652827", opened.id, "close")  # another county's number space
+
+
+def test_a_filings_manager_id_is_stored_only_encrypted(uow: SqlUnitOfWork, engine: Engine) -> None:
+    """The manager's ID number never reaches the database in the clear."""
+    view = service.submit_filing(uow, VAULT, HESHUO, "yto", "HS-OUT-99", "圆通新区驿站",
+                                 "652828100001", MONDAY, manager_name="王小明",
+                                 manager_id=MANAGER_ID, on=MONDAY)  # fmt: skip
+    with engine.connect() as c:
+        row = c.execute(
+            select(supervision_records).where(supervision_records.c.id == view.id)
+        ).one()
+    assert MANAGER_ID not in str(row._mapping) and "王小明" not in str(row._mapping)
+    assert MANAGER_ID in VAULT.decrypt(row.personal_enc)
+
+
+def test_rules_stored_with_the_county_are_the_ones_used(uow: SqlUnitOfWork) -> None:
+    """A county's own rules replace the built-in ones: a 3-day answer clock here."""
+    with SqlUnitOfWork(uow.engine) as reading:
+        rules = service.rules_of(reading, HESHUO)
+    shorter = {**rules.clocks, "complaint.answer": ClockRule("complaint.answer", 3)}
+    service.load_rules(uow, HESHUO, replace(rules, clocks=shorter), "test")
+    view = service.open_record(uow, HESHUO, "complaint", "carrier:zto", MONDAY)
+    assert view.record.clocks["complaint.answer"].due == MONDAY + dt.timedelta(days=3)
+
+
+def test_a_carrier_reads_its_own_credit_and_no_one_elses(uow: SqlUnitOfWork) -> None:
+    """Carriers see their own standing; a station keeper sees none."""
+    service.record_credit_event(uow, HESHUO, "carrier:jt", "complaint_upheld", MONDAY)
+    jt = Principal("k1", "jt-system", Role.CARRIER, HESHUO, carrier="jt")
+    assert service.credit_of(uow, HESHUO, "carrier:jt", by=jt).score == 97
+    with pytest.raises(Forbidden):
+        service.credit_of(uow, HESHUO, "carrier:zto", by=jt)
+    keeper = Principal("u1", "keeper", Role.STATION_KEEPER, HESHUO, station="HS-STA-01")
+    with pytest.raises(Forbidden):
+        service.credit_of(uow, HESHUO, "carrier:jt", by=keeper)
+    with pytest.raises(Forbidden):
+        service.record_credit_event(uow, HESHUO, "carrier:jt", "finding", by=jt)
+
+
+def test_a_rectified_blacklisting_ends_after_its_waiting_period(uow: SqlUnitOfWork) -> None:
+    """One leak lists a carrier; rectified, it comes off 12 months after the listing."""
+    listed_on = dt.date(2025, 6, 1)
+    service.record_credit_event(uow, HESHUO, "carrier:jt", "personal_data_leak", listed_on)
+    assert service.credit_of(uow, HESHUO, "carrier:jt").blacklisted
+    s = service.rectify(uow, HESHUO, "carrier:jt", listed_on, dt.date(2025, 8, 1))
+    assert not s.blacklisted  # today is past 2026-06-01
+    assert service.credit_of(uow, HESHUO, "carrier:jt", dt.date(2026, 5, 31)).blacklisted
+    with pytest.raises(NotFound):
+        service.rectify(uow, HESHUO, "carrier:jt", dt.date(2025, 1, 1))
