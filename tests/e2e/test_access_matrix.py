@@ -1,51 +1,122 @@
-"""Role × endpoint: every route of the app, asked by every role, answers as the rules say.
+"""T7 of issue 11: every role × every route × a resource of one's own, of another station,
+of another carrier and of another county — real resources, and a cell counts as allowed
+only when it answers 2xx (a batch upload: with no line refused).
 
 The routes are read from the app itself, so a router added later is checked at once: a
 route missing from MATRIX fails `test_every_route_is_in_the_matrix` until its row is added.
+
+The world: Heshuo and the test county (990101) loaded; a user of each role in Heshuo (the
+keeper at HS-STA-01, the carrier's key of zto), a regulator of the test county; parcels
+shelved at HS-STA-01 (zto and jt), at HS-STA-02 (zto) and at the test county's station; a
+route plan and a scenario run in each county. "Another county" is the test county; for its
+regulator (FOREIGN) that county is its own and Heshuo the other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import datetime as dt
+import itertools
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from countyexpress import bootstrap
+from countyexpress.adapters.db.scenario_runs import ScenarioRunsUnitOfWork
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.packs.vehicles import fleet_for
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.identity import IdType, SenderIdentity
+from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.entrypoints.api.app import create_app
+from countyexpress.planning.routing import PyVRPPlanner
+from countyexpress.services import centre, intake, routes, stations
 from countyexpress.services import counties as county_service
+from countyexpress.services.scenario_runs import ScenarioRun
 from countyexpress.settings import Settings
 from packs import FIXTURES
-from support.web import PEOPLE, Someone, add_key, add_user, csrf_of, log_in
+from support.route_day import DAY, heshuo_day
+from support.web import PASSWORD, PEOPLE, Someone, add_key, add_user, csrf_of, log_in
 
 ANON = "anonymous"
-FOREIGN = "foreign_regulator"  # a regulator of another county
-CARRIER = "carrier"
+FOREIGN = "foreign_regulator"  # the regulator of the test county
+CARRIER = "carrier"  # zto's key, bound to Heshuo
 ROLES = (ANON, *PEOPLE, CARRIER, FOREIGN)
 STAFF = tuple(r for r in ROLES if r != ANON)
+HESHUO, TEST = "652828", "990101"
 
 OK, DENY = "ok", "deny"
+OWN, STATION, CARRIER_, COUNTY = "own", "other_station", "other_carrier", "other_county"
+TARGETS = (OWN, STATION, CARRIER_, COUNTY)
 
 
-def row(ok: tuple[str, ...]) -> dict[str, str]:
-    """The expectation of every role: OK for those listed, DENY for the others."""
-    return {r: OK if r in ok else DENY for r in ROLES}
+@dataclass(frozen=True)
+class Row:
+    """Who may use a route on a resource of their own (`ok`), and which other resources
+    narrow that: another station refuses the keeper, another carrier the carrier's key,
+    another county everyone bound to a county (the administrator reaches every county)."""
+
+    ok: tuple[str, ...]
+    station: bool = False
+    carrier: bool = False
+    county: bool = False
+
+    def targets(self) -> tuple[str, ...]:
+        on = {STATION: self.station, CARRIER_: self.carrier, COUNTY: self.county}
+        return (OWN, *(t for t in TARGETS[1:] if on[t]))
+
+    def expected(self, role: str, target: str) -> str:
+        """The expected answer of one cell, from the rule."""
+        if role == FOREIGN:  # a regulator of the other county
+            if not self.county:
+                return OK if "regulator" in self.ok else DENY
+            return OK if target == COUNTY and "regulator" in self.ok else DENY
+        if role not in self.ok:
+            return DENY
+        if target == STATION and self.station and role == "station_keeper":
+            return DENY
+        if target == CARRIER_ and self.carrier and role == CARRIER:
+            return DENY
+        if target == COUNTY and self.county and role != "admin":
+            return DENY
+        return OK
+
+
+def row(ok: tuple[str, ...], **bound: bool) -> Row:
+    return Row(tuple(ok), **bound)
 
 
 PUBLIC = row(ROLES)
 LOGGED_IN = row(STAFF)
-HESHUO_READERS = row(tuple(r for r in STAFF if r != FOREIGN))
-HESHUO_REGISTRY_EDITORS = row(("regulator", "admin"))
-PARCEL_READERS = HESHUO_READERS  # each reads only its scope: station, carrier (service-level)
-STATION_DESK = row(("centre_operator", "station_keeper", "driver"))  # the keeper's own station
-CENTRE_DESK = row(("centre_operator", "driver"))
-SCANNERS = row(("centre_operator", "station_keeper", "driver", CARRIER))
-ROUTE_READERS = row(("regulator", "centre_operator", "driver", "admin"))
+COUNTY_READERS = row(tuple(r for r in STAFF if r != FOREIGN), county=True)
+REGISTRY_EDITORS = row(("regulator", "admin"), county=True)
+PLANNERS = row(("regulator", "admin"), county=True)
+PLAN_READERS = row(("regulator", "centre_operator", "admin"), county=True)
+PARCEL_READERS = row(
+    ("regulator", "centre_operator", "station_keeper", "driver", "admin", CARRIER),
+    station=True, carrier=True, county=True,
+)  # fmt: skip
+STATION_DESK = row(("centre_operator", "station_keeper", "driver"), station=True, county=True)
+CENTRE_DESK = row(("centre_operator", "driver"), county=True)
+SCANNERS = row(
+    ("centre_operator", "station_keeper", "driver", CARRIER),
+    station=True, carrier=True, county=True,
+)  # fmt: skip
+STATION_SCANNERS = row(("centre_operator", "station_keeper", "driver"), station=True, county=True)
+ROUTE_READERS = row(("regulator", "centre_operator", "driver", "admin"), county=True)
+OUTBOUND = row(("centre_operator", "driver", CARRIER), carrier=True, county=True)  # at BZ-SORT
 
-MATRIX: dict[str, dict[str, str]] = {
+MATRIX: dict[str, Row] = {
     "GET /healthz": PUBLIC,
     "GET /metrics": PUBLIC,
     "GET /api/v1/openapi.json": PUBLIC,
@@ -58,31 +129,27 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /logout": PUBLIC,
     "GET /": LOGGED_IN,
     "GET /api/v1/counties": LOGGED_IN,
-    "GET /api/v1/counties/{code}": HESHUO_READERS,
-    "GET /api/v1/counties/{code}/divisions": HESHUO_READERS,
-    "GET /api/v1/counties/{code}/facilities": HESHUO_READERS,
-    "GET /counties/{code}": HESHUO_READERS,
-    "GET /counties/{code}/overview": HESHUO_READERS,
-    "GET /counties/{code}/map": HESHUO_READERS,
-    "GET /counties/{code}/facilities": HESHUO_READERS,
-    "GET /counties/{code}/carriers": HESHUO_READERS,
-    "GET /counties/{code}/siting": row(("regulator", "centre_operator", "admin")),
-    "POST /counties/{code}/siting": row(("regulator", "admin")),
-    "GET /counties/{code}/siting/compare": row(("regulator", "centre_operator", "admin")),
-    "GET /counties/{code}/siting/compare.xlsx": row(("regulator", "centre_operator", "admin")),
-    "GET /counties/{code}/scenarios": row(("regulator", "centre_operator", "admin")),
-    "POST /counties/{code}/scenarios": row(("regulator", "admin")),
-    "POST /counties/{code}/scenarios/quick": row(("regulator", "admin")),
-    "GET /counties/{code}/scenarios/{run_id}": row(("regulator", "centre_operator", "admin")),
-    "GET /counties/{code}/scenarios/{run_id}/progress": row(
-        ("regulator", "centre_operator", "admin")
-    ),
-    "GET /counties/{code}/scenarios/{run_id}/comparison.xlsx": row(
-        ("regulator", "centre_operator", "admin")
-    ),
-    "GET /counties/{code}/facilities.xlsx": row(("regulator", "centre_operator", "admin")),
-    "GET /counties/{code}/carriers.xlsx": HESHUO_REGISTRY_EDITORS,
-    "POST /counties/{code}/facilities/import": HESHUO_REGISTRY_EDITORS,
+    "GET /api/v1/counties/{code}": COUNTY_READERS,
+    "GET /api/v1/counties/{code}/divisions": COUNTY_READERS,
+    "GET /api/v1/counties/{code}/facilities": COUNTY_READERS,
+    "GET /counties/{code}": COUNTY_READERS,
+    "GET /counties/{code}/overview": COUNTY_READERS,
+    "GET /counties/{code}/map": COUNTY_READERS,
+    "GET /counties/{code}/facilities": COUNTY_READERS,
+    "GET /counties/{code}/carriers": COUNTY_READERS,
+    "GET /counties/{code}/siting": PLAN_READERS,
+    "POST /counties/{code}/siting": PLANNERS,
+    "GET /counties/{code}/siting/compare": PLAN_READERS,
+    "GET /counties/{code}/siting/compare.xlsx": PLAN_READERS,
+    "GET /counties/{code}/scenarios": PLAN_READERS,
+    "POST /counties/{code}/scenarios": PLANNERS,
+    "POST /counties/{code}/scenarios/quick": PLANNERS,
+    "GET /counties/{code}/scenarios/{run_id}": PLAN_READERS,
+    "GET /counties/{code}/scenarios/{run_id}/progress": PLAN_READERS,
+    "GET /counties/{code}/scenarios/{run_id}/comparison.xlsx": PLAN_READERS,
+    "GET /counties/{code}/facilities.xlsx": PLAN_READERS,
+    "GET /counties/{code}/carriers.xlsx": REGISTRY_EDITORS,
+    "POST /counties/{code}/facilities/import": REGISTRY_EDITORS,
     "GET /lookup": PUBLIC,
     "GET /station": row(("station_keeper",)),
     "GET /counties/{code}/stations/{facility}": STATION_DESK,
@@ -90,7 +157,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /counties/{code}/stations/{facility}/inbound": STATION_DESK,
     "POST /counties/{code}/stations/{facility}/handover": STATION_DESK,
     "POST /counties/{code}/stations/{facility}/intake": STATION_DESK,
-    "GET /counties/{code}/centre": HESHUO_READERS,  # leads on to the centre's screen
+    "GET /counties/{code}/centre": CENTRE_DESK,  # leads on to the centre's screen
     "GET /counties/{code}/centre/{centre_code}": CENTRE_DESK,
     "GET /counties/{code}/centre/{centre_code}/panels": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/inbound": CENTRE_DESK,
@@ -99,79 +166,153 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/scans": SCANNERS,
     "GET /api/v1/parcels/{waybill_no}": PARCEL_READERS,
     "POST /api/v1/parcels/lookup": PUBLIC,
-    "POST /api/v1/counties/{code}/routes": row(("centre_operator",)),
+    "POST /api/v1/counties/{code}/routes": row(("centre_operator",), county=True),
     "GET /api/v1/counties/{code}/routes/{plan_id}/progress": ROUTE_READERS,
     "GET /api/v1/routes/{plan_id}": ROUTE_READERS,
     "GET /api/v1/routes/{plan_id}.geojson": ROUTE_READERS,
     "GET /api/v1/routes/{plan_id}/sheet.pdf": ROUTE_READERS,
     "GET /api/v1/counties/{code}/parcels/{waybill_no}/receiver": row(
-        ("centre_operator", "station_keeper", CARRIER)
+        ("centre_operator", "station_keeper", CARRIER), station=True, carrier=True, county=True
     ),
-    "GET /api/v1/counties/{code}/audit": row(("regulator", "admin")),
-    "GET /counties/{code}/audit": row(("regulator", "admin")),
+    "GET /api/v1/counties/{code}/audit": row(("regulator", "admin"), county=True),
+    "GET /counties/{code}/audit": row(("regulator", "admin"), county=True),
     "GET /counties/{code}/driver": ROUTE_READERS,
-    "POST /counties/{code}/driver/door": row(("centre_operator", "driver")),
-    "POST /api/v1/manifests": SCANNERS,
-    "POST /api/v1/centre/{centre_code}/inbound": SCANNERS,
-    "POST /api/v1/centre/{centre_code}/dispatch": SCANNERS,
-    "POST /api/v1/stations/{facility}/inbound": SCANNERS,
-    "POST /api/v1/stations/{facility}/handover": SCANNERS,
-    "POST /api/v1/lockers/{locker}/deposit": SCANNERS,
-    "POST /api/v1/consents": SCANNERS,
+    "POST /counties/{code}/driver/door": row(("centre_operator", "driver"), county=True),
+    "POST /api/v1/manifests": row(("centre_operator", "driver", CARRIER), county=True),
+    "POST /api/v1/centre/{centre_code}/inbound": row(("centre_operator", "driver"), county=True),
+    "POST /api/v1/centre/{centre_code}/dispatch": row(("centre_operator", "driver"), county=True),
+    "POST /api/v1/stations/{facility}/inbound": STATION_SCANNERS,
+    "POST /api/v1/stations/{facility}/handover": STATION_SCANNERS,
+    "POST /api/v1/lockers/{locker}/deposit": row(("centre_operator", "driver"), county=True),
+    "POST /api/v1/consents": row(("centre_operator", "driver"), county=True),
     "GET /api/v1/counties/{code}/statements/{carrier}/{month}.xlsx": row(
-        ("regulator", "centre_operator", "driver", CARRIER, "admin")
+        ("regulator", "centre_operator", "driver", CARRIER, "admin"), carrier=True, county=True
     ),
     "POST /api/v1/intake": SCANNERS,
-    "POST /api/v1/intake/{waybill_no}/screen": SCANNERS,
-    "POST /api/v1/intake/{waybill_no}/depart": SCANNERS,
-    "GET /api/v1/counties/{code}/kpis": HESHUO_READERS,
-    "GET /api/v1/counties/{code}/coverage": HESHUO_READERS,
-    "POST /api/v1/counties/{code}/siting": row(("regulator", "admin")),
-    "GET /api/v1/counties/{code}/scenarios": row(("regulator", "centre_operator", "admin")),
-    "GET /api/v1/counties/{code}/scenarios/compare": row(("regulator", "centre_operator", "admin")),
+    "POST /api/v1/intake/{waybill_no}/screen": OUTBOUND,
+    "POST /api/v1/intake/{waybill_no}/depart": OUTBOUND,
+    "GET /api/v1/counties/{code}/kpis": COUNTY_READERS,
+    "GET /api/v1/counties/{code}/coverage": COUNTY_READERS,
+    "POST /api/v1/counties/{code}/siting": PLANNERS,
+    "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
+    "GET /api/v1/counties/{code}/scenarios/compare": PLAN_READERS,
 }
-"""What each role gets from each route. OK: neither 401 nor 403 (a 404 or 422 for the sample
-values is fine); DENY: 401, 403 or 404, or for a page the way to the log-in form."""
+"""What each role gets from each route, on each kind of resource (see `Row`)."""
 
-SAMPLES = {
-    "code": "652828",
-    "waybill_no": "ZT0000000001",
-    "facility": "HS-STA-01",
-    "centre_code": "HS-CENTER",
-    "locker": "HS-LCK-01",
-    "carrier": "zto",
-    "month": "2026-11",
-    "plan_id": "RP-652828-20261128-000000",
-    "run_id": "SR-652828-20261128000000-000000",
+FOLLOW = {"GET /", "GET /station", "GET /counties/{code}/centre"}
+"""Routes that lead on (303) to the screen of the caller's county, station or centre: the
+cell is the answer at the end of the way (a visitor's: the first 303 to the log-in form)."""
+
+NOT_2XX: dict[str, str] = {
+    "POST /login": "a log-in answers 303 to the home page",
+    "GET /setup": "once set up, the set-up page leads to the log-in form (303)",
+    "POST /setup": "set-up answers 303 (or 409 once an administrator exists)",
+    "POST /logout": "log-out answers 303 to the log-in form",
+    "GET /counties/{code}/siting/compare": "compares saved siting results: each a solver run",
+    "GET /counties/{code}/siting/compare.xlsx": "compares saved siting results",
+    "GET /api/v1/counties/{code}/scenarios/compare": "simulates the scenarios (minutes)",
+    "POST /counties/{code}/siting": "a valid form runs the solver for minutes",
+    "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
+    "POST /counties/{code}/scenarios/quick": "a valid form starts a simulation",
+    "POST /counties/{code}/facilities/import": "needs an uploaded registry file",
+    "POST /api/v1/counties/{code}/siting": "a valid body runs the solver for minutes",
 }
-"""Values for path parameters; a new parameter name needs a sample here."""
+"""Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
+allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
 
-PENDING: dict[tuple[str, str], str] = {}
-"""Cells known to be wrong until a service checks its principal: reported as xfail while they
-answer wrong. Remove an entry once its service checks the principal (issue 3 is doing so)."""
+NO_RESULT_YET = "GET /counties/{code}/scenarios/{run_id}/comparison.xlsx"
+"""A run still queued has no comparison: allowed is its own 404 saying so ("has no result
+yet"), which a refused caller never gets (a finished run needs a month's simulation)."""
 
-LAST = {"POST /logout"}  # ends the session: asked after every other route
+PENDING: dict[tuple[str, str, str], str] = {}
+"""Cells known to be wrong until another part of issue 11 lands, as (route, role, target):
+xfail(strict) while they answer wrong. The scans' own parcel checks are defects 2 and 3."""
 
 
-def routes(app: FastAPI) -> list[tuple[str, str]]:
-    """(method, path) of every route of the app, included routers too."""
-    try:
-        from fastapi.routing import iter_route_contexts
+# the world --------------------------------------------------------------------------------
+@dataclass
+class World:
+    app: FastAPI
+    engine: Engine
+    vault: Vault
+    creds: dict[str, str]
+    values: dict[str, dict[str, str]]  # target -> path parameter -> value
+    fresh: Callable[[str, str], str]  # (target, kind) -> a new parcel's waybill
 
-        found = [(c.methods, c.path) for c in iter_route_contexts(app.routes)]
-    except ImportError:  # FastAPI before lazily included routers
-        found = [(getattr(r, "methods", None), getattr(r, "path", "")) for r in app.routes]
-    out = []
-    for methods, path in found:
-        if methods is None:  # a mount (static files)
-            continue
-        out.extend((m, path) for m in sorted(methods) if m != "HEAD")
-    return sorted(set(out), key=lambda mp: (f"{mp[0]} {mp[1]}" in LAST, mp[1], mp[0]))
+
+ADDRESSES = {  # the village or community each station (or locker) serves
+    "HS-STA-01": "和硕县乌什塔拉回族乡塔拉村3组12号",
+    "HS-STA-02": "和硕县乌什塔拉回族乡大庄子村7号",
+    "HS-LCK-01": "和硕县特吾里克镇光明中心社区8号",
+    "T-STA-1": "二号乡二号村5号",
+}
+WHERE = {  # target -> county, station, carrier of its parcels
+    OWN: (HESHUO, "HS-STA-01", "zto"),
+    STATION: (HESHUO, "HS-STA-02", "zto"),
+    CARRIER_: (HESHUO, "HS-STA-01", "jt"),
+    COUNTY: (TEST, "T-STA-1", "zto"),
+}
+_numbers = itertools.count(1)
+
+
+def _waybill(carrier: str) -> str:
+    n = next(_numbers)
+    return f"JT00{n:011d}" if carrier == "jt" else f"ZT76{n:011d}"
+
+
+PHONES: dict[str, str] = {}  # waybill -> its receiver's phone
+
+
+def _parcel(engine: Engine, vault: Vault, target: str, kind: str) -> str:
+    """A real parcel of the target's county and carrier: `manifest` (sorted nowhere yet),
+    `shelved` at the target's station, `locker` (its receiver chose lockers) or `intake`
+    (taken in from a sender at the target's station)."""
+    county, station, carrier = WHERE[target]
+    waybill = _waybill(carrier)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    if kind in ("intake", "screened"):
+        sender = SenderIdentity(IdType.RESIDENT_ID, "360426199101010071", "阿依古丽", now.date())
+        seen = Inspection(ContentCategory.DRIED_FRUIT, "", "inspector", False)
+        intake.take_in(SqlUnitOfWork(engine), vault, county, station, carrier, waybill, sender,
+                       seen, at=now)  # fmt: skip
+        if kind == "screened" and county == HESHUO:  # the test county names no screening
+            intake.screen(SqlUnitOfWork(engine), county, "BZ-SORT", waybill, "inspector", now)
+        return waybill
+    phone = PHONES[waybill] = f"139{next(_numbers):08d}"
+    choice = DeliveryChoice.LOCKER if kind == "locker" else DeliveryChoice.STATION
+    centre.record_consent(SqlUnitOfWork(engine), vault, county, phone, choice, now=now)
+    place = "HS-LCK-01" if kind == "locker" and county == HESHUO else station
+    item = {"waybill_no": waybill, "receiver_name": "张三", "receiver_phone": phone,
+            "address": ADDRESSES[place], "weight_kg": 1.0}  # fmt: skip
+    centre.add_manifest(SqlUnitOfWork(engine), vault, county, carrier, [(1, item)], now=now)
+    if kind == "shelved":
+        stations.station_inbound(SqlUnitOfWork(engine), vault, county, station, waybill, at=now)
+    return waybill
+
+
+def _copy_plan(engine: Engine, plan_id: str, county: str) -> str:
+    """The Heshuo plan stored again as a plan of `county`."""
+    with SqlUnitOfWork(engine) as uow:
+        plan = uow.routes.get(plan_id)
+        assert plan is not None
+        other = plan_id.replace(HESHUO, county)
+        uow.routes.add(dataclasses.replace(plan, plan_id=other, county_code=county), {})
+        uow.commit()
+    return other
+
+
+def _run(engine: Engine, county: str) -> str:
+    run_id = f"SR-{county}-20261128000000-{uuid.uuid4().hex[:6]}"
+    run = ScenarioRun(run_id, county, "database", "queued", {"start": "2026-11-01", "days": 1},
+                      0, 1, "", dt.datetime.now(dt.UTC), "system")  # fmt: skip
+    with ScenarioRunsUnitOfWork(engine) as uow:
+        uow.scenario_runs.add(run)
+        uow.commit()
+    return run_id
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, dict[str, Any]]]:
-    """Heshuo and the test county loaded, a user of each role, a carrier's key."""
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp: Path = tmp_path_factory.mktemp("matrix")
     settings = Settings(database_url=f"sqlite:///{tmp / 'm.db'}")
     engine = bootstrap.open_engine(settings)
@@ -181,83 +322,293 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, d
         )
     for who in PEOPLE.values():
         add_user(engine, who)
-    add_user(engine, Someone("foreign", PEOPLE["regulator"].role, "990101"))
-    creds: dict[str, Any] = {
-        **{role: who.name for role, who in PEOPLE.items()},
-        FOREIGN: "foreign",
-        CARRIER: add_key(engine),
-    }
-    yield create_app(settings, engine), creds
+    add_user(engine, Someone("foreign", PEOPLE["regulator"].role, TEST))
+    creds = {role: who.name for role, who in PEOPLE.items()}
+    creds |= {FOREIGN: "foreign", CARRIER: add_key(engine)}
+    vault = Vault(settings.data_key_bytes())
+    heshuo_day(engine)
+    plan = routes.plan_day(SqlUnitOfWork(engine), HESHUO, DAY, fleet_for(HESHUO),
+                           PyVRPPlanner(seconds=1, max_iterations=100))  # fmt: skip
+    month = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m")
+    values = {
+        OWN: {"code": HESHUO, "facility": "HS-STA-01", "centre_code": "HS-CENTER",
+              "locker": "HS-LCK-01", "carrier": "zto", "month": month,
+              "waybill_no": _parcel(engine, vault, OWN, "shelved"), "plan_id": plan.plan_id,
+              "run_id": _run(engine, HESHUO)},
+    }  # fmt: skip
+    values[STATION] = {**values[OWN], "facility": "HS-STA-02",
+                       "waybill_no": _parcel(engine, vault, STATION, "shelved")}  # fmt: skip
+    values[CARRIER_] = {**values[OWN], "carrier": "jt",
+                        "waybill_no": _parcel(engine, vault, CARRIER_, "shelved")}  # fmt: skip
+    values[COUNTY] = {"code": TEST, "facility": "T-STA-1", "centre_code": "T-CENTER",
+                      "locker": "T-LCK-1", "carrier": "zto", "month": month,
+                      "waybill_no": _parcel(engine, vault, COUNTY, "shelved"),
+                      "plan_id": _copy_plan(engine, plan.plan_id, TEST),
+                      "run_id": _run(engine, TEST)}  # fmt: skip
+    app = create_app(settings, engine)
+    yield World(app, engine, vault, creds, values, lambda t, k: _parcel(engine, vault, t, k))
     engine.dispose()
 
 
-def _client(app: FastAPI, role: str, creds: dict[str, Any]) -> tuple[TestClient, dict[str, str]]:
-    client = TestClient(app, follow_redirects=False)
-    if role == ANON:  # a visitor's session has a CSRF token too
-        return client, {"X-CSRF-Token": csrf_of(client.get("/login").text)}
+# the requests -----------------------------------------------------------------------------
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
+    """The request of a cell: a real body for the target's resources, made fresh where the
+    request changes them. Returns httpx keyword arguments (json= or data=)."""
+    county, station, carrier = WHERE[target]
+    v = w.values[target]
+    if key == "POST /api/v1/scans":  # an arrival of a shelved parcel at the caller's place
+        waybill = w.fresh(target, "shelved")
+        place = {"station_keeper": "HS-STA-01"}.get(role, "HS-CENTER")
+        event = {"event_id": str(uuid.uuid4()), "waybill_no": waybill,
+                 "carrier": "zto" if role == CARRIER else carrier, "kind": "arrive",
+                 "facility": place if county == HESHUO else station, "at": _now()}  # fmt: skip
+        return {"json": [event]}
+    if key == "POST /api/v1/parcels/lookup":
+        waybill = v["waybill_no"]
+        return {"json": {"waybill_no": waybill, "phone_tail": PHONES[waybill][-4:]}}
+    if key == "POST /api/v1/manifests":
+        item = {"waybill_no": _waybill(carrier), "receiver_name": "李四",
+                "receiver_phone": "13700000000", "address": ADDRESSES[station]}  # fmt: skip
+        return {"json": {"county": county, "carrier": carrier, "items": [item]}}
+    if key == "POST /api/v1/centre/{centre_code}/inbound":
+        return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
+    if key == "POST /api/v1/centre/{centre_code}/dispatch":
+        return {"json": {"county": county, "route_bag": station, "vehicle": "VAN-01"}}
+    if key == "POST /api/v1/stations/{facility}/inbound":
+        return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
+    if key == "POST /api/v1/stations/{facility}/handover":
+        return {"json": {"county": county, "pickup_code": "Z-0000", "phone_tail": "0000"}}
+    if key == "POST /api/v1/lockers/{locker}/deposit":
+        return {"json": {"county": county, "waybill_no": w.fresh(target, "locker")}}
+    if key == "POST /api/v1/consents":
+        return {"json": {"county": county, "phone": "13600000000", "choice": "station"}}
+    if key == "POST /api/v1/intake":
+        return {"json": {"county": county, "facility": station, "carrier": carrier,
+                         "waybill_no": _waybill(carrier), "id_type": "resident_id",
+                         "id_number": "360426199101010071", "name": "阿依古丽",
+                         "category": "dried_fruit", "description": ""}}  # fmt: skip
+    if key.startswith("POST /api/v1/intake/"):  # screened where the rules say, then it leaves
+        place = "BZ-SORT" if county == HESHUO else "T-CENTER"
+        return {"json": {"county": county, "facility": place, "vehicle": "VAN-01"}}
+    if key == "POST /counties/{code}/stations/{facility}/inbound":
+        return {"data": {"waybill": w.fresh(target, "manifest")}}
+    if key == "POST /counties/{code}/stations/{facility}/handover":
+        return {"data": {"pickup": "Z-0000", "tail": "0000"}}
+    if key == "POST /counties/{code}/stations/{facility}/intake":
+        return {"data": {"waybill": _waybill(carrier), "carrier": carrier,
+                         "id_type": "resident_id", "id_number": "360426199101010071",
+                         "name": "阿依古丽", "category": "dried_fruit"}}  # fmt: skip
+    if key == "POST /counties/{code}/centre/{centre_code}/inbound":
+        return {"data": {"waybill": w.fresh(target, "manifest")}}
+    if key == "POST /counties/{code}/centre/{centre_code}/dispatch":
+        return {"data": {"route_bag": station, "vehicle": "VAN-01"}}
+    if key == "POST /counties/{code}/centre/{centre_code}/resolve":
+        return {"data": {"waybill": w.fresh(target, "manifest"), "division": ""}}
+    if key == "POST /counties/{code}/driver/door":
+        form = {"waybill": w.fresh(target, "manifest"), "signer_type": "receiver",
+                "signer_name": "张三", "day": DAY.isoformat(), "plan": v["plan_id"]}  # fmt: skip
+        return {"data": form}
+    if key == "POST /login":  # anyone may log in: as themselves, a visitor as the regulator
+        name = w.creds.get(role, "") if role not in (ANON, CARRIER) else w.creds["regulator"]
+        return {"data": {"username": name, "password": PASSWORD}}
+    return {}
+
+
+def _params(key: str) -> dict[str, str]:
+    return {"seconds": "1", "date": DAY.isoformat()} if key.endswith("/routes") else {}
+
+
+@dataclass
+class Asker:
+    client: TestClient
+    headers: dict[str, str]
+    csrf: str
+
+
+def _asker(w: World, role: str) -> Asker:
+    client = TestClient(w.app, follow_redirects=False)
     if role == CARRIER:
-        return client, {"X-API-Key": creds[CARRIER]}
-    log_in(client, creds[role])
-    return client, {"X-CSRF-Token": csrf_of(client.get("/login").text)}
+        return Asker(client, {"X-API-Key": w.creds[CARRIER]}, "")
+    if role != ANON:
+        log_in(client, w.creds[role])
+    token = csrf_of(client.get("/login").text)
+    return Asker(client, {"X-CSRF-Token": token, "HX-Request": "true"}, token)
 
 
-def test_every_route_is_in_the_matrix(world: tuple[FastAPI, dict[str, Any]]) -> None:
+def ask(w: World, a: Asker, key: str, role: str, target: str) -> httpx.Response:
+    method, path = key.split(" ", 1)
+    values = w.values[target]
+    if key.startswith("POST /api/v1/intake/"):  # a parcel taken in at the target's station
+        kind = "screened" if key.endswith("/depart") else "intake"
+        values = {**values, "waybill_no": w.fresh(target, kind)}
+    url = path.format(**values)
+    if key in FOLLOW:
+        r = a.client.request(method, url, headers=a.headers, follow_redirects=True)
+        return r if r.url.path != "/login" or path == "/login" else r.history[0]
+    kwargs = _body(w, key, role, target) if method == "POST" else {}
+    if "data" in kwargs and a.csrf:
+        kwargs["data"] = {**kwargs["data"], "csrf_token": a.csrf}
+    return a.client.request(method, url, headers=a.headers, params=_params(key), **kwargs)
+
+
+def allowed(key: str, r: httpx.Response) -> bool:
+    """2xx — and for a batch of scans, no line refused."""
+    if not 200 <= r.status_code < 300:
+        return False
+    if key == "POST /api/v1/scans":
+        return r.json()["rejected"] == []
+    return True
+
+
+def denied(key: str, r: httpx.Response, role: str) -> bool:
+    if r.status_code in (401, 403, 404):
+        return True
+    if key == "POST /api/v1/scans" and r.status_code == 200:
+        return r.json()["accepted"] == 0 and r.json()["rejected"] != []
+    page = not key.split(" ", 1)[1].startswith("/api/")
+    return role == ANON and page and r.headers.get("location", "").startswith("/login")
+
+
+# the tests --------------------------------------------------------------------------------
+def routes_of(app: FastAPI) -> list[str]:
+    """`METHOD /path` of every route of the app, included routers too; log-out last."""
+    try:
+        from fastapi.routing import iter_route_contexts
+
+        found = [(c.methods, c.path) for c in iter_route_contexts(app.routes)]
+    except ImportError:  # FastAPI before lazily included routers
+        found = [(getattr(r, "methods", None), getattr(r, "path", "")) for r in app.routes]
+    out = {f"{m} {p}" for methods, p in found if methods for m in methods if m != "HEAD"}
+    return sorted(out, key=lambda k: (k == "POST /logout", k))
+
+
+def test_every_route_is_in_the_matrix(world: World) -> None:
     """A route nobody has classified fails here, naming the row to add."""
-    app, _ = world
-    missing = [f"{m} {p}" for m, p in routes(app) if f"{m} {p}" not in MATRIX]
+    have = routes_of(world.app)
+    missing = [k for k in have if k not in MATRIX]
     assert missing == [], (
         "add these routes to MATRIX in tests/e2e/test_access_matrix.py, saying which roles "
         f"may use them: {missing}"
     )
-    stale = sorted(set(MATRIX) - {f"{m} {p}" for m, p in routes(app)})
-    assert stale == [], f"MATRIX lists routes the app no longer has: {stale}"
+    assert sorted(set(MATRIX) - set(have)) == [], "MATRIX lists routes the app no longer has"
 
 
-def _denied(status: int, location: str, role: str, path: str) -> bool:
-    if status in (401, 403, 404):
-        return True
-    return role == ANON and not path.startswith("/api/") and location.startswith("/login")
+def test_the_resources_are_real(world: World) -> None:
+    """Each target's parcel, plan and run exist and are where the matrix says."""
+    admin = _asker(world, "admin")
+    for target in TARGETS:
+        v = world.values[target]
+        county, station, carrier = WHERE[target]
+        got = admin.client.get(f"/api/v1/parcels/{v['waybill_no']}", headers=admin.headers)
+        assert got.status_code == 200, (target, got.text)
+        assert (got.json()["carrier"], got.json()["place"]) == (carrier, station)
+        plan = admin.client.get(f"/api/v1/routes/{v['plan_id']}", headers=admin.headers)
+        assert plan.status_code == 200 and plan.json()["county"] == county
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_what_the_matrix_says(
-    world: tuple[FastAPI, dict[str, Any]], role: str
-) -> None:
-    """Allowed cells answer neither 401 nor 403; forbidden cells answer 401, 403 or 404."""
-    app, creds = world
-    client, headers = _client(app, role, creds)
+def test_each_role_gets_what_the_matrix_says(world: World, role: str) -> None:
+    """Every route × target for one role: allowed cells answer 2xx, refused ones 401, 403
+    or 404 (a page: the way to the log-in form for a visitor)."""
+    a = _asker(world, role)
     wrong: list[str] = []
     pending: list[str] = []
-    for method, path in routes(app):
-        key = f"{method} {path}"
+    for key in routes_of(world.app):
         if key not in MATRIX:
             continue
-        url = path.format(**SAMPLES)
-        r = client.request(method, url, headers=headers, json=[] if method == "POST" else None)
-        location = r.headers.get("location", "")
-        denied = _denied(r.status_code, location, role, path)
-        bad = (MATRIX[key][role] == OK and r.status_code in (401, 403)) or (
-            MATRIX[key][role] == DENY and not denied
-        )
-        if (key, role) in PENDING:
-            if bad:
-                pending.append(f"{key}: {PENDING[key, role]}")
-        elif bad:
-            wrong.append(f"{key}: expected {MATRIX[key][role]}, got {r.status_code} {location}")
-    assert wrong == [], f"{role}: {wrong}"
+        rule = MATRIX[key]
+        for target in rule.targets():
+            want = rule.expected(role, target)
+            r = ask(world, a, key, role, target)
+            if want == OK and key in NOT_2XX:
+                bad = r.status_code in (401, 403, 404) or r.status_code >= 500
+            elif want == OK and key == NO_RESULT_YET:
+                bad = not (r.status_code == 404 and "has no result yet" in r.text)
+            elif want == OK:
+                bad = not allowed(key, r)
+            else:
+                bad = not denied(key, r, role)
+            cell = f"{key} [{target}]: expected {want}, got {r.status_code} {r.text[:120]}"
+            if (key, role, target) in PENDING:
+                if bad:
+                    pending.append(f"{cell} — {PENDING[key, role, target]}")
+                else:
+                    wrong.append(f"{cell} — fixed: remove it from PENDING")
+            elif bad:
+                wrong.append(cell)
+    assert wrong == [], f"{role}: " + "\n".join(wrong)
     if pending:
         pytest.xfail("; ".join(pending))
 
 
-def test_a_station_keeper_cannot_work_another_stations_screen(
-    world: tuple[FastAPI, dict[str, Any]],
-) -> None:
+MISSING = {
+    "waybill_no": "ZT7699999999999",
+    "plan_id": "RP-652828-20990101-999999",
+    "run_id": "SR-652828-20990101000000-999999",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_refused_role_cannot_tell_whether_a_resource_exists(world: World, role: str) -> None:
+    """Defect 11: for every route naming a parcel, a route plan or a scenario run, a role
+    refused one that exists gets the very answer it gets for one that does not."""
+    a = _asker(world, role)
+    differ: list[str] = []
+    for key, rule in MATRIX.items():
+        method, path = key.split(" ", 1)
+        names = set(re.findall(r"{(\w+)}", path)) & set(MISSING)
+        if method != "GET" or not names:
+            continue
+        for target in rule.targets():
+            if rule.expected(role, target) == OK:
+                continue
+            there = ask(world, a, key, role, target)
+            values = {**world.values[target], **{n: MISSING[n] for n in names}}
+            absent = a.client.get(path.format(**values), headers=a.headers)
+            said = [
+                re.sub("|".join(re.escape(v[n]) for n in names), "<id>", r.text)
+                for r, v in ((there, world.values[target]), (absent, values))
+            ]
+            if (there.status_code, said[0]) != (absent.status_code, said[1]):
+                differ.append(f"{key} [{target}]: {there.status_code} vs {absent.status_code}")
+    assert differ == [], f"{role}: {differ}"
+
+
+def test_a_station_keeper_cannot_work_another_stations_screen(world: World) -> None:
     """HS-STA-01's keeper asking for HS-STA-02's shelf, or scanning there, is refused."""
-    app, creds = world
-    client, headers = _client(app, "station_keeper", creds)
-    other = "/counties/652828/stations/HS-STA-02"
-    assert client.get(other).status_code == 403
-    assert client.get(f"{other}/shelf").status_code == 403
-    r = client.post(f"{other}/inbound", data={"waybill": "ZT0000000001"}, headers=headers)
+    a = _asker(world, "station_keeper")
+    other = f"/counties/{HESHUO}/stations/HS-STA-02"
+    assert a.client.get(other).status_code == 403
+    assert a.client.get(f"{other}/shelf").status_code == 403
+    r = a.client.post(f"{other}/inbound", data={"waybill": world.values[STATION]["waybill_no"],
+                                                 "csrf_token": a.csrf})  # fmt: skip
     assert r.status_code == 403
-    assert client.get("/counties/652828/stations/HS-STA-01").status_code == 200
+    assert a.client.get(f"/counties/{HESHUO}/stations/HS-STA-01").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "target", "claimed"),
+    [("station_keeper", STATION, "zto"), (CARRIER, CARRIER_, "zto")],
+    ids=["defect 2: keeper picks up another station's parcel",
+         "defect 3: zto's key picks up a J&T parcel as zto"],
+)  # fmt: skip
+def test_a_pickup_scan_of_someone_elses_parcel_is_refused(
+    world: World, role: str, target: str, claimed: str
+) -> None:
+    """POST /api/v1/scans with a `pickup` at the keeper's own station for a parcel shelved
+    at another (defect 2), or by zto's key for a J&T parcel (defect 3): the line refused,
+    the parcel still waiting where it was, with its own carrier."""
+    a = _asker(world, role)
+    waybill = world.fresh(target, "shelved")
+    _, station, carrier = WHERE[target]
+    event = {"event_id": str(uuid.uuid4()), "waybill_no": waybill, "carrier": claimed,
+             "kind": "pickup", "facility": "HS-STA-01", "at": _now()}  # fmt: skip
+    r = a.client.post("/api/v1/scans", headers=a.headers, json=[event])
+    assert denied("POST /api/v1/scans", r, role), r.text
+    admin = _asker(world, "admin")
+    after = admin.client.get(f"/api/v1/parcels/{waybill}", headers=admin.headers).json()
+    assert (after["state"], after["place"], after["carrier"]) == ("stored", station, carrier)

@@ -13,7 +13,7 @@ from countyexpress.adapters.packs import builtin_pack_path, read_pack
 from countyexpress.adapters.packs.vehicles import fleet_for
 from countyexpress.domain.access import Principal, Role
 from countyexpress.entrypoints.presenters_routes import plan_json
-from countyexpress.errors import Forbidden, InvalidValue
+from countyexpress.errors import Forbidden, InvalidValue, NotFound
 from countyexpress.planning.routing import PyVRPPlanner
 from countyexpress.planning.routing.fleet import Fleet
 from countyexpress.planning.routing.progress import StopState
@@ -99,12 +99,17 @@ def test_a_cold_parcel_without_a_refrigerated_vehicle_refuses_the_day(day: Engin
 
 
 def test_a_driver_reads_plans_but_only_the_centre_plans_them(day: Engine) -> None:
-    """Routes: a driver may read, not edit; another county's regulator may not read."""
+    """Routes: a driver may read, not edit; another county's regulator may not read, and is
+    told no more than for a plan that does not exist (issue 11, defect 11)."""
     plan = routes.plan_day(SqlUnitOfWork(day), "652828", DAY, FLEET, QUICK, now=T0)
     driver = Principal("d", "driver", Role.DRIVER, county="652828")
     assert routes.get_plan(SqlUnitOfWork(day), plan.plan_id, by=driver).plan_id == plan.plan_id
     with pytest.raises(Forbidden):
         routes.plan_day(SqlUnitOfWork(day), "652828", DAY, FLEET, QUICK, by=driver)
     foreign = Principal("f", "regulator", Role.REGULATOR, county="990101")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound) as there:
         routes.get_plan(SqlUnitOfWork(day), plan.plan_id, by=foreign)
+    absent = plan.plan_id[:-1] + ("0" if plan.plan_id[-1] != "0" else "1")
+    with pytest.raises(NotFound) as missing:
+        routes.get_plan(SqlUnitOfWork(day), absent, by=foreign)
+    assert str(there.value).replace(plan.plan_id, "?") == str(missing.value).replace(absent, "?")

@@ -32,7 +32,7 @@ from countyexpress.planning.routing.dayplan import DayPlan, day_plan, local_time
 from countyexpress.planning.routing.fleet import Fleet
 from countyexpress.planning.routing.planner import Planner, PyVRPPlanner
 from countyexpress.planning.routing.progress import Progress, progress
-from countyexpress.services.authz import check
+from countyexpress.services.authz import check, check_kind, visible
 from countyexpress.services.unit_of_work import CountyRepository, Ledger, Transaction
 
 __all__ = [
@@ -181,12 +181,15 @@ def plan_day(
 
 
 def get_plan(uow: RoutesUnitOfWork, plan_id: str, by: Principal | None = None) -> DayPlan:
-    """A stored plan; NotFound when there is none by that id."""
+    """A stored plan; NotFound when there is none by that id, or when `by` may not read it
+    (the same answer: see `services.authz`); Forbidden for a role that reads no plans."""
+    check_kind(by, Action.READ, Resource.ROUTE)
+    missing = NotFound(f"no route plan {plan_id}")
     with uow:
         plan = uow.routes.get(plan_id.strip())
     if plan is None:
-        raise NotFound(f"no route plan {plan_id}")
-    check(by, Action.READ, Resource.ROUTE, Where(plan.county_code))
+        raise missing
+    visible(by, Action.READ, Resource.ROUTE, Where(plan.county_code), missing)
     return plan
 
 
