@@ -17,6 +17,7 @@ from countyexpress.domain.shelves import (
     expected_successes_per_day,
     parcel_locked_until,
 )
+from countyexpress.services.handover_guard import HORIZON, HandoverGuard
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -76,3 +77,21 @@ def test_the_configured_limits_give_under_one_lucky_guess_in_a_hundred_days() ->
     assert figure == attempts_per_day(policy) / TAIL_SPACE
     assert figure < 0.01
     assert expected_successes_per_day(HandoverPolicy()) < 0.01  # the defaults too
+
+
+def test_the_guard_forgets_clients_after_a_day() -> None:
+    """Failures older than the horizon stop counting, and clients that never come back are
+    dropped from memory once a day."""
+    guard = HandoverGuard()
+    guard.failed("user:1@10.0.0.1", "652828/ZT1", NOW)
+    assert guard.client_failures("user:1@10.0.0.1", NOW) == [NOW]
+    assert guard.parcel_failures("user:1@10.0.0.1", "652828/ZT1", NOW) == [NOW]
+    assert len(guard) == 2
+    later = NOW + HORIZON
+    guard.failed("user:2@10.0.0.2", "", later)
+    assert len(guard) == 1  # only the new client's own count
+    assert guard.client_failures("user:1@10.0.0.1", later) == []
+    guard.failed("user:2@10.0.0.2", "652828/ZT1", later)
+    guard.succeeded("user:2@10.0.0.2", "652828/ZT1")
+    assert guard.parcel_failures("user:2@10.0.0.2", "652828/ZT1", later) == []
+    assert guard.client_failures("user:2@10.0.0.2", later) == [later, later]

@@ -23,6 +23,7 @@ class HandoverGuard:
         self.horizon = horizon
         self._failures: dict[tuple[str, str], deque[dt.datetime]] = {}
         self._lock = threading.Lock()
+        self._swept: dt.datetime | None = None
 
     def _recent(self, key: tuple[str, str], now: dt.datetime) -> list[dt.datetime]:
         times = self._failures.get(key)
@@ -47,12 +48,21 @@ class HandoverGuard:
     def failed(self, client: str, parcel: str, at: dt.datetime) -> None:
         """Count a failure of `client`, on `parcel` ("" for a code no parcel waits under)."""
         with self._lock:
+            if self._swept is None or at - self._swept >= self.horizon:  # clients gone
+                self._swept = at
+                for key in list(self._failures):
+                    self._recent(key, at)
             keys = [(client, "")] + ([(client, parcel)] if parcel else [])
             for key in keys:
                 times = self._failures.setdefault(key, deque())
                 times.append(at)
                 if len(times) > 1 and times[-2] > at:  # an attempt dated earlier: keep order
                     self._failures[key] = deque(sorted(times))
+
+    def __len__(self) -> int:
+        """How many clients and (client, parcel) pairs have failures kept."""
+        with self._lock:
+            return len(self._failures)
 
     def succeeded(self, client: str, parcel: str) -> None:
         """The parcel was handed over: its failures by this client no longer count."""
