@@ -23,7 +23,7 @@ from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.domain.privacy import phone_digits
-from countyexpress.services import centre, counties, intake, keys, privacy
+from countyexpress.services import centre, counties, intake, keys, privacy, scans
 from countyexpress.settings import Settings
 
 HESHUO = "652828"
@@ -31,6 +31,11 @@ WAYBILLS = {"ZT7400000000101": "13812345678", "ZT7400000000102": "13987654321"}
 LONE_PHONE = "13700001111"  # a consent with no parcel: its digest occurs nowhere else
 ID = "360426199101010071"
 NAME = "阿依古丽·买买提"
+SCAN = {
+    "event_id": "8f0c2a4e-0000-4000-8000-000000000001", "waybill_no": "JT0019812345678",
+    "carrier": "jt", "kind": "arrive", "facility": "HS-CENTER", "at": "2026-11-28T09:00:00+08:00",
+    "payload": {"sender": {"phone": "13700002222", "id_number": ID}},
+}  # fmt: skip
 
 
 def _seed(engine: Engine, vault: Vault) -> None:
@@ -49,6 +54,7 @@ def _seed(engine: Engine, vault: Vault) -> None:
                    SenderIdentity(IdType.RESIDENT_ID, ID, NAME, dt.date.today()),
                    Inspection(ContentCategory.PEPPERS, "干辣椒", "keeper-01"), "keeper-01",
                    now)  # fmt: skip
+    assert scans.ingest(SqlUnitOfWork(engine), [(1, SCAN)], cipher=vault).accepted == 1
     with SqlUnitOfWork(engine) as uow:
         uow.ops.enqueue(HESHUO, "sms", vault.encrypt("13812345678"), "*******5678", "arrived",
                         {"code": "A-0001"}, now)  # fmt: skip
@@ -86,6 +92,9 @@ def _works_with(engine: Engine, vault: Vault) -> None:
         ]
         hashes = [vault.digest(phone_digits(p)) for p in WAYBILLS.values()]
         assert set(uow.ops.consents_for(HESHUO, hashes).values()) == {DeliveryChoice.STATION}
+    # the device's upload with personal values, sent again: a repeat, not a conflict
+    again = scans.ingest(SqlUnitOfWork(engine), [(1, SCAN)], cipher=vault)
+    assert (again.accepted, again.duplicates, again.rejected) == (0, 1, [])
 
 
 @pytest.fixture
@@ -106,7 +115,7 @@ def test_the_marked_tables_are_the_ones_holding_vault_values(
     opened = _plaintexts(engine, Vault(settings.data_key_bytes()))
     assert {k for k, v in opened.items() if v} >= {
         "manifest_items.receiver_phone_enc", "manifest_items.address_enc",
-        "intake_records.id_number_enc", "outbox.to_enc",
+        "intake_records.id_number_enc", "outbox.to_enc", "scan_personal.value_enc",
     }  # fmt: skip
 
 
@@ -133,6 +142,7 @@ def test_rotation_re_encrypts_and_re_digests_everything_under_a_new_key(
     _works_with(engine, new)
     assert done.columns["manifest_items.receiver_phone_hash"] == len(WAYBILLS)
     assert done.columns["consents.phone_hash"] == len(WAYBILLS)
+    assert done.columns["scan_personal.value_hash"] == 2  # the upload's phone and ID number
     assert done.stale == {"consents.phone_hash": 1}  # the lone consent, reported
     kept = keyfile.read_keys(settings.key_file)  # type: ignore[arg-type]
     assert kept.data_key == settings.data_key.get_secret_value() and not kept.next_data_key
