@@ -57,7 +57,7 @@ class IngestResult:
 
 def _depth(value: Any, limit: int) -> bool:
     """Whether `value` nests objects and lists no deeper than `limit`."""
-    if isinstance(value, Mapping | list):
+    if isinstance(value, dict | list):
         if limit == 0:
             return False
         items = value.values() if isinstance(value, Mapping) else value
@@ -89,7 +89,7 @@ def event_from_record(record: Mapping[str, Any]) -> ScanEvent:
     payload = record.get("payload") or {}
     if not isinstance(payload, Mapping):
         raise InvalidValue("payload", "payload must be a JSON object")
-    if not _depth(payload, MAX_DEPTH):
+    if payload and not _depth(payload, MAX_DEPTH):
         raise InvalidValue("payload", f"payload nests deeper than {MAX_DEPTH} levels")
     carrier = str(record["carrier"]).lower()
     if len(carrier) > MAX_CARRIER:
@@ -114,7 +114,11 @@ def upload_from_record(record: Mapping[str, Any]) -> tuple[ScanEvent, dict[str, 
     numbers, personal fields replaced by `PERSONAL_MARK`) and the personal values taken
     out, as JSON by their path in the payload."""
     e = event_from_record(record)
+    if not e.payload and (not e.actor or e.actor.isalpha()):
+        return e, {}  # nothing to scrub (the common case: a device's code, no payload)
     r = redact(e.actor, e.payload)
+    if not r.personal and r.actor == e.actor and r.payload == e.payload:
+        return e, {}
     kept = ScanEvent(e.event_id, e.waybill_no, e.carrier, e.kind, e.facility, e.at, r.actor,
                      r.payload)  # fmt: skip
     return kept, r.personal
@@ -285,9 +289,10 @@ def ingest(
         stored = uow.ledger.fingerprints(ids)
         stored_personal = uow.ledger.personal_digests([i for i in ids if i in stored])
         keeper = by is not None and by.station is not None
+        new = [(c, e) for _, c, e, _ in parsed if e.event_id not in stored]
         known = {
-            code: _parcels(uow, code, [e for _, c, e, _ in parsed if c == code], keeper)
-            for code in sorted({c for _, c, _, _ in parsed})
+            code: _parcels(uow, code, [e for c, e in new if c == code], keeper)
+            for code in sorted({c for c, _ in new})
         }
         seen: dict[str, str] = {}
         seen_personal: dict[str, dict[str, str]] = {}
