@@ -178,3 +178,66 @@ def test_plan_kpis_carry_the_supervision_indicators_of_tasks_2_12_and_14(
     assert listed["detail"]["subjects"] == "carrier:jt"
     assert listed["lead_unit"]  # the pack's lead unit of task 12
     assert kpis["complaints_answered_in_time_rate"]["status"] == "no_data"
+
+
+def test_a_round_is_drawn_by_credit_recorded_and_its_finding_followed_up(database: Path) -> None:
+    """Plan, draw (the blacklisted always, ⌈ratio × n⌉ of the others, repeatable from the
+    seed), record with a finding that costs credit, then close the finding."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    today = county_today()
+    cli_json("credit", "record", "-c", COUNTY, "--subject", "carrier:jt",
+             "--event", "personal_data_leak")  # fmt: skip
+    planned = cli_json("inspect", "plan", "-c", COUNTY, "--round", "R1", "--seed", "11",
+                       "--kinds", "carrier")  # fmt: skip
+    assert len(planned) == 9 and {p["state"] for p in planned} == {"to_draw"}  # 9 carriers
+    code, _, err = cli("inspect", "plan", "-c", COUNTY, "--round", "R1", "--seed", "12")
+    assert code == 2 and "planned already" in err
+    drawn = cli_json("inspect", "draw", "-c", COUNTY, "--round", "R1")
+    subjects = [d["subject"] for d in drawn["drawn"]]
+    # Heshuo ratios: blacklisted 1.0, A 0.05 → jt plus ⌈0.05 × 8⌉ = 1 of the eight others
+    assert "carrier:jt" in subjects and len(subjects) == 2 and drawn["not_drawn"] == 7
+    again = [d["subject"] for d in cli_json("inspect", "list", "-c", COUNTY)
+             if d["state"] == "drawn"]  # fmt: skip
+    assert sorted(again) == sorted(subjects)
+    target = next(d for d in drawn["drawn"] if d["subject"] == "carrier:jt")
+    assert target["clocks"][0]["rule"] == "inspection.carry_out"
+
+    done = cli_json("inspect", "record", str(target["id"]), "-c", COUNTY,
+                    "--ok", "real_name", "--finding", "screening_mark:no security mark",
+                    "--deadline-days", "10")  # fmt: skip
+    assert done["inspection"]["state"] == "done"
+    (finding,) = done["findings"]
+    assert finding["clocks"][0]["due"] == (today + dt.timedelta(days=10)).isoformat()
+    credit = cli_json("credit", "show", "-c", COUNTY, "--subject", "carrier:jt")
+    assert [e["type"] for e in credit["events"]] == ["personal_data_leak", "inspection_finding"]
+    closed = cli_json("inspect", "close", str(finding["id"]), "-c", COUNTY)
+    assert closed["state"] == "closed"
+    assert cli_json("inspect", "list", "-c", COUNTY, "--kind", "finding", "--overdue") == []
+
+
+def test_an_unanswered_complaint_is_overdue_and_an_upheld_appeal_costs_credit(
+    database: Path,
+) -> None:
+    """7 days to answer; an upheld appeal of a delivery without consent counts twice."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    today = county_today()
+    eight_days_ago = (today - dt.timedelta(days=8)).isoformat()
+    added = cli_json("complaint", "add", "-c", COUNTY, "--subject", "carrier:sto",
+                     "--type", "unconsented_delivery", "--about", "put in a locker, 13912345678",
+                     "--phone", "139 1234 5678", "--on", eight_days_ago)  # fmt: skip
+    assert "13912345678" not in json.dumps(added)
+    assert added["facts"]["contact"] == "*******5678"
+    (late,) = cli_json("complaint", "list", "-c", COUNTY, "--overdue")
+    assert late["id"] == added["id"]
+    cli_json("complaint", "appeal", str(added["id"]), "-c", COUNTY)
+    upheld = cli_json("complaint", "uphold", str(added["id"]), "-c", COUNTY)
+    assert upheld["state"] == "upheld" and upheld["next"] == []
+    credit = cli_json("credit", "show", "-c", COUNTY, "--subject", "carrier:sto")
+    assert sorted(e["type"] for e in credit["events"]) == [
+        "complaint_upheld",
+        "unconsented_delivery",
+    ]
+    assert credit["score"] == 94
+    code, _, err = cli("complaint", "add", "-c", COUNTY, "--subject", "carrier:sto",
+                       "--type", "service", "--about", "rude", "--phone", "12345")  # fmt: skip
+    assert code == 2 and "phone" in err

@@ -33,7 +33,12 @@ from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.entrypoints.cli_simulate import simulate_app, simulate_demo
 from countyexpress.entrypoints.cli_site import site_app
-from countyexpress.entrypoints.cli_supervision import credit_app, filing_app
+from countyexpress.entrypoints.cli_supervision import (
+    complaint_app,
+    credit_app,
+    filing_app,
+    inspect_app,
+)
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import counties as county_service
@@ -67,6 +72,8 @@ app.add_typer(site_app, name="site")
 app.add_typer(keys_app, name="keys")
 app.add_typer(credit_app, name="credit")
 app.add_typer(filing_app, name="filing")
+app.add_typer(inspect_app, name="inspect")
+app.add_typer(complaint_app, name="complaint")
 
 out = Console()
 err = Console(stderr=True)

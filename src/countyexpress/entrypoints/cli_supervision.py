@@ -1,5 +1,6 @@
-"""`countyexpress credit …` and `countyexpress filing …`: the regulator's credit list, the
-blacklist and outlet filings (issue 13). A refusal exits 2 with its reason.
+"""`countyexpress credit|filing|inspect|complaint …`: the regulator's credit list, the
+blacklist, outlet filings, random inspections and complaints (issue 13). A refusal exits 2
+with its reason.
 
 The command line acts as the local operator (`domain.access.SYSTEM`).
 """
@@ -24,8 +25,9 @@ from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.credit import Standing
 from countyexpress.domain.supervision.filings import OutletFilingClock
-from countyexpress.domain.supervision.records import Record
-from countyexpress.errors import CountyExpressError, PackInvalid
+from countyexpress.domain.supervision.records import Record, SubjectKind
+from countyexpress.errors import CountyExpressError, InvalidValue, PackInvalid
+from countyexpress.services import complaints, inspections
 from countyexpress.services import supervision as service
 from countyexpress.settings import get_settings
 
@@ -365,3 +367,224 @@ def filing_list(
             f"[{colour}]{state.value}[/{colour}]" if colour else state.value,
         )
     out.print(table)
+
+
+inspect_app = typer.Typer(help="Random inspections (双随机) and their findings.",
+                          no_args_is_help=True)  # fmt: skip
+complaint_app = typer.Typer(help="Complaints and appeals, with the 7-day clock.",
+                            no_args_is_help=True)  # fmt: skip
+OnOpt = Annotated[str | None, typer.Option("--on", help="The day (default today)")]
+
+
+def _views(views: list[service.RecordView], today: dt.date) -> list[dict[str, Any]]:
+    return [record_json(v.id, v.record, today) for v in views]
+
+
+def _table(views: list[service.RecordView], today: dt.date) -> None:
+    table = Table("id", "subject", "state", "facts", "clocks")
+    for v in views:
+        clocks = ", ".join(
+            f"{c.rule} {c.due} {c.state(today).value}" for c in v.record.clocks.values()
+        )
+        facts = " ".join(f"{k}={val}" for k, val in v.record.facts.items())
+        table.add_row(str(v.id), str(v.record.subject), v.record.state, facts, clocks)
+    out.print(table)
+
+
+@inspect_app.command("plan")
+def inspect_plan(
+    county: CountyOpt,
+    round_name: Annotated[str, typer.Option("--round", help="The round's name, e.g. 2026-Q4")],
+    seed: Annotated[int, typer.Option("--seed", help="The draw's seed, published with it")],
+    kinds: Annotated[
+        str, typer.Option("--kinds", help="Subjects inspected: carrier,outlet,station")
+    ] = "carrier,outlet,station",
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Plan a round: an inspection task for every subject, with its credit level."""
+    try:
+        chosen = [SubjectKind(k.strip()) for k in kinds.split(",") if k.strip()]
+    except ValueError:
+        err.print(f"[red]refused: kinds: {kinds!r} lists an unknown kind[/red]")
+        raise typer.Exit(2) from None
+    try:
+        views = inspections.plan_round(
+            _uow(), county, round_name, seed, chosen, _day(on, "on"), by=SYSTEM
+        )
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _records_out(views, as_json)
+
+
+@inspect_app.command("draw")
+def inspect_draw(
+    county: CountyOpt,
+    round_name: Annotated[str, typer.Option("--round", help="The planned round")],
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Draw the round with its seed: ⌈ratio × n⌉ of each credit level, the blacklisted most."""
+    try:
+        drawn, cancelled = inspections.draw_round(
+            _uow(), county, round_name, _day(on, "on"), by=SYSTEM
+        )
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    today = county_today()
+    if as_json:
+        _print_json({"drawn": _views(drawn, today), "not_drawn": len(cancelled)})
+        return
+    out.print(f"drawn {len(drawn)} of {len(drawn) + len(cancelled)}")
+    _table(drawn, today)
+
+
+@inspect_app.command("record")
+def inspect_record(
+    inspection_id: Annotated[int, typer.Argument(help="The drawn inspection's number")],
+    county: CountyOpt,
+    ok: Annotated[list[str] | None, typer.Option("--ok", help="An item in order (repeat)")] = None,
+    finding: Annotated[
+        list[str] | None, typer.Option("--finding", help="ITEM:what was found (repeat)")
+    ] = None,
+    deadline_days: Annotated[
+        int | None, typer.Option("--deadline-days", help="Days to rectify (default: the pack's)")
+    ] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record an inspection: the items in order and the findings with their deadline."""
+    try:
+        found = []
+        for text in finding or []:
+            item, sep, what = text.partition(":")
+            if not sep:
+                raise InvalidValue("finding", f"{text!r} is not ITEM:what was found")
+            found.append(inspections.Finding(item.strip(), what.strip(), deadline_days))
+        checked = {item: True for item in ok or []} | {f.item: False for f in found}
+        done, opened = inspections.record(
+            _uow(), county, inspection_id, checked, found, _day(on, "on"), by=SYSTEM
+        )
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    today = county_today()
+    if as_json:
+        _print_json({"inspection": record_json(done.id, done.record, today),
+                     "findings": _views(opened, today)})  # fmt: skip
+        return
+    _table([done, *opened], today)
+
+
+@inspect_app.command("close")
+def inspect_close(
+    finding_id: Annotated[int, typer.Argument(help="The finding's number")],
+    county: CountyOpt,
+    rejected: Annotated[
+        bool, typer.Option("--rejected", help="The rectification is not accepted")
+    ] = False,
+    note: Annotated[str, typer.Option("--note")] = "",
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Follow a finding up: close it, or reopen it with a new deadline (--rejected)."""
+    try:
+        view = inspections.close_finding(
+            _uow(), county, finding_id, not rejected, _day(on, "on"), note, by=SYSTEM
+        )
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _print_record(view, as_json)
+
+
+@inspect_app.command("list")
+def inspect_list(
+    county: CountyOpt,
+    kind: Annotated[str, typer.Option("--kind", help="inspection or finding")] = "inspection",
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those past a clock")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """The county's inspections (or findings), with their clocks."""
+    _list(county, kind, overdue, as_json)
+
+
+def _list(county: str, kind: str, overdue: bool, as_json: bool) -> None:
+    try:
+        views = service.records(_uow(), county, kind=kind, by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    today = county_today()
+    if overdue:
+        views = [v for v in views if v.record.overdue(today)]
+    _records_out(views, as_json)
+
+
+def _records_out(views: list[service.RecordView], as_json: bool) -> None:
+    today = county_today()
+    if as_json:
+        _print_json(_views(views, today))
+        return
+    _table(views, today)
+
+
+@complaint_app.command("add")
+def complaint_add(
+    county: CountyOpt,
+    subject: SubjectOpt,
+    complaint_type: Annotated[
+        str, typer.Option("--type", help="service, delay, loss_or_damage, unconsented_delivery…")
+    ],
+    about: Annotated[str, typer.Option("--about", help="What happened")],
+    waybill: Annotated[str, typer.Option("--waybill")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="The complainant's (kept encrypted)")] = "",
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Receive a complaint: the company has 7 days (the pack's complaint.answer) to answer."""
+    try:
+        view = complaints.add(
+            _uow(), Vault(get_settings().data_key_bytes()), county, subject, complaint_type,
+            about, waybill, phone, _day(on, "on"), by=SYSTEM,
+        )  # fmt: skip
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _print_record(view, as_json)
+
+
+def _complaint_verb(verb: str, help_text: str) -> None:
+    def command(
+        complaint_id: Annotated[int, typer.Argument(help="The complaint's number")],
+        county: CountyOpt,
+        note: Annotated[str, typer.Option("--note")] = "",
+        on: OnOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        try:
+            view = complaints.decide(
+                _uow(), county, complaint_id, verb, note, _day(on, "on"), by=SYSTEM
+            )
+        except CountyExpressError as exc:
+            raise _refused(exc) from exc
+        _print_record(view, as_json)
+
+    command.__doc__ = help_text
+    complaint_app.command(verb)(command)
+
+
+for _verb, _help in (
+    ("answer", "The company's answer (stops the 7-day clock)."),
+    ("close", "The complainant accepts the answer."),
+    ("appeal", "Not settled: the regulator mediates (申诉)."),
+    ("uphold", "The regulator upholds the appeal: it counts against the subject's credit."),
+    ("dismiss", "The regulator dismisses the appeal."),
+):
+    _complaint_verb(_verb, _help)
+
+
+@complaint_app.command("list")
+def complaint_list(
+    county: CountyOpt,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those past a clock")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """The county's complaints with their clocks."""
+    _list(county, "complaint", overdue, as_json)

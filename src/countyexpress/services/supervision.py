@@ -40,6 +40,7 @@ __all__ = [
     "FilingList",
     "RecordView",
     "act",
+    "all_events",
     "blacklist",
     "credit_of",
     "directory",
@@ -246,7 +247,7 @@ def blacklist(
     day = on or county_today()
     with uow:
         rules = rules_of(uow, code)
-        events = _all_events(uow, code, rules, day)
+        events = all_events(uow, code, rules, day)
         repairs = uow.supervision.repairs(code)
     subjects = sorted({e.subject for e in events}, key=str)
     out = [standing(rules.credit, s, events, day, repairs.get(str(s))) for s in subjects]
@@ -303,7 +304,7 @@ def directory(
         if county_obj is None:
             raise NotFound(f"county {code} is not loaded")
         rules = rules_of(uow, code)
-        events = _all_events(uow, code, rules, day)
+        events = all_events(uow, code, rules, day)
         repairs = uow.supervision.repairs(code)
     names = {str(Subject(SubjectKind.CARRIER, c.code)): c.name for c in county_obj.carriers}
     kinds = {"outlet": SubjectKind.OUTLET, "station": SubjectKind.STATION}
@@ -475,9 +476,11 @@ def _check_subject(by: Principal | None, action: Action, county: str, who: Subje
     check(by, action, Resource.SUPERVISION, Where(county, carrier=carrier))
 
 
-def _all_events(
+def all_events(
     uow: UnitOfWork, county: str, rules: SupervisionRules, day: dt.date
 ) -> list[CreditEvent]:
+    """Inside an open unit of work: the county's recorded credit events and those derived
+    from its data on `day` (outlets unfiled past their due day)."""
     recorded = uow.supervision.credit_events(county)
     county_obj = uow.counties.get(county)
     if county_obj is None:
@@ -490,6 +493,6 @@ def _all_events(
 def _standing(
     uow: UnitOfWork, county: str, rules: SupervisionRules, who: Subject, day: dt.date
 ) -> Standing:
-    events = [e for e in _all_events(uow, county, rules, day) if e.subject == who]
+    events = [e for e in all_events(uow, county, rules, day) if e.subject == who]
     repairs = uow.supervision.repairs(county).get(str(who))
     return standing(rules.credit, who, events, day, repairs)

@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from countyexpress.domain.supervision.records import RecordKind, Transition
 
-__all__ = ["COMPLAINT", "FINDING", "INSPECTION", "KINDS", "LICENCE", "OUTLET_FILING"]
+__all__ = [
+    "COMPLAINT",
+    "COMPLAINT_TYPES",
+    "FINDING",
+    "INSPECTION",
+    "INSPECTION_ITEMS",
+    "KINDS",
+    "LICENCE",
+    "OUTLET_FILING",
+]
 
 
 def _t(
@@ -103,6 +112,29 @@ COMPLAINT = RecordKind(
         _t("dismiss", "appealed", "dismissed", stops=("appeal.mediate", "complaint.answer")),
     ),
 )
+
+INSPECTION_ITEMS = {
+    "real_name": "实名收寄 real-name intake",
+    "inspection_on_intake": "收寄验视 inspection on intake",
+    "screening_mark": "安检标识 screening mark",
+    "consent": "投递前征得同意 consent before lockers or stations",
+    "filing": "末端网点备案 outlet filing",
+    "five_haves": "村级站点“五有” five haves",
+    "safety": "安全生产 safety",
+    "personal_data": "用户信息保护 personal data protection",
+}
+"""What an inspector checks on site (task 14); a finding names the item it breaks."""
+
+COMPLAINT_TYPES = {
+    "service": "服务质量 service",
+    "delay": "延误 delay",
+    "loss_or_damage": "丢失损毁 loss or damage",
+    "unconsented_delivery": "未经同意投递快递柜或驿站 delivery without consent (art. 28)",
+    "false_signoff": "虚假签收 signed as delivered, not received",
+    "fees": "收费 fees",
+}
+"""Complaint types; an upheld `unconsented_delivery` or `false_signoff` is also its own
+credit event."""
 
 KINDS = {k.name: k for k in (OUTLET_FILING, LICENCE, INSPECTION, FINDING, COMPLAINT)}
 """Every kind by name; a new kind is one more `RecordKind` here, not new code."""
