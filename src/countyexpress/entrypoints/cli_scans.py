@@ -53,6 +53,14 @@ def ingest(
     file: Annotated[Path, typer.Argument(help="JSON Lines file of scan events", exists=True)],
     county: CountyOpt = None,
     as_json: JsonOpt = False,
+    window: Annotated[
+        bool,
+        typer.Option(
+            "--window/--no-window",
+            help="Refuse times outside the county's scan window around now (default); "
+            "--no-window to import an archive of old device files",
+        ),
+    ] = True,
 ) -> None:
     """Add a device's scan events to the ledger, in batches; repeats are harmless, conflicts
     and times outside the county's window are refused line by line, the rest kept."""
@@ -64,7 +72,7 @@ def ingest(
     try:
         for i in range(0, len(records), step):
             batch = records[i : i + step]
-            result.add(service.ingest(_uow(), batch, county, cipher=cipher, window=True))
+            result.add(service.ingest(_uow(), batch, county, cipher=cipher, window=window))
     except CountyExpressError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
