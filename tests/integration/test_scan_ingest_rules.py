@@ -56,21 +56,21 @@ def test_personal_values_are_encrypted_apart_and_repeats_still_recognised(heshuo
         "arrive",
         0,
         actor=f"司机 {PHONE}",
-        payload={"sender": {"phone": PHONE, "id_number": ID}, "note": f"tel {PHONE}"},
+        payload={"party": {"phone": PHONE, "id_number": ID}, "note": f"tel {PHONE}"},
     )
     assert ingest(heshuo, sent).accepted == 1
     with heshuo.connect() as c:
         row = c.execute(select(scan_events).where(scan_events.c.event_id == sent["event_id"])).one()
         kept = c.execute(select(scan_personal)).all()
     assert PHONE not in f"{row.actor}{row.payload}" and ID not in json.dumps(row.payload)
-    assert row.payload["sender"] == {"phone": PERSONAL_MARK, "id_number": PERSONAL_MARK}
+    assert row.payload["party"] == {"phone": PERSONAL_MARK, "id_number": PERSONAL_MARK}
     assert {r.path: json.loads(VAULT.decrypt(r.value_enc)) for r in kept} == {
-        "/sender/phone": PHONE, "/sender/id_number": ID,
+        "/party/phone": PHONE, "/party/id_number": ID,
     }  # fmt: skip
     assert all(r.value_hash == VAULT.digest(VAULT.decrypt(r.value_enc)) for r in kept)
     again = ingest(heshuo, sent)
     assert (again.accepted, again.duplicates) == (0, 1)
-    other = dict(sent, payload={**sent["payload"], "sender": {"phone": "13700002222",
+    other = dict(sent, payload={**sent["payload"], "party": {"phone": "13700002222",
                                                               "id_number": ID}})  # fmt: skip
     assert "conflicts" in ingest(heshuo, other).rejected[0].reason
 

@@ -76,3 +76,14 @@ def test_redacting_twice_changes_nothing_more(payload: dict) -> None:
     once = redact("", payload)
     twice = redact("", once.payload)
     assert twice.payload == once.payload and twice.personal == {}
+
+
+def test_a_signers_name_is_personal_unless_already_masked() -> None:
+    """A device names who signed: in the clear it is taken out; a mask (the platform's own
+    door deliveries send "马*") is no personal data and stays."""
+    clear = redact("", {"signer": "马丽", "signer_type": "family", "receiver": {"tel": PHONE}})
+    assert clear.payload == {"signer": PERSONAL_MARK, "signer_type": "family",
+                             "receiver": PERSONAL_MARK}  # fmt: skip
+    assert set(clear.personal) == {"/signer", "/receiver"}
+    masked = redact("", {"signer": "马*", "phone": "*******5678"})
+    assert masked.payload == {"signer": "马*", "phone": "*******5678"} and masked.personal == {}

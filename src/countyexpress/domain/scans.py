@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from countyexpress.domain.privacy import scrub
+from countyexpress.domain.privacy import MASK, scrub
 from countyexpress.errors import InvalidValue
 
 _WAYBILL = re.compile(r"[A-Z0-9]{6,32}")
@@ -136,10 +136,13 @@ PERSONAL_FIELDS = frozenset(
         "id_number", "id_no", "id_card", "idcard", "receiver_id_number", "sender_id_number",
         "name", "receiver_name", "sender_name", "signer_name", "contact_name",
         "address", "receiver_address", "sender_address",
+        "signer", "receiver", "sender", "recipient", "consignee",
     }
 )  # fmt: skip
 """Payload keys (at any depth; compared lower-case, "-" read as "_") whose values are
-personal data: they are kept out of the ledger, encrypted in a table the purge empties."""
+personal data: they are kept out of the ledger, encrypted in a table the purge empties. A
+value already masked (a text with `*`, as "马*" or "*******5678") is no personal data and
+stays, scrubbed like any text."""
 
 PERSONAL_MARK = "[encrypted]"
 """What the ledger keeps in place of a personal payload value."""
@@ -159,6 +162,12 @@ def _pointer(path: tuple[str, ...]) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path)
 
 
+def _blank_or_masked(value: Any) -> bool:
+    if value in (None, "", [], {}, PERSONAL_MARK):
+        return True
+    return isinstance(value, str) and MASK in value
+
+
 def _is_personal(key: str) -> bool:
     return key.strip().lower().replace("-", "_") in PERSONAL_FIELDS
 
@@ -173,7 +182,7 @@ def redact(actor: str, payload: Mapping[str, Any]) -> Redacted:
             out: dict[str, Any] = {}
             for k, v in value.items():
                 key = scrub(str(k))
-                if _is_personal(key) and v not in (None, "", [], {}, PERSONAL_MARK):
+                if _is_personal(key) and not _blank_or_masked(v):
                     personal[_pointer((*path, key))] = json.dumps(
                         v, sort_keys=True, ensure_ascii=False, separators=(",", ":")
                     )
