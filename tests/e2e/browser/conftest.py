@@ -124,10 +124,27 @@ def browser() -> Iterator[Any]:
 
 
 class Outside:
-    """Requests that tried to leave the machine."""
+    """Requests that tried to leave the machine, and what the page's console said wrong:
+    Content-Security-Policy violations (Chromium reports each as a console error, "Refused
+    to …") and uncaught script errors. Any of them fails the test that caused it."""
 
     def __init__(self) -> None:
         self.urls: list[str] = []
+        self.violations: list[str] = []
+        self.page_errors: list[str] = []
+
+    def console(self, message: Any) -> None:
+        text = str(message.text)
+        if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
+            self.violations.append(text)
+
+    def page_error(self, error: Any) -> None:
+        self.page_errors.append(str(error))
+
+    def check(self) -> None:
+        assert self.urls == [], f"pages reached outside the machine: {self.urls}"
+        assert self.violations == [], f"Content-Security-Policy violations: {self.violations}"
+        assert self.page_errors == [], f"script errors on the page: {self.page_errors}"
 
 
 def _new_page(browser: Any, base_url: str, width: int, height: int) -> tuple[Any, Any, Outside]:
@@ -145,7 +162,11 @@ def _new_page(browser: Any, base_url: str, width: int, height: int) -> tuple[Any
             route.abort()
 
     context.route("**/*", guard)
-    return context, context.new_page(), outside
+    pg = context.new_page()
+    pg.on("console", outside.console)
+    pg.on("pageerror", outside.page_error)
+    pg.ce_outside = outside  # what a test may read (see test_browser_security.py)
+    return context, pg, outside
 
 
 @pytest.fixture
@@ -154,7 +175,7 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
     context, pg, outside = _new_page(browser, base_url, 1280, 860)
     yield pg
     context.close()
-    assert outside.urls == [], f"pages reached outside the machine: {outside.urls}"
+    outside.check()
 
 
 @pytest.fixture
@@ -163,7 +184,7 @@ def phone(browser: Any, base_url: str) -> Iterator[Any]:
     context, pg, outside = _new_page(browser, base_url, 360, 740)
     yield pg
     context.close()
-    assert outside.urls == [], f"pages reached outside the machine: {outside.urls}"
+    outside.check()
 
 
 def shoot(page: Any, name: str) -> Path:

@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
 from countyexpress.entrypoints.api.auth import AuthMiddleware
+from countyexpress.entrypoints.api.docs import redoc_html, swagger_ui_html
 from countyexpress.entrypoints.api.faults import FaultMiddleware
 from countyexpress.entrypoints.api.observability import (
     Metrics,
@@ -68,24 +68,11 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.get("/api/v1/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/api/v1/openapi.json",
-            title="County Express API",
-            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
-            swagger_ui_parameters={"validatorUrl": None},
-        )
+        return swagger_ui_html("/api/v1/openapi.json", "County Express API")
 
     @app.get("/api/v1/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/api/v1/openapi.json",
-            title="County Express API",
-            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
-            redoc_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
-            with_google_fonts=False,
-        )
+        return redoc_html("/api/v1/openapi.json", "County Express API")
 
     app.include_router(auth_pages.router)
     app.include_router(pages.router)
