@@ -7,9 +7,10 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from countyexpress import __version__
+from countyexpress.adapters.db.health import write_problem
 from countyexpress.entrypoints.api import (
     audit,
     counties,
@@ -20,6 +21,12 @@ from countyexpress.entrypoints.api import (
     scans,
     siting,
 )
+from countyexpress.entrypoints.api.faults import (
+    STORAGE_RETRY_AFTER_S,
+    is_storage_fault,
+    storage_reason,
+)
+from countyexpress.entrypoints.api.headers import SecurityHeadersMiddleware
 from countyexpress.entrypoints.api.throttle import (
     LOGIN_FAILURES,
     LOGIN_FAILURES_PER_ADDRESS,
@@ -72,10 +79,21 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         )
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        return {"status": "ok"}
+    def healthz() -> JSONResponse:
+        """200 while the database can be written now (a real write is tried), else 503."""
+        try:
+            problem = write_problem(engine)
+        except Exception as exc:  # a fault of the database is the answer
+            if not is_storage_fault(exc):
+                raise
+            problem = storage_reason(exc)
+        if problem is None:
+            return JSONResponse({"status": "ok"})
+        return JSONResponse(
+            {"status": "unhealthy", "detail": problem},
+            status_code=503,
+            headers={"Retry-After": str(STORAGE_RETRY_AFTER_S)},
+        )
 
     app.include_router(counties.router)
     app.include_router(scans.router)
@@ -86,5 +104,6 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(audit.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app
