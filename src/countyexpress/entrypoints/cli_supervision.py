@@ -24,8 +24,8 @@ from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.credit import Standing
-from countyexpress.domain.supervision.filings import OutletFilingClock
-from countyexpress.domain.supervision.records import Record, SubjectKind
+from countyexpress.domain.supervision.records import SubjectKind
+from countyexpress.entrypoints.presenters_supervision import clock_json, record_json, standing_json
 from countyexpress.errors import CountyExpressError, InvalidValue, PackInvalid
 from countyexpress.services import complaints, inspections
 from countyexpress.services import supervision as service
@@ -73,72 +73,6 @@ def _day(text: str | None, field: str) -> dt.date | None:
     except ValueError:
         err.print(f"[red]refused: {field}: {text!r} is not a date (YYYY-MM-DD)[/red]")
         raise typer.Exit(2) from None
-
-
-def standing_json(s: Standing) -> dict[str, Any]:
-    """A subject's standing as the `credit show --json` answer."""
-    return {
-        "subject": str(s.subject),
-        "on": s.on.isoformat(),
-        "score": s.score,
-        "level": s.level,
-        "blacklisted": s.blacklisted,
-        "blacklist": [
-            {
-                "listed_on": e.start.isoformat(),
-                "reason": e.reason,
-                "repairable_from": e.repairable_from.isoformat(),
-                "rectified_on": e.rectified.isoformat() if e.rectified else None,
-                "removed_on": e.end.isoformat() if e.end else None,
-                "active": e.active(s.on),
-            }
-            for e in s.blacklist
-        ],
-        "events": [
-            {"type": e.type, "on": e.on.isoformat(), "note": e.note, "ref": e.ref}
-            for e in s.counted
-        ],
-    }
-
-
-def record_json(number: int, r: Record, today: dt.date) -> dict[str, Any]:
-    """A record with its clocks as seen on `today`."""
-    return {
-        "id": number,
-        "kind": r.kind.name,
-        "subject": str(r.subject),
-        "state": r.state,
-        "facts": dict(r.facts),
-        "clocks": [
-            {
-                "rule": c.rule,
-                "started": c.started.isoformat(),
-                "due": c.due.isoformat(),
-                "stopped": c.stopped.isoformat() if c.stopped else None,
-                "state": c.state(today).value,
-            }
-            for c in r.clocks.values()
-        ],
-        "trail": [
-            {"verb": s.verb, "on": s.on.isoformat(), "by": s.by, "state": s.state, "note": s.note}
-            for s in r.trail
-        ],
-        "next": r.kind.verbs_from(r.state),
-    }
-
-
-def _clock_json(c: OutletFilingClock, today: dt.date) -> dict[str, Any]:
-    return {
-        "outlet": c.outlet,
-        "name": c.name,
-        "carriers": list(c.carriers),
-        "opened": c.clock.started.isoformat(),
-        "due": c.clock.due.isoformat(),
-        "filed_on": c.clock.stopped.isoformat() if c.clock.stopped else None,
-        "filed_by": c.filed_by,
-        "state": c.state(today).value,
-        "days_left": c.clock.days_left(today),
-    }
 
 
 @credit_app.command("record")
@@ -345,7 +279,7 @@ def filing_list(
         _print_json(
             {
                 "on": found.today.isoformat(),
-                "outlets": [_clock_json(c, found.today) for c in clocks],
+                "outlets": [clock_json(c, found.today) for c in clocks],
                 "records": [
                     record_json(v.id, v.record, found.today)
                     for v in found.records

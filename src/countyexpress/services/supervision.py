@@ -43,6 +43,7 @@ __all__ = [
     "all_events",
     "blacklist",
     "credit_of",
+    "credit_types",
     "directory",
     "filings",
     "load_rules",
@@ -55,6 +56,14 @@ __all__ = [
     "submit_filing",
 ]
 
+
+DEDICATED = {
+    ("inspection", "draw"): "draw the round (inspections.draw_round): the seed decides",
+    ("inspection", "record"): "record it with its items and findings (inspections.record)",
+    ("complaint", "uphold"): "decide the complaint (complaints.decide): it records credit",
+    ("complaint", "dismiss"): "decide the complaint (complaints.decide)",
+}
+"""Verbs with effects beyond the record, which only their own service applies."""
 
 BLACKLISTED_FILING = N_("%(carrier)s is blacklisted since %(since)s (%(reason)s): no new outlets")
 
@@ -159,6 +168,9 @@ def act(
         stored = uow.supervision.get(code, record_id)
         if stored is None:
             raise NotFound(f"no record {record_id} in county {code}")
+        dedicated = DEDICATED.get((stored.record.kind.name, verb))
+        if dedicated is not None:
+            raise NotAllowed(f"a {stored.record.kind.name} cannot {verb} here: {dedicated}")
         rules = rules_of(uow, code)
         rec = stored.record.apply(
             verb,
@@ -337,6 +349,13 @@ def snapshot(uow: UnitOfWork, county: str, today: dt.date | None = None) -> Supe
     subjects = sorted({e.subject for e in events}, key=str)
     standings = [standing(rules.credit, s, events, day, repairs.get(str(s))) for s in subjects]
     return SupervisionSnapshot(day, clocks, list(recs.values()), standings)
+
+
+def credit_types(uow: UnitOfWork, county: str) -> dict[str, str]:
+    """The county's credit event types and their labels."""
+    with uow:
+        rules = rules_of(uow, county_code6(county))
+    return {code: t.label or code for code, t in rules.credit.events.items()}
 
 
 # outlet filings ----------------------------------------------------------------------------
