@@ -129,3 +129,20 @@ def test_migration_0012_scrubs_the_events_stored_before(tmp_path: Path) -> None:
     engine.dispose()
     files = b"".join(p.read_bytes() for p in tmp_path.glob("old.db*"))
     assert PHONE.encode() not in files and PHONE[-4:].encode() in files
+
+
+def test_the_purge_empties_an_uploads_personal_values_and_a_resend_stays_a_repeat(
+    heshuo: Engine,
+) -> None:
+    from countyexpress.services import privacy
+
+    sent = record("arrive", 0, payload={"receiver_phone": PHONE, "id_number": ID})
+    assert ingest(heshuo, sent).accepted == 1
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    result = privacy.purge_personal_data(SqlUnitOfWork(heshuo), "652828", 0, now=later)
+    assert result.tables.get("scan_personal") == 2
+    with heshuo.connect() as c:
+        rows = c.execute(select(scan_personal.c.value_enc, scan_personal.c.value_hash)).all()
+    assert rows and all(r.value_enc in ("", None) and r.value_hash in ("", None) for r in rows)
+    again = ingest(heshuo, sent)
+    assert (again.accepted, again.duplicates) == (0, 1)
