@@ -70,9 +70,11 @@ def test_pages_are_chinese_first_and_switch_to_english(client: TestClient) -> No
 
 
 def test_an_unknown_county_page_is_a_404_page(client: TestClient) -> None:
-    """A county never loaded answers 404 with a page, not a stack trace."""
-    r = client.get("/counties/110101")
+    """A thing never made answers 404 with a page, not a stack trace; a county the user is
+    not bound to answers 403 whether it is loaded or not (issue 11, defect 11)."""
+    r = client.get("/counties/652828/scenarios/SR-652828-20990101000000-999999")
     assert r.status_code == 404 and "未找到" in r.text
+    assert client.get("/counties/110101").status_code == 403
 
 
 def test_the_api_gives_counts_divisions_and_facilities(client: TestClient) -> None:
@@ -84,7 +86,7 @@ def test_the_api_gives_counts_divisions_and_facilities(client: TestClient) -> No
     stations = client.get("/api/v1/counties/652828/facilities", params={"kind": "station"}).json()
     assert stations and {s["kind"] for s in stations} == {"station"}
     assert any(s["missing"] for s in stations)  # some stations lack one of the five haves
-    assert client.get("/api/v1/counties/999999").status_code == 404
+    assert client.get("/api/v1/counties/999999").status_code == 403  # not its county
     assert client.get("/api/v1/openapi.json").json()["info"]["title"].startswith("County Express")
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "Scope",
     "Where",
     "allowed",
+    "reaches",
     "require",
     "scope_of",
 ]
@@ -216,3 +217,12 @@ def scope_of(p: Principal, action: Action, resource: Resource) -> Scope | None:
     """How far `p` may take `action` on `resource` (None: not at all), to filter lists."""
     grant = RULES.get(p.role, {}).get(resource)
     return grant.scope if grant is not None and action in grant.actions else None
+
+
+def reaches(p: Principal, county: str) -> bool:
+    """Whether any grant of `p` could act in `county`: a principal bound to a county acts
+    in no other (every scope but ALL keeps to it), so a request naming another county can be
+    refused before anything of it is looked up — whether it is loaded or not."""
+    if p.county is None or p.county == county.strip():
+        return True
+    return any(g.scope is Scope.ALL for g in RULES.get(p.role, {}).values())

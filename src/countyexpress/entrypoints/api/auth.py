@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from countyexpress.adapters.db.uow import SqlUnitOfWork
-from countyexpress.domain.access import Principal
+from countyexpress.domain.access import Principal, reaches
 from countyexpress.errors import Forbidden, NotAuthenticated
 from countyexpress.services import accounts
 
@@ -125,10 +125,15 @@ def current_principal(request: Request) -> Principal | None:
 
 
 def require_principal(request: Request) -> Principal:
-    """The request's principal; NotAuthenticated (401, or the log-in page) if none."""
+    """The request's principal; NotAuthenticated (401, or the log-in page) if none, and
+    Forbidden before anything is looked up when the path names a county it cannot act in
+    (so the answer is the same whether that county is loaded or not)."""
     principal = current_principal(request)
     if principal is None:
         raise NotAuthenticated("log in first")
+    county = request.path_params.get("code")
+    if isinstance(county, str) and not reaches(principal, county):
+        raise Forbidden(f"a {principal.role.value} of county {principal.county} acts only there")
     return principal
 
 
