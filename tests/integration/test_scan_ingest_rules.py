@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, insert, select
 
 from countyexpress.adapters.db.engine import make_engine
@@ -146,3 +148,36 @@ def test_the_purge_empties_an_uploads_personal_values_and_a_resend_stays_a_repea
     assert rows and all(r.value_enc in ("", None) and r.value_hash in ("", None) for r in rows)
     again = ingest(heshuo, sent)
     assert (again.accepted, again.duplicates) == (0, 1)
+
+
+AT_TEXTS = (
+    st.text(max_size=40)
+    | st.datetimes().map(lambda d: d.isoformat())
+    | st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat())
+    | st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat(timespec="microseconds"))
+)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(at=AT_TEXTS, key=st.text(min_size=1, max_size=300))
+def test_no_time_or_payload_key_breaks_a_batch(heshuo: Engine, at: str, key: str) -> None:
+    """Any `at` text and any personal field's path: the line is stored or refused with a
+    reason, and the good line beside it is stored, on both databases (column widths)."""
+    odd = record("arrive", 0, at=at, payload={key: {"phone": PHONE}})
+    good = record("exception", 1)
+    result = ingest(heshuo, odd, good, by=OPERATOR)
+    assert result.accepted + len(result.rejected) == 2
+    assert all(r.line == 1 for r in result.rejected)
+
+
+def test_a_time_with_a_seconds_offset_or_a_long_personal_path_is_refused_not_a_crash(
+    heshuo: Engine,
+) -> None:
+    """Both would overflow a column on PostgreSQL (at_text 40, path 200 characters)."""
+    now = dt.datetime.now(dt.UTC)
+    lmt = dt.timezone(dt.timedelta(hours=5, minutes=49, seconds=43, microseconds=123456))
+    odd_offset = record("arrive", 0, at=now.astimezone(lmt).isoformat(timespec="microseconds"))
+    long_path = record("arrive", 0, payload={"x" * 250: {"phone": PHONE}})
+    result = ingest(heshuo, odd_offset, long_path, record("exception", 1), by=OPERATOR)
+    assert result.accepted == 1 and [r.line for r in result.rejected] == [1, 2]

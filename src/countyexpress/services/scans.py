@@ -30,6 +30,7 @@ MAX_BATCH = 5_000
 MAX_ACTOR = 100  # characters, as the ledger's column
 MAX_CARRIER = 20
 MAX_DEPTH = 16  # nesting of a payload's objects and lists
+MAX_PATH = 200  # characters of a personal value's path, as its column
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ def event_from_record(record: Mapping[str, Any]) -> ScanEvent:
         at = dt.datetime.fromisoformat(str(record["at"]))
     except ValueError:
         raise InvalidValue("at", f"at {record['at']!r} is not an ISO 8601 time") from None
-    if at.tzinfo is not None and at.utcoffset() is not None:
+    offset = at.utcoffset()
+    if offset is not None:
+        if offset % dt.timedelta(minutes=1):
+            raise InvalidValue("at", "the UTC offset must be whole minutes, e.g. +08:00")
         try:  # the ledger keeps UTC: year 1 east of Greenwich has none
             at.astimezone(dt.UTC)
         except OverflowError:
@@ -117,6 +121,8 @@ def upload_from_record(record: Mapping[str, Any]) -> tuple[ScanEvent, dict[str, 
     if not e.payload and (not e.actor or e.actor.isalpha()):
         return e, {}  # nothing to scrub (the common case: a device's code, no payload)
     r = redact(e.actor, e.payload)
+    if any(len(path) > MAX_PATH for path in r.personal):
+        raise InvalidValue("payload", f"a personal field's path is over {MAX_PATH} characters")
     if not r.personal and r.actor == e.actor and r.payload == e.payload:
         return e, {}
     kept = ScanEvent(e.event_id, e.waybill_no, e.carrier, e.kind, e.facility, e.at, r.actor,
