@@ -199,7 +199,7 @@ def personal_event(**overrides: Any) -> dict:
 
 
 def test_personal_data_in_an_upload_is_readable_nowhere(
-    world: World, caplog: pytest.LogCaptureFixture
+    world: World, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.DEBUG)
     client, h = session(world, "centre")
@@ -210,7 +210,9 @@ def test_personal_data_in_an_upload_is_readable_nowhere(
     shown = runner.invoke(cli, ["parcel", "show", SHELVED, "--json"])
     table = runner.invoke(cli, ["parcel", "show", SHELVED])
     assert shown.exit_code == 0 and table.exit_code == 0
-    answers += [shown.stdout, table.stdout, caplog.text]
+    logged = capfd.readouterr()
+    assert '"route": "/api/v1/scans"' in logged.err  # the server's JSON log, read here
+    answers += [shown.stdout, table.stdout, caplog.text, logged.out, logged.err]
     world.engine.dispose()  # everything on disk, the WAL checkpointed
     files = b"".join(p.read_bytes() for p in world.db.parent.glob("scans.db*"))
     for secret in SECRETS:
