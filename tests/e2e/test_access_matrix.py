@@ -36,11 +36,13 @@ from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs.vehicles import fleet_for
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.planning.routing import PyVRPPlanner
-from countyexpress.services import centre, intake, routes, stations
+from countyexpress.planning.siting import Objective, SitingRequest, SolveLimits
+from countyexpress.services import centre, intake, routes, siting, stations
 from countyexpress.services import counties as county_service
 from countyexpress.services.scenario_runs import ScenarioRun
 from countyexpress.settings import Settings
@@ -208,14 +210,8 @@ NOT_2XX: dict[str, str] = {
     "GET /setup": "once set up, the set-up page leads to the log-in form (303)",
     "POST /setup": "set-up answers 303 (or 409 once an administrator exists)",
     "POST /logout": "log-out answers 303 to the log-in form",
-    "GET /counties/{code}/siting/compare": "compares saved siting results: each a solver run",
-    "GET /counties/{code}/siting/compare.xlsx": "compares saved siting results",
-    "GET /api/v1/counties/{code}/scenarios/compare": "simulates the scenarios (minutes)",
-    "POST /counties/{code}/siting": "a valid form runs the solver for minutes",
     "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
-    "POST /counties/{code}/scenarios/quick": "a valid form starts a simulation",
-    "POST /counties/{code}/facilities/import": "needs an uploaded registry file",
-    "POST /api/v1/counties/{code}/siting": "a valid body runs the solver for minutes",
+    "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
 allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
@@ -261,6 +257,8 @@ def _waybill(carrier: str) -> str:
 
 
 PHONES: dict[str, str] = {}  # waybill -> its receiver's phone
+WORKBOOKS: dict[str, bytes] = {}  # county -> its facilities registry exported
+SAVED = "matrix-lockers"  # a saved siting result in each county
 
 
 def _parcel(engine: Engine, vault: Vault, target: str, kind: str) -> str:
@@ -345,8 +343,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                       "waybill_no": _parcel(engine, vault, COUNTY, "shelved"),
                       "plan_id": _copy_plan(engine, plan.plan_id, TEST),
                       "run_id": _run(engine, TEST)}  # fmt: skip
+    for target in (OWN, COUNTY):  # a saved siting result in each county, to compare
+        siting.plan_sites(bootstrap.uow_factory(engine)(), values[target]["code"],
+                          FacilityKind.LOCKER, SitingRequest(Objective.PMEDIAN, 1), by=None,
+                          save=SAVED, limits=SolveLimits(time_limit_s=10))  # fmt: skip
     app = create_app(settings, engine)
-    yield World(app, engine, vault, creds, values, lambda t, k: _parcel(engine, vault, t, k))
+    w = World(app, engine, vault, creds, values, lambda t, k: _parcel(engine, vault, t, k))
+    admin = _asker(w, "admin")
+    for target in (OWN, COUNTY):  # each county's registry as exported, to import again
+        code = values[target]["code"]
+        got = admin.client.get(f"/counties/{code}/facilities.xlsx", headers=admin.headers)
+        assert got.status_code == 200
+        WORKBOOKS[code] = got.content
+    yield w
     engine.dispose()
 
 
@@ -412,6 +421,12 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         form = {"waybill": w.fresh(target, "manifest"), "signer_type": "receiver",
                 "signer_name": "张三", "day": DAY.isoformat(), "plan": v["plan_id"]}  # fmt: skip
         return {"data": form}
+    if key in ("POST /api/v1/counties/{code}/siting", "POST /counties/{code}/siting"):
+        question = {"kind": "locker", "objective": "pmedian", "p": 1, "time_limit_s": 10}
+        return {"json": question} if key.startswith("POST /api/") else {"data": question}
+    if key == "POST /counties/{code}/facilities/import":
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}
     if key == "POST /login":  # anyone may log in: as themselves, a visitor as the regulator
         name = w.creds.get(role, "") if role not in (ANON, CARRIER) else w.creds["regulator"]
         return {"data": {"username": name, "password": PASSWORD}}
@@ -419,7 +434,11 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
 
 
 def _params(key: str) -> dict[str, str]:
-    return {"seconds": "1", "date": DAY.isoformat()} if key.endswith("/routes") else {}
+    if key.endswith("/routes"):
+        return {"seconds": "1", "date": DAY.isoformat()}
+    if "/siting/compare" in key or key.endswith("/scenarios/compare"):
+        return {"names": SAVED}
+    return {}
 
 
 @dataclass
