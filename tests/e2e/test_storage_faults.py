@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from sqlalchemy import Engine, create_engine, select
 
 from countyexpress import bootstrap
 from countyexpress.adapters.db import tables_auth
+from countyexpress.adapters.db.engine import make_engine
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.services import counties
@@ -226,3 +228,22 @@ def test_a_read_only_postgresql_answers_503_and_healthz_says_unhealthy(
     finally:
         owner.dispose()
         engine.dispose()
+
+
+def test_a_database_server_that_is_gone_answers_503_and_healthz_says_unhealthy(
+    tmp_path: Path,
+) -> None:
+    """PostgreSQL not reachable (nothing listens on its port): a request that needs the
+    database, the API-key look-up included, is 503 with Retry-After, not 500."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{port}/gone"
+    engine = make_engine(url, connect_args={"connect_timeout": 2})
+    client = TestClient(create_app(Settings(database_url=url), engine))
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["status"] == "unhealthy"
+    r = client.get("/api/v1/counties", headers={"X-API-Key": "cek_x.y"})
+    assert r.status_code == 503 and "retry-after" in r.headers
+    assert r.headers["content-type"].startswith("application/json")
+    engine.dispose()
