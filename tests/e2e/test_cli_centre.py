@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -118,9 +119,9 @@ def test_the_monthly_statement_is_a_real_xlsx(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     cli("centre", "manifest", str(manifest), "--carrier", "sf", *C)
-    from datetime import date
+    from countyexpress.domain.periods import COUNTY_ZONE
 
-    month = date.today().strftime("%Y-%m")
+    month = dt.datetime.now(COUNTY_ZONE).strftime("%Y-%m")  # the county's month, not UTC's
     xlsx = tmp_path / "sf.xlsx"
     summary = cli("centre", "statement", "sf", "--month", month, "--xlsx", str(xlsx), *C)
     assert (summary["parcels"], summary["total"]) == (2, "2.60")
