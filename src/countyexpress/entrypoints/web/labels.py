@@ -98,6 +98,7 @@ CENTRE_NAV = N_("Centre")
 SITING_NAV = N_("Siting")
 SCENARIOS_NAV = N_("Scenarios")
 AUDIT_NAV = N_("Audit log")
+SUPERVISION_NAV = N_("Supervision")
 DRIVER_NAV = N_("Driver")
 STOP_STATE_LABELS = {"done": N_("done"), "partial": N_("partly done"), "pending": N_("to do")}
 SIGNER_LABELS = {

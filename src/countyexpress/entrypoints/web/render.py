@@ -64,6 +64,14 @@ def render(
     if (
         county
         and principal is not None
+        and allowed(principal, Action.READ, Resource.SUPERVISION, Where(county=county.code))
+    ):  # 监管 for those who supervise, before the audit log
+        nav.append(
+            ("supervision", f"/counties/{county.code}/supervision", labels.SUPERVISION_NAV)
+        )
+    if (
+        county
+        and principal is not None
         and allowed(principal, Action.READ, Resource.AUDIT, Where(county=county.code))
     ):  # 审计日志 last
         nav.append(("audit", f"/counties/{county.code}/audit", labels.AUDIT_NAV))

@@ -1,0 +1,163 @@
+"""监管 The supervision page and API: a regulator's day with filings, complaints, credit and
+inspections, in the browser's forms and over HTTP; carriers see their own credit only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from countyexpress import bootstrap
+from countyexpress.domain.county_time import county_today
+from countyexpress.entrypoints.api.app import create_app
+from countyexpress.services import counties as county_service
+from countyexpress.settings import Settings
+from support.web import PEOPLE, add_key, add_user, csrf_of, log_in
+
+CODE = "652828"
+PAGE = f"/counties/{CODE}/supervision"
+API = f"/api/v1/counties/{CODE}"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[object]:
+    """Heshuo and a user of each role."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'sv.db'}", data_dir=tmp_path)
+    engine = bootstrap.open_engine(settings)
+    county_service.load_county(bootstrap.uow_factory(engine)(),
+                               bootstrap.read_pack_source("heshuo"))  # fmt: skip
+    for who in PEOPLE.values():
+        add_user(engine, who)
+    application = create_app(settings, engine)
+    from countyexpress.entrypoints.api import supervision as api_sv  # TEMP until mounted
+    from countyexpress.entrypoints.web import supervision_pages as web_sv
+
+    if not any(getattr(r, "path", "") == PAGE.replace(CODE, "{code}") for r in application.routes):
+        application.include_router(api_sv.router)
+        application.include_router(web_sv.router)
+    application.state.test_engine = engine
+    yield application
+    engine.dispose()
+
+
+def as_(app: object, role: str) -> TestClient:
+    client = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(client, PEOPLE[role].name)
+    return client
+
+
+def post_form(client: TestClient, path: str, data: dict[str, str]) -> str:
+    """Post a page form with the page's CSRF token; the page it returns to."""
+    token = csrf_of(client.get(PAGE).text)
+    r = client.post(path, data={**data, "csrf_token": token})
+    assert r.status_code == 303, r.text
+    page = client.get(r.headers["location"])
+    assert page.status_code == 200
+    return page.text
+
+
+def test_the_regulator_receives_a_complaint_and_upholds_its_appeal_on_the_page(
+    app: object,
+) -> None:
+    """The complaint shows with its 7-day clock; upholding costs the carrier credit."""
+    reg = as_(app, "regulator")
+    page = reg.get(PAGE)
+    assert page.status_code == 200 and 'href="/counties/652828/supervision"' in page.text
+    done = post_form(reg, f"{PAGE}/complaints", {
+        "subject": "carrier:sto", "complaint_type": "unconsented_delivery",
+        "about": "放进了快递柜, 13912345678", "phone": "13912345678",
+    })  # fmt: skip
+    assert 'id="supervision-done"' in done and "13912345678" not in done
+    number = re.search(r'<tr data-record="(\d+)"><td>\d+</td><td><span class="subject"', done)
+    assert number
+    due = (county_today() + dt.timedelta(days=7)).isoformat()
+    assert f"{due}" in done
+    for verb in ("appeal", "uphold"):
+        done = post_form(reg, f"{PAGE}/records/{number.group(1)}",
+                         {"kind": "complaint", "verb": verb})  # fmt: skip
+    credit = reg.get(f"{API}/credit/carrier:sto").json()
+    assert sorted(e["type"] for e in credit["events"]) == [
+        "complaint_upheld",
+        "unconsented_delivery",
+    ]
+    assert 'data-subject="carrier:sto"' in done
+
+
+def test_a_refusal_comes_back_translated_and_nothing_is_stored(app: object) -> None:
+    """An unknown subject kind is refused on the page with the reason."""
+    reg = as_(app, "regulator")
+    token = csrf_of(reg.get(PAGE).text)
+    r = reg.post(f"{PAGE}/credit-events",
+                 data={"subject": "planet:x", "event": "finding", "csrf_token": token})  # fmt: skip
+    page = reg.get(r.headers["location"])
+    assert 'id="supervision-error"' in page.text and "planet" in page.text
+    assert reg.get(f"{API}/blacklist").json() == []
+
+
+def test_a_blacklisted_carriers_filing_is_refused_over_the_api_and_listed(app: object) -> None:
+    """Two prohibited items: 409 on the carrier's next filing, and the directory lists it."""
+    reg = as_(app, "regulator")
+    token = {"X-CSRF-Token": csrf_of(reg.get(PAGE).text)}
+    today = county_today()
+    for back in (100, 0):
+        day = (today - dt.timedelta(days=back)).isoformat()
+        event = {"subject": "carrier:zto", "event": "prohibited_item_accepted", "on": day}
+        r = reg.post(f"{API}/credit/events", headers=token, json=event)
+        assert r.status_code == 201, r.text
+    assert r.json()["blacklisted"] is True
+    filing = {"carrier": "zto", "outlet": "NEW-1", "name": "中通新区驿站",
+              "community": "652828100001", "opened": today.isoformat()}  # fmt: skip
+    refused = reg.post(f"{API}/filings", headers=token, json=filing)
+    assert refused.status_code == 409 and "blacklisted" in refused.json()["detail"]
+    xlsx = reg.get(f"{API}/credit-directory.xlsx")
+    assert xlsx.status_code == 200
+    path = Path(app.state.test_engine.url.database).parent / "d.xlsx"  # type: ignore[attr-defined]
+    path.write_bytes(xlsx.content)
+    rows = list(load_workbook(path).active.iter_rows(min_row=4, values_only=True))
+    assert next(r for r in rows if r[2] == "zto")[6] == "是 Yes"
+    page = reg.get(PAGE).text
+    assert 'data-subject="carrier:zto"' in page
+
+
+def test_a_carrier_key_files_its_own_outlet_and_reads_only_its_own_credit(app: object) -> None:
+    """zto's key: its filing is stored (the manager's ID never answered); jt's credit is 403."""
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    key = {"X-API-Key": add_key(engine, "zto")}
+    client = TestClient(app)  # type: ignore[arg-type]
+    today = county_today().isoformat()
+    filing = {"carrier": "zto", "outlet": "NEW-2", "name": "中通新区驿站",
+              "community": "652828100001", "opened": today,
+              "manager_name": "王小明", "manager_id": "110101199003074258"}  # fmt: skip
+    r = client.post(f"{API}/filings", headers=key, json=filing)
+    assert r.status_code == 201, r.text
+    assert "110101199003074258" not in r.text and "王小明" not in r.text
+    assert {c["rule"] for c in r.json()["clocks"]} == {"filing.notice", "filing.decide"}
+    other = dict(filing, carrier="jt", outlet="NEW-3")
+    assert client.post(f"{API}/filings", headers=key, json=other).status_code == 403
+    assert client.get(f"{API}/credit/carrier:zto", headers=key).status_code == 200
+    assert client.get(f"{API}/credit/carrier:jt", headers=key).status_code == 403
+    assert client.get(f"{API}/blacklist", headers=key).status_code == 403
+    keeper = as_(app, "station_keeper")
+    assert keeper.get(PAGE).status_code == 403
+
+
+def test_a_round_is_planned_drawn_and_recorded_on_the_page(app: object) -> None:
+    """Plan with a seed, draw, record one item in order and one finding."""
+    reg = as_(app, "regulator")
+    page = post_form(reg, f"{PAGE}/rounds", {"round_name": "R1", "seed": "5"})
+    assert 'data-round="R1"' in page
+    page = post_form(reg, f"{PAGE}/rounds/draw", {"round_name": "R1"})
+    drawn = re.findall(r'<tr data-record="(\d+)" data-state="drawn">', page)
+    assert drawn
+    page = post_form(reg, f"{PAGE}/inspections/{drawn[0]}", {
+        "item_real_name": "ok", "item_filing": "finding", "text_filing": "no filing receipt",
+    })  # fmt: skip
+    assert f'<tr data-record="{drawn[0]}" data-state="done">' in page
+    assert 'id="findings"' in page
+    findings = reg.get(f"{API}/records", params={"kind": "finding"}).json()
+    assert [f["facts"]["item"] for f in findings] == ["filing"]
