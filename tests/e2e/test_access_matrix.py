@@ -434,8 +434,9 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
 
 
 def _params(key: str) -> dict[str, str]:
-    if key.endswith("/routes"):
-        return {"seconds": "1", "date": DAY.isoformat()}
+    if key.endswith("/routes"):  # today's plan in the county (the parcels still waiting)
+        today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+        return {"seconds": "1", "date": today.isoformat()}
     if "/siting/compare" in key or key.endswith("/scenarios/compare"):
         return {"names": SAVED}
     return {}
