@@ -357,3 +357,23 @@ def test_the_cli_sends_a_big_file_in_batches(
                  encoding="utf-8")  # fmt: skip
     out = json.loads(runner.invoke(cli, ["scans", "ingest", str(f), "--json"]).stdout)
     assert out["accepted"] == 7 and sizes == [3, 3, 1]
+
+
+def test_text_that_is_not_valid_unicode_refuses_its_line_only(world: World) -> None:
+    """JSON can escape a lone surrogate ("\\ud800"), which no database stores."""
+    good = ev("exception", "HS-CENTER")
+    bad = (
+        json.dumps(ev("exception", "HS-CENTER", actor="X"))[:-1] + ', "payload": {"n": "\\ud800"}}'
+    )
+    odd_actor = json.dumps(ev("exception", "HS-CENTER")).replace(
+        '"kind"', '"actor": "\\udfff", "kind"'
+    )
+    odd_place = json.dumps(ev("exception", "HS-CENTER")).replace("HS-CENTER", "HS-\\ud800")
+    body = f"[{bad}, {odd_actor}, {odd_place}, {json.dumps(good)}]"
+    r = TestClient(world.app).post(
+        "/api/v1/scans",
+        headers={"X-API-Key": world.keys["zto"], "Content-Type": "application/json"},
+        content=body.encode(),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1 and [x["line"] for x in r.json()["rejected"]] == [1, 2, 3]

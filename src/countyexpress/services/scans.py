@@ -119,15 +119,35 @@ def upload_from_record(record: Mapping[str, Any]) -> tuple[ScanEvent, dict[str, 
     out, as JSON by their path in the payload."""
     e = event_from_record(record)
     if not e.payload and (not e.actor or e.actor.isalpha()):
+        _storable(e)
         return e, {}  # nothing to scrub (the common case: a device's code, no payload)
     r = redact(e.actor, e.payload)
     if any(len(path) > MAX_PATH for path in r.personal):
         raise InvalidValue("payload", f"a personal field's path is over {MAX_PATH} characters")
     if not r.personal and r.actor == e.actor and r.payload == e.payload:
+        _storable(e)
         return e, {}
     kept = ScanEvent(e.event_id, e.waybill_no, e.carrier, e.kind, e.facility, e.at, r.actor,
                      r.payload)  # fmt: skip
+    _storable(kept)
+    for value in r.personal.values():
+        _storable_text(value, "payload")
     return kept, r.personal
+
+
+def _storable_text(text: str, name: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue(name, f"{name} holds text that is not valid Unicode") from None
+
+
+def _storable(e: ScanEvent) -> None:
+    """InvalidValue unless every text of `e` is valid Unicode (JSON can escape a lone
+    surrogate, which no database stores)."""
+    _storable_text(e.actor, "actor")
+    _storable_text(e.carrier, "carrier")
+    _storable_text(e.texts()[1], "payload")
 
 
 def _resolve_county(facility: str, index: Mapping[str, set[str]], county: str | None) -> str:
