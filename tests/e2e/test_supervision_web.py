@@ -161,3 +161,21 @@ def test_a_round_is_planned_drawn_and_recorded_on_the_page(app: object) -> None:
     assert 'id="findings"' in page
     findings = reg.get(f"{API}/records", params={"kind": "finding"}).json()
     assert [f["facts"]["item"] for f in findings] == ["filing"]
+
+
+def test_the_overview_alerts_to_overdue_filings_and_records(app: object) -> None:
+    """Heshuo's demo outlets HS-OUT-04 and HS-OUT-07 opened unfiled years ago; a complaint
+    received 8 days ago and unanswered is past its limit: both alerts link to 监管."""
+    reg = as_(app, "regulator")
+    token = {"X-CSRF-Token": csrf_of(reg.get(PAGE).text)}
+    before = reg.get(f"/counties/{CODE}/overview").text
+    assert 'data-alert="outlets_filing_overdue"' in before
+    assert 'data-alert="supervision_overdue"' not in before
+    eight_days_ago = (county_today() - dt.timedelta(days=8)).isoformat()
+    complaint = {"subject": "carrier:yto", "type": "delay", "about": "late", "on": eight_days_ago}
+    assert reg.post(f"{API}/complaints", headers=token, json=complaint).status_code == 201
+    after = reg.get(f"/counties/{CODE}/overview").text
+    alert = re.search(r'<li data-alert="supervision_overdue">([^<]*)<a href="([^"]+)"', after)
+    assert alert and alert.group(2) == PAGE
+    overdue = reg.get(f"{API}/filings", params={"overdue": "true"}).json()["outlets"]
+    assert {o["outlet"] for o in overdue} >= {"HS-OUT-04", "HS-OUT-07"}

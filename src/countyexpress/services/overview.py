@@ -15,11 +15,15 @@ from typing import Any, Protocol
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, allowed, require
 from countyexpress.domain.county import County, CountySummary
+from countyexpress.domain.county_time import county_today
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DataQuality, DivisionLevel
 from countyexpress.domain.indicators import Direction, IndicatorValue
 from countyexpress.domain.plan import Target
-from countyexpress.services import counties, indicators
+from countyexpress.domain.supervision.clocks import ClockState
+from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
+from countyexpress.domain.supervision.indicators import SupervisionSnapshot
+from countyexpress.services import counties, indicators, supervision
 from countyexpress.services.unit_of_work import UnitOfWork
 
 
@@ -63,7 +67,9 @@ class Overview:
     parcels_by_state: dict[str, int] | None  # None: the principal may not see parcel counts
 
 
-def _alerts(county: County, today: dt.date) -> list[Alert]:
+def _alerts(county: County, today: dt.date, snap: SupervisionSnapshot) -> list[Alert]:
+    """The regulator's alerts; the filing deadlines come from the supervision clocks (the
+    pack's limit, filing records counted), not from the registry alone."""
     stations = county.facilities_of(FacilityKind.STATION)
     outlets = county.facilities_of(FacilityKind.OUTLET)
     with_station = {f.division_code for f in stations}
@@ -75,8 +81,9 @@ def _alerts(county: County, today: dt.date) -> list[Alert]:
             1 for f in stations if f.five_haves is not None and not f.five_haves.met
         )),
         Alert("outlets_filing_overdue", sum(
-            1 for f in outlets if f.filing is not None and f.filing.is_overdue(today)
+            1 for c in snap.filing_clocks if c.state(today) is ClockState.OVERDUE
         )),
+        Alert("supervision_overdue", sum(1 for r in snap.records if r.overdue(today))),
         Alert("outlets_filing_incomplete", sum(
             1 for f in outlets if f.filing is not None and not f.filing.is_complete
         )),
@@ -106,8 +113,13 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
     """A county's overview, as far as `by` may read it."""
     county = counties.get_county(uow, code)
     require(by, Action.READ, Resource.COUNTY, Where(county=county.code))
-    today = dt.date.today()
-    kpis = {v.indicator: v for v in indicators.plan_kpis(uow, county.code, by=by, today=today)}
+    today = county_today()
+    snap = supervision.snapshot(uow, county.code, today)
+    given = {SUPERVISION_INPUT: snap}
+    kpis = {
+        v.indicator: v
+        for v in indicators.plan_kpis(uow, county.code, by=by, today=today, inputs=given)
+    }
     stations = {f.division_code for f in county.facilities_of(FacilityKind.STATION)}
     villages = county.divisions_at(DivisionLevel.VILLAGE)
     parcels = (
@@ -120,7 +132,7 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
         summary=county.summary(),
         targets=[_row(t, kpis.get(t.indicator)) for t in county.plan.targets],
         others=[v for k, v in kpis.items() if k not in {t.indicator for t in county.plan.targets}],
-        alerts=_alerts(county, today),
+        alerts=_alerts(county, today, snap),
         computed_from_demo=any(f.quality is DataQuality.DEMO for f in county.facilities),
         villages_with_station=sum(1 for v in villages if v.code in stations),
         parcels_by_state=parcels,

@@ -73,6 +73,7 @@ ALERT_LABELS = {
     "villages_without_station": N_("%(n)s administrative villages have no village station."),
     "stations_lacking_haves": N_("%(n)s village stations lack one of the five haves."),
     "outlets_filing_overdue": N_("%(n)s outlets are past their 20-day filing deadline."),
+    "supervision_overdue": N_("%(n)s supervision records are past a time limit."),
     "outlets_filing_incomplete": N_("%(n)s outlets have an incomplete filing record."),
     "placeholder_divisions": N_("%(n)s divisions are placeholders awaiting official names."),
 }
