@@ -241,3 +241,30 @@ def test_an_unanswered_complaint_is_overdue_and_an_upheld_appeal_costs_credit(
     code, _, err = cli("complaint", "add", "-c", COUNTY, "--subject", "carrier:sto",
                        "--type", "service", "--about", "rude", "--phone", "12345")  # fmt: skip
     assert code == 2 and "phone" in err
+
+
+def test_export_writes_the_rules_and_a_changed_rule_loads_with_the_county(
+    database: Path, tmp_path: Path
+) -> None:
+    """`county export` writes supervision.toml; a county that answers complaints in 3 days
+    loads with that rule, and a broken rule refuses the whole load."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    dest = tmp_path / "export"
+    assert cli("county", "export", COUNTY, str(dest))[0] == 0
+    rules = dest / "supervision.toml"
+    text = rules.read_text(encoding="utf-8")
+    assert 'name = "complaint.answer"' in text and "2026-10-01" in text
+    rules.write_text(text.replace('name = "complaint.answer"\nlength = 7',
+                                  'name = "complaint.answer"\nlength = 3'),
+                     encoding="utf-8")  # fmt: skip
+    assert cli("county", "load", str(dest))[0] == 0
+    added = cli_json("complaint", "add", "-c", COUNTY, "--subject", "carrier:ems",
+                     "--type", "delay", "--about", "late")  # fmt: skip
+    assert added["clocks"][0]["due"] == (county_today() + dt.timedelta(days=3)).isoformat()
+    rules.write_text(text.replace('unit = "working_days"', 'unit = "fortnights"', 1),
+                     encoding="utf-8")  # fmt: skip
+    code, _, err = cli("county", "load", str(dest))
+    assert code == 1 and "supervision.toml" in err and "unit" in err
+    again = cli_json("complaint", "add", "-c", COUNTY, "--subject", "carrier:ems",
+                     "--type", "delay", "--about", "late again")  # fmt: skip
+    assert again["clocks"][0]["due"] == added["clocks"][0]["due"]  # the 3-day rule stayed

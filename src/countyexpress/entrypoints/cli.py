@@ -15,7 +15,7 @@ from rich.table import Table
 
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import builtin_pack_path, write_geojson, write_pack
-from countyexpress.adapters.packs.supervision import pack_rules
+from countyexpress.adapters.packs.supervision import pack_rules, write_supervision
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_centre import (
@@ -186,12 +186,15 @@ def county_export(
     code: Annotated[str, typer.Argument(help="County code")],
     dest: Annotated[Path, typer.Argument(help="Folder to write the pack into")],
 ) -> None:
-    """Write a county back out as a pack folder plus `<code>.geojson`."""
+    """Write a county back out as a pack folder (with its supervision rules) plus
+    `<code>.geojson`."""
     try:
         c = county_service.get_county(_uow(), code)
+        rules = supervision_service.rules_for(_uow(), c.code, by=SYSTEM)
     except CountyExpressError as exc:
         raise _fail(exc) from exc
     files = write_pack(c, dest)
+    files.append(write_supervision(rules, dest))
     files.append(write_geojson(c, dest / f"{c.code}.geojson"))
     for f in files:
         out.print(f"wrote {f}", highlight=False)

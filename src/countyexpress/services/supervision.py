@@ -51,6 +51,7 @@ __all__ = [
     "record_credit_event",
     "rectify",
     "review_filing",
+    "rules_for",
     "rules_of",
     "snapshot",
     "submit_filing",
@@ -100,6 +101,14 @@ def _check(by: Principal | None, action: Action, county: str) -> None:
 def rules_of(uow: UnitOfWork, county: str) -> SupervisionRules:
     """Inside an open unit of work: the county's stored rules, or the defaults."""
     return uow.supervision.rules(county)
+
+
+def rules_for(uow: UnitOfWork, county: str, by: Principal | None = None) -> SupervisionRules:
+    """The county's supervision rules, to show or export."""
+    code = county_code6(county)
+    _check(by, Action.READ, code)
+    with uow:
+        return rules_of(uow, code)
 
 
 def load_rules(

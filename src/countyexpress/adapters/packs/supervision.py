@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
@@ -43,6 +44,7 @@ __all__ = [
     "read_supervision",
     "rules_from_data",
     "to_data",
+    "write_supervision",
 ]
 
 
@@ -193,6 +195,15 @@ def pack_rules(folder: Path) -> tuple[SupervisionRules, str]:
     if file.is_file():
         return read_supervision(file), f"{folder.name}/{FILE}"
     return default_rules(), "defaults"
+
+
+def write_supervision(rules: SupervisionRules, folder: Path) -> Path:
+    """Write `rules` as the pack's `supervision.toml` (read back equal by `read_supervision`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / FILE
+    header = "# Supervision rules, exported by County Express (see docs/supervision.md).\n"
+    path.write_text(header + tomli_w.dumps(to_data(rules)), encoding="utf-8")
+    return path
 
 
 def builtin_rules(county_code: str) -> SupervisionRules | None:
