@@ -65,7 +65,8 @@ def _scrub_stored_events() -> None:
     rows = bind.execute(
         sa.select(
             c.event_id, c.waybill_no, c.carrier, c.kind, c.facility, c.at_text, c.actor, c.payload
-        )
+        ),
+        execution_options={"stream_results": True, "yield_per": 10_000},  # a big ledger
     )
     changed: list[dict[str, object]] = []
     for r in rows:
