@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from countyexpress.domain.access import Action, Principal, Resource, Where, require
+from countyexpress.domain.access import Action, Principal, Resource, Where, reaches, require
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.geography import county_code6
@@ -32,7 +32,7 @@ from countyexpress.domain.screening import (
     screen_refusal,
 )
 from countyexpress.domain.waybills import Candidate, WaybillPattern, rank_carriers, shape
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.errors import Forbidden, InvalidValue, NotFound
 from countyexpress.services.batch import Batch, each
 from countyexpress.services.ports import Cipher
 from countyexpress.services.scans import append_events, new_event
@@ -182,11 +182,26 @@ def _may_scan(by: Principal | None, county: str, facility: str, carrier: str) ->
         require(by, Action.SCAN, Resource.PARCEL, Where(county, station=facility, carrier=carrier))
 
 
+def _reach(by: Principal | None, county: str) -> None:
+    """Forbidden, before the county is looked up, when `by` acts in no such county."""
+    if by is not None and not reaches(by, county):
+        raise Forbidden(f"a {by.role.value} of county {by.county} acts only there")
+
+
 def _outbound(
-    records: Mapping[str, dict[str, Any]], county: County, waybill: str
+    records: Mapping[str, dict[str, Any]],
+    county: County,
+    waybill: str,
+    by: Principal | None,
+    facility: str,
 ) -> dict[str, Any]:
+    """The intake record of `waybill`, for `by` scanning it at `facility`: Forbidden when
+    `by` could not scan here even a parcel of its own carrier (decided before the look-up);
+    the refusal of a parcel never taken in when it is another carrier's (issue 11, defect
+    11: the same answer whether the parcel exists or not)."""
+    _may_scan(by, county.code, facility, by.carrier if by and by.carrier else "")
     record = records.get(waybill)
-    if record is None:
+    if record is None or (by is not None and by.carrier and record["carrier"] != by.carrier):
         raise Refused(
             "waybill_no",
             f"no outbound intake of {waybill} is recorded in {county.code}: take it in first",
@@ -328,6 +343,7 @@ def screen_many(
 ) -> Batch[Movement]:
     """过机安检 of several parcels in one transaction, each by the rules of `screen`; a
     parcel refused is reported with the error `screen` raises for it."""
+    _reach(by, county)
     now = _now()
     with uow:
         c = _county(uow, county)
@@ -340,8 +356,8 @@ def screen_many(
         def one(s: Screening) -> Callable[[Statuses], Movement]:
             at = s.at or now
             waybill = normalise_waybill(s.waybill_no)
-            record = _outbound(records, c, waybill)
             f = _facility(c, s.facility)
+            record = _outbound(records, c, waybill, by, f.code)
             carrier = record["carrier"]
             _may_scan(by, c.code, f.code, carrier)
             past = history.setdefault(waybill, [])
@@ -397,6 +413,7 @@ def depart_outbound_many(
     """发出 of several outbound parcels in one transaction, in the order given, each by the
     rules of `depart_outbound`; a parcel refused is reported with the error
     `depart_outbound` raises for it."""
+    _reach(by, county)
     now = _now()
     with uow:
         c = _county(uow, county)
@@ -413,9 +430,9 @@ def depart_outbound_many(
                 raise InvalidValue(
                     "vehicle", f"give the vehicle, 1 to {MAX_VEHICLE_CHARS} characters"
                 )
-            record = _outbound(records, c, waybill)
             f = _facility(c, d.facility)
             dest = _facility(c, d.to) if d.to else None
+            record = _outbound(records, c, waybill, by, f.code)
             leg = leg_of(f.kind, dest.kind if dest else None)
             carrier = record["carrier"]
             _may_scan(by, c.code, f.code, carrier)
