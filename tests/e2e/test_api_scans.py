@@ -377,3 +377,18 @@ def test_text_that_is_not_valid_unicode_refuses_its_line_only(world: World) -> N
     )
     assert r.status_code == 200, r.text
     assert r.json()["accepted"] == 1 and [x["line"] for x in r.json()["rejected"]] == [1, 2, 3]
+
+
+def test_a_stored_event_sent_again_after_its_window_is_a_repeat_not_a_refusal(
+    world: World,
+) -> None:
+    """A device whose acknowledgement was lost resends weeks later: counted as a repeat;
+    a new event of the same age is refused."""
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=45)).isoformat()
+    sent = ev("exception", "HS-CENTER", at=old)
+    assert service.ingest(SqlUnitOfWork(world.engine), [(1, sent)]).accepted == 1  # local
+    again = [sent, ev("exception", "HS-CENTER", at=old)]
+    h = {"X-API-Key": world.keys["zto"]}
+    r = TestClient(world.app).post("/api/v1/scans", headers=h, json=again).json()
+    assert r["duplicates"] == 1 and [x["line"] for x in r["rejected"]] == [2]
+    assert "days ago" in r["rejected"][0]["reason"]

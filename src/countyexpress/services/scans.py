@@ -280,7 +280,7 @@ def ingest(
         index = uow.counties.facility_counties()
         carriers: dict[str, set[str]] = {}
         windows: dict[str, ScanWindow] = {}
-        parsed: list[tuple[int, str, ScanEvent, dict[str, str]]] = []
+        parsed: list[tuple[int, str, ScanEvent, dict[str, str], str | None]] = []
         for line, record in records:
             try:
                 event, personal = upload_from_record(record)
@@ -289,13 +289,12 @@ def ingest(
                     carriers[code] = uow.counties.carrier_codes(code)
                 if carriers[code] and event.carrier not in carriers[code]:
                     raise InvalidValue("carrier", f"unknown carrier {event.carrier!r}")
+                late = None  # out of the window: refused unless a repeat of a stored event
                 if timed:
                     if code not in windows:
                         found = uow.counties.get(code)
                         windows[code] = found.operations.scan_window if found else ScanWindow()
                     late = windows[code].refusal(event.at, received)
-                    if late is not None:
-                        raise InvalidValue("at", late)
                 if by is not None and not may(
                     by,
                     Action.SCAN,
@@ -310,12 +309,12 @@ def ingest(
             except InvalidValue as exc:
                 refuse(line, str(exc))
                 continue
-            parsed.append((line, code, event, personal))
-        ids = [e.event_id for _, _, e, _ in parsed]
+            parsed.append((line, code, event, personal, late))
+        ids = [e.event_id for _, _, e, _, _ in parsed]
         stored = uow.ledger.fingerprints(ids)
         stored_personal = uow.ledger.personal_digests([i for i in ids if i in stored])
         keeper = by is not None and by.station is not None
-        new = [(c, e) for _, c, e, _ in parsed if e.event_id not in stored]
+        new = [(c, e) for _, c, e, _, late in parsed if e.event_id not in stored and not late]
         known = {
             code: _parcels(uow, code, [e for c, e in new if c == code], keeper)
             for code in sorted({c for c, _ in new})
@@ -324,7 +323,7 @@ def ingest(
         seen_personal: dict[str, dict[str, str]] = {}
         fresh: dict[str, list[ScanEvent]] = {}
         secrets: dict[str, list[tuple[str, str, str, str]]] = {}
-        for line, code, event, personal in parsed:
+        for line, code, event, personal, late in parsed:
             fp = event.fingerprint()
             digests = _digests(cipher, personal)
             earlier = stored.get(event.event_id) or seen.get(event.event_id)
@@ -341,7 +340,7 @@ def ingest(
                         "content (send a new event to correct it)",
                     )
                 continue
-            why = _refusal(by, event, known[code])
+            why = late or _refusal(by, event, known[code])
             if why is not None:
                 refuse(line, why)
                 continue
