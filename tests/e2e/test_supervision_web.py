@@ -179,3 +179,76 @@ def test_the_overview_alerts_to_overdue_filings_and_records(app: object) -> None
     assert alert and alert.group(2) == PAGE
     overdue = reg.get(f"{API}/filings", params={"overdue": "true"}).json()["outlets"]
     assert {o["outlet"] for o in overdue} >= {"HS-OUT-04", "HS-OUT-07"}
+
+
+def _png(width: int = 1, height: int = 1) -> bytes:
+    """A real PNG image (the premises photo of a test)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))  # fmt: skip
+
+
+def test_a_filing_carries_photos_kept_encrypted_and_read_with_an_audit_entry(
+    app: object,
+) -> None:
+    """The carrier attaches a photo of its premises; the bytes are encrypted at rest, read
+    back whole by the regulator (audited), and a text file named .jpg is refused."""
+    import hashlib
+
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    key = {"X-API-Key": add_key(engine, "zto")}
+    client = TestClient(app)  # type: ignore[arg-type]
+    filing = {"carrier": "zto", "outlet": "NEW-9", "name": "中通新区驿站",
+              "community": "652828100001", "opened": county_today().isoformat()}  # fmt: skip
+    number = client.post(f"{API}/filings", headers=key, json=filing).json()["id"]
+    photo = _png(40, 30)
+    r = client.post(f"{API}/records/{number}/attachments", headers=key,
+                    files={"file": ("../../货架 shelves.png", photo, "text/plain")})  # fmt: skip
+    assert r.status_code == 201, r.text
+    meta = r.json()
+    assert (meta["name"], meta["content_type"], meta["size"]) == (
+        "货架 shelves.png", "image/png", len(photo))  # fmt: skip
+    assert meta["sha256"] == hashlib.sha256(photo).hexdigest()
+    fake = client.post(f"{API}/records/{number}/attachments", headers=key,
+                       files={"file": ("id.jpg", b"not a photo at all", "image/jpeg")})  # fmt: skip
+    assert fake.status_code == 422 and "only photos" in fake.json()["detail"]
+
+    reg = as_(app, "regulator")
+    listed = reg.get(f"{API}/records/{number}/attachments").json()
+    assert [a["id"] for a in listed] == [meta["id"]]
+    got = reg.get(f"{API}/records/{number}/attachments/{meta['id']}")
+    assert got.status_code == 200 and got.content == photo
+    assert got.headers["content-type"] == "image/png"
+    audit = reg.get(f"{API}/audit").json()
+    assert any(f"attachment {meta['id']}" in str(e) for e in audit)
+    db = Path(engine.url.database).read_bytes()
+    assert photo[16:64] not in db  # the image is not stored in the clear
+
+    other = {"X-API-Key": add_key(engine, "jt")}
+    assert client.get(f"{API}/records/{number}/attachments", headers=other).status_code == 403
+
+
+def test_a_photo_is_attached_on_the_page_and_linked_from_its_record(app: object) -> None:
+    """The regulator attaches evidence to a complaint through the page's form."""
+    reg = as_(app, "regulator")
+    token = {"X-CSRF-Token": csrf_of(reg.get(PAGE).text)}
+    complaint = {"subject": "carrier:yto", "type": "loss_or_damage", "about": "box crushed"}
+    number = reg.post(f"{API}/complaints", headers=token, json=complaint).json()["id"]
+    form_token = csrf_of(reg.get(PAGE).text)
+    r = reg.post(f"{PAGE}/records/{number}/attachments", data={"csrf_token": form_token},
+                 files={"file": ("crushed.png", _png(), "image/png")})  # fmt: skip
+    assert r.status_code == 303 and "done=attached" in r.headers["location"]
+    page = reg.get(r.headers["location"]).text
+    link = re.search(rf'href="({API}/records/{number}/attachments/\d+)" data-attachment', page)
+    assert link and reg.get(link.group(1)).content == _png()
+    bad = reg.post(f"{PAGE}/records/{number}/attachments", data={"csrf_token": form_token},
+                   files={"file": ("notes.png", b"plain text", "image/png")})  # fmt: skip
+    assert "error=" in bad.headers["location"]

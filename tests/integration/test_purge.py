@@ -88,6 +88,8 @@ def _fill(engine: Engine) -> None:
     filed = supervision.submit_filing(uow(), VAULT, CODE, "yto", "HS-OUT-99", "圆通新区驿站",
                                       "652828100001", START, manager_name=SENDER,
                                       manager_id=ID_NUMBER, on=START)  # fmt: skip
+    photo = b"\x89PNG\r\n\x1a\n" + b"a photo of the manager's ID card"
+    supervision.attach(uow(), VAULT, CODE, filed.id, f"{SENDER}身份证.png", photo)
     supervision.review_filing(uow(), CODE, filed.id, "refuse", on=START)  # closed: purgeable
     upload = {"event_id": "5b7f3c1e-0000-4000-8000-000000000001", "waybill_no": WAYBILL,
               "carrier": "zto", "kind": "exception", "facility": "HS-STA-01",

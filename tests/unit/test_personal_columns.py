@@ -45,6 +45,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("intake_records", "inspected_by"): "the staff member who inspected (real-name rule)",
     ("credit_events", "recorded_by"): "the regulator who recorded the credit event",
     ("blacklist_repairs", "recorded_by"): "the regulator who accepted the rectification",
+    ("supervision_attachments", "added_by"): "the staff member who attached the file",
     ("station_slots", "closed_by"): "how a slot was closed (pickup, return …), not a person",
     # The scan's operator (courier, keeper, device): staff, not a receiver; phone and ID
     # patterns in it are scrubbed at ingest (issue 11 defect 4), the ledger is append-only.

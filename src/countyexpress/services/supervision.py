@@ -9,16 +9,20 @@ standing is computed from both with the county's rules, never stored.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from countyexpress.domain.access import Action, Principal, Resource, Where
+from countyexpress.domain.accounts import AuditEntry
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import county_code6
 from countyexpress.domain.identity import validate_resident_id
 from countyexpress.domain.privacy import scrub
+from countyexpress.domain.supervision.attachments import MAX_PER_RECORD, Attachment, check_upload
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.credit import CreditEvent, Standing, standing
 from countyexpress.domain.supervision.filings import (
@@ -31,6 +35,7 @@ from countyexpress.domain.supervision.kinds import KINDS, OUTLET_FILING
 from countyexpress.domain.supervision.records import Record, RecordKind, Subject, SubjectKind
 from countyexpress.domain.supervision.rules import SupervisionRules
 from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
+from countyexpress.services.accounts import AccountRepository
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -41,6 +46,10 @@ __all__ = [
     "RecordView",
     "act",
     "all_events",
+    "attach",
+    "attachment_bytes",
+    "attachments",
+    "attachments_of",
     "blacklist",
     "credit_of",
     "credit_types",
@@ -211,6 +220,103 @@ def records(
     with uow:
         found = uow.supervision.find(code, kind=kind, subject=who)
     return [RecordView(s.id, s.record) for s in found]
+
+
+# attachments -------------------------------------------------------------------------------
+
+
+def attach(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county: str,
+    record_id: int,
+    name: str,
+    data: bytes,
+    by: Principal | None = None,
+) -> Attachment:
+    """Attach a photo or a PDF to a record (kept encrypted); InvalidValue says why a file is
+    refused, NotAllowed when the record has its most already."""
+    code = county_code6(county)
+    upload = check_upload(name, data)
+    with uow:
+        stored = uow.supervision.get(code, record_id)
+        if stored is None:
+            raise NotFound(f"no record {record_id} in county {code}")
+        _check_record(by, Action.EDIT, code, stored.record)
+        if len(uow.supervision.attachments(code, [record_id])[record_id]) >= MAX_PER_RECORD:
+            raise NotAllowed(f"record {record_id} has {MAX_PER_RECORD} attachments already")
+        sealed = cipher.encrypt(base64.b64encode(data).decode("ascii"))
+        number = uow.supervision.add_attachment(code, record_id, upload, sealed, _name(by))
+        found = uow.supervision.attachments(code, [record_id])[record_id]
+        uow.commit()
+    return next(a for a in found if a.id == number)
+
+
+def attachments(
+    uow: UnitOfWork, county: str, record_id: int, by: Principal | None = None
+) -> list[Attachment]:
+    """A record's attachments, described (their contents not read)."""
+    code = county_code6(county)
+    with uow:
+        stored = uow.supervision.get(code, record_id)
+        if stored is None:
+            raise NotFound(f"no record {record_id} in county {code}")
+        _check_record(by, Action.READ, code, stored.record)
+        return uow.supervision.attachments(code, [record_id])[record_id]
+
+
+class AuditedUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also keeps the audit log of personal reads."""
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+
+def attachments_of(
+    uow: UnitOfWork, county: str, record_ids: Sequence[int], by: Principal | None = None
+) -> dict[int, list[Attachment]]:
+    """The attachments of many records of the county, for a regulator's lists."""
+    code = county_code6(county)
+    _check(by, Action.READ, code)
+    with uow:
+        return uow.supervision.attachments(code, record_ids)
+
+
+def attachment_bytes(
+    uow: AuditedUnitOfWork,
+    cipher: Cipher,
+    county: str,
+    record_id: int,
+    attachment_id: int,
+    by: Principal | None = None,
+) -> tuple[Attachment, bytes]:
+    """An attachment and its content; the read is noted in the audit log (a photo may show
+    a person or an ID card). NotFound once the retention has purged it."""
+    code = county_code6(county)
+    with uow:
+        stored = uow.supervision.get(code, record_id)
+        if stored is None:
+            raise NotFound(f"no record {record_id} in county {code}")
+        _check_record(by, Action.READ, code, stored.record)
+        found = [a for a in uow.supervision.attachments(code, [record_id])[record_id]]
+        meta = next((a for a in found if a.id == attachment_id), None)
+        sealed = uow.supervision.attachment_content(code, record_id, attachment_id)
+        if meta is None or not sealed:
+            raise NotFound(f"no attachment {attachment_id} of record {record_id}")
+        if by is not None:
+            uow.accounts.audit(
+                AuditEntry(
+                    at=dt.datetime.now(dt.UTC),
+                    principal_id=by.id,
+                    role=by.role.value,
+                    action=Action.READ.value,
+                    resource=Resource.SUPERVISION.value,
+                    county=code,
+                    subject=f"record {record_id} attachment {attachment_id}",
+                )
+            )
+            uow.commit()
+    return meta, base64.b64decode(cipher.decrypt(sealed))
 
 
 # credit ------------------------------------------------------------------------------------
@@ -497,6 +603,17 @@ def _kind(kind: str) -> RecordKind:
 def _clean(facts: Mapping[str, str] | None) -> dict[str, str]:
     """Facts as kept: text scrubbed of phone and ID numbers."""
     return {str(k): scrub(str(v)) for k, v in (facts or {}).items()}
+
+
+def _check_record(by: Principal | None, action: Action, county: str, record: Record) -> None:
+    """A carrier reaches the records about it and the filings it made."""
+    carrier = (
+        record.facts.get("carrier") if record.subject.kind is not SubjectKind.CARRIER else None
+    )
+    if carrier is not None:
+        check(by, action, Resource.SUPERVISION, Where(county, carrier=carrier))
+    else:
+        _check_subject(by, action, county, record.subject)
 
 
 def _check_subject(by: Principal | None, action: Action, county: str, who: Subject) -> None:

@@ -15,6 +15,7 @@ from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
+from countyexpress.domain.supervision.attachments import Attachment, Upload
 from countyexpress.domain.supervision.credit import CreditEvent
 from countyexpress.domain.supervision.records import Record
 from countyexpress.domain.supervision.rules import SupervisionRules
@@ -195,6 +196,13 @@ class SupervisionStore(Protocol):
         by: str,
     ) -> None: ...
     def repairs(self, county: str) -> dict[str, dict[dt.date, dt.date]]: ...
+    def add_attachment(
+        self, county: str, record_id: int, upload: Upload, content_enc: str, by: str
+    ) -> int: ...
+    def attachments(
+        self, county: str, record_ids: Sequence[int]
+    ) -> dict[int, list[Attachment]]: ...
+    def attachment_content(self, county: str, record_id: int, attachment_id: int) -> str | None: ...
 
 
 class UnitOfWork(Transaction, Protocol):

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from countyexpress.adapters.db.tables_supervision import (
     blacklist_repairs,
     credit_events,
+    supervision_attachments,
     supervision_clocks,
     supervision_records,
     supervision_rules,
@@ -27,6 +28,7 @@ from countyexpress.adapters.packs.supervision import (
     rules_from_data,
     to_data,
 )
+from countyexpress.domain.supervision.attachments import Attachment, Upload
 from countyexpress.domain.supervision.clocks import Clock
 from countyexpress.domain.supervision.credit import CreditEvent
 from countyexpress.domain.supervision.kinds import KINDS
@@ -118,6 +120,8 @@ class SqlSupervision:
         }
         if record.closed and not before.closed:
             values["closed_at"] = now
+            a = supervision_attachments
+            self._c.execute(update(a).where(a.c.record_id == record_id).values(closed_at=now))
         self._c.execute(update(t).where(t.c.id == record_id).values(**values))
         done = len(before.trail)
         self._steps(record_id, record.trail[done:], done, now)
@@ -217,6 +221,58 @@ class SqlSupervision:
                 for c in record.clocks.values()
             ],
         )
+
+    # attachments -----------------------------------------------------------------------
+    def add_attachment(
+        self, county: str, record_id: int, upload: Upload, content_enc: str, by: str
+    ) -> int:
+        """Store an attachment of a record; its number."""
+        result = self._c.execute(
+            insert(supervision_attachments).values(
+                record_id=record_id,
+                county_code=county,
+                file_name=upload.name,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                content_enc=content_enc,
+                added_at=dt.datetime.now(dt.UTC),
+                added_by=by,
+            )
+        )
+        pk = result.inserted_primary_key
+        assert pk is not None
+        return int(pk[0])
+
+    def attachments(self, county: str, record_ids: Sequence[int]) -> dict[int, list[Attachment]]:
+        """The attachments of these records (their contents not read), oldest first."""
+        t = supervision_attachments
+        out: dict[int, list[Attachment]] = {n: [] for n in record_ids}
+        if not record_ids:
+            return out
+        rows = self._c.execute(
+            select(t.c.id, t.c.record_id, t.c.file_name, t.c.content_type, t.c.size,
+                   t.c.sha256, t.c.added_at, t.c.added_by, t.c.content_enc.is_(None))
+            .where(t.c.county_code == county, t.c.record_id.in_(list(record_ids)))
+            .order_by(t.c.id)
+        )  # fmt: skip
+        for r in rows:
+            out[r.record_id].append(
+                Attachment(r.id, r.record_id, r.file_name, r.content_type, r.size, r.sha256,
+                           _utc(r.added_at) or dt.datetime.now(dt.UTC), r.added_by, bool(r[8]))
+            )  # fmt: skip
+        return out
+
+    def attachment_content(self, county: str, record_id: int, attachment_id: int) -> str | None:
+        """An attachment's encrypted content (None: none such, or purged)."""
+        t = supervision_attachments
+        return self._c.execute(
+            select(t.c.content_enc).where(
+                t.c.county_code == county,
+                t.c.record_id == record_id,
+                t.c.id == attachment_id,
+            )
+        ).scalar()
 
     # credit ----------------------------------------------------------------------------
     def add_credit_event(self, county: str, event: CreditEvent, by: str) -> int:

@@ -86,6 +86,32 @@ supervision_clocks = Table(
     Index("ix_supervision_clocks_due", "due"),
 )
 
+supervision_attachments = Table(
+    "supervision_attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "record_id",
+        Integer,
+        ForeignKey("supervision_records.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("county_code", String(6), nullable=False),
+    # as uploaded, sanitised; a name may name a person ("王小明身份证.jpg"): purged too
+    Column("file_name", String(120), nullable=False, info={"personal": "clear"}),
+    Column("content_type", String(40), nullable=False),  # sniffed from the bytes
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the plain bytes, for evidence
+    # photos of premises and evidence may show people or an ID card: kept encrypted,
+    # purged after the retention from the record's closing
+    Column("content_enc", Text, info={"personal": "ciphertext"}),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_by", String(100), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),  # the record's, copied when it closes
+    Index("ix_supervision_attachments_record", "record_id"),
+    info={"personal_clock": "closed_at"},
+)
+
 credit_events = Table(
     "credit_events",
     metadata,

@@ -11,14 +11,16 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Query, UploadFile
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from countyexpress.adapters.credit_xlsx import write_directory_xlsx
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.county_time import county_today
+from countyexpress.domain.supervision.attachments import MAX_BYTES, Attachment
 from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
@@ -405,3 +407,78 @@ def post_complaint_step(
     """Answer, close, appeal, uphold or dismiss a complaint; upholding an appeal records its
     credit events."""
     return _record(complaints.decide(uow, code, record_id, body.verb, body.note, body.on, by=by))
+
+
+class AttachmentPublic(BaseModel):
+    """A file attached to a record: a photo of the premises, evidence, a document."""
+
+    id: int
+    record_id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    added_at: dt.datetime
+    added_by: str
+    purged: bool
+
+
+def _attachment(a: Attachment) -> AttachmentPublic:
+    return AttachmentPublic.model_validate(a, from_attributes=True)
+
+
+@router.post(
+    "/{code}/records/{record_id}/attachments",
+    response_model=AttachmentPublic,
+    status_code=201,
+)
+async def post_attachment(
+    code: str,
+    record_id: int,
+    file: UploadFile,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+) -> AttachmentPublic:
+    """Attach a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB; the type is read from the
+    bytes. Kept encrypted."""
+    data = await file.read(MAX_BYTES + 1)
+    name = file.filename or "file"
+    return _attachment(service.attach(uow, _vault(settings), code, record_id, name, data, by=by))
+
+
+@router.get("/{code}/records/{record_id}/attachments", response_model=list[AttachmentPublic])
+def get_attachments(
+    code: str, record_id: int, uow: UowDep, by: PrincipalDep
+) -> list[AttachmentPublic]:
+    """A record's attachments, described."""
+    return [_attachment(a) for a in service.attachments(uow, code, record_id, by=by)]
+
+
+@router.get(
+    "/{code}/records/{record_id}/attachments/{attachment_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "application/pdf": {}}}},
+)
+def get_attachment(
+    code: str,
+    record_id: int,
+    attachment_id: int,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+) -> Response:
+    """An attachment's content (the read is audited)."""
+    meta, data = service.attachment_bytes(
+        uow, _vault(settings), code, record_id, attachment_id, by=by
+    )
+    ascii_name = meta.name.encode("ascii", "ignore").decode() or "file"
+    return Response(
+        data,
+        media_type=meta.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(meta.name)}",
+            "Cache-Control": "no-store",
+        },
+    )

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import county_today
+from countyexpress.domain.supervision.attachments import MAX_BYTES
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.kinds import COMPLAINT_TYPES, INSPECTION_ITEMS
 from countyexpress.domain.supervision.records import SubjectKind
@@ -83,6 +84,7 @@ DONE = {
     "round": N_("Round planned."),
     "draw": N_("Round drawn."),
     "inspection": N_("Inspection recorded."),
+    "attached": N_("File attached."),
 }
 
 
@@ -122,7 +124,9 @@ def supervision_page(
         - {""}
     )
     gettext = gettext_for(request.state.locale)
+    files = service.attachments_of(uow, county.code, [v.id for v in every], by=by)
     ctx = {
+        "files": files,
         "today": today,
         "filing_clocks": filings.clocks,
         "filings_overdue": filings.overdue(),
@@ -300,4 +304,26 @@ async def post_inspection(
         code,
         "inspection",
         lambda: inspections.record(uow, code, record_id, checked, found, by=by),
+    )
+
+
+@router.post("/counties/{code}/supervision/records/{record_id}/attachments", dependencies=[CsrfDep])
+async def post_attachment(
+    code: str,
+    record_id: int,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+    file: UploadFile,
+) -> Response:
+    """Attach a photo or a PDF to a record."""
+    data = await file.read(MAX_BYTES + 1)
+    vault = Vault(settings.data_key_bytes())
+    name = file.filename or "file"
+    return _after(
+        request,
+        code,
+        "attached",
+        lambda: service.attach(uow, vault, code, record_id, name, data, by=by),
     )

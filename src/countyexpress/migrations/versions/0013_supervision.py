@@ -1,5 +1,5 @@
-"""Supervision (issue 13): each county's rules, records of every kind with their steps and
-clocks, credit events and blacklist repairs
+"""Supervision (issue 13): each county's rules, records of every kind with their steps,
+clocks and attachments, credit events and blacklist repairs
 
 Revision ID: 0013
 Revises: 0012
@@ -85,6 +85,29 @@ def upgrade() -> None:
     with op.batch_alter_table("supervision_clocks", schema=None) as batch_op:
         batch_op.create_index("ix_supervision_clocks_due", ["due"], unique=False)
     op.create_table(
+        "supervision_attachments",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("county_code", sa.String(length=6), nullable=False),
+        sa.Column("file_name", sa.String(length=120), nullable=False),
+        sa.Column("content_type", sa.String(length=40), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("content_enc", sa.Text(), nullable=True),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("added_by", sa.String(length=100), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["record_id"],
+            ["supervision_records.id"],
+            name=op.f("fk_supervision_attachments_record_id_supervision_records"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supervision_attachments")),
+    )
+    with op.batch_alter_table("supervision_attachments", schema=None) as batch_op:
+        batch_op.create_index("ix_supervision_attachments_record", ["record_id"], unique=False)
+    op.create_table(
         "credit_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("county_code", sa.String(length=6), nullable=False),
@@ -118,6 +141,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("blacklist_repairs")
+    with op.batch_alter_table("supervision_attachments", schema=None) as batch_op:
+        batch_op.drop_index("ix_supervision_attachments_record")
+    op.drop_table("supervision_attachments")
     with op.batch_alter_table("credit_events", schema=None) as batch_op:
         batch_op.drop_index("ix_credit_events_county_subject")
     op.drop_table("credit_events")
