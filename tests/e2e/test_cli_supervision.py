@@ -268,3 +268,75 @@ def test_export_writes_the_rules_and_a_changed_rule_loads_with_the_county(
     again = cli_json("complaint", "add", "-c", COUNTY, "--subject", "carrier:ems",
                      "--type", "delay", "--about", "late again")  # fmt: skip
     assert again["clocks"][0]["due"] == added["clocks"][0]["due"]  # the 3-day rule stayed
+
+
+def _xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_filings_import_all_or_nothing_with_each_problem_by_line_and_column(
+    database: Path, tmp_path: Path
+) -> None:
+    """A workbook of three filings with two bad rows stores nothing and names both rows;
+    fixed, all three are stored and the export lists them with their clocks."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    today = county_today()
+    header = ["outlet", "carrier", "name", "community", "opened", "manager_id"]
+    rows: list[list[Any]] = [
+        ["NEW-A", "zto", "中通A驿站", COMMUNITY, today, MANAGER_ID],
+        ["NEW-B", "nosuch", "B驿站", COMMUNITY, today.isoformat(), ""],
+        ["NEW-C", "yto", "圆通C驿站", COMMUNITY, "2026-13-40", "123"],
+    ]
+    bad = _xlsx(tmp_path / "filings.xlsx", header, rows)
+    code, _, err = cli("records", "import", str(bad), "-c", COUNTY, "--kind", "outlet_filing")
+    assert code == 2
+    assert "filings.xlsx line 3: carrier:" in err and "nosuch" in err
+    assert "filings.xlsx line 4: opened:" in err
+    assert MANAGER_ID not in err
+    assert cli_json("filing", "list", "-c", COUNTY)["records"] == []  # nothing stored
+    rows[1][1], rows[2][4], rows[2][5] = "sto", today.isoformat(), ""
+    good = _xlsx(tmp_path / "filings.xlsx", header, rows)
+    stored = cli_json("records", "import", str(good), "-c", COUNTY, "--kind", "outlet_filing")
+    assert stored == {"kind": "outlet_filing", "stored": 3}
+    out = tmp_path / "export.xlsx"
+    assert cli("records", "export", "-c", COUNTY, "--kind", "outlet_filing",
+               "--out", str(out))[0] == 0  # fmt: skip
+    sheet = list(load_workbook(out).active.iter_rows(values_only=True))
+    head = list(sheet[0])
+    assert {"subject", "state", "filing.decide.due", "carrier"} <= set(head)
+    assert sorted(r[head.index("subject")] for r in sheet[1:]) == [
+        "outlet:NEW-A", "outlet:NEW-B", "outlet:NEW-C"]  # fmt: skip
+    assert MANAGER_ID not in str(sheet)
+
+
+def test_an_unknown_column_and_a_file_that_is_no_workbook_are_refused(
+    database: Path, tmp_path: Path
+) -> None:
+    """The header is checked before any row; a text file is not read as a workbook."""
+    assert cli("county", "load", "heshuo")[0] == 0
+    path = _xlsx(
+        tmp_path / "events.xlsx",
+        ["subject", "event", "colour"],
+        [["carrier:zto", "finding", "red"]],
+    )
+    code, _, err = cli("records", "import", str(path), "-c", COUNTY, "--kind", "credit_event")
+    assert code == 2 and "events.xlsx line 1: colour: unknown column" in err
+    text = tmp_path / "events.txt"
+    text.write_text("subject,event\n", encoding="utf-8")
+    code, _, err = cli("records", "import", str(text), "-c", COUNTY, "--kind", "credit_event")
+    assert code == 2 and "not an Excel workbook" in err
+    ok = _xlsx(tmp_path / "ok.xlsx", ["subject", "event", "on"],
+               [["carrier:zto", "inspection_finding", county_today()]])  # fmt: skip
+    assert (
+        cli_json("records", "import", str(ok), "-c", COUNTY, "--kind", "credit_event")["stored"]
+        == 1
+    )
+    assert cli_json("credit", "show", "-c", COUNTY, "--subject", "carrier:zto")["score"] == 98

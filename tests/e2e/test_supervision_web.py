@@ -252,3 +252,44 @@ def test_a_photo_is_attached_on_the_page_and_linked_from_its_record(app: object)
     bad = reg.post(f"{PAGE}/records/{number}/attachments", data={"csrf_token": form_token},
                    files={"file": ("notes.png", b"plain text", "image/png")})  # fmt: skip
     assert "error=" in bad.headers["location"]
+
+
+def test_a_complaints_workbook_is_imported_on_the_page_or_refused_by_line(
+    app: object, tmp_path: Path
+) -> None:
+    """A bad phone on line 3 refuses the whole workbook with its line; fixed, both rows are
+    stored and the export downloads them."""
+    import io
+
+    from openpyxl import Workbook
+
+    def book(phone: str) -> bytes:
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["subject", "type", "about", "phone"])
+        ws.append(["carrier:zto", "delay", "three days late", ""])
+        ws.append(["carrier:jt", "service", "rude courier", phone])
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+    reg = as_(app, "regulator")
+    token = csrf_of(reg.get(PAGE).text)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = reg.post(f"{PAGE}/import", data={"csrf_token": token, "kind": "complaint"},
+                 files={"file": ("complaints.xlsx", book("12345"), xlsx)})  # fmt: skip
+    page = reg.get(r.headers["location"]).text
+    assert 'id="supervision-error"' in page and "complaints.xlsx line 3: phone" in page
+    assert reg.get(f"{API}/records", params={"kind": "complaint"}).json() == []
+    r = reg.post(f"{PAGE}/import", data={"csrf_token": token, "kind": "complaint"},
+                 files={"file": ("complaints.xlsx", book("13912345678"), xlsx)})  # fmt: skip
+    assert "done=imported" in r.headers["location"]
+    assert len(reg.get(f"{API}/records", params={"kind": "complaint"}).json()) == 2
+    exported = reg.get(f"{API}/records.xlsx", params={"kind": "complaint"})
+    assert exported.status_code == 200 and exported.content.startswith(b"PK")
+    assert b"13912345678" not in exported.content
+    api = reg.post(f"{API}/records/import", params={"kind": "complaint"},
+                   headers={"X-CSRF-Token": token},
+                   files={"file": ("c.xlsx", book("abc"), xlsx)})  # fmt: skip
+    assert api.status_code == 422
+    assert api.json()["problems"][0]["line"] == 3 and api.json()["problems"][0]["field"] == "phone"

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from countyexpress import bootstrap
 from countyexpress.adapters.credit_xlsx import write_directory_xlsx
+from countyexpress.adapters.supervision_xlsx import read_rows, workbook
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.county_time import county_today
@@ -29,6 +30,7 @@ from countyexpress.entrypoints.presenters_supervision import clock_json, record_
 from countyexpress.errors import CountyExpressError, InvalidValue, PackInvalid
 from countyexpress.services import complaints, inspections
 from countyexpress.services import supervision as service
+from countyexpress.services import supervision_files as files
 from countyexpress.settings import get_settings
 
 credit_app = typer.Typer(help="Credit: events, scores, levels and the blacklist.",
@@ -522,3 +524,68 @@ def complaint_list(
 ) -> None:
     """The county's complaints with their clocks."""
     _list(county, "complaint", overdue, as_json)
+
+
+records_app = typer.Typer(help="Supervision records of any kind in and out of Excel.",
+                          no_args_is_help=True)  # fmt: skip
+KindOpt = Annotated[str, typer.Option("--kind", help="outlet_filing, complaint, credit_event …")]
+
+
+@records_app.command("export")
+def records_export(
+    county: CountyOpt,
+    kind: KindOpt,
+    out_path: Annotated[Path, typer.Option("--out", help="The xlsx file to write")],
+) -> None:
+    """A kind's records as xlsx: facts, state, each clock's due day and state."""
+    try:
+        header, rows = files.export_rows(_uow(), county, kind, by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(workbook(kind, header, rows))
+    out.print(f"{out_path}: {len(rows)} records", highlight=False)
+
+
+@records_app.command("template")
+def records_template(
+    kind: KindOpt,
+    out_path: Annotated[Path, typer.Option("--out", help="The xlsx file to write")],
+) -> None:
+    """An empty workbook with the columns an import of `kind` reads."""
+    spec = files.IMPORTS.get(kind)
+    if spec is None:
+        err.print(f"[red]refused: kind: {kind!r} cannot be imported ({', '.join(files.IMPORTS)})")
+        raise typer.Exit(2)
+    out_path.write_bytes(workbook(kind, [*spec.required, *spec.optional], []))
+    out.print(f"{out_path}: columns {', '.join([*spec.required, *spec.optional])}")
+
+
+@records_app.command("import")
+def records_import(
+    path: Annotated[Path, typer.Argument(help="An xlsx workbook (see `template`)")],
+    county: CountyOpt,
+    kind: KindOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import filings, complaints or credit events: every row, or none with each problem by
+    line and column."""
+    spec = files.IMPORTS.get(kind)
+    if spec is None:
+        err.print(f"[red]refused: kind: {kind!r} cannot be imported ({', '.join(files.IMPORTS)})")
+        raise typer.Exit(2)
+    try:
+        rows, problems = read_rows(path.read_bytes(), path.name, spec.required, spec.optional)
+        if problems:
+            raise PackInvalid(problems)
+        n = files.import_rows(_uow(), Vault(get_settings().data_key_bytes()), county, kind,
+                              rows, path.name, by=SYSTEM)  # fmt: skip
+    except OSError as exc:
+        err.print(f"[red]refused: cannot read {path}: {exc.strerror}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    if as_json:
+        _print_json({"kind": kind, "stored": n})
+        return
+    out.print(f"stored {n} {kind} rows from {path.name}", highlight=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county_time import county_today
@@ -24,7 +25,7 @@ from countyexpress.services.ports import Cipher
 from countyexpress.services.supervision import RecordView, rules_of
 from countyexpress.services.unit_of_work import UnitOfWork
 
-__all__ = ["UPHELD_EVENT", "add", "decide"]
+__all__ = ["UPHELD_EVENT", "Complaint", "add", "complaint_record", "decide"]
 
 UPHELD_EVENT = "complaint_upheld"
 OWN_EVENT = {"unconsented_delivery": "unconsented_delivery", "false_signoff": "false_signoff"}
@@ -52,32 +53,56 @@ def add(
     contact phone is kept encrypted, the text scrubbed of phone and ID numbers."""
     code = county_code6(county)
     check(by, Action.EDIT, Resource.SUPERVISION, Where(code))
-    who = Subject.parse(subject)
-    if who.kind not in _SUBJECTS:
-        raise InvalidValue("subject", "a complaint is against a carrier, outlet, station or locker")
-    if complaint_type not in COMPLAINT_TYPES:
-        known = ", ".join(COMPLAINT_TYPES)
-        raise InvalidValue("type", f"{complaint_type!r} is not one of: {known}")
-    if not about.strip():
-        raise InvalidValue("about", "say what the complaint is about")
-    facts = {"type": complaint_type, "about": scrub(" ".join(about.split()))}
-    if waybill:
-        facts["waybill"] = normalise_waybill(waybill)
-    personal: dict[str, str] = {}
-    if contact_phone:
-        mobile = mobile_number(contact_phone)
-        personal["contact_phone"] = mobile
-        facts["contact"] = mask_phone(mobile)
-    day = on or county_today()
+    complaint = Complaint(subject, complaint_type, about, waybill, contact_phone, on)
     with uow:
-        if uow.counties.get(code) is None:
-            raise NotFound(f"county {code} is not loaded")
-        rules = rules_of(uow, code)
-        rec = Record.open(COMPLAINT, who, day, _name(by), rules.clocks, rules.calendar, facts)
+        rec, personal = complaint_record(uow, code, complaint, _name(by))
         sealed = cipher.encrypt(json.dumps(personal)) if personal else None
         number = uow.supervision.add(code, rec, sealed)
         uow.commit()
     return RecordView(number, rec)
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """What a complaint says (a form, an API body or a row of a workbook)."""
+
+    subject: str
+    complaint_type: str
+    about: str
+    waybill: str = ""
+    contact_phone: str = ""
+    on: dt.date | None = None
+
+
+def complaint_record(
+    uow: UnitOfWork, county: str, c: Complaint, by: str
+) -> tuple[Record, dict[str, str]]:
+    """Inside an open unit of work: the complaint's record and its personal facts, checked;
+    nothing is stored."""
+    who = Subject.parse(c.subject)
+    if who.kind not in _SUBJECTS:
+        raise InvalidValue("subject", "a complaint is against a carrier, outlet, station or locker")
+    if c.complaint_type not in COMPLAINT_TYPES:
+        known = ", ".join(COMPLAINT_TYPES)
+        raise InvalidValue("type", f"{c.complaint_type!r} is not one of: {known}")
+    if not c.about.strip():
+        raise InvalidValue("about", "say what the complaint is about")
+    day = c.on or county_today()
+    if day > county_today():
+        raise InvalidValue("on", f"{day} is in the future")
+    facts = {"type": c.complaint_type, "about": scrub(" ".join(c.about.split()))}
+    if c.waybill:
+        facts["waybill"] = normalise_waybill(c.waybill)
+    personal: dict[str, str] = {}
+    if c.contact_phone:
+        mobile = mobile_number(c.contact_phone)
+        personal["contact_phone"] = mobile
+        facts["contact"] = mask_phone(mobile)
+    if uow.counties.get(county) is None:
+        raise NotFound(f"county {county} is not loaded")
+    rules = rules_of(uow, county)
+    rec = Record.open(COMPLAINT, who, day, by, rules.clocks, rules.calendar, facts)
+    return rec, personal
 
 
 def decide(

@@ -42,6 +42,7 @@ from countyexpress.services.unit_of_work import UnitOfWork
 
 __all__ = [
     "Directory",
+    "Filing",
     "FilingList",
     "RecordView",
     "act",
@@ -54,6 +55,7 @@ __all__ = [
     "credit_of",
     "credit_types",
     "directory",
+    "filing_record",
     "filings",
     "load_rules",
     "open_record",
@@ -496,59 +498,89 @@ def submit_filing(
     is blacklisted, or the community is not one of the county's divisions."""
     code = county_code6(county)
     _check_subject(by, Action.EDIT, code, Subject(SubjectKind.CARRIER, carrier))
-    day = on or county_today()
-    if opened > day:
-        raise InvalidValue("opened", f"an outlet opening on {opened} cannot be filed on {day}")
-    if outlet_type not in ("self_run", "shared", "cooperative"):
-        raise InvalidValue("type", "the type is self_run, shared or cooperative")
-    personal: dict[str, str] = {}
-    if manager_id:
-        problem = validate_resident_id(manager_id, day)
-        if problem:
-            raise InvalidValue("manager_id", problem)
-        personal["manager_id"] = manager_id.strip().upper()
-    if manager_name:
-        personal["manager_name"] = " ".join(manager_name.split())
+    filing = Filing(carrier, outlet, name, community, opened, outlet_type, services,
+                    manager_name, manager_id, on or county_today())  # fmt: skip
     with uow:
-        county_obj = uow.counties.get(code)
-        if county_obj is None:
-            raise NotFound(f"county {code} is not loaded")
-        if carrier not in {c.code for c in county_obj.carriers}:
-            raise InvalidValue("carrier", f"{carrier!r} is not a carrier of county {code}")
-        if community not in {d.code for d in county_obj.divisions}:
-            raise InvalidValue("community", f"{community!r} is not a division of county {code}")
-        rules = rules_of(uow, code)
-        listed = _standing(uow, code, rules, Subject(SubjectKind.CARRIER, carrier), day)
-        if listed.blacklisted:
-            entry = next(e for e in listed.blacklist if e.active(day))
-            raise said(
-                NotAllowed,
-                BLACKLISTED_FILING,
-                carrier=carrier,
-                since=entry.start.isoformat(),
-                reason=entry.reason,
-            )
-        facts = {
-            "carrier": carrier,
-            "name": " ".join(name.split()),
-            "community": community,
-            "opened": opened.isoformat(),
-            "type": outlet_type,
-            "services": scrub(services),
-        }
-        rec = Record.open(
-            OUTLET_FILING,
-            Subject(SubjectKind.OUTLET, outlet),
-            day,
-            _name(by),
-            rules.clocks,
-            rules.calendar,
-            facts,
-        )
+        rec, personal = filing_record(uow, code, filing, _name(by))
         sealed = cipher.encrypt(json.dumps(personal, ensure_ascii=False)) if personal else None
         number = uow.supervision.add(code, rec, sealed)
         uow.commit()
     return RecordView(number, rec)
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What an outlet filing says (a form, an API body or a row of a workbook)."""
+
+    carrier: str
+    outlet: str
+    name: str
+    community: str
+    opened: dt.date
+    outlet_type: str = "self_run"
+    services: str = ""
+    manager_name: str = ""
+    manager_id: str = ""
+    on: dt.date | None = None
+
+
+def filing_record(
+    uow: UnitOfWork, county: str, f: Filing, by: str
+) -> tuple[Record, dict[str, str]]:
+    """Inside an open unit of work: the filing's record and its personal facts, checked
+    against the county (its carriers, divisions, the blacklist); nothing is stored."""
+    day = f.on or county_today()
+    if f.opened > day:
+        raise InvalidValue("opened", f"an outlet opening on {f.opened} cannot be filed on {day}")
+    if f.outlet_type not in ("self_run", "shared", "cooperative"):
+        raise InvalidValue("type", "the type is self_run, shared or cooperative")
+    if not f.name.strip():
+        raise InvalidValue("name", "the outlet needs a name")
+    Subject(SubjectKind.OUTLET, f.outlet)  # a well-formed code
+    personal: dict[str, str] = {}
+    if f.manager_id:
+        problem = validate_resident_id(f.manager_id, day)
+        if problem:
+            raise InvalidValue("manager_id", problem)
+        personal["manager_id"] = f.manager_id.strip().upper()
+    if f.manager_name:
+        personal["manager_name"] = " ".join(f.manager_name.split())
+    county_obj = uow.counties.get(county)
+    if county_obj is None:
+        raise NotFound(f"county {county} is not loaded")
+    if f.carrier not in {c.code for c in county_obj.carriers}:
+        raise InvalidValue("carrier", f"{f.carrier!r} is not a carrier of county {county}")
+    if f.community not in {d.code for d in county_obj.divisions}:
+        raise InvalidValue("community", f"{f.community!r} is not a division of county {county}")
+    rules = rules_of(uow, county)
+    listed = _standing(uow, county, rules, Subject(SubjectKind.CARRIER, f.carrier), day)
+    if listed.blacklisted:
+        entry = next(e for e in listed.blacklist if e.active(day))
+        raise said(
+            NotAllowed,
+            BLACKLISTED_FILING,
+            carrier=f.carrier,
+            since=entry.start.isoformat(),
+            reason=entry.reason,
+        )
+    facts = {
+        "carrier": f.carrier,
+        "name": " ".join(f.name.split()),
+        "community": f.community,
+        "opened": f.opened.isoformat(),
+        "type": f.outlet_type,
+        "services": scrub(f.services),
+    }
+    rec = Record.open(
+        OUTLET_FILING,
+        Subject(SubjectKind.OUTLET, f.outlet),
+        day,
+        by,
+        rules.clocks,
+        rules.calendar,
+        facts,
+    )
+    return rec, personal
 
 
 def review_filing(

@@ -14,10 +14,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, UploadFile
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from countyexpress.adapters.credit_xlsx import write_directory_xlsx
+from countyexpress.adapters.supervision_xlsx import MAX_IMPORT_BYTES, read_rows, workbook
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.attachments import MAX_BYTES, Attachment
@@ -30,13 +31,16 @@ from countyexpress.entrypoints.presenters_supervision import (
     record_json,
     standing_json,
 )
+from countyexpress.errors import InvalidValue, PackInvalid
 from countyexpress.services import complaints, inspections
 from countyexpress.services import supervision as service
+from countyexpress.services import supervision_files as files
 
 router = APIRouter(
     prefix="/api/v1/counties", tags=["supervision"], route_class=RedactedValidationRoute
 )
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUBJECT = r"^(carrier|outlet|station|locker|person|vehicle):[^:\s]{1,60}$"
 Day = Annotated[dt.date | None, Field(default=None, description="The day (default today)")]
 Note = Annotated[str, Field(default="", max_length=500)]
@@ -482,3 +486,68 @@ def get_attachment(
             "Cache-Control": "no-store",
         },
     )
+
+
+class ImportPublic(BaseModel):
+    """An import stored: how many rows of which kind."""
+
+    kind: str
+    stored: int
+
+
+@router.get(
+    "/{code}/records.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def get_records_xlsx(
+    code: str,
+    uow: UowDep,
+    by: PrincipalDep,
+    kind: Annotated[str, Query(max_length=40, description="A record kind")],
+) -> Response:
+    """A kind's records as xlsx: facts, state, each clock's due day and state."""
+    header, rows = files.export_rows(uow, code, kind, by=by)
+    name = f"{kind}-{code}-{county_today().isoformat()}.xlsx"
+    return Response(
+        workbook(kind, header, rows),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/{code}/records/import", response_model=ImportPublic, status_code=201)
+async def post_records_import(
+    code: str,
+    file: UploadFile,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+    kind: Annotated[
+        str, Query(max_length=40, description="outlet_filing, complaint, credit_event")
+    ],
+) -> ImportPublic | JSONResponse:
+    """Import a workbook of filings, complaints or credit events: every row or none; a
+    refusal (422) lists each problem by line and column."""
+    spec = files.IMPORTS.get(kind)
+    if spec is None:
+        raise InvalidValue("kind", f"{kind!r} cannot be imported ({', '.join(files.IMPORTS)})")
+    data = await file.read(MAX_IMPORT_BYTES + 1)
+    name = file.filename or "records.xlsx"
+    rows, problems = read_rows(data, name, spec.required, spec.optional)
+    try:
+        if problems:
+            raise PackInvalid(problems)
+        stored = files.import_rows(uow, _vault(settings), code, kind, rows, name, by=by)
+    except PackInvalid as exc:
+        return JSONResponse(
+            {
+                "detail": f"{len(exc.problems)} problem(s); nothing was stored",
+                "problems": [
+                    {"file": p.file, "line": p.line, "field": p.field, "reason": p.reason}
+                    for p in exc.problems
+                ],
+            },
+            status_code=422,
+        )
+    return ImportPublic(kind=kind, stored=stored)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from countyexpress.adapters.supervision_xlsx import MAX_IMPORT_BYTES, read_rows
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import county_today
@@ -21,9 +22,10 @@ from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import N_, gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
-from countyexpress.errors import CountyExpressError
+from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import complaints, inspections, registries
 from countyexpress.services import supervision as service
+from countyexpress.services import supervision_files as files
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,6 +87,7 @@ DONE = {
     "draw": N_("Round drawn."),
     "inspection": N_("Inspection recorded."),
     "attached": N_("File attached."),
+    "imported": N_("Workbook imported: every row stored."),
 }
 
 
@@ -124,9 +127,9 @@ def supervision_page(
         - {""}
     )
     gettext = gettext_for(request.state.locale)
-    files = service.attachments_of(uow, county.code, [v.id for v in every], by=by)
+    attached = service.attachments_of(uow, county.code, [v.id for v in every], by=by)
     ctx = {
-        "files": files,
+        "files": attached,
         "today": today,
         "filing_clocks": filings.clocks,
         "filings_overdue": filings.overdue(),
@@ -140,6 +143,8 @@ def supervision_page(
         "inspection_items": INSPECTION_ITEMS,
         "subject_kinds": [k.value for k in SubjectKind],
         "rounds_to_draw": rounds,
+        "importable": list(files.IMPORTS),
+        "record_kinds": ["outlet_filing", "complaint", "inspection", "finding"],
         "may_edit": allowed(by, Action.EDIT, Resource.SUPERVISION, Where(county.code)),
         "done": gettext(DONE[done]) if done in DONE else "",
         "error": error[:300],
@@ -327,3 +332,36 @@ async def post_attachment(
         "attached",
         lambda: service.attach(uow, vault, code, record_id, name, data, by=by),
     )
+
+
+@router.post("/counties/{code}/supervision/import", dependencies=[CsrfDep])
+async def post_import(
+    code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+    file: UploadFile,
+    kind: Annotated[str, Form(max_length=40)],
+) -> Response:
+    """Import a workbook of filings, complaints or credit events, all or nothing; the
+    problems come back by line and column."""
+    spec = files.IMPORTS.get(kind)
+    if spec is None:
+        return RedirectResponse(_page(code, error=f"kind: {kind!r} cannot be imported"), 303)
+    data = await file.read(MAX_IMPORT_BYTES + 1)
+    name = file.filename or "records.xlsx"
+    rows, problems = read_rows(data, name, spec.required, spec.optional)
+    vault = Vault(settings.data_key_bytes())
+    try:
+        if problems:
+            raise PackInvalid(problems)
+        files.import_rows(uow, vault, code, kind, rows, name, by=by)
+    except PackInvalid as exc:
+        listed = "; ".join(str(p) for p in exc.problems[:10])
+        more = f" (+{len(exc.problems) - 10})" if len(exc.problems) > 10 else ""
+        return RedirectResponse(_page(code, error=f"{listed}{more}"), status_code=303)
+    except CountyExpressError as exc:
+        reason = reason_of(exc, gettext_for(request.state.locale))
+        return RedirectResponse(_page(code, error=reason), status_code=303)
+    return RedirectResponse(_page(code, done="imported"), status_code=303)
