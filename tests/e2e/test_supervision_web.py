@@ -293,3 +293,28 @@ def test_a_complaints_workbook_is_imported_on_the_page_or_refused_by_line(
                    files={"file": ("c.xlsx", book("abc"), xlsx)})  # fmt: skip
     assert api.status_code == 422
     assert api.json()["problems"][0]["line"] == 3 and api.json()["problems"][0]["field"] == "phone"
+
+
+def test_service_quality_is_answered_to_the_regulator_and_to_a_carrier_for_itself(
+    app: object,
+) -> None:
+    """An upheld complaint shows in its carrier's month; another carrier's key sees only its
+    own rows; a station keeper none."""
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    reg = as_(app, "regulator")
+    token = {"X-CSRF-Token": csrf_of(reg.get(PAGE).text)}
+    complaint = {"subject": "carrier:zto", "type": "false_signoff", "about": "signed, never came"}
+    number = reg.post(f"{API}/complaints", headers=token, json=complaint).json()["id"]
+    for verb in ("appeal", "uphold"):
+        step = reg.post(f"{API}/complaints/{number}/steps", headers=token, json={"verb": verb})
+        assert step.status_code == 200, step.text
+    rows = reg.get(f"{API}/service-quality", params={"months": 1}).json()
+    (zto,) = [r for r in rows if r["carrier"] == "zto"]
+    assert (zto["complaints"], zto["upheld"], zto["false_signoffs"]) == (1, 1, 1)
+    assert 'data-carrier="zto"' in reg.get(PAGE).text
+    jt = TestClient(app).get(  # type: ignore[arg-type]
+        f"{API}/service-quality", headers={"X-API-Key": add_key(engine, "jt")}
+    )
+    assert jt.status_code == 200 and all(r["carrier"] == "jt" for r in jt.json())
+    keeper = as_(app, "station_keeper")
+    assert keeper.get(f"{API}/service-quality").status_code == 403

@@ -100,3 +100,55 @@ def test_a_rectified_blacklisting_ends_after_its_waiting_period(uow: SqlUnitOfWo
     assert service.credit_of(uow, HESHUO, "carrier:jt", dt.date(2026, 5, 31)).blacklisted
     with pytest.raises(NotFound):
         service.rectify(uow, HESHUO, "carrier:jt", dt.date(2025, 1, 1))
+
+
+def test_service_quality_counts_every_simulated_inbound_parcel_once(
+    uow: SqlUnitOfWork, engine: Engine
+) -> None:
+    """Three simulated days: each inbound parcel of the ledger that arrived since the month's
+    start is counted once, by its manifest's carrier; a complaint upheld against zto shows."""
+    from sqlalchemy import func
+
+    from countyexpress.adapters.db.tables_ledger import scan_events
+    from countyexpress.adapters.db.tables_ops import manifest_items
+    from countyexpress.adapters.packs.simulation import params_for
+    from countyexpress.domain.county_time import COUNTY_ZONE, county_today
+    from countyexpress.services import complaints, simulation
+
+    county = read_pack(builtin_pack_path("heshuo"))  # type: ignore[arg-type]
+    start = county_today() - dt.timedelta(days=4)
+    simulation.simulate(lambda: SqlUnitOfWork(engine), VAULT, HESHUO, params_for(county), start,
+                        3, seed=5, scale=0.02, outbound=False)  # fmt: skip
+    added = complaints.add(uow, VAULT, HESHUO, "carrier:zto", "loss_or_damage", "box crushed")
+    complaints.decide(uow, HESHUO, added.id, "appeal")
+    complaints.decide(uow, HESHUO, added.id, "uphold")
+    rows = service.service_quality(uow, HESHUO, months=2)
+    assert rows and sum(r.parcels for r in rows) > 0
+    first = add_month_start(county_today())
+    with engine.connect() as c:
+        firsts = (
+            select(scan_events.c.waybill_no, func.min(scan_events.c.at).label("at"))
+            .where(scan_events.c.kind == "arrive")
+            .group_by(scan_events.c.waybill_no)
+            .subquery()
+        )
+        expected = c.execute(
+            select(func.count())
+            .select_from(firsts.join(manifest_items,
+                                     manifest_items.c.waybill_no == firsts.c.waybill_no))
+            .where(firsts.c.at >= first.astimezone(COUNTY_ZONE).astimezone(dt.UTC))
+        ).scalar()  # fmt: skip
+    assert sum(r.parcels for r in rows) == expected
+    for r in rows:
+        assert r.on_time + r.late + r.waiting == r.parcels
+    zto = [r for r in rows if r.carrier == "zto" and r.month == county_today().strftime("%Y-%m")]
+    assert zto and zto[0].upheld == 1
+
+
+def add_month_start(today: dt.date) -> dt.datetime:
+    """The first moment of the month before `today`'s, in county time (months=2)."""
+    from countyexpress.domain.county_time import COUNTY_ZONE
+    from countyexpress.domain.supervision.calendar import add_months
+
+    first = add_months(dt.date(today.year, today.month, 1), -1)
+    return dt.datetime(first.year, first.month, 1, tzinfo=COUNTY_ZONE)

@@ -38,6 +38,7 @@ from countyexpress.entrypoints.cli_supervision import (
     credit_app,
     filing_app,
     inspect_app,
+    quality_app,
     records_app,
 )
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
@@ -76,6 +77,7 @@ app.add_typer(filing_app, name="filing")
 app.add_typer(inspect_app, name="inspect")
 app.add_typer(complaint_app, name="complaint")
 app.add_typer(records_app, name="records")
+app.add_typer(quality_app, name="quality")
 
 out = Console()
 err = Console(stderr=True)

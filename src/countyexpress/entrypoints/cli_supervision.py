@@ -26,7 +26,12 @@ from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.credit import Standing
 from countyexpress.domain.supervision.records import SubjectKind
-from countyexpress.entrypoints.presenters_supervision import clock_json, record_json, standing_json
+from countyexpress.entrypoints.presenters_supervision import (
+    clock_json,
+    quality_json,
+    record_json,
+    standing_json,
+)
 from countyexpress.errors import CountyExpressError, InvalidValue, PackInvalid
 from countyexpress.services import complaints, inspections
 from countyexpress.services import supervision as service
@@ -589,3 +594,34 @@ def records_import(
         _print_json({"kind": kind, "stored": n})
         return
     out.print(f"stored {n} {kind} rows from {path.name}", highlight=False)
+
+
+quality_app = typer.Typer(help="Service quality per carrier and month, from the ledger.",
+                          no_args_is_help=True)  # fmt: skip
+
+
+@quality_app.command("show")
+def quality_show(
+    county: CountyOpt,
+    months: Annotated[int, typer.Option("--months", min=1, max=36)] = 3,
+    by_township: Annotated[bool, typer.Option("--by-township")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """On-time rate against the pack's limits, losses, complaints per million parcels."""
+    try:
+        rows = service.service_quality(_uow(), county, months, by_township, by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    if as_json:
+        _print_json([quality_json(r) for r in rows])
+        return
+    table = Table("carrier", "month", "township", "parcels", "on time", "late", "waiting",
+                  "loss/10k", "complaints/M", "upheld/M")  # fmt: skip
+    for r in rows:
+        rate = f"{r.on_time_rate:.1%}" if r.on_time_rate is not None else "—"
+        table.add_row(
+            r.carrier, r.month, r.township or "", str(r.parcels), rate, str(r.late),
+            str(r.waiting), f"{r.loss_per_10k or 0:.1f}", f"{r.complaints_per_million or 0:.0f}",
+            f"{r.upheld_per_million or 0:.0f}",
+        )  # fmt: skip
+    out.print(table)

@@ -7,6 +7,7 @@ from typing import Any
 
 from countyexpress.domain.supervision.credit import Standing
 from countyexpress.domain.supervision.filings import OutletFilingClock
+from countyexpress.domain.supervision.quality import CarrierMonth
 from countyexpress.domain.supervision.records import Record
 
 
@@ -74,4 +75,28 @@ def clock_json(c: OutletFilingClock, today: dt.date) -> dict[str, Any]:
         "filed_by": c.filed_by,
         "state": c.state(today).value,
         "days_left": c.clock.days_left(today),
+    }
+
+
+def quality_json(r: CarrierMonth) -> dict[str, Any]:
+    """A carrier's month (or township of it) as JSON."""
+    return {
+        "carrier": r.carrier,
+        "month": r.month,
+        "township": r.township or None,
+        "parcels": r.parcels,
+        "delivered": r.delivered,
+        "on_time": r.on_time,
+        "late": r.late,
+        "waiting": r.waiting,
+        "on_time_rate": r.on_time_rate,
+        "loss_or_damage": r.loss_or_damage,
+        "loss_per_10k": r.loss_per_10k,
+        "complaints": r.complaints,
+        "complaints_per_million": r.complaints_per_million,
+        "upheld": r.upheld,
+        "upheld_per_million": r.upheld_per_million,
+        "unconsented": r.unconsented,
+        "false_signoffs": r.false_signoffs,
+        "by_level": r.by_level,
     }

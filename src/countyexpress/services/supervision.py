@@ -18,11 +18,12 @@ from typing import Protocol
 
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.accounts import AuditEntry
-from countyexpress.domain.county_time import county_today
-from countyexpress.domain.geography import county_code6
+from countyexpress.domain.county_time import COUNTY_ZONE, county_today
+from countyexpress.domain.geography import DivisionLevel, county_code6
 from countyexpress.domain.identity import validate_resident_id
 from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.attachments import MAX_PER_RECORD, Attachment, check_upload
+from countyexpress.domain.supervision.calendar import add_months
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.credit import CreditEvent, Standing, standing
 from countyexpress.domain.supervision.filings import (
@@ -32,6 +33,8 @@ from countyexpress.domain.supervision.filings import (
 )
 from countyexpress.domain.supervision.indicators import SupervisionSnapshot
 from countyexpress.domain.supervision.kinds import KINDS, OUTLET_FILING
+from countyexpress.domain.supervision.quality import CarrierMonth, ComplaintFact
+from countyexpress.domain.supervision.quality import service_quality as service_quality_of
 from countyexpress.domain.supervision.records import Record, RecordKind, Subject, SubjectKind
 from countyexpress.domain.supervision.rules import SupervisionRules
 from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
@@ -64,6 +67,7 @@ __all__ = [
     "review_filing",
     "rules_for",
     "rules_of",
+    "service_quality",
     "snapshot",
     "submit_filing",
 ]
@@ -473,6 +477,58 @@ def credit_types(uow: UnitOfWork, county: str) -> dict[str, str]:
     with uow:
         rules = rules_of(uow, county_code6(county))
     return {code: t.label or code for code, t in rules.credit.events.items()}
+
+
+def service_quality(
+    uow: UnitOfWork,
+    county: str,
+    months: int = 6,
+    by_township: bool = False,
+    by: Principal | None = None,
+) -> list[CarrierMonth]:
+    """Each carrier's months (the last `months`, the current one included): on-time rate
+    against the pack's limits by destination, losses and damages reported, complaints and
+    upheld appeals per million parcels. A carrier reads its own."""
+    code = county_code6(county)
+    if not 1 <= months <= 36:
+        raise InvalidValue("months", "between 1 and 36 months")
+    if by is not None and by.carrier is not None:
+        check(by, Action.READ, Resource.SUPERVISION, Where(code, carrier=by.carrier))
+    else:
+        _check(by, Action.READ, code)
+    today = county_today()
+    first = dt.date(today.year, today.month, 1)
+    start = add_months(first, -(months - 1))
+    since = dt.datetime(start.year, start.month, 1, tzinfo=COUNTY_ZONE).astimezone(dt.UTC)
+    with uow:
+        county_obj = uow.counties.get(code)
+        if county_obj is None:
+            raise NotFound(f"county {code} is not loaded")
+        rules = rules_of(uow, code)
+        if rules.quality is None:
+            raise NotFound(f"county {code}'s supervision rules set no [quality] time limits")
+        levels = {
+            d.code: "village" if d.level is DivisionLevel.VILLAGE else "county_seat"
+            for d in county_obj.divisions
+            if d.level in (DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY)
+        }
+        trips = uow.supervision.quality_trips(code, since, levels)
+        found = uow.supervision.find(code, kind="complaint")
+    complaints = [
+        ComplaintFact(
+            s.record.subject.key,
+            s.record.trail[0].on.strftime("%Y-%m"),
+            s.record.facts.get("type", ""),
+            s.record.state == "upheld",
+        )
+        for s in found
+        if s.record.subject.kind is SubjectKind.CARRIER and s.record.trail[0].on >= start
+    ]
+    rows = service_quality_of(trips, complaints, rules.quality, dt.datetime.now(dt.UTC),
+                              by_township)  # fmt: skip
+    if by is not None and by.carrier is not None:
+        rows = [r for r in rows if r.carrier == by.carrier]
+    return rows
 
 
 # outlet filings ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
 from countyexpress.domain.supervision.attachments import Attachment, Upload
 from countyexpress.domain.supervision.credit import CreditEvent
+from countyexpress.domain.supervision.quality import Trip
 from countyexpress.domain.supervision.records import Record
 from countyexpress.domain.supervision.rules import SupervisionRules
 
@@ -202,6 +203,9 @@ class SupervisionStore(Protocol):
     def attachments(
         self, county: str, record_ids: Sequence[int]
     ) -> dict[int, list[Attachment]]: ...
+    def quality_trips(
+        self, county: str, since: datetime, levels: Mapping[str, str]
+    ) -> list[Trip]: ...
     def attachment_content(self, county: str, record_id: int, attachment_id: int) -> str | None: ...
 
 

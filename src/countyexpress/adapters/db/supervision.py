@@ -7,12 +7,13 @@ trail and clocks; a record's personal facts stay a ciphertext here, opened by th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from countyexpress.adapters.db.quality import quality_trips
 from countyexpress.adapters.db.tables_supervision import (
     blacklist_repairs,
     credit_events,
@@ -32,6 +33,7 @@ from countyexpress.domain.supervision.attachments import Attachment, Upload
 from countyexpress.domain.supervision.clocks import Clock
 from countyexpress.domain.supervision.credit import CreditEvent
 from countyexpress.domain.supervision.kinds import KINDS
+from countyexpress.domain.supervision.quality import Trip
 from countyexpress.domain.supervision.records import Record, Step, Subject
 from countyexpress.domain.supervision.rules import SupervisionRules
 
@@ -273,6 +275,13 @@ class SqlSupervision:
                 t.c.id == attachment_id,
             )
         ).scalar()
+
+    # service quality -------------------------------------------------------------------
+    def quality_trips(
+        self, county: str, since: dt.datetime, levels: Mapping[str, str]
+    ) -> list[Trip]:
+        """Inbound parcels first arriving since `since` (see adapters.db.quality)."""
+        return quality_trips(self._c, county, since, levels)
 
     # credit ----------------------------------------------------------------------------
     def add_credit_event(self, county: str, event: CreditEvent, by: str) -> int:

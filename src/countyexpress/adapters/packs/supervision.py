@@ -29,6 +29,7 @@ from countyexpress.domain.supervision.credit import (
     Level,
 )
 from countyexpress.domain.supervision.draws import InspectionRatios
+from countyexpress.domain.supervision.quality import QualityRules
 from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.domain.supervision.rules import SupervisionRules
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
@@ -104,8 +105,15 @@ class _Inspection(_Model):
     ratios: dict[str, float]
 
 
+class _Quality(_Model):
+    confidence: str = ""
+    source: str = ""
+    time_limits_hours: dict[str, int]
+
+
 class _File(_Model):
     calendar: _Calendar = _Calendar()
+    quality: _Quality | None = None
     clocks: list[_Clock]
     credit: _Credit
     inspection: _Inspection
@@ -137,6 +145,7 @@ def _rules(f: _File) -> SupervisionRules:
             ("calendar", f.calendar),
             ("credit", f.credit),
             ("inspection", f.inspection),
+            *((("quality", f.quality),) if f.quality else ()),
         )
     }
     notes |= {f"clocks.{c.name}": f"{c.confidence}: {c.source}".strip(": ") for c in f.clocks}
@@ -146,6 +155,7 @@ def _rules(f: _File) -> SupervisionRules:
         ratios=InspectionRatios(tuple(lv.name for lv in f.credit.levels), f.inspection.ratios),
         calendar=WorkingCalendar.of(f.calendar.holidays, f.calendar.workdays, f.calendar.weekend),
         notes=notes,
+        quality=QualityRules(dict(f.quality.time_limits_hours)) if f.quality else None,
     )
 
 
@@ -185,7 +195,9 @@ def default_rules() -> SupervisionRules:
     scoring, with no public holidays (every weekday worked) — say so where they are shown."""
     r = read_supervision(DEFAULTS)
     notes = {**r.notes, "calendar": "estimate: no holiday list in the pack (weekdays only)"}
-    return SupervisionRules(r.clocks, r.credit, r.ratios, WorkingCalendar(), notes)
+    return SupervisionRules(
+        r.clocks, r.credit, r.ratios, WorkingCalendar(), quality=r.quality, notes=notes
+    )
 
 
 def pack_rules(folder: Path) -> tuple[SupervisionRules, str]:
@@ -233,7 +245,7 @@ def to_data(rules: SupervisionRules) -> dict[str, Any]:
     credit_conf, credit_src = _split(rules.notes.get("credit", ""))
     insp_conf, insp_src = _split(rules.notes.get("inspection", ""))
     cal = rules.calendar
-    return {
+    data: dict[str, Any] = {
         "calendar": {
             "confidence": cal_conf,
             "source": cal_src,
@@ -283,3 +295,11 @@ def to_data(rules: SupervisionRules) -> dict[str, Any]:
             "ratios": dict(rules.ratios.ratios),
         },
     }
+    if rules.quality is not None:
+        q_conf, q_src = _split(rules.notes.get("quality", ""))
+        data["quality"] = {
+            "confidence": q_conf,
+            "source": q_src,
+            "time_limits_hours": dict(rules.quality.hours),
+        }
+    return data

@@ -15,6 +15,7 @@ from countyexpress.domain.supervision.clocks import ClockRule
 from countyexpress.domain.supervision.credit import CreditRules
 from countyexpress.domain.supervision.draws import InspectionRatios
 from countyexpress.domain.supervision.kinds import KINDS
+from countyexpress.domain.supervision.quality import QualityRules
 from countyexpress.errors import InvalidValue
 
 __all__ = ["OUTLET_FILING_CLOCK", "SupervisionRules"]
@@ -31,6 +32,8 @@ class SupervisionRules:
     credit: CreditRules
     ratios: InspectionRatios
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    quality: QualityRules | None = None
+    """Time limits of service quality by destination; None: not set in the pack."""
     notes: Mapping[str, str] = field(default_factory=dict)
     """Where each part comes from and how sure it is (shown with the figures)."""
 

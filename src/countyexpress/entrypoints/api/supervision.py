@@ -28,6 +28,7 @@ from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute
 from countyexpress.entrypoints.presenters_supervision import (
     clock_json,
+    quality_json,
     record_json,
     standing_json,
 )
@@ -551,3 +552,40 @@ async def post_records_import(
             status_code=422,
         )
     return ImportPublic(kind=kind, stored=stored)
+
+
+class QualityPublic(BaseModel):
+    """A carrier's month (or a township of it): timeliness, losses, complaints."""
+
+    carrier: str
+    month: str
+    township: str | None
+    parcels: int
+    delivered: int
+    on_time: int
+    late: int
+    waiting: int
+    on_time_rate: float | None
+    loss_or_damage: int
+    loss_per_10k: float | None
+    complaints: int
+    complaints_per_million: float | None
+    upheld: int
+    upheld_per_million: float | None
+    unconsented: int
+    false_signoffs: int
+    by_level: dict[str, int]
+
+
+@router.get("/{code}/service-quality", response_model=list[QualityPublic])
+def get_service_quality(
+    code: str,
+    uow: UowDep,
+    by: PrincipalDep,
+    months: Annotated[int, Query(ge=1, le=36, description="The last months")] = 3,
+    by_township: Annotated[bool, Query(description="Split by township")] = False,
+) -> list[QualityPublic]:
+    """Per carrier and month: on-time rate against the pack's limits by destination,
+    losses and damages per 10,000, complaints and upheld appeals per million parcels."""
+    rows = service.service_quality(uow, code, months, by_township, by=by)
+    return [QualityPublic.model_validate(quality_json(r)) for r in rows]

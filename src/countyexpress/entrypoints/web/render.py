@@ -66,9 +66,7 @@ def render(
         and principal is not None
         and allowed(principal, Action.READ, Resource.SUPERVISION, Where(county=county.code))
     ):  # 监管 for those who supervise, before the audit log
-        nav.append(
-            ("supervision", f"/counties/{county.code}/supervision", labels.SUPERVISION_NAV)
-        )
+        nav.append(("supervision", f"/counties/{county.code}/supervision", labels.SUPERVISION_NAV))
     if (
         county
         and principal is not None

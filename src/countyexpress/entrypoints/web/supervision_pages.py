@@ -22,7 +22,7 @@ from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import N_, gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
-from countyexpress.errors import CountyExpressError, PackInvalid
+from countyexpress.errors import CountyExpressError, NotFound, PackInvalid
 from countyexpress.services import complaints, inspections, registries
 from countyexpress.services import supervision as service
 from countyexpress.services import supervision_files as files
@@ -128,8 +128,13 @@ def supervision_page(
     )
     gettext = gettext_for(request.state.locale)
     attached = service.attachments_of(uow, county.code, [v.id for v in every], by=by)
+    try:
+        quality = service.service_quality(uow, county.code, 3, by=by)
+    except NotFound:  # the county's rules set no time limits
+        quality = []
     ctx = {
         "files": attached,
+        "quality": quality,
         "today": today,
         "filing_clocks": filings.clocks,
         "filings_overdue": filings.overdue(),

@@ -1,0 +1,61 @@
+"""The ledger read for service quality: each inbound parcel's first arrival, hand-over,
+destination and reported loss or damage (tables of the ledger and the manifests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import Connection, and_, case, func, select
+
+from countyexpress.adapters.db.tables_ledger import scan_events
+from countyexpress.adapters.db.tables_ops import manifest_items
+from countyexpress.domain.supervision.quality import LOSS_WORDS, Trip
+
+__all__ = ["quality_trips"]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def quality_trips(
+    conn: Connection, county: str, since: dt.datetime, levels: Mapping[str, str]
+) -> list[Trip]:
+    """Inbound parcels (on a manifest) first arriving in the county since `since`; `levels`
+    maps a division code to its destination (county_seat, township, village)."""
+    e, m = scan_events, manifest_items
+    arrived = func.min(case((e.c.kind == "arrive", e.c.at)))
+    delivered = func.min(case((e.c.kind == "pickup", e.c.at)))
+    rows = conn.execute(
+        select(
+            e.c.waybill_no, m.c.carrier, m.c.division_code, m.c.township_code, arrived, delivered
+        )
+        .join(m, and_(m.c.county_code == e.c.county_code, m.c.waybill_no == e.c.waybill_no))
+        .where(e.c.county_code == county)
+        .group_by(e.c.waybill_no, m.c.carrier, m.c.division_code, m.c.township_code)
+        .having(arrived >= since)
+    ).all()
+    reported = {
+        r.waybill_no
+        for r in conn.execute(
+            select(e.c.waybill_no, e.c.payload).where(
+                e.c.county_code == county, e.c.kind == "exception", e.c.at >= since
+            )
+        )
+        if any(w in str((r.payload or {}).get("reason", "")).lower() for w in LOSS_WORDS)
+    }
+    out = []
+    for r in rows:
+        level = levels.get(r.division_code or "", "township")
+        out.append(
+            Trip(
+                carrier=r.carrier,
+                level=level,
+                township=r.township_code or "",
+                arrived=_utc(r[4]),
+                delivered=_utc(r[5]) if r[5] is not None else None,
+                lost_or_damaged=r.waybill_no in reported,
+            )
+        )
+    return out
