@@ -35,14 +35,25 @@ from countyexpress.adapters.db.scenario_runs import ScenarioRunsUnitOfWork
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs.vehicles import fleet_for
 from countyexpress.adapters.vault import Vault
+from countyexpress.domain.county_time import county_today
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import ContentCategory, Inspection
+from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.planning.routing import PyVRPPlanner
 from countyexpress.planning.siting import Objective, SitingRequest, SolveLimits
-from countyexpress.services import centre, intake, routes, siting, stations
+from countyexpress.services import (
+    centre,
+    complaints,
+    inspections,
+    intake,
+    routes,
+    siting,
+    stations,
+    supervision,
+)
 from countyexpress.services import counties as county_service
 from countyexpress.services.scenario_runs import ScenarioRun
 from countyexpress.settings import Settings
@@ -117,6 +128,10 @@ SCANNERS = row(
 STATION_SCANNERS = row(("centre_operator", "station_keeper", "driver"), station=True, county=True)
 ROUTE_READERS = row(("regulator", "centre_operator", "driver", "admin"), county=True)
 OUTBOUND = row(("centre_operator", "driver", CARRIER), carrier=True, county=True)  # at BZ-SORT
+SUPERVISORS = row(("regulator", "admin"), county=True)
+CARRIER_SUPERVISED = row(("regulator", "admin", CARRIER), carrier=True, county=True)
+"""Supervision records a carrier's key reaches for its own carrier: its credit, its filings."""
+QUALITY_READERS = row(("regulator", "admin", CARRIER), county=True)  # a carrier: its own rows
 
 MATRIX: dict[str, Row] = {
     "GET /healthz": PUBLIC,
@@ -198,6 +213,41 @@ MATRIX: dict[str, Row] = {
     "POST /api/v1/counties/{code}/siting": PLANNERS,
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
     "GET /api/v1/counties/{code}/scenarios/compare": PLAN_READERS,
+    "GET /counties/{code}/supervision": SUPERVISORS,
+    "POST /counties/{code}/supervision/credit-events": SUPERVISORS,
+    "POST /counties/{code}/supervision/filings/{record_id}": SUPERVISORS,
+    "POST /counties/{code}/supervision/complaints": SUPERVISORS,
+    "POST /counties/{code}/supervision/records/{record_id}": SUPERVISORS,
+    "POST /counties/{code}/supervision/records/{record_id}/attachments": SUPERVISORS,
+    "POST /counties/{code}/supervision/rounds": SUPERVISORS,
+    "POST /counties/{code}/supervision/rounds/draw": SUPERVISORS,
+    "POST /counties/{code}/supervision/inspections/{record_id}": SUPERVISORS,
+    "POST /counties/{code}/supervision/import": SUPERVISORS,
+    "GET /api/v1/counties/{code}/credit/{subject}": CARRIER_SUPERVISED,
+    "POST /api/v1/counties/{code}/credit/events": SUPERVISORS,
+    "POST /api/v1/counties/{code}/credit/rectifications": SUPERVISORS,
+    "GET /api/v1/counties/{code}/blacklist": SUPERVISORS,
+    "GET /api/v1/counties/{code}/credit-directory.xlsx": SUPERVISORS,
+    "GET /api/v1/counties/{code}/filings": SUPERVISORS,
+    "POST /api/v1/counties/{code}/filings": CARRIER_SUPERVISED,
+    "POST /api/v1/counties/{code}/filings/{record_id}/review": SUPERVISORS,
+    "GET /api/v1/counties/{code}/records": SUPERVISORS,
+    "POST /api/v1/counties/{code}/records/{record_id}/steps": SUPERVISORS,
+    "POST /api/v1/counties/{code}/records/{record_id}/attachments": CARRIER_SUPERVISED,
+    "GET /api/v1/counties/{code}/records/{record_id}/attachments": CARRIER_SUPERVISED,
+    "GET /api/v1/counties/{code}/records/{record_id}/attachments/{attachment_id}": (
+        CARRIER_SUPERVISED
+    ),
+    "GET /api/v1/counties/{code}/records.xlsx": SUPERVISORS,
+    "POST /api/v1/counties/{code}/records/import": SUPERVISORS,
+    "POST /api/v1/counties/{code}/inspection-rounds": SUPERVISORS,
+    "POST /api/v1/counties/{code}/inspection-rounds/{round_name}/draw": SUPERVISORS,
+    "POST /api/v1/counties/{code}/inspections/{record_id}": SUPERVISORS,
+    "POST /api/v1/counties/{code}/complaints": SUPERVISORS,
+    "POST /api/v1/counties/{code}/complaints/{record_id}/steps": SUPERVISORS,
+    "GET /api/v1/counties/{code}/service-quality": row(
+        ("regulator", "admin", CARRIER), county=True
+    ),
 }
 """What each role gets from each route, on each kind of resource (see `Row`)."""
 
@@ -212,6 +262,20 @@ NOT_2XX: dict[str, str] = {
     "POST /logout": "log-out answers 303 to the log-in form",
     "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
     "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
+    **{
+        k: "a 监管 form answers 303 back to the page with its result"
+        for k in (
+            "POST /counties/{code}/supervision/credit-events",
+            "POST /counties/{code}/supervision/filings/{record_id}",
+            "POST /counties/{code}/supervision/complaints",
+            "POST /counties/{code}/supervision/records/{record_id}",
+            "POST /counties/{code}/supervision/records/{record_id}/attachments",
+            "POST /counties/{code}/supervision/rounds",
+            "POST /counties/{code}/supervision/rounds/draw",
+            "POST /counties/{code}/supervision/inspections/{record_id}",
+            "POST /counties/{code}/supervision/import",
+        )
+    },
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
 allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
@@ -288,6 +352,59 @@ def _parcel(engine: Engine, vault: Vault, target: str, kind: str) -> str:
     return waybill
 
 
+COMMUNITY = {HESHUO: "652828100001", TEST: "990101100001"}
+SUPERVISED_KEYS = ("subject", "record_id", "attachment_id", "round_name")
+PNG = b"\x89PNG\r\n\x1a\n" + b"a photo of the premises"
+
+
+def _fresh_filing(engine: Engine, vault: Vault, target: str) -> int:
+    """A new outlet filing by the target's carrier in its county."""
+    county, _, carrier = WHERE[target]
+    view = supervision.submit_filing(SqlUnitOfWork(engine), vault, county, carrier,
+                                     f"M-{next(_numbers)}", "驿站", COMMUNITY[county],
+                                     dt.date.today() - dt.timedelta(days=1))  # fmt: skip
+    return view.id
+
+
+def _fresh_complaint(engine: Engine, vault: Vault, target: str) -> int:
+    county, _, carrier = WHERE[target]
+    view = complaints.add(SqlUnitOfWork(engine), vault, county, f"carrier:{carrier}", "delay",
+                          "three days late")  # fmt: skip
+    return view.id
+
+
+def _fresh_round(engine: Engine, target: str) -> str:
+    """A round of carrier inspections planned, not drawn."""
+    name = f"R{next(_numbers)}"
+    inspections.plan_round(SqlUnitOfWork(engine), WHERE[target][0], name, 1,
+                           [SubjectKind.CARRIER])  # fmt: skip
+    return name
+
+
+def _fresh_inspection(engine: Engine, target: str) -> int:
+    """A drawn inspection, waiting to be recorded."""
+    drawn, _ = inspections.draw_round(SqlUnitOfWork(engine), WHERE[target][0],
+                                      _fresh_round(engine, target))  # fmt: skip
+    return drawn[0].id
+
+
+def _supervised(engine: Engine, vault: Vault, target: str) -> dict[str, str]:
+    """The target carrier's credit subject, a filing of it with a photo attached, and (once
+    per county) a blacklisted carrier to rectify."""
+    county, _, carrier = WHERE[target]
+    record = _fresh_filing(engine, vault, target)
+    photo = supervision.attach(SqlUnitOfWork(engine), vault, county, record, "p.png", PNG)
+    if target != CARRIER_:
+        supervision.record_credit_event(SqlUnitOfWork(engine), county, "carrier:sto",
+                                        "personal_data_leak")  # fmt: skip
+    return {
+        "subject": f"carrier:{carrier}",
+        "record_id": str(record),
+        "attachment_id": str(photo.id),
+        "round_name": "-",
+    }
+
+
 def _copy_plan(engine: Engine, plan_id: str, county: str) -> str:
     """The Heshuo plan stored again as a plan of `county`."""
     with SqlUnitOfWork(engine) as uow:
@@ -343,6 +460,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                       "waybill_no": _parcel(engine, vault, COUNTY, "shelved"),
                       "plan_id": _copy_plan(engine, plan.plan_id, TEST),
                       "run_id": _run(engine, TEST)}  # fmt: skip
+    for target in (OWN, CARRIER_, COUNTY):  # supervision records of each target's carrier
+        values[target] |= _supervised(engine, vault, target)
+    values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
     for target in (OWN, COUNTY):  # a saved siting result in each county, to compare
         siting.plan_sites(bootstrap.uow_factory(engine)(), values[target]["code"],
                           FacilityKind.LOCKER, SitingRequest(Objective.PMEDIAN, 1), by=None,
@@ -427,10 +547,67 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}
+    if "/supervision" in key or (
+        key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
+    ):
+        return _supervision_body(w, key, target)
     if key == "POST /login":  # anyone may log in: as themselves, a visitor as the regulator
         name = w.creds.get(role, "") if role not in (ANON, CARRIER) else w.creds["regulator"]
         return {"data": {"username": name, "password": PASSWORD}}
     return {}
+
+
+SUPERVISION_API = "POST /api/v1/counties/{code}/"
+SUPERVISION_PATHS = ("/credit/", "/filings", "/records", "/inspection", "/complaints")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _supervision_body(w: World, key: str, target: str) -> dict[str, Any]:
+    """The request of a supervision cell (API: json=, pages: data= and files=)."""
+    county, _, carrier = WHERE[target]
+    today = county_today().isoformat()
+    path = key.split(" ", 1)[1]
+    tail = path.rsplit("/", 1)[-1]
+    api = path.startswith("/api/")
+    if path.endswith("/credit/events") or path.endswith("/credit-events"):
+        body = {"subject": f"carrier:{carrier}", "event": "inspection_finding"}
+        return {"json": body} if api else {"data": body}
+    if path.endswith("/credit/rectifications"):
+        return {"json": {"subject": "carrier:sto", "listed_on": today}}
+    if path.endswith("/filings"):
+        return {"json": {"carrier": carrier, "outlet": f"M-{next(_numbers)}", "name": "驿站",
+                         "community": COMMUNITY[county], "opened": today}}  # fmt: skip
+    if path.endswith("/review"):
+        return {"json": {"decision": "accept"}}
+    if path.endswith("/filings/{record_id}"):  # the page's decision form
+        return {"data": {"decision": "accept"}}
+    if tail == "steps":
+        return {"json": {"verb": "answer"}}
+    if path.endswith("/supervision/records/{record_id}"):
+        return {"data": {"kind": "complaint", "verb": "answer"}}
+    if tail == "attachments":
+        files = {"file": ("premises.png", PNG, "image/png")}
+        return {"files": files} if api else {"data": {}, "files": files}
+    if path.endswith("/inspection-rounds"):
+        return {"json": {"round": f"R{next(_numbers)}", "seed": 1, "kinds": ["carrier"]}}
+    if path.endswith("/supervision/rounds"):
+        return {"data": {"round_name": f"R{next(_numbers)}", "seed": "1"}}
+    if path.endswith("/rounds/draw"):
+        return {"data": {"round_name": _fresh_round(w.engine, target)}}
+    if path.endswith("/draw"):
+        return {}
+    if "/inspections/" in path:
+        checked = {"checked": {"real_name": True}}
+        return {"json": checked} if api else {"data": {"item_real_name": "ok"}}
+    if path.endswith("/complaints"):
+        body = {"subject": f"carrier:{carrier}", "type": "delay", "about": "late"}
+        if api:
+            return {"json": body}
+        return {"data": {**body, "complaint_type": body["type"]}}
+    if path.endswith("/import"):
+        files = {"file": ("e.xlsx", _workbook_of_events(f"carrier:{carrier}"), XLSX_TYPE)}
+        return {"files": files} if api else {"data": {"kind": "credit_event"}, "files": files}
+    raise AssertionError(f"no body for {key}")
 
 
 INTAKE_KIND = {
@@ -440,7 +617,53 @@ INTAKE_KIND = {
 """The outbound routes naming a parcel in the path, and the parcel each needs."""
 
 
+def _filing_id(w: World, target: str) -> dict[str, str]:
+    return {"record_id": str(_fresh_filing(w.engine, w.vault, target))}
+
+
+def _complaint_id(w: World, target: str) -> dict[str, str]:
+    return {"record_id": str(_fresh_complaint(w.engine, w.vault, target))}
+
+
+def _inspection_id(w: World, target: str) -> dict[str, str]:
+    return {"record_id": str(_fresh_inspection(w.engine, target))}
+
+
+FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
+    "POST /api/v1/counties/{code}/filings/{record_id}/review": _filing_id,
+    "POST /counties/{code}/supervision/filings/{record_id}": _filing_id,
+    "POST /api/v1/counties/{code}/records/{record_id}/attachments": _filing_id,
+    "POST /counties/{code}/supervision/records/{record_id}/attachments": _filing_id,
+    "POST /api/v1/counties/{code}/records/{record_id}/steps": _complaint_id,
+    "POST /api/v1/counties/{code}/complaints/{record_id}/steps": _complaint_id,
+    "POST /counties/{code}/supervision/records/{record_id}": _complaint_id,
+    "POST /api/v1/counties/{code}/inspections/{record_id}": _inspection_id,
+    "POST /counties/{code}/supervision/inspections/{record_id}": _inspection_id,
+    "POST /api/v1/counties/{code}/inspection-rounds/{round_name}/draw": lambda w, t: {
+        "round_name": _fresh_round(w.engine, t)
+    },
+}
+"""Routes that move a supervision record on: each cell gets a fresh one."""
+
+
+def _workbook_of_events(subject: str) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["subject", "event"])
+    wb.active.append([subject, "inspection_finding"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def _params(key: str) -> dict[str, str]:
+    if key.endswith("/records/import"):
+        return {"kind": "credit_event"}
+    if key.endswith("/records.xlsx") or key.endswith("/records"):
+        return {"kind": "outlet_filing"}
     if key.endswith("/routes"):  # today's plan in the county (the parcels still waiting)
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
         return {"seconds": "1", "date": today.isoformat()}
@@ -475,6 +698,8 @@ def ask(
         values = w.values[target]
         if key.startswith("POST /api/v1/intake/"):  # a parcel taken in at the target's station
             values = {**values, "waybill_no": w.fresh(target, INTAKE_KIND[key])}
+        if key in FRESH_PATH:  # a supervision record in the state the route moves on from
+            values = {**values, **FRESH_PATH[key](w, target)}
     url = path.format(**values)
     if key in FOLLOW:
         r = a.client.request(method, url, headers=a.headers, follow_redirects=True)

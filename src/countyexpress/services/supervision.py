@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from countyexpress.domain.access import Action, Principal, Resource, Where
+from countyexpress.domain.access import Action, Principal, Resource, Where, scope_of
 from countyexpress.domain.accounts import AuditEntry
 from countyexpress.domain.county_time import COUNTY_ZONE, county_today
 from countyexpress.domain.geography import DivisionLevel, county_code6
@@ -37,9 +37,9 @@ from countyexpress.domain.supervision.quality import CarrierMonth, ComplaintFact
 from countyexpress.domain.supervision.quality import service_quality as service_quality_of
 from countyexpress.domain.supervision.records import Record, RecordKind, Subject, SubjectKind
 from countyexpress.domain.supervision.rules import SupervisionRules
-from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
+from countyexpress.errors import N_, Forbidden, InvalidValue, NotAllowed, NotFound, said
 from countyexpress.services.accounts import AccountRepository
-from countyexpress.services.authz import check
+from countyexpress.services.authz import check, may
 from countyexpress.services.ports import Cipher
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -243,11 +243,12 @@ def attach(
     """Attach a photo or a PDF to a record (kept encrypted); InvalidValue says why a file is
     refused, NotAllowed when the record has its most already."""
     code = county_code6(county)
+    _check_role(by, Action.EDIT)
     upload = check_upload(name, data)
     with uow:
         stored = uow.supervision.get(code, record_id)
         if stored is None:
-            raise NotFound(f"no record {record_id} in county {code}")
+            raise NotFound("no such record in the county")
         _check_record(by, Action.EDIT, code, stored.record)
         if len(uow.supervision.attachments(code, [record_id])[record_id]) >= MAX_PER_RECORD:
             raise NotAllowed(f"record {record_id} has {MAX_PER_RECORD} attachments already")
@@ -263,10 +264,11 @@ def attachments(
 ) -> list[Attachment]:
     """A record's attachments, described (their contents not read)."""
     code = county_code6(county)
+    _check_role(by, Action.READ)
     with uow:
         stored = uow.supervision.get(code, record_id)
         if stored is None:
-            raise NotFound(f"no record {record_id} in county {code}")
+            raise NotFound("no such record in the county")
         _check_record(by, Action.READ, code, stored.record)
         return uow.supervision.attachments(code, [record_id])[record_id]
 
@@ -299,10 +301,11 @@ def attachment_bytes(
     """An attachment and its content; the read is noted in the audit log (a photo may show
     a person or an ID card). NotFound once the retention has purged it."""
     code = county_code6(county)
+    _check_role(by, Action.READ)
     with uow:
         stored = uow.supervision.get(code, record_id)
         if stored is None:
-            raise NotFound(f"no record {record_id} in county {code}")
+            raise NotFound("no such record in the county")
         _check_record(by, Action.READ, code, stored.record)
         found = [a for a in uow.supervision.attachments(code, [record_id])[record_id]]
         meta = next((a for a in found if a.id == attachment_id), None)
@@ -694,14 +697,23 @@ def _clean(facts: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _check_record(by: Principal | None, action: Action, county: str, record: Record) -> None:
-    """A carrier reaches the records about it and the filings it made."""
+    """A carrier reaches the records about it and the filings it made. Called after the
+    look-up: a caller who may not see the record is told it does not exist (no oracle)."""
+    if by is None:
+        return
     carrier = (
         record.facts.get("carrier") if record.subject.kind is not SubjectKind.CARRIER else None
     )
-    if carrier is not None:
-        check(by, action, Resource.SUPERVISION, Where(county, carrier=carrier))
-    else:
-        _check_subject(by, action, county, record.subject)
+    if carrier is None and record.subject.kind is SubjectKind.CARRIER:
+        carrier = record.subject.key
+    if not may(by, action, Resource.SUPERVISION, Where(county, carrier=carrier)):
+        raise NotFound("no such record in the county")
+
+
+def _check_role(by: Principal | None, action: Action) -> None:
+    """Before any look-up: a role that never reaches supervision records is refused."""
+    if by is not None and scope_of(by, action, Resource.SUPERVISION) is None:
+        raise Forbidden(f"a {by.role.value} may not {action.value} supervision records")
 
 
 def _check_subject(by: Principal | None, action: Action, county: str, who: Subject) -> None:

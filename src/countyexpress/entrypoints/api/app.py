@@ -20,6 +20,7 @@ from countyexpress.entrypoints.api import (
     routes,
     scans,
     siting,
+    supervision,
 )
 from countyexpress.entrypoints.api.faults import (
     STORAGE_RETRY_AFTER_S,
@@ -103,6 +104,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(siting.router)
     app.include_router(routes.router)
     app.include_router(audit.router)
+    app.include_router(supervision.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

@@ -27,6 +27,7 @@ from countyexpress.entrypoints.web import (
     screens,
     siting_pages,
     station,
+    supervision_pages,
 )
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
 from countyexpress.entrypoints.web.render import render
@@ -82,6 +83,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(scenario_pages.router)
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
+    app.include_router(supervision_pages.router)
     app.include_router(driver.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.adapters.supervision_xlsx import MAX_IMPORT_BYTES, read_rows
 from countyexpress.adapters.vault import Vault
-from countyexpress.domain.access import Action, Resource, Where, allowed
+from countyexpress.domain.access import Action, Principal, Resource, Where, allowed, require
 from countyexpress.domain.county_time import county_today
+from countyexpress.domain.geography import county_code6
 from countyexpress.domain.supervision.attachments import MAX_BYTES
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.kinds import COMPLAINT_TYPES, INSPECTION_ITEMS
@@ -22,12 +23,27 @@ from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import N_, gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
-from countyexpress.errors import CountyExpressError, NotFound, PackInvalid
+from countyexpress.errors import (
+    CountyExpressError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    PackInvalid,
+)
 from countyexpress.services import complaints, inspections, registries
 from countyexpress.services import supervision as service
 from countyexpress.services import supervision_files as files
 
 router = APIRouter(include_in_schema=False)
+
+
+def supervisor(code: str, by: PrincipalDep) -> Principal:
+    """The page's forms are the regulator's: refused (403) before anything is read."""
+    require(by, Action.EDIT, Resource.SUPERVISION, Where(county_code6(code)))
+    return by
+
+
+SupervisorDep = Annotated[Principal, Depends(supervisor)]
 
 STATE_LABELS = {
     "submitted": N_("submitted"),
@@ -166,6 +182,8 @@ def _after(request: Request, code: str, done: str, action: Any) -> Response:
     """Run `action`; back to the page with its result or its refusal, translated."""
     try:
         action()
+    except (Forbidden, NotAuthenticated):
+        raise  # 403 / 401, not a message on a page the caller may not see
     except CountyExpressError as exc:
         reason = reason_of(exc, gettext_for(request.state.locale))
         return RedirectResponse(_page(code, error=reason), status_code=303)
@@ -177,7 +195,7 @@ def post_event(
     code: str,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     subject: Annotated[str, Form(max_length=80)],
     event: Annotated[str, Form(max_length=60)],
     note: Annotated[str, Form(max_length=500)] = "",
@@ -197,7 +215,7 @@ def post_review(
     record_id: int,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     decision: Annotated[str, Form(max_length=20)],
     missing: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
@@ -216,7 +234,7 @@ def post_complaint(
     code: str,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     settings: SettingsDep,
     subject: Annotated[str, Form(max_length=80)],
     complaint_type: Annotated[str, Form(max_length=40)],
@@ -242,7 +260,7 @@ def post_step(
     record_id: int,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     kind: Annotated[str, Form(max_length=40)],
     verb: Annotated[str, Form(max_length=40)],
     note: Annotated[str, Form(max_length=500)] = "",
@@ -265,7 +283,7 @@ def post_round(
     code: str,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     round_name: Annotated[str, Form(max_length=40)],
     seed: Annotated[int, Form(ge=0, le=2**31 - 1)],
 ) -> Response:
@@ -280,7 +298,7 @@ def post_draw(
     code: str,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     round_name: Annotated[str, Form(max_length=40)],
 ) -> Response:
     """Draw a planned round with its seed."""
@@ -291,7 +309,7 @@ def post_draw(
 
 @router.post("/counties/{code}/supervision/inspections/{record_id}", dependencies=[CsrfDep])
 async def post_inspection(
-    code: str, record_id: int, request: Request, uow: UowDep, by: PrincipalDep
+    code: str, record_id: int, request: Request, uow: UowDep, by: SupervisorDep
 ) -> Response:
     """Record a drawn inspection: each item in order, or a finding with what was found."""
     form = await request.form()
@@ -323,7 +341,7 @@ async def post_attachment(
     record_id: int,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     settings: SettingsDep,
     file: UploadFile,
 ) -> Response:
@@ -344,7 +362,7 @@ async def post_import(
     code: str,
     request: Request,
     uow: UowDep,
-    by: PrincipalDep,
+    by: SupervisorDep,
     settings: SettingsDep,
     file: UploadFile,
     kind: Annotated[str, Form(max_length=40)],
@@ -362,6 +380,8 @@ async def post_import(
         if problems:
             raise PackInvalid(problems)
         files.import_rows(uow, vault, code, kind, rows, name, by=by)
+    except (Forbidden, NotAuthenticated):
+        raise
     except PackInvalid as exc:
         listed = "; ".join(str(p) for p in exc.problems[:10])
         more = f" (+{len(exc.problems) - 10})" if len(exc.problems) > 10 else ""
