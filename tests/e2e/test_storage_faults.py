@@ -247,3 +247,21 @@ def test_a_database_server_that_is_gone_answers_503_and_healthz_says_unhealthy(
     assert r.status_code == 503 and "retry-after" in r.headers
     assert r.headers["content-type"].startswith("application/json")
     engine.dispose()
+
+
+def test_a_storage_fault_inside_an_exception_group_is_still_a_503(site: Site) -> None:
+    """A task group (anyio, a middleware) may wrap the fault: it is unwrapped, not a 500."""
+    readonly = create_engine(f"sqlite:///file:{site.database}?mode=ro&uri=true")
+
+    def grouped() -> None:
+        try:
+            with readonly.begin() as conn:
+                conn.exec_driver_sql("PRAGMA user_version = 1")
+        except Exception as exc:
+            raise ExceptionGroup("in a task group", [exc]) from None
+
+    site.app.add_api_route("/api/v1/grouped", grouped)
+    client, h = admin(site.app)
+    r = client.get("/api/v1/grouped", headers=h)
+    readonly.dispose()
+    assert r.status_code == 503 and "read-only" in r.json()["detail"]

@@ -63,6 +63,13 @@ def _sqlstate(exc: BaseException) -> str:
     return state if isinstance(state, str) else ""
 
 
+def unwrap(exc: Exception) -> Exception:
+    """The one exception inside (nested) groups of one, as a task group may wrap it."""
+    while isinstance(exc, ExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
 def is_storage_fault(exc: BaseException) -> bool:
     """Whether `exc` says the database cannot be written or reached now."""
     if isinstance(exc, sa_exc.OperationalError | sa_exc.TimeoutError | sqlite3.OperationalError):
@@ -159,7 +166,8 @@ class FaultMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception as exc:  # the last place to answer it
+        except Exception as caught:  # the last place to answer it
+            exc = unwrap(caught)
             response = fault_response(exc)
             log_fault(exc, response.status_code, scope)
             if not started:
