@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from countyexpress import __version__
 from countyexpress.adapters.db.health import write_problem
+from countyexpress.domain.privacy import scrub  # a refusal never echoes a phone or an ID
 from countyexpress.entrypoints.api import (
     audit,
     counties,
@@ -61,15 +62,15 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+        return JSONResponse({"detail": scrub(str(exc))}, status_code=404)
 
     @app.exception_handler(InvalidValue)
     async def _invalid(_: Request, exc: InvalidValue) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "field": exc.field}, status_code=422)
+        return JSONResponse({"detail": scrub(str(exc)), "field": exc.field}, status_code=422)
 
     @app.exception_handler(NotAllowed)
     async def _not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+        return JSONResponse({"detail": scrub(str(exc))}, status_code=409)
 
     @app.exception_handler(TooManyRequests)
     async def _too_many(_: Request, exc: TooManyRequests) -> JSONResponse:
