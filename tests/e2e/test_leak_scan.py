@@ -26,6 +26,7 @@ import contextlib
 import datetime as dt
 import io
 import re
+import string
 import unicodedata
 import uuid
 import zlib
@@ -226,7 +227,8 @@ def _world(tmp: Path) -> World:
         sample = [r[0] for r in conn.execute(select(manifest_items.c.waybill_no).limit(200))]
     values = {"code": HESHUO, "facility": "HS-STA-01", "centre_code": "HS-CENTER",
               "locker": "HS-LCK-01", "carrier": "zto", "month": "2026-11",
-              "waybill_no": day[0], "plan_id": plan.plan_id, "run_id": run_id}  # fmt: skip
+              "waybill_no": day[0], "plan_id": plan.plan_id, "run_id": run_id,
+              "subject": "carrier:zto", "record_id": "1"}  # fmt: skip
     return World(create_app(settings, engine), engine, values, [*day[:3], *sample[::50]], creds)
 
 
@@ -292,10 +294,18 @@ written to the audit log, docs/operations.md): asked, and its figures counted, b
 Every other answer about the same parcels is scanned."""
 
 
+UNSCANNED: set[str] = set()
+"""GET routes with a path parameter the world has no value for (printed with the figures)."""
+
+
 def _gets(w: World, role: str) -> Iterable[tuple[str, str]]:
     """Every GET route with real ids; parcel routes for a sample of waybills."""
     for method, path in _routes_of(w.app):
         if method != "GET" or (path in ONCE and role != "anonymous"):
+            continue
+        names = {n for _, n, _, _ in string.Formatter().parse(path) if n}
+        if names - set(w.values):  # a route whose ids this world does not make
+            UNSCANNED.add(path)
             continue
         if "{waybill_no}" in path:
             for waybill in w.waybills:
@@ -329,7 +339,8 @@ def test_no_full_mobile_or_id_number_anywhere(
         f"\nT9 leak scan: {scan.counts['answer']} API answers, {scan.counts['page']} pages, "
         f"{scan.counts['export']} exports, {scan.counts['log line']} log lines "
         f"({dict(scan.statuses)}); {len(scan.known)} known numbers; {len(scan.found)} found; "
-        f"receiver reveals asked (not scanned): {dict(scan.revealed)}"
+        f"receiver reveals asked (not scanned): {dict(scan.revealed)}; "
+        f"routes without ids here: {sorted(UNSCANNED)}"
     )
     assert scan.counts["page"] > 50 and scan.counts["export"] >= 5
     assert sum(scan.revealed.values()) > 0 and scan.pdf_chars > 1000 and scan.errors == []
