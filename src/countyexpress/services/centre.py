@@ -14,6 +14,7 @@ from countyexpress.domain.addresses import AddressBook, Resolution
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice, decide_delivery, pickup_point
 from countyexpress.domain.facilities import FacilityKind
+from countyexpress.domain.geography import county_code6
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.manifests import ManifestItem, Receiver
 from countyexpress.domain.periods import month_bounds
@@ -514,9 +515,14 @@ def monthly_statement(
 ) -> Statement:
     """Every parcel the carrier announced in the month, with its fee: the county's month
     (from midnight on the 1st in Asia/Shanghai), a year inside `periods`' window."""
+    county_code = county_code6(county_code)
     check(by, Action.READ, Resource.PARCEL, Where(county_code, carrier=carrier))
     since, until = month_bounds(year, month)
-    with uow:
+    with uow:  # a county or carrier that is not there: 404, not a file titled with it
+        if county_code not in uow.counties.codes():
+            raise NotFound(f"no county {county_code!r} is loaded")
+        if carrier not in uow.counties.carrier_codes(county_code):
+            raise NotFound(f"no carrier {carrier!r} in county {county_code}")
         items = uow.ops.manifest_items(county_code, carrier=carrier, since=since, until=until)
     lines = tuple(
         StatementLine(

@@ -16,6 +16,7 @@ from countyexpress.entrypoints.api import (
     audit,
     counties,
     intake,
+    openapi,
     operations,
     plan,
     routes,
@@ -108,5 +109,6 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(supervision.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer
+    openapi.install(app)  # the document as the app answers: security, refusals, real 422
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app

@@ -1,23 +1,57 @@
-"""What the API answers: public schemas, apart from the domain's classes."""
+"""What the API answers: public schemas, apart from the domain's classes.
+
+Their constraints are the real ones (codes by their patterns, coordinates in range, counts
+never negative), so the OpenAPI document tells a client what it will get; the fuzzing
+harness (benchmarks/reliability/fuzz.py) checks every answer against them.
+
+`PARAMETERS` holds the rules of the values a caller puts in an API path, as the services
+enforce them (a county code through `geography.county_code6`, a waybill number through
+`scans.normalise_waybill`, a statement month); `api.openapi` declares them on every path
+parameter of that name, and a test holds each rule equal to its enforcing function.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
 
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import Facility
 from countyexpress.domain.geography import Division
 
+COUNTY_CODE = r"^[0-9]{4}([0-9][1-9]|[1-9][0-9])(000000)?$"
+"""A county code: 6 digits, or 12 ending in 000000; digits 5-6 not 00 (that is a
+prefecture's or a province's code)."""
+WAYBILL_NO = r"^[\s-]*([A-Za-z0-9][\s-]*){6,32}$"
+"""A waybill number: 6 to 32 letters or digits (spaces and dashes ignored)."""
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+"""A calendar month, YYYY-MM."""
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "code": {"type": "string", "pattern": COUNTY_CODE, "examples": ["652828"]},
+    "waybill_no": {"type": "string", "pattern": WAYBILL_NO, "examples": ["ZT7312345678901"]},
+    "month": {"type": "string", "pattern": MONTH, "examples": ["2026-11"]},
+}
+"""Path parameters by name: the JSON Schema the services' checks amount to."""
+
+Count = Annotated[int, Field(ge=0)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+CountyCode = Annotated[str, Field(pattern=r"^[0-9]{6}$")]
+DivisionCode = Annotated[str, Field(pattern=r"^[0-9]{12}$")]
+ParentCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{6})?$")]
+
 
 class CountySummaryPublic(BaseModel):
-    code: str
-    name: str
-    townships: int
-    villages: int
-    communities: int
-    facilities: dict[str, int]
-    divisions_by_quality: dict[str, int]
-    population: int | None
+    code: CountyCode
+    name: str = Field(min_length=1)
+    townships: Count
+    villages: Count
+    communities: Count
+    facilities: dict[str, Count]
+    divisions_by_quality: dict[str, Count]
+    population: Count | None
 
 
 class SourcePublic(BaseModel):
@@ -28,13 +62,13 @@ class SourcePublic(BaseModel):
 
 
 class DivisionPublic(BaseModel):
-    code: str
-    name: str
+    code: DivisionCode
+    name: str = Field(min_length=1)
     level: str
-    parent_code: str
-    population: int | None
-    lat: float | None
-    lon: float | None
+    parent_code: ParentCode
+    population: Count | None
+    lat: Latitude | None
+    lon: Longitude | None
     quality: str
     coord_quality: str
     note: str
@@ -50,16 +84,16 @@ class DivisionPublic(BaseModel):
 
 
 class FacilityPublic(BaseModel):
-    code: str
-    name: str
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
     kind: str
     status: str
     quality: str
     division_code: str
     operator: str
     carriers: list[str]
-    lat: float | None
-    lon: float | None
+    lat: Latitude | None
+    lon: Longitude | None
     missing: list[str]
 
     @classmethod
