@@ -160,6 +160,7 @@ ATTACHMENT = "GET /api/v1/counties/{code}/records/{record_id}/attachments/{attac
 KNOWN: dict[tuple[str, str], str] = {
     (ATTACHMENT, "500"): "issue 13's supervision router: a record_id past SQLite's INTEGER "
     "(e.g. 99999999999999999999) raises OverflowError in adapters/db/supervision.py find()",
+    ("POST /api/v1/counties/{code}/records/{record_id}/steps", "500"): "the same find()",
 }
 """Server errors found by fuzzing whose fix belongs to another part of issue 11:
 (operation, status) → the defect. The suite reports them apart and holds each by
