@@ -28,7 +28,7 @@ from countyexpress.entrypoints.web import shell
 from countyexpress.errors import InvalidValue
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = 4  # per operation and role: ~850 requests in all
+EXAMPLES = 4  # per operation and role: ~1,400 requests in all
 
 
 @pytest.fixture(scope="module")
