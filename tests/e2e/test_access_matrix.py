@@ -214,6 +214,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
     "GET /api/v1/counties/{code}/scenarios/compare": PLAN_READERS,
     "GET /counties/{code}/supervision": SUPERVISORS,
+    "GET /counties/{code}/supervision/subjects/{subject}": SUPERVISORS,
     "POST /counties/{code}/supervision/credit-events": SUPERVISORS,
     "POST /counties/{code}/supervision/filings/{record_id}": SUPERVISORS,
     "POST /counties/{code}/supervision/complaints": SUPERVISORS,

@@ -67,7 +67,7 @@ def test_the_regulator_receives_a_complaint_and_upholds_its_appeal_on_the_page(
         "about": "放进了快递柜, 13912345678", "phone": "13912345678",
     })  # fmt: skip
     assert 'id="supervision-done"' in done and "13912345678" not in done
-    number = re.search(r'<tr data-record="(\d+)"><td>\d+</td><td><span class="subject"', done)
+    number = re.search(r'<tr data-record="(\d+)"><td>\d+</td><td><a class="subject"', done)
     assert number
     due = (county_today() + dt.timedelta(days=7)).isoformat()
     assert f"{due}" in done
@@ -313,3 +313,22 @@ def test_service_quality_is_answered_to_the_regulator_and_to_a_carrier_for_itsel
     assert jt.status_code == 200 and all(r["carrier"] == "jt" for r in jt.json())
     keeper = as_(app, "station_keeper")
     assert keeper.get(f"{API}/service-quality").status_code == 403
+
+
+def test_a_subjects_page_shows_its_credit_history_and_records(app: object) -> None:
+    """carrier:sto after one finding long ago (no longer counted) and an upheld complaint."""
+    reg = as_(app, "regulator")
+    token = {"X-CSRF-Token": csrf_of(reg.get(PAGE).text)}
+    old = {"subject": "carrier:sto", "event": "inspection_finding",
+           "on": (county_today() - dt.timedelta(days=400)).isoformat()}  # fmt: skip
+    assert reg.post(f"{API}/credit/events", headers=token, json=old).status_code == 201
+    complaint = {"subject": "carrier:sto", "type": "delay", "about": "late"}
+    number = reg.post(f"{API}/complaints", headers=token, json=complaint).json()["id"]
+    for verb in ("appeal", "uphold"):
+        reg.post(f"{API}/complaints/{number}/steps", headers=token, json={"verb": verb})
+    page = reg.get(f"{PAGE}/subjects/carrier:sto")
+    assert page.status_code == 200
+    assert '<b id="score">97</b>' in page.text  # the old finding no longer counts
+    assert page.text.count('data-type="inspection_finding"') == 1
+    assert 'class="counted"' in page.text and f'data-record="{number}"' in page.text
+    assert f'href="{PAGE}/subjects/carrier:sto"' in reg.get(PAGE).text

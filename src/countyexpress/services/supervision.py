@@ -47,6 +47,7 @@ __all__ = [
     "Directory",
     "Filing",
     "FilingList",
+    "History",
     "RecordView",
     "act",
     "all_events",
@@ -60,6 +61,7 @@ __all__ = [
     "directory",
     "filing_record",
     "filings",
+    "history",
     "load_rules",
     "open_record",
     "record_credit_event",
@@ -372,6 +374,39 @@ def credit_of(
     _check_subject(by, Action.READ, code, who)
     with uow:
         return _standing(uow, code, rules_of(uow, code), who, on or county_today())
+
+
+@dataclass(frozen=True)
+class History:
+    """A subject's credit on a day, every event it ever had, and the records about it."""
+
+    standing: Standing
+    events: list[CreditEvent]
+    records: list[RecordView]
+
+
+def history(
+    uow: UnitOfWork,
+    county: str,
+    subject: str,
+    on: dt.date | None = None,
+    by: Principal | None = None,
+) -> History:
+    """Everything supervision knows of a subject, for its page."""
+    code = county_code6(county)
+    who = Subject.parse(subject)
+    _check_subject(by, Action.READ, code, who)
+    day = on or county_today()
+    with uow:
+        rules = rules_of(uow, code)
+        events = [e for e in all_events(uow, code, rules, day) if e.subject == who]
+        repairs = uow.supervision.repairs(code).get(str(who))
+        found = uow.supervision.find(code, subject=str(who))
+    return History(
+        standing(rules.credit, who, events, day, repairs),
+        sorted(events, key=lambda e: e.on, reverse=True),
+        [RecordView(s.id, s.record) for s in found],
+    )
 
 
 def blacklist(

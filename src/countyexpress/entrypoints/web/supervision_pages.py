@@ -178,6 +178,25 @@ def supervision_page(
     return render(request, "supervision.html", ctx, county=county, active="supervision")
 
 
+@router.get("/counties/{code}/supervision/subjects/{subject}")
+def subject_page(
+    code: str, subject: str, request: Request, uow: UowDep, by: PrincipalDep
+) -> Response:
+    """A subject's credit history: score, level, blacklist entries, every event, its records."""
+    county = registries.county(uow, by, code)
+    found = service.history(uow, county.code, subject, by=by)
+    names = service.directory(uow, county.code, by=by).names
+    ctx = {
+        "h": found,
+        "today": county_today(),
+        "name": names.get(str(found.standing.subject), ""),
+        "STATE_LABELS": STATE_LABELS,
+        "CLOCK_LABELS": CLOCK_LABELS,
+        "RULE_LABELS": RULE_LABELS,
+    }
+    return render(request, "supervision_subject.html", ctx, county=county, active="supervision")
+
+
 def _after(request: Request, code: str, done: str, action: Any) -> Response:
     """Run `action`; back to the page with its result or its refusal, translated."""
     try:
