@@ -186,3 +186,29 @@ def test_a_cleared_value_fits_its_column() -> None:
     for table in personal_tables():
         for column in personal_columns(table):
             assert cleared(column) == (None if column.nullable else "")
+
+
+def test_a_parcel_whose_receiver_was_purged_is_shelved_without_an_sms(filled: Engine) -> None:
+    """A parcel manifested before the retention period and shelved after it: stored with a
+    pickup code, nobody told (there is no phone left), not a decryption error."""
+    t0 = dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)
+    uow = lambda: SqlUnitOfWork(filled)  # noqa: E731
+    late = "ZT7312345678902"
+    row = {"waybill_no": late, "receiver_name": RECEIVER, "receiver_phone": PHONE,
+           "address": "和硕县乌什塔拉回族乡塔拉村3组12号"}  # fmt: skip
+    centre.add_manifest(uow(), VAULT, CODE, "zto", [(1, row)], now=t0)
+    bag = centre.centre_inbound(uow(), CODE, late, "HS-CENTER", at=t0).route_bag
+    assert bag is not None
+    centre.dispatch(uow(), CODE, bag, "VAN-01", "HS-CENTER", at=t0 + dt.timedelta(hours=1))
+    with filled.connect() as conn:
+        from countyexpress.adapters.db.tables_ops import outbox
+
+        sent = conn.execute(select(outbox.c.id)).all()
+    now = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    privacy.purge_personal_data(SqlUnitOfWork(filled), CODE, 30, now=now)
+
+    stored = stations.station_inbound(uow(), VAULT, CODE, bag, late, at=t0 + dt.timedelta(hours=3))
+    assert stored.notified is False and stored.pickup_code
+    with filled.connect() as conn:
+        assert conn.execute(select(outbox.c.id)).all() == sent
+    assert scans.parcel_status(SqlUnitOfWork(filled), late).status.state.value == "stored"

@@ -95,6 +95,22 @@ class Stored:
     notified: bool
 
 
+def _tell(
+    send: Notifier,
+    county_code: str,
+    cipher: Cipher,
+    phone_enc: str,
+    template: str,
+    params: dict[str, Any],
+) -> bool:
+    """Send the receiver `template`; False, and nothing sent, when the manifest no longer
+    holds a phone (its personal data were purged after the retention period)."""
+    if not phone_enc:
+        return False
+    send.send(county_code, cipher.decrypt(phone_enc), template, params)
+    return True
+
+
 def station_inbound(
     uow: UnitOfWork,
     cipher: Cipher,
@@ -250,13 +266,15 @@ def _shelve(
                 ),
             ]
         )
-        send.send(
+        told = _tell(
+            send,
             county.code,
-            cipher.decrypt(item["receiver_phone_enc"]),
+            cipher,
+            item["receiver_phone_enc"],
             "pickup_ready",
             {"waybill_tail": waybill[-4:], "facility": facility.name, "pickup_code": code},
         )
-        return Stored(waybill, facility.code, shelf, code, True)
+        return Stored(waybill, facility.code, shelf, code, told)
 
     batch = each(((w, (w, at)) for w, at in scans), shelve)
     return InboundResult(
@@ -639,9 +657,11 @@ def locker_deposit_many(
                     compartment=compartment,
                 )
             )
-            send.send(
+            told = _tell(
+                send,
                 county.code,
-                cipher.decrypt(item["receiver_phone_enc"]),
+                cipher,
+                item["receiver_phone_enc"],
                 "locker_ready",
                 {
                     "waybill_tail": waybill[-4:],
@@ -650,7 +670,7 @@ def locker_deposit_many(
                     "free_hours": fees.free_hours,
                 },
             )
-            return Stored(waybill, locker.code, compartment, code, True)
+            return Stored(waybill, locker.code, compartment, code, told)
 
         batch = each(((w, (w, size, at)) for w, size, at in parsed), deposit)
         uow.ops.occupy_many(county.code, locker.code, filled)
