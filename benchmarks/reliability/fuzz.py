@@ -156,15 +156,11 @@ def world(folder: Path) -> Iterator[World]:
         engine.dispose()
 
 
-ATTACHMENT = "GET /api/v1/counties/{code}/records/{record_id}/attachments/{attachment_id}"
-KNOWN: dict[tuple[str, str], str] = {
-    (ATTACHMENT, "500"): "issue 13's supervision router: a record_id past SQLite's INTEGER "
-    "(e.g. 99999999999999999999) raises OverflowError in adapters/db/supervision.py find()",
-    ("POST /api/v1/counties/{code}/records/{record_id}/steps", "500"): "the same find()",
-}
-"""Server errors found by fuzzing whose fix belongs to another part of issue 11:
+KNOWN: dict[tuple[str, str], str] = {}
+"""Server errors found by fuzzing whose fix belongs to another part of the work:
 (operation, status) → the defect. The suite reports them apart and holds each by
-an xfail(strict=True) test of its exact request, so a fix shows at once."""
+an xfail(strict=True) test of its exact request, so a fix shows at once. Empty since
+record and attachment ids are bounded to the columns' range (api.deps.RowId)."""
 
 
 def known(failure: dict[str, Any]) -> str | None:

@@ -102,17 +102,30 @@ def test_a_waybill_number_outside_the_pattern_is_refused(number: str) -> None:
         normalise_waybill(number)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13's supervision router: OverflowError on a "
-    "record_id past SQLite's INTEGER (adapters/db/supervision.py find)",
-)
-def test_a_huge_record_id_is_not_a_server_error(world: Any) -> None:
+@pytest.mark.parametrize("record_id", ["99999999999999999999", "2147483648", "0", "-1"])
+def test_a_record_id_out_of_range_is_refused_not_a_server_error(
+    world: Any, record_id: str
+) -> None:
     from fastapi.testclient import TestClient
 
     client = TestClient(world.app, raise_server_exceptions=False)
     creds = world.credentials["admin"]
     client.cookies.update(creds["cookies"])
-    r = client.get("/api/v1/counties/652828/records/99999999999999999999/attachments/1",
-                   headers=creds["headers"])  # fmt: skip
-    assert r.status_code < 500
+    base = f"/api/v1/counties/652828/records/{record_id}"
+    got = client.get(f"{base}/attachments/1", headers=creds["headers"])
+    assert got.status_code == 422, got.text
+    assert "record_id" in got.text
+    step = {"verb": "close", "on": "2026-11-02"}
+    posted = client.post(f"{base}/steps", json=step, headers=creds["headers"])
+    assert posted.status_code == 422, posted.text
+
+
+def test_the_largest_record_id_is_not_found_rather_than_refused(world: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(world.app, raise_server_exceptions=False)
+    creds = world.credentials["admin"]
+    client.cookies.update(creds["cookies"])
+    got = client.get("/api/v1/counties/652828/records/2147483647/attachments/1",
+                     headers=creds["headers"])  # fmt: skip
+    assert got.status_code == 404, got.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.settings import Settings
@@ -23,3 +23,9 @@ def get_app_settings(request: Request) -> Settings:
 
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+ROW_ID_MAX = 2**31 - 1
+"""The largest row id a table holds on every backend (PostgreSQL's INTEGER)."""
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
+"""A record's or attachment's id in a path: beyond the columns' range it answers
+422, never a server error."""

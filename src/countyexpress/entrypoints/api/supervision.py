@@ -24,7 +24,7 @@ from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.attachments import MAX_BYTES, Attachment
 from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.entrypoints.api.auth import PrincipalDep
-from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.deps import RowId, SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute
 from countyexpress.entrypoints.presenters_supervision import (
     clock_json,
@@ -336,7 +336,7 @@ def post_filing(
 
 @router.post("/{code}/filings/{record_id}/review", response_model=RecordPublic)
 def post_review(
-    code: str, record_id: int, body: ReviewCreate, uow: UowDep, by: PrincipalDep
+    code: str, record_id: RowId, body: ReviewCreate, uow: UowDep, by: PrincipalDep
 ) -> RecordPublic:
     """Accept a filing, send the one notice of what is missing, or refuse it."""
     view = service.review_filing(
@@ -362,7 +362,7 @@ def get_records(
 
 @router.post("/{code}/records/{record_id}/steps", response_model=RecordPublic)
 def post_step(
-    code: str, record_id: int, body: StepCreate, uow: UowDep, by: PrincipalDep
+    code: str, record_id: RowId, body: StepCreate, uow: UowDep, by: PrincipalDep
 ) -> RecordPublic:
     """Apply a verb to a record; 409 when its state does not allow it (the answer names the
     verbs that are allowed)."""
@@ -385,7 +385,7 @@ def post_draw(code: str, round_name: str, uow: UowDep, by: PrincipalDep) -> Draw
 
 @router.post("/{code}/inspections/{record_id}", response_model=InspectionPublic)
 def post_inspection(
-    code: str, record_id: int, body: InspectionCreate, uow: UowDep, by: PrincipalDep
+    code: str, record_id: RowId, body: InspectionCreate, uow: UowDep, by: PrincipalDep
 ) -> InspectionPublic:
     """Record a drawn inspection; each finding opens a finding with its deadline."""
     found = [inspections.Finding(f.item, f.text, f.deadline_days) for f in body.findings]
@@ -407,7 +407,7 @@ def post_complaint(
 
 @router.post("/{code}/complaints/{record_id}/steps", response_model=RecordPublic)
 def post_complaint_step(
-    code: str, record_id: int, body: StepCreate, uow: UowDep, by: PrincipalDep
+    code: str, record_id: RowId, body: StepCreate, uow: UowDep, by: PrincipalDep
 ) -> RecordPublic:
     """Answer, close, appeal, uphold or dismiss a complaint; upholding an appeal records its
     credit events."""
@@ -439,7 +439,7 @@ def _attachment(a: Attachment) -> AttachmentPublic:
 )
 async def post_attachment(
     code: str,
-    record_id: int,
+    record_id: RowId,
     file: UploadFile,
     uow: UowDep,
     by: PrincipalDep,
@@ -454,7 +454,7 @@ async def post_attachment(
 
 @router.get("/{code}/records/{record_id}/attachments", response_model=list[AttachmentPublic])
 def get_attachments(
-    code: str, record_id: int, uow: UowDep, by: PrincipalDep
+    code: str, record_id: RowId, uow: UowDep, by: PrincipalDep
 ) -> list[AttachmentPublic]:
     """A record's attachments, described."""
     return [_attachment(a) for a in service.attachments(uow, code, record_id, by=by)]
@@ -467,8 +467,8 @@ def get_attachments(
 )
 def get_attachment(
     code: str,
-    record_id: int,
-    attachment_id: int,
+    record_id: RowId,
+    attachment_id: RowId,
     uow: UowDep,
     by: PrincipalDep,
     settings: SettingsDep,

@@ -20,7 +20,7 @@ from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.kinds import COMPLAINT_TYPES, INSPECTION_ITEMS
 from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
-from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.deps import RowId, SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import N_, gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import (
@@ -231,7 +231,7 @@ def post_event(
 @router.post("/counties/{code}/supervision/filings/{record_id}", dependencies=[CsrfDep])
 def post_review(
     code: str,
-    record_id: int,
+    record_id: RowId,
     request: Request,
     uow: UowDep,
     by: SupervisorDep,
@@ -276,7 +276,7 @@ def post_complaint(
 @router.post("/counties/{code}/supervision/records/{record_id}", dependencies=[CsrfDep])
 def post_step(
     code: str,
-    record_id: int,
+    record_id: RowId,
     request: Request,
     uow: UowDep,
     by: SupervisorDep,
@@ -328,7 +328,7 @@ def post_draw(
 
 @router.post("/counties/{code}/supervision/inspections/{record_id}", dependencies=[CsrfDep])
 async def post_inspection(
-    code: str, record_id: int, request: Request, uow: UowDep, by: SupervisorDep
+    code: str, record_id: RowId, request: Request, uow: UowDep, by: SupervisorDep
 ) -> Response:
     """Record a drawn inspection: each item in order, or a finding with what was found."""
     form = await request.form()
@@ -357,7 +357,7 @@ async def post_inspection(
 @router.post("/counties/{code}/supervision/records/{record_id}/attachments", dependencies=[CsrfDep])
 async def post_attachment(
     code: str,
-    record_id: int,
+    record_id: RowId,
     request: Request,
     uow: UowDep,
     by: SupervisorDep,
