@@ -1,0 +1,24 @@
+"""Emergency support: teams, resources, events, priority parcels (issue 14, task 13)
+
+A placeholder reserved for this work so that parallel work keeps one chain of
+revisions; it changes nothing until the work fills it in.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-06 00:40:00
+"""
+
+from __future__ import annotations
+
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
