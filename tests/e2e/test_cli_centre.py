@@ -119,7 +119,7 @@ def test_the_monthly_statement_is_a_real_xlsx(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     cli("centre", "manifest", str(manifest), "--carrier", "sf", *C)
-    from countyexpress.domain.periods import COUNTY_ZONE
+    from countyexpress.domain.county_time import COUNTY_ZONE
 
     month = dt.datetime.now(COUNTY_ZONE).strftime("%Y-%m")  # the county's month, not UTC's
     xlsx = tmp_path / "sf.xlsx"

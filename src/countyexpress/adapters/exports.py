@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from countyexpress.domain.periods import COUNTY_ZONE
+from countyexpress.domain.county_time import COUNTY_ZONE
 from countyexpress.domain.statements import Statement
 
 

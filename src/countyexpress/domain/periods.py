@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from countyexpress.domain.county_time import COUNTY_ZONE
 from countyexpress.errors import N_, InvalidValue, said
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 """The years a month or a date may fall in."""
 
-COUNTY_ZONE = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-"""China Standard Time, the zone of every county: its months and days are counted in it."""
 
 _MONTH = re.compile(r"(\d{4,5})-(\d{1,2})")
 

@@ -16,7 +16,8 @@ from pydantic import BaseModel
 from countyexpress.adapters.packs.vehicles import fleet_for
 from countyexpress.adapters.routing.geojson import plan_geojson
 from countyexpress.adapters.routing.sheets import sheet_pdf
-from countyexpress.domain.periods import COUNTY_ZONE, check_day
+from countyexpress.domain.county_time import COUNTY_ZONE
+from countyexpress.domain.periods import check_day
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import UowDep
 from countyexpress.entrypoints.presenters_routes import plan_json, progress_json
