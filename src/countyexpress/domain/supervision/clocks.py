@@ -24,6 +24,7 @@ class Unit(StrEnum):
     CALENDAR_DAYS = "calendar_days"
     WORKING_DAYS = "working_days"  # on the county's working-day calendar
     MONTHS = "months"  # whole months, clamped to the month's end (a 5-year licence: 60)
+    HOURS = "hours"  # elapsed hours from the moment it starts (an outage report: 24)
 
 
 class ClockState(StrEnum):
@@ -48,7 +49,7 @@ class ClockRule:
     def __post_init__(self) -> None:
         if not self.name:
             raise InvalidValue("clock", "a clock rule needs a name")
-        top = 120 if self.unit is Unit.MONTHS else 3660
+        top = {Unit.MONTHS: 120, Unit.HOURS: 24 * 366}.get(self.unit, 3660)
         if not 0 <= self.length <= top:
             raise InvalidValue(
                 f"clocks.{self.name}.length", f"{self.length} is not 0..{top} {self.unit.value}"
@@ -60,7 +61,22 @@ class ClockRule:
             return calendar.add_working_days(started, self.length)
         if self.unit is Unit.MONTHS:
             return add_months(started, self.length)
+        if self.unit is Unit.HOURS:
+            # the last day on which a clock started at any moment of `started` can be met
+            return started + dt.timedelta(days=-(-self.length // 24))
         return started + dt.timedelta(days=self.length)
+
+    def due_at(self, started_at: dt.datetime) -> dt.datetime:
+        """The last moment that meets an hours rule for a clock started at `started_at`."""
+        if self.unit is not Unit.HOURS:
+            raise InvalidValue(f"clocks.{self.name}.unit", "only an hours rule has a due moment")
+        if started_at.tzinfo is None:
+            raise InvalidValue(f"clocks.{self.name}", "a moment needs its time zone")
+        return started_at + dt.timedelta(hours=self.length)
+
+    def met_in_time(self, started_at: dt.datetime, stopped_at: dt.datetime) -> bool:
+        """Whether an hours clock started at `started_at` and stopped at `stopped_at` met it."""
+        return stopped_at <= self.due_at(started_at)
 
     def start(self, started: dt.date, calendar: WorkingCalendar) -> Clock:
         """A running clock of this rule."""
