@@ -1,0 +1,167 @@
+"""Staff (issue 14, tasks 19-20): couriers and handlers, their skills, training and insurance.
+
+Pure rules only. A staff member is keyed by a staff number; their name, ID number and
+phone are personal and are held by the adapters encrypted (never here in the clear). The
+supervision subject of a person is `person:<staff no>` (docs/supervision.md), never an ID
+number. The gate: a person without pre-job training (岗前培训), or on the blacklist, may be
+neither bound to a station nor put on a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from countyexpress.domain.county import County
+from countyexpress.domain.indicators import Indicator, Inputs, Measurement
+from countyexpress.domain.supervision.calendar import add_months
+from countyexpress.errors import InvalidValue, NotAllowed
+
+__all__ = [
+    "STAFF_INDICATORS",
+    "Occupation",
+    "StaffMember",
+    "StaffSnapshot",
+    "check_may_work",
+    "subject_of",
+]
+
+_STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+
+
+class Occupation(StrEnum):
+    """The national occupational skill standards (国家职业技能标准) for express staff."""
+
+    COURIER = "4-02-07-08"  # 快递员
+    HANDLER = "4-02-07-09"  # 快件处理员
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One person who collects, handles or delivers parcels for a carrier, station or the centre."""
+
+    staff_no: str
+    employer: str  # a carrier, station or centre code
+    occupation: Occupation
+    level: int | None = None  # 职业技能等级 5 (初级) .. 1 (高级技师); None: not assessed
+    pre_job_trained_on: dt.date | None = None
+    trained_on: dt.date | None = None  # last periodic training
+    social_insurance_until: dt.date | None = None
+    injury_insurance_until: dt.date | None = None  # 工伤保险
+    username: str | None = None  # the user account, where one exists
+
+    def __post_init__(self) -> None:
+        if not _STAFF_NO.fullmatch(self.staff_no):
+            raise InvalidValue("staff_no", f"{self.staff_no!r} is not a staff number")
+        if not self.employer.strip():
+            raise InvalidValue("employer", "a staff member needs an employer")
+        if self.level is not None and not 1 <= self.level <= 5:
+            raise InvalidValue("level", f"skill level {self.level} is not 5..1")
+
+    def insured(self, today: dt.date) -> bool:
+        """Social and work-injury insurance both valid on `today`."""
+        return all(d is not None and d >= today for d in (
+            self.social_insurance_until, self.injury_insurance_until))  # fmt: skip
+
+    def training_due(self, interval_months: int) -> dt.date | None:
+        """The day periodic training falls due: `interval_months` after the last training
+        (or the pre-job training); None before any training."""
+        last = self.trained_on or self.pre_job_trained_on
+        return None if last is None else add_months(last, interval_months)
+
+
+def subject_of(staff_no: str) -> str:
+    """The supervision subject of a person: `person:<staff no>`."""
+    return f"person:{staff_no}"
+
+
+def check_may_work(member: StaffMember, *, blacklisted: bool, what: str) -> None:
+    """Refuse (NotAllowed) to bind `member` to a station or put them on a run (`what`)
+    when they have no pre-job training or are on the blacklist."""
+    if member.pre_job_trained_on is None:
+        raise NotAllowed(
+            f"{member.staff_no} cannot be {what}: no pre-job training (岗前培训) recorded; "
+            "record it with `countyexpress staff train` first"
+        )
+    if blacklisted:
+        raise NotAllowed(
+            f"{member.staff_no} cannot be {what}: {subject_of(member.staff_no)} is on the "
+            "blacklist (失信名单)"
+        )
+
+
+INPUT = "staff"
+
+
+@dataclass(frozen=True)
+class StaffSnapshot:
+    """What the staff indicators read, as of `today`."""
+
+    today: dt.date
+    members: Sequence[StaffMember]
+
+
+def _snapshot(inputs: Inputs) -> StaffSnapshot:
+    snap = inputs[INPUT]
+    assert isinstance(snap, StaffSnapshot)
+    return snap
+
+
+def insured_share(_: County, inputs: Inputs) -> Measurement:
+    """Staff with social and work-injury insurance valid today / staff."""
+    snap = _snapshot(inputs)
+    if not snap.members:
+        return Measurement(None, note="no staff registered")
+    n = sum(m.insured(snap.today) for m in snap.members)
+    return Measurement(n / len(snap.members), detail={"insured": n, "staff": len(snap.members)})
+
+
+def pre_job_trained_share(_: County, inputs: Inputs) -> Measurement:
+    """Staff with pre-job training recorded / staff."""
+    snap = _snapshot(inputs)
+    if not snap.members:
+        return Measurement(None, note="no staff registered")
+    n = sum(m.pre_job_trained_on is not None for m in snap.members)
+    return Measurement(n / len(snap.members), detail={"trained": n, "staff": len(snap.members)})
+
+
+def skilled_share(_: County, inputs: Inputs) -> Measurement:
+    """Staff holding a skill level (5..1) / staff, with the count at each level."""
+    snap = _snapshot(inputs)
+    if not snap.members:
+        return Measurement(None, note="no staff registered")
+    levels = Counter(m.level for m in snap.members if m.level is not None)
+    detail: dict[str, int] = {f"level_{k}": levels.get(k, 0) for k in (5, 4, 3, 2, 1)}
+    detail["unassessed"] = len(snap.members) - sum(levels.values())
+    return Measurement(sum(levels.values()) / len(snap.members), detail=detail)
+
+
+STAFF_INDICATORS = (
+    Indicator(
+        "staff_pre_job_trained_share", 19, "share", pre_job_trained_share,
+        title="从业人员岗前培训率", title_en="Staff with pre-job training",
+        rule="staff with a pre-job training day / staff registered; no target in the pack "
+        "(the plan sets none): lead 人社局 / 商工局",
+        needs=(INPUT,),
+    ),
+    Indicator(
+        "staff_skill_level_share", 19, "share", skilled_share,
+        title="持职业技能等级人员占比", title_en="Staff holding a skill level",
+        rule="staff with a level 5..1 under 4-02-07-08 / 4-02-07-09 / staff registered, "
+        "with the count by level; no target in the pack: lead 人社局",
+        needs=(INPUT,),
+    ),
+    Indicator(
+        "staff_insured_share", 20, "share", insured_share,
+        title="从业人员参保率", title_en="Staff with social and work-injury insurance",
+        rule="staff whose social insurance and 工伤保险 are valid today / staff registered; "
+        "no target in the pack: lead 商工局",
+        needs=(INPUT,),
+    ),
+)  # fmt: skip
+"""The staff indicators. Not registered yet: they are registered (an import in
+services/indicators.py) once the staff service feeds the `staff` input (docs/staff.md)."""
