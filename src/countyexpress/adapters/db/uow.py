@@ -16,6 +16,7 @@ from countyexpress.adapters.db.repository import SqlCountyRepository, county_cac
 from countyexpress.adapters.db.routes import SqlRoutes
 from countyexpress.adapters.db.siting_scenarios import SqlSitingScenarios
 from countyexpress.adapters.db.supervision import SqlSupervision
+from countyexpress.adapters.db.vehicles import SqlVehicles
 
 
 class SqlUnitOfWork:
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     routes: SqlRoutes
     siting: SqlSitingScenarios
     supervision: SqlSupervision
+    vehicles: SqlVehicles
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -47,6 +49,7 @@ class SqlUnitOfWork:
         self.routes = SqlRoutes(self._connection)
         self.siting = SqlSitingScenarios(self._connection)
         self.supervision = SqlSupervision(self._connection)
+        self.vehicles = SqlVehicles(self._connection)
         return self
 
     def __exit__(

@@ -1,0 +1,77 @@
+"""The vehicle registry's rules (issue 14, task 18), pure: one vehicle's facts, the unified
+number's (统一编号) format, and a whole list checked all or nothing.
+
+The format is the county pack's data (a regular expression); a list with any wrongly
+formatted number or a plate twice is refused whole, each problem by row and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["KINDS", "OWNER_CENTRE", "RegisteredVehicle", "VehicleProblem", "check_fleet"]
+
+KINDS = ("van", "refrigerated_van", "etricycle")
+OWNER_CENTRE = "centre"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredVehicle:
+    """One vehicle as the registry keeps it; `routing` holds what planning needs."""
+
+    unified_no: str
+    plate: str
+    kind: str
+    owner: str = OWNER_CENTRE
+    new_energy: bool = False
+    insured_until: dt.date | None = None
+    marked: bool = False
+    courier_staff_no: str | None = None
+    priority_permit: bool = False
+    routing: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleProblem:
+    """Why a row of a vehicle list is refused."""
+
+    row: int
+    field: str
+    reason: str
+
+
+def check_fleet(
+    rows: Sequence[tuple[int, RegisteredVehicle]], number_format: str
+) -> list[VehicleProblem]:
+    """Every problem of a whole list (row numbers as the file counts them); empty = good."""
+    pattern = re.compile(number_format)
+    problems: list[VehicleProblem] = []
+    plates: dict[str, int] = {}
+    numbers: dict[str, int] = {}
+    for line, vehicle in rows:
+        number, plate = vehicle.unified_no, vehicle.plate
+        if not pattern.fullmatch(number):
+            why = f"unified number {number!r} is not in the format {number_format}"
+            problems.append(VehicleProblem(line, "number", why))
+        elif number in numbers:
+            why = f"duplicate unified number {number} (row {numbers[number]})"
+            problems.append(VehicleProblem(line, "number", why))
+        else:
+            numbers[number] = line
+        if not plate:
+            problems.append(VehicleProblem(line, "plate", "a plate is required"))
+        elif plate in plates:
+            why = f"duplicate plate {plate} (row {plates[plate]})"
+            problems.append(VehicleProblem(line, "plate", why))
+        else:
+            plates[plate] = line
+        if vehicle.kind not in KINDS:
+            why = f"kind {vehicle.kind!r} is not one of {', '.join(KINDS)}"
+            problems.append(VehicleProblem(line, "kind", why))
+    if not rows:
+        problems.append(VehicleProblem(0, "", "no vehicles"))
+    return problems
