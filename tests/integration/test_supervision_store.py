@@ -152,3 +152,28 @@ def add_month_start(today: dt.date) -> dt.datetime:
 
     first = add_months(dt.date(today.year, today.month, 1), -1)
     return dt.datetime(first.year, first.month, 1, tzinfo=COUNTY_ZONE)
+
+
+def test_a_loss_reported_in_the_ledger_counts_against_the_carrier_once(
+    uow: SqlUnitOfWork,
+) -> None:
+    """An exception scan whose reason reports a loss, sent twice, gives zto one
+    parcel_lost_or_opened event (derived, not stored) on the county day of the report."""
+    from countyexpress.domain.county_time import county_date
+    from countyexpress.services import scans
+
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    upload = {"event_id": "5b7f3c1e-0000-4000-8000-00000000a001", "waybill_no": "75012345670001",
+              "carrier": "zto", "kind": "exception", "facility": "HS-STA-01",
+              "at": at.isoformat(), "actor": "keeper-01",
+              "payload": {"reason": "parcel lost"}}  # fmt: skip
+    again = dict(upload, event_id="5b7f3c1e-0000-4000-8000-00000000a002")
+    other = dict(upload, event_id="5b7f3c1e-0000-4000-8000-00000000a003",
+                 payload={"reason": "receiver away"})  # fmt: skip
+    stored = scans.ingest(uow, [(1, upload), (2, again), (3, other)], HESHUO, cipher=VAULT)
+    assert stored.accepted == 3, stored.rejected
+    zto = service.credit_of(uow, HESHUO, "carrier:zto")
+    lost = [e for e in zto.counted if e.type == "parcel_lost_or_opened"]
+    assert [(e.on, e.ref) for e in lost] == [(county_date(at), "ledger:75012345670001")]
+    assert zto.score == 95
+    assert service.credit_of(uow, HESHUO, "carrier:yto").score == 100

@@ -33,6 +33,7 @@ from countyexpress.domain.supervision.filings import (
 )
 from countyexpress.domain.supervision.indicators import SupervisionSnapshot
 from countyexpress.domain.supervision.kinds import KINDS, OUTLET_FILING
+from countyexpress.domain.supervision.ledger_credit import lost_parcel_events
 from countyexpress.domain.supervision.quality import CarrierMonth, ComplaintFact
 from countyexpress.domain.supervision.quality import service_quality as service_quality_of
 from countyexpress.domain.supervision.records import Record, RecordKind, Subject, SubjectKind
@@ -502,6 +503,7 @@ def snapshot(uow: UnitOfWork, county: str, today: dt.date | None = None) -> Supe
         found = uow.supervision.find(code)
         recorded = uow.supervision.credit_events(code)
         repairs = uow.supervision.repairs(code)
+        recorded += _ledger_events(uow, code)
     recs = {s.id: s.record for s in found}
     clocks = outlet_filing_clocks(county_obj.facilities, recs, rules)
     events = recorded + unfiled_outlet_events(clocks, day)
@@ -767,7 +769,13 @@ def all_events(
         return recorded
     found = uow.supervision.find(county, kind=OUTLET_FILING.name)
     clocks = outlet_filing_clocks(county_obj.facilities, {s.id: s.record for s in found}, rules)
-    return recorded + unfiled_outlet_events(clocks, day)
+    return recorded + unfiled_outlet_events(clocks, day) + _ledger_events(uow, county)
+
+
+def _ledger_events(uow: UnitOfWork, county: str) -> list[CreditEvent]:
+    """Inside an open unit of work: credit events derived from the ledger (parcels reported
+    lost or damaged, see domain.supervision.ledger_credit)."""
+    return lost_parcel_events(uow.supervision.loss_reports(county))
 
 
 def _standing(

@@ -10,9 +10,10 @@ from sqlalchemy import Connection, and_, case, func, select
 
 from countyexpress.adapters.db.tables_ledger import scan_events
 from countyexpress.adapters.db.tables_ops import manifest_items
+from countyexpress.domain.supervision.ledger_credit import LossReport
 from countyexpress.domain.supervision.quality import LOSS_WORDS, Trip
 
-__all__ = ["quality_trips"]
+__all__ = ["loss_reports", "quality_trips"]
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -58,4 +59,20 @@ def quality_trips(
                 lost_or_damaged=r.waybill_no in reported,
             )
         )
+    return out
+
+
+def loss_reports(conn: Connection, county: str) -> list[LossReport]:
+    """The county's exception scans whose reason reports a loss or a damage."""
+    e = scan_events
+    rows = conn.execute(
+        select(e.c.carrier, e.c.waybill_no, e.c.at, e.c.payload).where(
+            e.c.county_code == county, e.c.kind == "exception"
+        )
+    )
+    out = []
+    for r in rows:
+        reason = str((r.payload or {}).get("reason", ""))
+        if any(w in reason.lower() for w in LOSS_WORDS):
+            out.append(LossReport(r.carrier, r.waybill_no, _utc(r.at), reason))
     return out
