@@ -10,7 +10,9 @@ county pack's (`ClockRule` by name), with the regulation it comes from.
 - finding of an inspection: open → rectified → closed, back to open when the
   rectification is not accepted;
 - complaint (快递暂行条例 art. 28; 快递市场管理办法 art. 30): received → answered →
-  closed, or appealed to the regulator, who upholds or dismisses it.
+  closed, or appealed to the regulator, who upholds or dismisses it;
+- emergency event (邮政业突发事件应急预案, task 13), graded I–IV: occurred → reported
+  (within the pack's hours) → responding → closed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from countyexpress.domain.supervision.records import RecordKind, Transition
 __all__ = [
     "COMPLAINT",
     "COMPLAINT_TYPES",
+    "EMERGENCY_EVENT",
+    "EMERGENCY_GRADES",
     "FINDING",
     "INSPECTION",
     "INSPECTION_ITEMS",
@@ -136,5 +140,29 @@ COMPLAINT_TYPES = {
 """Complaint types; an upheld `unconsented_delivery` or `false_signoff` is also its own
 credit event."""
 
-KINDS = {k.name: k for k in (OUTLET_FILING, LICENCE, INSPECTION, FINDING, COMPLAINT)}
+EMERGENCY_EVENT = RecordKind(
+    name="emergency_event",
+    initial="occurred",
+    finals=frozenset({"closed"}),
+    # the event (an outage, a disaster, a blocked road) is entered when it occurs; the report
+    # to the postal regulator is due within the pack's `emergency.report` hours
+    opening=_t("occur", "", "occurred", starts=("emergency.report",)),
+    transitions=(
+        _t("report", "occurred", "reported", stops=("emergency.report",)),
+        _t("respond", "reported", "responding"),
+        _t("close", "reported responding", "closed"),
+    ),
+)
+
+EMERGENCY_GRADES = {
+    "I": "特别重大 particularly serious",
+    "II": "重大 serious",
+    "III": "较大 major",
+    "IV": "一般 ordinary",
+}
+"""Grades of a postal emergency event (邮政业突发事件应急预案: 突发事件分级), I the gravest."""
+
+KINDS = {
+    k.name: k for k in (OUTLET_FILING, LICENCE, INSPECTION, FINDING, COMPLAINT, EMERGENCY_EVENT)
+}
 """Every kind by name; a new kind is one more `RecordKind` here, not new code."""

@@ -64,6 +64,9 @@ STATE_LABELS = {
     "appealed": N_("appealed"),
     "upheld": N_("upheld"),
     "dismissed": N_("dismissed"),
+    "occurred": N_("occurred, to report"),
+    "reported": N_("reported"),
+    "responding": N_("responding"),
 }
 CLOCK_LABELS = {
     "running": N_("running"),
@@ -81,6 +84,7 @@ RULE_LABELS = {
     "inspection.carry_out": N_("carry out the inspection"),
     "finding.rectify": N_("rectification"),
     "licence.valid": N_("licence valid until"),
+    "emergency.report": N_("report of the emergency event"),
 }
 VERB_LABELS = {
     "accept": N_("Accept"),
@@ -93,6 +97,8 @@ VERB_LABELS = {
     "dismiss": N_("Dismiss"),
     "report_rectified": N_("Rectified"),
     "reject_rectification": N_("Not accepted"),
+    "report": N_("Reported"),
+    "respond": N_("Responding"),
 }
 DONE = {
     "event": N_("Credit event recorded."),
