@@ -14,9 +14,11 @@ from countyexpress.domain.staff import (
     StaffMember,
     StaffSnapshot,
     check_may_work,
+    member_from_row,
+    members_from_rows,
     subject_of,
 )
-from countyexpress.errors import InvalidValue, NotAllowed
+from countyexpress.errors import InvalidValue, NotAllowed, PackInvalid
 
 D = dt.date(2026, 12, 6)
 
@@ -87,3 +89,36 @@ def test_indicators_count_staff() -> None:
     empty = STAFF_INDICATORS[0].compute(None, {"staff": StaffSnapshot(D, [])})  # type: ignore[arg-type]
     assert empty.value is None
     assert {i.task for i in STAFF_INDICATORS} == {19, 20}
+
+
+ROW = {
+    "staff_no": "S009", "employer": "ZTO", "occupation": "快递员", "level": "4",
+    "name": "王小明", "id_number": "11010519491231002X", "phone": "138 0013 8000",
+    "pre_job_trained_on": "2026-03-01", "trained_on": "", "social_insurance_until": "2027-01-31",
+    "injury_insurance_until": "2027-01-31", "username": "",
+}  # fmt: skip
+
+
+def test_a_row_gives_a_member_and_its_personal_data_apart() -> None:
+    m, personal = member_from_row(ROW, D)
+    assert m.staff_no == "S009" and m.occupation is Occupation.COURIER and m.level == 4
+    assert m.pre_job_trained_on == dt.date(2026, 3, 1) and m.trained_on is None
+    assert personal == {"name": "王小明", "id_number": "11010519491231002X", "phone": "13800138000"}
+    assert "王小明" not in repr(m)
+
+
+def test_rows_are_all_or_nothing_with_every_problem_located() -> None:
+    good = dict(ROW, staff_no="S010")
+    bad = [dict(ROW, occupation="cook"), dict(ROW, staff_no="S011", id_number="123", level="9")]
+    with pytest.raises(PackInvalid) as e:
+        members_from_rows("staff.xlsx", [good, *bad], D)
+    where = {(p.line, p.field) for p in e.value.problems}
+    assert where == {(3, "occupation"), (4, "id_number"), (4, "level")}
+    assert all(p.file == "staff.xlsx" for p in e.value.problems)
+    assert "123" not in str(e.value)  # an ID number is not repeated in the error
+
+
+def test_duplicate_staff_numbers_are_refused() -> None:
+    with pytest.raises(PackInvalid, match="staff_no"):
+        members_from_rows("staff.csv", [ROW, ROW], D)
+    assert len(members_from_rows("staff.csv", [ROW], D)) == 1

@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from countyexpress.domain.county import County
+from countyexpress.domain.identity import normalise_id_number, validate_resident_id
 from countyexpress.domain.indicators import Indicator, Inputs, Measurement
+from countyexpress.domain.privacy import mobile_number
 from countyexpress.domain.supervision.calendar import add_months
-from countyexpress.errors import InvalidValue, NotAllowed
+from countyexpress.errors import InvalidValue, NotAllowed, PackInvalid, PackProblem
 
 __all__ = [
     "STAFF_INDICATORS",
@@ -27,6 +29,8 @@ __all__ = [
     "StaffMember",
     "StaffSnapshot",
     "check_may_work",
+    "member_from_row",
+    "members_from_rows",
     "subject_of",
 ]
 
@@ -92,6 +96,106 @@ def check_may_work(member: StaffMember, *, blacklisted: bool, what: str) -> None
             f"{member.staff_no} cannot be {what}: {subject_of(member.staff_no)} is on the "
             "blacklist (失信名单)"
         )
+
+
+OCCUPATIONS = {
+    "快递员": Occupation.COURIER, "courier": Occupation.COURIER,
+    Occupation.COURIER.value: Occupation.COURIER,
+    "快件处理员": Occupation.HANDLER, "handler": Occupation.HANDLER,
+    Occupation.HANDLER.value: Occupation.HANDLER,
+}  # fmt: skip
+"""How a row may name an occupation: the Chinese title, the English word or the code."""
+
+_DAYS = ("pre_job_trained_on", "trained_on", "social_insurance_until", "injury_insurance_until")
+
+
+def _day(row: Mapping[str, str], column: str) -> dt.date | None:
+    text = (row.get(column) or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise InvalidValue(column, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _row_problems(row: Mapping[str, str], today: dt.date) -> tuple[
+        StaffMember | None, dict[str, str], list[tuple[str, str]]]:  # fmt: skip
+    problems: list[tuple[str, str]] = []
+    personal: dict[str, str] = {}
+    name = (row.get("name") or "").strip()
+    if not name:
+        problems.append(("name", "the name is missing"))
+    personal["name"] = name
+    number = normalise_id_number(row.get("id_number") or "")
+    why = validate_resident_id(number, today) if number else "the ID number is missing"
+    if why:
+        problems.append(("id_number", "not a valid resident ID number"))
+    personal["id_number"] = number
+    try:
+        personal["phone"] = mobile_number(row.get("phone") or "")
+    except InvalidValue as e:
+        problems.append(("phone", e.reason))
+    occupation = OCCUPATIONS.get((row.get("occupation") or "").strip())
+    if occupation is None:
+        problems.append(("occupation", "not 快递员 / 快件处理员 (courier / handler)"))
+    level: int | None = None
+    text = (row.get("level") or "").strip()
+    if text:
+        if text.isdigit() and 1 <= int(text) <= 5:
+            level = int(text)
+        else:
+            problems.append(("level", f"{text!r} is not a skill level 5..1"))
+    days: dict[str, dt.date | None] = {}
+    for column in _DAYS:
+        try:
+            days[column] = _day(row, column)
+        except InvalidValue as e:
+            problems.append((e.field, e.reason))
+    if problems or occupation is None:
+        return None, personal, problems
+    try:
+        member = StaffMember(
+            (row.get("staff_no") or "").strip(), (row.get("employer") or "").strip(),
+            occupation, level, days["pre_job_trained_on"], days["trained_on"],
+            days["social_insurance_until"], days["injury_insurance_until"],
+            (row.get("username") or "").strip() or None,
+        )  # fmt: skip
+    except InvalidValue as e:
+        return None, personal, [(e.field, e.reason)]
+    return member, personal, []
+
+
+def member_from_row(row: Mapping[str, str], today: dt.date) -> tuple[StaffMember, dict[str, str]]:
+    """A staff member and their personal data (name, ID number, phone) read from one row;
+    InvalidValue naming the first bad column (an ID number is never repeated in it)."""
+    member, personal, problems = _row_problems(row, today)
+    if problems or member is None:
+        field, reason = problems[0]
+        raise InvalidValue(field, reason)
+    return member, personal
+
+
+def members_from_rows(
+    file: str, rows: Sequence[Mapping[str, str]], today: dt.date, first_line: int = 2
+) -> list[tuple[StaffMember, dict[str, str]]]:
+    """Every row's member and personal data, or PackInvalid listing every problem by file,
+    line (the header is line 1) and column: an import is all or nothing."""
+    found: list[PackProblem] = []
+    out: list[tuple[StaffMember, dict[str, str]]] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows, first_line):
+        member, personal, problems = _row_problems(row, today)
+        found += [PackProblem(file, line, f, r) for f, r in problems]
+        if member is not None:
+            if member.staff_no in seen:
+                twice = f"{member.staff_no} appears twice in the file"
+                found.append(PackProblem(file, line, "staff_no", twice))
+            seen.add(member.staff_no)
+            out.append((member, personal))
+    if found:
+        raise PackInvalid(found)
+    return out
 
 
 INPUT = "staff"
