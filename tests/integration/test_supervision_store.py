@@ -177,3 +177,42 @@ def test_a_loss_reported_in_the_ledger_counts_against_the_carrier_once(
     assert [(e.on, e.ref) for e in lost] == [(county_date(at), "ledger:75012345670001")]
     assert zto.score == 95
     assert service.credit_of(uow, HESHUO, "carrier:yto").score == 100
+
+
+def test_two_prohibited_items_found_after_intake_blacklist_the_carrier(
+    uow: SqlUnitOfWork,
+) -> None:
+    """Two parcels taken in through the real intake at station HS-STA-01 and reported at
+    screening to hold controlled knives: zto's county operation is blacklisted (Heshuo's
+    rule: two prohibited_item_accepted within 12 months), the station carries the events
+    too, the directory lists zto, and zto's next outlet filing is refused."""
+    from countyexpress.domain.identity import IdType, SenderIdentity
+    from countyexpress.domain.inspection import ContentCategory, Inspection
+    from countyexpress.services import intake, scans
+
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
+    sender = SenderIdentity(IdType.RESIDENT_ID, "360426199101010071", "阿依古丽", now.date())
+    declared = Inspection(ContentCategory.PEPPERS, "干辣椒 5 kg", "keeper-01")
+    uploads = []
+    for n, waybill in enumerate(("75012345670101", "75012345670102"), start=1):
+        intake.take_in(uow, VAULT, HESHUO, "HS-STA-01", "zto", waybill, sender, declared,
+                       "keeper-01", now)  # fmt: skip
+        uploads.append((n, {
+            "event_id": f"5b7f3c1e-0000-4000-8000-00000000b00{n}", "waybill_no": waybill,
+            "carrier": "zto", "kind": "exception", "facility": "HS-STA-01",
+            "at": (now + dt.timedelta(hours=1)).isoformat(), "actor": "screener-01",
+            "payload": {"reason": "X光机发现管制刀具", "prohibited": "controlled_knives"},
+        }))  # fmt: skip
+    assert not service.credit_of(uow, HESHUO, "carrier:zto").blacklisted
+    stored = scans.ingest(uow, uploads, HESHUO, cipher=VAULT)
+    assert stored.accepted == 2, stored.rejected
+    zto = service.credit_of(uow, HESHUO, "carrier:zto")
+    assert zto.blacklisted
+    assert [e.type for e in zto.counted] == ["prohibited_item_accepted"] * 2
+    station = service.credit_of(uow, HESHUO, "station:HS-STA-01")
+    assert [e.ref for e in station.counted] == ["ledger:75012345670101", "ledger:75012345670102"]
+    listed = service.directory(uow, HESHUO)
+    assert any(str(s.subject) == "carrier:zto" and s.blacklisted for s in listed.standings)
+    with pytest.raises(NotAllowed, match="blacklist"):
+        service.submit_filing(uow, VAULT, HESHUO, "zto", "HS-OUT-77", "中通新区驿站",
+                              "652828100001", dt.date.today())  # fmt: skip

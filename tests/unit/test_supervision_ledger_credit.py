@@ -7,8 +7,11 @@ import datetime as dt
 
 from countyexpress.domain.supervision.ledger_credit import (
     PARCEL_LOST,
+    PROHIBITED_ACCEPTED,
     LossReport,
+    ProhibitedFound,
     lost_parcel_events,
+    prohibited_accepted_events,
 )
 from countyexpress.domain.supervision.records import Subject, SubjectKind
 
@@ -27,3 +30,21 @@ def test_a_lost_parcel_counts_once_against_its_carrier_on_the_county_day() -> No
     ]
     assert events[1].subject == Subject(SubjectKind.CARRIER, "zto")
     assert "parcel lost" in events[1].note
+
+
+def test_a_prohibited_item_counts_against_the_carrier_and_the_station_that_took_it_in() -> None:
+    at = dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC)
+    found = [
+        ProhibitedFound("zto", "ZT1", at, "controlled_knives", "HS-STA-01"),
+        ProhibitedFound("zto", "ZT1", at + dt.timedelta(hours=1), "controlled_knives", "HS-STA-01"),
+        ProhibitedFound("yto", "YT1", at, "explosives", "HS-YTO-OFFICE"),
+    ]
+    kinds = {"HS-STA-01": SubjectKind.STATION}
+    events = prohibited_accepted_events(found, kinds)
+    assert sorted((str(e.subject), e.ref) for e in events) == [
+        ("carrier:yto", "ledger:YT1"),
+        ("carrier:zto", "ledger:ZT1"),
+        ("station:HS-STA-01", "ledger:ZT1"),
+    ]
+    assert {e.type for e in events} == {PROHIBITED_ACCEPTED}
+    assert {e.on for e in events} == {dt.date(2026, 3, 1)}

@@ -33,7 +33,10 @@ from countyexpress.domain.supervision.filings import (
 )
 from countyexpress.domain.supervision.indicators import SupervisionSnapshot
 from countyexpress.domain.supervision.kinds import KINDS, OUTLET_FILING
-from countyexpress.domain.supervision.ledger_credit import lost_parcel_events
+from countyexpress.domain.supervision.ledger_credit import (
+    lost_parcel_events,
+    prohibited_accepted_events,
+)
 from countyexpress.domain.supervision.quality import CarrierMonth, ComplaintFact
 from countyexpress.domain.supervision.quality import service_quality as service_quality_of
 from countyexpress.domain.supervision.records import Record, RecordKind, Subject, SubjectKind
@@ -774,8 +777,19 @@ def all_events(
 
 def _ledger_events(uow: UnitOfWork, county: str) -> list[CreditEvent]:
     """Inside an open unit of work: credit events derived from the ledger (parcels reported
-    lost or damaged, see domain.supervision.ledger_credit)."""
-    return lost_parcel_events(uow.supervision.loss_reports(county))
+    lost or damaged, prohibited items found in parcels taken in; see
+    domain.supervision.ledger_credit)."""
+    county_obj = uow.counties.get(county)
+    kinds = {"outlet": SubjectKind.OUTLET, "station": SubjectKind.STATION}
+    facilities = {
+        f.code: kinds[f.kind.value]
+        for f in (county_obj.facilities if county_obj else ())
+        if f.kind.value in kinds
+    }
+    found = uow.supervision.prohibited_found(county)
+    return lost_parcel_events(uow.supervision.loss_reports(county)) + prohibited_accepted_events(
+        found, facilities
+    )
 
 
 def _standing(

@@ -17,7 +17,7 @@ from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
 from countyexpress.domain.supervision.attachments import Attachment, Upload
 from countyexpress.domain.supervision.credit import CreditEvent
-from countyexpress.domain.supervision.ledger_credit import LossReport
+from countyexpress.domain.supervision.ledger_credit import LossReport, ProhibitedFound
 from countyexpress.domain.supervision.quality import Trip
 from countyexpress.domain.supervision.records import Record
 from countyexpress.domain.supervision.rules import SupervisionRules
@@ -208,6 +208,7 @@ class SupervisionStore(Protocol):
         self, county: str, since: datetime, levels: Mapping[str, str]
     ) -> list[Trip]: ...
     def loss_reports(self, county: str) -> list[LossReport]: ...
+    def prohibited_found(self, county: str) -> list[ProhibitedFound]: ...
     def attachment_content(self, county: str, record_id: int, attachment_id: int) -> str | None: ...
 
 

@@ -8,12 +8,15 @@ from collections.abc import Mapping
 
 from sqlalchemy import Connection, and_, case, func, select
 
+from countyexpress.adapters.db.tables_intake import intake_records
 from countyexpress.adapters.db.tables_ledger import scan_events
 from countyexpress.adapters.db.tables_ops import manifest_items
-from countyexpress.domain.supervision.ledger_credit import LossReport
+from countyexpress.domain.inspection import ProhibitedCategory, parse_category
+from countyexpress.domain.supervision.ledger_credit import LossReport, ProhibitedFound
 from countyexpress.domain.supervision.quality import LOSS_WORDS, Trip
+from countyexpress.errors import InvalidValue
 
-__all__ = ["loss_reports", "quality_trips"]
+__all__ = ["loss_reports", "prohibited_found", "quality_trips"]
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -75,4 +78,27 @@ def loss_reports(conn: Connection, county: str) -> list[LossReport]:
         reason = str((r.payload or {}).get("reason", ""))
         if any(w in reason.lower() for w in LOSS_WORDS):
             out.append(LossReport(r.carrier, r.waybill_no, _utc(r.at), reason))
+    return out
+
+
+def prohibited_found(conn: Connection, county: str) -> list[ProhibitedFound]:
+    """Exception scans whose payload names a prohibited category (`"prohibited"`) on
+    parcels the county took in, with the intake's carrier and facility."""
+    e, i = scan_events, intake_records
+    rows = conn.execute(
+        select(e.c.waybill_no, e.c.at, e.c.payload, i.c.carrier, i.c.facility)
+        .join(i, and_(i.c.county_code == e.c.county_code, i.c.waybill_no == e.c.waybill_no))
+        .where(e.c.county_code == county, e.c.kind == "exception")
+    )
+    out = []
+    for r in rows:
+        named = str((r.payload or {}).get("prohibited", "")).strip()
+        try:
+            category = parse_category(named) if named else None
+        except InvalidValue:
+            continue
+        if isinstance(category, ProhibitedCategory):
+            out.append(
+                ProhibitedFound(r.carrier, r.waybill_no, _utc(r.at), category.value, r.facility)
+            )
     return out

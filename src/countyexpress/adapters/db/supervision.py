@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from countyexpress.adapters.db.quality import loss_reports, quality_trips
+from countyexpress.adapters.db.quality import loss_reports, prohibited_found, quality_trips
 from countyexpress.adapters.db.tables_supervision import (
     blacklist_repairs,
     credit_events,
@@ -33,7 +33,7 @@ from countyexpress.domain.supervision.attachments import Attachment, Upload
 from countyexpress.domain.supervision.clocks import Clock
 from countyexpress.domain.supervision.credit import CreditEvent
 from countyexpress.domain.supervision.kinds import KINDS
-from countyexpress.domain.supervision.ledger_credit import LossReport
+from countyexpress.domain.supervision.ledger_credit import LossReport, ProhibitedFound
 from countyexpress.domain.supervision.quality import Trip
 from countyexpress.domain.supervision.records import Record, Step, Subject
 from countyexpress.domain.supervision.rules import SupervisionRules
@@ -287,6 +287,10 @@ class SqlSupervision:
     def loss_reports(self, county: str) -> list[LossReport]:
         """Exception scans reporting a loss or a damage (see adapters.db.quality)."""
         return loss_reports(self._c, county)
+
+    def prohibited_found(self, county: str) -> list[ProhibitedFound]:
+        """Prohibited items reported in parcels taken in (see adapters.db.quality)."""
+        return prohibited_found(self._c, county)
 
     # credit ----------------------------------------------------------------------------
     def add_credit_event(self, county: str, event: CreditEvent, by: str) -> int:
