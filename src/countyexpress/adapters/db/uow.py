@@ -15,6 +15,7 @@ from countyexpress.adapters.db.operations import SqlOperations
 from countyexpress.adapters.db.repository import SqlCountyRepository, county_cache
 from countyexpress.adapters.db.routes import SqlRoutes
 from countyexpress.adapters.db.siting_scenarios import SqlSitingScenarios
+from countyexpress.adapters.db.staff import SqlStaff
 from countyexpress.adapters.db.supervision import SqlSupervision
 from countyexpress.adapters.db.vehicles import SqlVehicles
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     siting: SqlSitingScenarios
     supervision: SqlSupervision
     vehicles: SqlVehicles
+    staff: SqlStaff
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
         self.siting = SqlSitingScenarios(self._connection)
         self.supervision = SqlSupervision(self._connection)
         self.vehicles = SqlVehicles(self._connection)
+        self.staff = SqlStaff(self._connection)
         return self
 
     def __exit__(
