@@ -125,6 +125,9 @@ def check_route(problem: RoutingProblem, vehicle_code: str, codes: tuple[str, ..
                    for s in stops if s.cold_chain and not vehicle.refrigerated]  # fmt: skip
     minutes, late = _schedule(problem, vehicle, stops)
     violations += late
+    violations += [f"priority stop {s.code} served after {before[0].code}"
+                   for i, s in enumerate(stops) if s.priority
+                   for before in [[b for b in stops[:i] if not b.priority]] if before]  # fmt: skip
     if vehicle.max_duration_h is not None and minutes > vehicle.max_duration_h * 60 + 1e-6:
         violations.append(f"takes {minutes / 60:.2f} h, more than {vehicle.max_duration_h:g} h")
     if vehicle.range_km is not None and km > vehicle.range_km + 1e-6:

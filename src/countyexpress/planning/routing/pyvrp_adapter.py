@@ -74,18 +74,32 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
     locations = [_location(p.location) for p in places]
     depots = [pyvrp.Depot(i, name=d.code) for i, d in enumerate(problem.depots)]
     nd = len(problem.depots)
-    clients = [
-        pyvrp.Client(
-            nd + i,
-            delivery=_demand(s.delivery.values(), dims, scale),
-            pickup=_demand(s.pickup.values(), dims, scale),
-            service_duration=round(s.service_min * scale.per_hour / 60),
-            tw_early=round(s.window.opens * scale.per_hour / 60) if s.window else 0,
-            tw_late=round(s.window.closes * scale.per_hour / 60) if s.window else _NO_LIMIT,
-            name=s.code,
+    depot_index = {d.code: i for i, d in enumerate(problem.depots)}
+    clients = []
+    for i, s in enumerate(problem.stops):
+        early = round(s.window.opens * scale.per_hour / 60) if s.window else 0
+        late = round(s.window.closes * scale.per_hour / 60) if s.window else _NO_LIMIT
+        if s.priority:
+            # emergency supplies: the window closes when a vehicle driving straight from its
+            # depot at the start of its shift arrives, so the stop can only be served first
+            reach = min(
+                round(v.shift_start_min * scale.per_hour / 60)
+                + int(dur[depot_index[v.depot], nd + i])
+                for v in problem.vehicles
+                if v.refrigerated or not s.cold_chain
+            )
+            late = max(early, min(late, reach))
+        clients.append(
+            pyvrp.Client(
+                nd + i,
+                delivery=_demand(s.delivery.values(), dims, scale),
+                pickup=_demand(s.pickup.values(), dims, scale),
+                service_duration=round(s.service_min * scale.per_hour / 60),
+                tw_early=early,
+                tw_late=late,
+                name=s.code,
+            )
         )
-        for i, s in enumerate(problem.stops)
-    ]
 
     cold = [nd + i for i, s in enumerate(problem.stops) if s.cold_chain]
     split = bool(cold) and any(not v.refrigerated for v in problem.vehicles)
@@ -98,7 +112,6 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
         np.fill_diagonal(warm_dur, 0)
         dists, durs = [dist, warm], [dur, warm_dur]
 
-    depot_index = {d.code: i for i, d in enumerate(problem.depots)}
     vehicle_types = [
         pyvrp.VehicleType(
             num_available=v.count,

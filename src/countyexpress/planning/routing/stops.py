@@ -67,7 +67,8 @@ class Stop:
     `delivery` leaves the depot on the vehicle and is dropped here; `pickup` (outbound
     farm products) is collected here and carried back to the depot on the same run.
     `service_min` is the whole time spent at the stop. Cold-chain stops may only be
-    served by refrigerated vehicles.
+    served by refrigerated vehicles. A `priority` stop (应急物资, emergency supplies) is
+    served first on its route.
     """
 
     code: str
@@ -78,6 +79,7 @@ class Stop:
     window: TimeWindow | None = None
     service_min: float = 0.0
     cold_chain: bool = False
+    priority: bool = False
 
     def __post_init__(self) -> None:
         _check_code(self.code, "stop")
