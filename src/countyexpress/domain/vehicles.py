@@ -47,7 +47,8 @@ class VehicleProblem:
 def check_fleet(
     rows: Sequence[tuple[int, RegisteredVehicle]], number_format: str
 ) -> list[VehicleProblem]:
-    """Every problem of a whole list (row numbers as the file counts them); empty = good."""
+    """Every problem of a whole list (row numbers as the file counts them); empty = good.
+    An electric tricycle may go without a plate: its unified number identifies it."""
     pattern = re.compile(number_format)
     problems: list[VehicleProblem] = []
     plates: dict[str, int] = {}
@@ -62,12 +63,12 @@ def check_fleet(
             problems.append(VehicleProblem(line, "number", why))
         else:
             numbers[number] = line
-        if not plate:
+        if not plate and vehicle.kind != "etricycle":
             problems.append(VehicleProblem(line, "plate", "a plate is required"))
-        elif plate in plates:
+        elif plate and plate in plates:
             why = f"duplicate plate {plate} (row {plates[plate]})"
             problems.append(VehicleProblem(line, "plate", why))
-        else:
+        elif plate:
             plates[plate] = line
         if vehicle.kind not in KINDS:
             why = f"kind {vehicle.kind!r} is not one of {', '.join(KINDS)}"

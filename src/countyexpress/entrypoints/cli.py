@@ -16,6 +16,7 @@ from rich.table import Table
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import builtin_pack_path, write_geojson, write_pack
 from countyexpress.adapters.packs.supervision import pack_rules, write_supervision
+from countyexpress.adapters.packs.vehicles import pack_registry
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_centre import (
@@ -42,9 +43,11 @@ from countyexpress.entrypoints.cli_supervision import (
     records_app,
 )
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
+from countyexpress.entrypoints.cli_vehicles import vehicle_app
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import counties as county_service
 from countyexpress.services import supervision as supervision_service
+from countyexpress.services import vehicles as vehicle_service
 from countyexpress.settings import Settings, get_settings
 
 app = typer.Typer(help="County Express (县域快递平台): a county's express-delivery plan at work.",
@@ -78,6 +81,7 @@ app.add_typer(inspect_app, name="inspect")
 app.add_typer(complaint_app, name="complaint")
 app.add_typer(records_app, name="records")
 app.add_typer(quality_app, name="quality")
+app.add_typer(vehicle_app, name="vehicle")
 
 out = Console()
 err = Console(stderr=True)
@@ -135,9 +139,14 @@ def county_load(
     """Load a county pack, all or nothing; loading a county again replaces it."""
     try:
         county = bootstrap.read_pack_source(source)
-        rules, origin = pack_rules(builtin_pack_path(source) or Path(source))  # checked first
+        folder = builtin_pack_path(source) or Path(source)
+        rules, origin = pack_rules(folder)  # checked first
+        fleet = pack_registry(folder)
         result = county_service.load_county(_uow(), county)
         supervision_service.load_rules(_uow(), county.code, rules, origin, by=SYSTEM)
+        if fleet:
+            vehicle_service.replace_fleet(_uow(), county.code, fleet, by=SYSTEM.id,
+                                          source=f"{folder.name}/vehicles")  # fmt: skip
     except CountyExpressError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -229,10 +229,11 @@ def route_plan(
     from countyexpress.adapters.packs.roads import road_distances_at
     from countyexpress.adapters.packs.vehicles import fleet_for
     from countyexpress.services.routes import plan_day
+    from countyexpress.services.vehicles import registry_fleet
 
     day = _day(date)
     try:
-        fleet = fleet_for(county, vehicles)
+        fleet = fleet_for(county, vehicles) if vehicles else registry_fleet(_uow(), fleet_for)
         matrix = road_distances_at(roads) if roads else None
         plan = plan_day(_uow(), county, day, fleet, PyVRPPlanner(seconds=seconds, seed=seed),
                         roads=matrix)  # fmt: skip

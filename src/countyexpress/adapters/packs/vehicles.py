@@ -9,26 +9,41 @@ Problems are located by file, line and field, as in the rest of the pack.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
 from countyexpress.adapters.packs.rows import Row, read_table
+from countyexpress.domain.vehicles import OWNER_CENTRE, RegisteredVehicle, check_fleet
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 from countyexpress.planning.routing.fleet import Fleet, FleetVehicle
 from countyexpress.planning.routing.loads import Capacity
 from countyexpress.planning.routing.stops import TimeWindow
 from countyexpress.planning.routing.vehicles import VehicleKind
 
-__all__ = ["VEHICLES_FILE", "fleet_for", "pack_fleet", "read_fleet"]
+__all__ = [
+    "VEHICLES_FILE",
+    "VehicleRules",
+    "fleet_for",
+    "pack_fleet",
+    "pack_registry",
+    "pack_vehicle_rules",
+    "read_fleet",
+    "read_registry",
+    "rules_for",
+]  # fmt: skip
 
 VEHICLES_FILE = "vehicles.csv"
 VEHICLE_COLUMNS = (
     "code", "kind", "plate", "number", "capacity_parcels", "capacity_kg", "capacity_m3",
     "cost_per_km", "cost_per_hour", "refrigerated", "new_energy", "max_hours",
 )  # fmt: skip
-KINDS = {"van": VehicleKind.VAN, "etricycle": VehicleKind.E_TRICYCLE,
-         "e_tricycle": VehicleKind.E_TRICYCLE}  # fmt: skip
+KINDS = {"van": VehicleKind.VAN, "refrigerated_van": VehicleKind.VAN,
+         "etricycle": VehicleKind.E_TRICYCLE, "e_tricycle": VehicleKind.E_TRICYCLE}  # fmt: skip
+RULES_FILE = "vehicle_rules.toml"
 
 
 def read_fleet(path: Path) -> Fleet:
@@ -61,7 +76,7 @@ def _vehicle(row: Row) -> FleetVehicle | None:
     raw_kind = row.text("kind", required=True).lower()
     kind = KINDS.get(raw_kind)
     if raw_kind and kind is None:
-        row.problem("kind", f"kind {raw_kind!r} is not van or etricycle")
+        row.problem("kind", f"kind {raw_kind!r} is not van, refrigerated_van or etricycle")
     shift = row.text("shift_start") or "08:00"
     try:
         start = TimeWindow.parse(shift, shift).opens
@@ -75,6 +90,7 @@ def _vehicle(row: Row) -> FleetVehicle | None:
     }  # fmt: skip
     parcels = row.integer("capacity_parcels")
     refrigerated, new_energy = row.boolean("refrigerated"), row.boolean("new_energy")
+    refrigerated = refrigerated or raw_kind == "refrigerated_van"
     if row.problems or kind is None or not code:
         return None
     try:
@@ -108,6 +124,32 @@ def pack_fleet(pack: Path) -> Fleet | None:
     return None
 
 
+def pack_registry(pack: Path) -> list[RegisteredVehicle]:
+    """The pack folder's vehicles as the registry keeps them (checked whole), or none."""
+    for name in (VEHICLES_FILE, VEHICLES_FILE.replace(".csv", ".xlsx")):
+        if (pack / name).is_file():
+            return read_registry(pack / name, pack_vehicle_rules(pack))
+    return []
+
+
+def builtin_folder(county_code: str) -> Path | None:
+    """The built-in pack folder of the county with `county_code`, if there is one."""
+    for name in BUILTIN_PACKS:
+        folder = builtin_pack_path(name)
+        if folder is None:
+            continue
+        data = tomllib.loads((folder / "county.toml").read_text(encoding="utf-8"))
+        if str(data.get("county", {}).get("code", "")) == county_code:
+            return folder
+    return None
+
+
+def rules_for(county_code: str) -> VehicleRules:
+    """The vehicle rules of the county's built-in pack, else the heshuo pack's."""
+    folder = builtin_folder(county_code) or builtin_pack_path("heshuo") or Path(".")
+    return pack_vehicle_rules(folder)
+
+
 def fleet_for(county_code: str, path: Path | None = None) -> Fleet:
     """The registry in `path` (a file or a pack folder), else the built-in pack's of the same
     county; NotFound-like InvalidValue when there is none."""
@@ -116,16 +158,102 @@ def fleet_for(county_code: str, path: Path | None = None) -> Fleet:
         if fleet is None:
             raise InvalidValue("vehicles", f"{path} has no {VEHICLES_FILE}")
         return fleet
-    for name in BUILTIN_PACKS:
-        folder = builtin_pack_path(name)
-        if folder is None:
-            continue
-        data = tomllib.loads((folder / "county.toml").read_text(encoding="utf-8"))
-        if str(data.get("county", {}).get("code", "")) == county_code:
-            fleet = pack_fleet(folder)
-            if fleet is not None:
-                return fleet
+    folder = builtin_folder(county_code)
+    fleet = pack_fleet(folder) if folder is not None else None
+    if fleet is not None:
+        return fleet
     raise InvalidValue(
         "vehicles",
         f"county {county_code} has no vehicle registry: give a {VEHICLES_FILE} (--vehicles)",
     )
+
+
+@dataclass(frozen=True)
+class VehicleRules:
+    """A county's registry rules (pack file `vehicle_rules.toml`): the unified number's
+    format and each kind's speed and the standard's limits."""
+
+    number_format: str
+    kinds: dict[str, dict[str, Any]]
+    source: str = RULES_FILE
+
+    def speed_kmh(self, kind: str) -> float | None:
+        """The kind's average speed, if the pack gives one."""
+        value = self.kinds.get(kind, {}).get("speed_kmh")
+        return float(value) if value is not None else None
+
+
+def pack_vehicle_rules(pack: Path) -> VehicleRules:
+    """The pack folder's vehicle rules, else the built-in heshuo pack's; located problems."""
+    path = pack / RULES_FILE
+    if not path.is_file():
+        builtin = builtin_pack_path("heshuo")
+        path = builtin / RULES_FILE if builtin is not None else path
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        pattern = str(data["number"]["format"])
+        re.compile(pattern)
+    except (OSError, tomllib.TOMLDecodeError, KeyError, re.error) as exc:
+        raise PackInvalid([PackProblem(RULES_FILE, None, "number.format", str(exc))]) from exc
+    kinds = {str(k): dict(v) for k, v in data.get("kinds", {}).items()}
+    return VehicleRules(pattern, kinds, f"{path.parent.name}/{RULES_FILE}")
+
+
+def read_registry(path: Path, rules: VehicleRules) -> list[RegisteredVehicle]:
+    """The vehicles of a CSV or XLSX list as the registry keeps them, all or nothing: any
+    problem (a number out of format, a plate twice, a bad cell) refuses the whole file."""
+    if not path.is_file():
+        raise PackInvalid([PackProblem(path.name, None, None, "not a file")])
+    problems: list[PackProblem] = []
+    rows: list[tuple[int, RegisteredVehicle]] = []
+    for row in read_table(path, VEHICLE_COLUMNS, problems):
+        fleet_vehicle = _vehicle(row)
+        registered = _registered(row, fleet_vehicle, rules)
+        problems.extend(row.problems)
+        if registered is not None and not row.problems:
+            rows.append((row.line, registered))
+    if not problems:
+        problems += [PackProblem(path.name, p.row or None, p.field or None, p.reason)
+                     for p in check_fleet(rows, rules.number_format)]  # fmt: skip
+    if problems:
+        raise PackInvalid(problems)
+    return [vehicle for _, vehicle in rows]
+
+
+def _registered(
+    row: Row, vehicle: FleetVehicle | None, rules: VehicleRules
+) -> RegisteredVehicle | None:
+    owner = row.text("owner") or OWNER_CENTRE
+    insured = row.date("insured_until")
+    marked, permit = row.boolean("marked"), row.boolean("priority_permit")
+    courier = row.text("courier_staff_no") or None
+    if vehicle is None or row.problems:
+        return None
+    kind = "etricycle" if vehicle.kind is VehicleKind.E_TRICYCLE else (
+        "refrigerated_van" if vehicle.refrigerated else "van")  # fmt: skip
+    limits = rules.kinds.get(kind, {})
+    least = limits.get("min_range_km")
+    if least is not None and vehicle.range_km is not None and vehicle.range_km < float(least):
+        standard = limits.get("standard", "the standard")
+        row.problem("range_km", f"range {vehicle.range_km:g} km is below {least} km ({standard})")
+        return None
+    routing = {
+        "code": vehicle.code,
+        "capacity_parcels": vehicle.capacity.parcels,
+        "capacity_kg": vehicle.capacity.kg,
+        "capacity_m3": vehicle.capacity.m3,
+        "cost_per_km": vehicle.cost_per_km,
+        "cost_per_hour": vehicle.cost_per_hour,
+        "cost_per_day": vehicle.cost_per_day,
+        "max_hours": vehicle.max_hours,
+        "range_km": vehicle.range_km,
+        "shift_start_min": vehicle.shift_start_min,
+        "speed_kmh": rules.speed_kmh(kind),
+        "quality": vehicle.quality,
+        "note": vehicle.note,
+    }
+    return RegisteredVehicle(
+        unified_no=vehicle.number, plate=vehicle.plate, kind=kind, owner=owner,
+        new_energy=vehicle.new_energy, insured_until=insured, marked=marked,
+        courier_staff_no=courier, priority_permit=permit, routing=routing,
+    )  # fmt: skip

@@ -23,6 +23,7 @@ from countyexpress.entrypoints.api.deps import UowDep
 from countyexpress.entrypoints.presenters_routes import plan_json, progress_json
 from countyexpress.planning.routing import PyVRPPlanner
 from countyexpress.services import routes as service
+from countyexpress.services.vehicles import registry_fleet
 
 router = APIRouter(prefix="/api/v1", tags=["routes"])
 
@@ -144,7 +145,8 @@ def plan_routes(
     """Plan the day's runs from the centre's sorted parcels and the stations' pickups, with
     the county's vehicle registry, and store the plan."""
     day = check_day(date) if date else dt.datetime.now(COUNTY_ZONE).date()
-    plan = service.plan_day(uow, code, day, fleet_for, PyVRPPlanner(seconds=seconds), by=by)
+    fleet = registry_fleet(uow, fleet_for)
+    plan = service.plan_day(uow, code, day, fleet, PyVRPPlanner(seconds=seconds), by=by)
     return PlanPublic.model_validate(plan_json(plan))
 
 

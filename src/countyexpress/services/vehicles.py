@@ -1,0 +1,110 @@
+"""The vehicle registry's use cases (issue 14, task 18): a county's fleet replaced whole from
+a file, listed, shown, and given to routing as its source of vehicles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from countyexpress.adapters.packs.vehicles import VehicleRules, read_registry
+from countyexpress.domain.vehicles import RegisteredVehicle
+from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.planning.routing.fleet import Fleet, FleetVehicle
+from countyexpress.planning.routing.loads import Capacity
+from countyexpress.planning.routing.vehicles import VehicleKind
+
+__all__ = ["fleet_of", "import_fleet", "list_fleet", "registry_fleet", "replace_fleet",
+           "show_vehicle"]  # fmt: skip
+
+
+class VehicleStore(Protocol):
+    def replace(self, county_code: str, fleet: Sequence[RegisteredVehicle], *, by: str,
+                at: dt.datetime, source: str) -> int: ...  # fmt: skip
+    def fleet(self, county_code: str) -> list[RegisteredVehicle]: ...
+    def imports(self, county_code: str) -> list[dict[str, Any]]: ...
+
+
+class VehiclesUnitOfWork(Protocol):
+    @property
+    def vehicles(self) -> VehicleStore: ...
+    def commit(self) -> None: ...
+    def __enter__(self) -> Any: ...
+    def __exit__(self, a: Any, b: Any, c: Any, /) -> None: ...
+
+
+def replace_fleet(
+    uow: VehiclesUnitOfWork, county_code: str, fleet: Sequence[RegisteredVehicle], *,
+    by: str, source: str, now: dt.datetime | None = None,
+) -> int:  # fmt: skip
+    """Put `fleet` (already checked whole) in place of the county's; the import is audited."""
+    with uow:
+        count = uow.vehicles.replace(county_code, fleet, by=by, source=source,
+                                     at=now or dt.datetime.now(dt.UTC))  # fmt: skip
+        uow.commit()
+    return count
+
+
+def import_fleet(
+    uow: VehiclesUnitOfWork, county_code: str, path: Path, rules: VehicleRules, *, by: str
+) -> int:
+    """Replace the county's fleet with the vehicles of a CSV/XLSX file, all or nothing:
+    PackInvalid naming file, row and field refuses the whole file."""
+    fleet = read_registry(path, rules)
+    return replace_fleet(uow, county_code, fleet, by=by, source=path.name)
+
+
+def list_fleet(uow: VehiclesUnitOfWork, county_code: str) -> list[RegisteredVehicle]:
+    """The county's registered vehicles by unified number."""
+    with uow:
+        return uow.vehicles.fleet(county_code)
+
+
+def show_vehicle(uow: VehiclesUnitOfWork, county_code: str, key: str) -> RegisteredVehicle:
+    """One vehicle by unified number or plate."""
+    for vehicle in list_fleet(uow, county_code):
+        if key in (vehicle.unified_no, vehicle.plate):
+            return vehicle
+    raise NotFound(f"vehicle {key} is not registered")
+
+
+def fleet_of(vehicles: Sequence[RegisteredVehicle], label: str) -> Fleet:
+    """The registered vehicles as routing plans with them (capacities, kinds, costs)."""
+    out = []
+    for v in vehicles:
+        r = v.routing
+        out.append(FleetVehicle(
+            code=str(r.get("code") or v.unified_no),
+            kind=VehicleKind.E_TRICYCLE if v.kind == "etricycle" else VehicleKind.VAN,
+            capacity=Capacity(r.get("capacity_parcels"), r.get("capacity_kg"),
+                              r.get("capacity_m3")),
+            plate=v.plate, number=v.unified_no,
+            cost_per_km=r.get("cost_per_km") or 0.0,
+            cost_per_hour=r.get("cost_per_hour") or 0.0,
+            cost_per_day=r.get("cost_per_day") or 0.0,
+            max_hours=r.get("max_hours"), range_km=r.get("range_km"),
+            shift_start_min=r.get("shift_start_min") or 480.0,
+            refrigerated=v.kind == "refrigerated_van", new_energy=v.new_energy,
+            quality=str(r.get("quality") or ""), note=str(r.get("note") or ""),
+        ))  # fmt: skip
+    if not out:
+        raise InvalidValue("vehicles", "the vehicle registry is empty: import vehicles first "
+                           "(countyexpress vehicle import FILE --county CODE)")  # fmt: skip
+    demo = any(v.quality == "demo" for v in out)
+    return Fleet.of(out, f"{label}: DEMO data" if demo else label)
+
+
+def registry_fleet(
+    uow: VehiclesUnitOfWork, fallback: Callable[[str], Fleet] | None = None
+) -> Callable[[str], Fleet]:
+    """Routing's source of vehicles: a county code's fleet from the registry; `fallback`
+    (the pack's file) only for a county whose registry was never filled."""
+
+    def source(county_code: str) -> Fleet:
+        registered = list_fleet(uow, county_code)
+        if not registered and fallback is not None:
+            return fallback(county_code)
+        return fleet_of(registered, "vehicle registry")
+
+    return source
