@@ -73,3 +73,17 @@ def test_a_good_import_replaces_the_fleet(db: Path) -> None:
     assert [v["unified_no"] for v in json.loads(listed.stdout)] == [
         "HS-KD-DEMO-V01", "HS-KD-DEMO-V02"
     ]  # fmt: skip
+
+
+def test_export_then_load_gives_the_same_registry(db: Path) -> None:
+    path = copy_pack("heshuo", db) / "vehicles.csv"
+    edit_line(path, 2, "number", "HS-KD-ROUND-1")
+    assert runner.invoke(app, ["vehicle", "import", str(path), "--county", "652828"]).exit_code == 0
+    before = runner.invoke(app, ["vehicle", "list", "--county", "652828", "--json"]).stdout
+    out = db / "exported"
+    assert runner.invoke(app, ["county", "export", "652828", str(out)]).exit_code == 0
+    loaded = runner.invoke(app, ["county", "load", str(out)])
+    assert loaded.exit_code == 0, loaded.output
+    after = runner.invoke(app, ["vehicle", "list", "--county", "652828", "--json"]).stdout
+    assert json.loads(after) == json.loads(before)
+    assert "HS-KD-ROUND-1" in after

@@ -16,7 +16,8 @@ from rich.table import Table
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import builtin_pack_path, write_geojson, write_pack
 from countyexpress.adapters.packs.supervision import pack_rules, write_supervision
-from countyexpress.adapters.packs.vehicles import pack_registry
+from countyexpress.adapters.packs.vehicles import pack_registry, write_registry
+from countyexpress.adapters.packs.vehicles import rules_for as rules_for_vehicles
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_centre import (
@@ -208,6 +209,9 @@ def county_export(
         raise _fail(exc) from exc
     files = write_pack(c, dest)
     files.append(write_supervision(rules, dest))
+    fleet = vehicle_service.list_fleet(_uow(), c.code)
+    if fleet:
+        files += write_registry(fleet, rules_for_vehicles(c.code), dest)
     files.append(write_geojson(c, dest / f"{c.code}.geojson"))
     for f in files:
         out.print(f"wrote {f}", highlight=False)

@@ -9,11 +9,15 @@ Problems are located by file, line and field, as in the rest of the pack.
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
 from countyexpress.adapters.packs.rows import Row, read_table
@@ -257,3 +261,43 @@ def _registered(
         new_energy=vehicle.new_energy, insured_until=insured, marked=marked,
         courier_staff_no=courier, priority_permit=permit, routing=routing,
     )  # fmt: skip
+
+
+REGISTRY_COLUMNS = (
+    *VEHICLE_COLUMNS, "cost_per_day", "range_km", "shift_start", "quality", "note",
+    "owner", "insured_until", "marked", "courier_staff_no", "priority_permit",
+)  # fmt: skip
+
+
+def write_registry(
+    vehicles: Sequence[RegisteredVehicle], rules: VehicleRules, dest: Path
+) -> list[Path]:
+    """Write the registry as the pack's vehicles.csv and vehicle_rules.toml, so that
+    `county load` of `dest` gives the same registry back."""
+    dest.mkdir(parents=True, exist_ok=True)
+    path = dest / VEHICLES_FILE
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(REGISTRY_COLUMNS)
+        for v in vehicles:
+            r = v.routing
+            start = float(r.get("shift_start_min") or 480.0)
+            cells = {
+                "code": r.get("code") or v.unified_no, "kind": v.kind, "plate": v.plate,
+                "number": v.unified_no, "capacity_parcels": r.get("capacity_parcels"),
+                "capacity_kg": r.get("capacity_kg"), "capacity_m3": r.get("capacity_m3"),
+                "cost_per_km": r.get("cost_per_km"), "cost_per_hour": r.get("cost_per_hour"),
+                "refrigerated": int(v.kind == "refrigerated_van"),
+                "new_energy": int(v.new_energy), "max_hours": r.get("max_hours"),
+                "cost_per_day": r.get("cost_per_day"), "range_km": r.get("range_km"),
+                "shift_start": f"{int(start // 60):02d}:{int(start % 60):02d}",
+                "quality": r.get("quality"), "note": r.get("note"), "owner": v.owner,
+                "insured_until": v.insured_until.isoformat() if v.insured_until else "",
+                "marked": int(v.marked), "courier_staff_no": v.courier_staff_no or "",
+                "priority_permit": int(v.priority_permit),
+            }  # fmt: skip
+            writer.writerow(["" if cells[c] is None else cells[c] for c in REGISTRY_COLUMNS])
+    rules_path = dest / RULES_FILE
+    data = {"number": {"format": rules.number_format}, "kinds": rules.kinds}
+    rules_path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return [path, rules_path]
