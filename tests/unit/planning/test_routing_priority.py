@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from routing_fixtures import line_of_three
 
+from countyexpress.domain.geography import Coordinates
 from countyexpress.planning.routing import Load, PyVRPPlanner, Stop, pyvrp_adapter
+from countyexpress.planning.routing.daily import Parcel, Place, stops_of_day
 from countyexpress.planning.routing.plan import check_route
 
 QUICK = PyVRPPlanner(seconds=5.0, seed=1, max_iterations=300)
@@ -42,3 +44,16 @@ def test_the_route_check_names_a_priority_stop_served_after_another() -> None:
     violations = check_route(problem, "V", ("A", "B", "C")).violations
     assert any("priority stop B" in v for v in violations)
     assert not any("priority" in v for v in check_route(problem, "V", ("B", "C", "A")).violations)
+
+
+def test_a_bag_with_one_emergency_parcel_makes_its_stop_a_priority_stop() -> None:
+    places = {
+        c: Place(c, c, "station", Coordinates(42.0, 86.0 + i / 10)) for i, c in enumerate("XY")
+    }
+    parcels = [
+        Parcel("W1", "zto", "X"),
+        Parcel("W2", "zto", "Y"),
+        Parcel("W3", "sto", "Y", priority=True),
+    ]
+    day_stops, _, _ = stops_of_day(parcels, [], places)
+    assert [(s.code, s.priority) for s in day_stops] == [("X", False), ("Y", True)]

@@ -51,12 +51,20 @@ class SqlRoutes:
         """Parcels sorted to a route bag and not yet dispatched, by waybill."""
         c = manifest_items.c
         rows = self.connection.execute(
-            select(c.waybill_no, c.carrier, c.route_bag, c.weight_kg, c.size, c.cold)
+            select(c.waybill_no, c.carrier, c.route_bag, c.weight_kg, c.size, c.cold, c.priority)
             .where(c.county_code == county, c.route_bag.is_not(None), c.vehicle.is_(None))
             .order_by(c.waybill_no)
         )
         return [
-            Parcel(r.waybill_no, r.carrier, r.route_bag, r.weight_kg, r.size, bool(r.cold))
+            Parcel(
+                r.waybill_no,
+                r.carrier,
+                r.route_bag,
+                r.weight_kg,
+                r.size,
+                bool(r.cold),
+                bool(r.priority),
+            )
             for r in rows
         ]
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from countyexpress.adapters.db.tables import metadata
@@ -58,6 +59,8 @@ manifest_items = Table(
     Column("weight_kg", Float),
     Column("size", String(1), nullable=False),
     Column("cold", Boolean, nullable=False),
+    # emergency supplies (应急物资): the route stop is served first (migration 0017)
+    Column("priority", Boolean, nullable=False, server_default=false()),
     Column("fee", String(12), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_manifest_items_county_division", "county_code", "division_code"),

@@ -72,6 +72,7 @@ class Parcel:
     weight_kg: float | None = None
     size: str = "S"
     cold: bool = False
+    priority: bool = False  # emergency supplies (应急物资): its stop is served first
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def stops_of_day(
                 location=place.location,
                 service_min=settings.per_stop_min + per_parcel * (len(bag) + len(out)),
                 cold_chain=any(p.cold for p in bag),
+                priority=any(p.priority for p in bag),
             )
         )
     bags = {k: tuple(v) for k, v in by_bag.items()}
