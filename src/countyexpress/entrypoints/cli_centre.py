@@ -135,6 +135,17 @@ def _centre_of(county: str) -> str:
     return str(centres[0].code)
 
 
+@centre_app.command("priority")
+def priority(
+    waybills: list[str],
+    county: CountyOpt,
+    clear: bool = typer.Option(False, "--clear", help="Remove the mark."),
+) -> None:
+    """Mark parcels as emergency supplies (应急物资): their stop is served first."""
+    done = _run(centre.mark_priority, _uow(), county, waybills, not clear)
+    out.print(f"{len(done)} parcel(s) {'not ' if clear else ''}marked as emergency supplies")
+
+
 @centre_app.command("resolve")
 def resolve(waybill: str, division: str, county: CountyOpt) -> None:
     """Resolve a queued parcel's address to a village or community by hand."""

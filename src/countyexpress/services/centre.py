@@ -384,6 +384,27 @@ def centre_inbound_many(
     return results
 
 
+def mark_priority(
+    uow: UnitOfWork,
+    county_code: str,
+    waybills: Sequence[str],
+    priority: bool = True,
+    by: Principal | None = None,
+) -> list[str]:
+    """Mark parcels as emergency supplies (应急物资) — their route stop is served first on the
+    day's routes — or clear the mark; all or nothing. The normalised waybills."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
+    numbers = [normalise_waybill(w) for w in waybills]
+    with uow:
+        items = uow.ops.manifest_items_for(county_code, numbers, ("carrier",))
+        for waybill in numbers:
+            if waybill not in items:
+                raise NotFound(f"waybill {waybill} is not on a manifest of county {county_code}")
+        uow.ops.set_manifest_values(county_code, [(w, {"priority": priority}) for w in numbers])
+        uow.commit()
+    return numbers
+
+
 def resolve_manually(
     uow: UnitOfWork,
     county_code: str,
