@@ -11,12 +11,18 @@ from sqlalchemy import Engine
 
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs import builtin_pack_path, read_pack
+from countyexpress.domain.access import Principal, Role
 from countyexpress.domain.staff import Occupation, StaffMember
 from countyexpress.domain.supervision.credit import BlacklistRule
 from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.errors import NotAllowed, NotFound
 from countyexpress.services import counties, supervision
-from countyexpress.services.staff import BOUND_TO_A_STATION, PUT_ON_A_RUN, may_work
+from countyexpress.services.staff import (
+    BOUND_TO_A_STATION,
+    PUT_ON_A_RUN,
+    create_staff_user,
+    may_work,
+)
 
 HESHUO = "652828"
 DAY = dt.date(2026, 11, 30)
@@ -66,3 +72,23 @@ def test_a_blacklisted_person_is_refused(uow: SqlUnitOfWork) -> None:
 def test_an_unregistered_person_is_not_found(uow: SqlUnitOfWork) -> None:
     with pytest.raises(NotFound):
         may_work(uow, HESHUO, "S9", PUT_ON_A_RUN, DAY)
+
+
+ADMIN = Principal("0", "admin", Role.ADMIN)
+PASSWORD = "a long enough pass phrase 7"
+
+
+def test_a_keeper_account_is_bound_to_a_station_only_through_the_gate(
+    uow: SqlUnitOfWork,
+) -> None:
+    with pytest.raises(NotAllowed, match="no pre-job training"):
+        create_staff_user(uow, ADMIN, "S2", "keeper2", PASSWORD, Role.STATION_KEEPER,
+                          county=HESHUO, station="HS-STA-01")  # fmt: skip
+    with SqlUnitOfWork(uow.engine) as reading:
+        assert reading.accounts.user_named("keeper2") is None
+    user = create_staff_user(uow, ADMIN, "S1", "keeper1", PASSWORD, Role.STATION_KEEPER,
+                             county=HESHUO, station="HS-STA-01")  # fmt: skip
+    assert user.station == "HS-STA-01"
+    with SqlUnitOfWork(uow.engine) as reading:
+        linked = reading.staff.by_account(HESHUO, "keeper1")
+        assert linked is not None and linked.staff_no == "S1"

@@ -8,27 +8,34 @@ a driver on a run call `may_work` before they act.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Protocol
 
+from countyexpress.domain.access import Principal, Role
+from countyexpress.domain.accounts import User
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import county_code6
 from countyexpress.domain.staff import StaffMember, check_may_work, subject_of
-from countyexpress.errors import NotFound
+from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.services import accounts
 from countyexpress.services.supervision import credit_of
 from countyexpress.services.unit_of_work import UnitOfWork
 
-__all__ = ["BOUND_TO_A_STATION", "PUT_ON_A_RUN", "StaffUnitOfWork", "may_work"]
+__all__ = ["BOUND_TO_A_STATION", "PUT_ON_A_RUN", "StaffUnitOfWork", "create_staff_user", "may_work"]
 
 
 class StaffRepository(Protocol):
     """Where staff members are kept (adapters/db/staff.py)."""
 
+    def put(
+        self, county_code: str, member: StaffMember, personal: dict[str, str], at: dt.datetime
+    ) -> None: ...
     def get(self, county_code: str, staff_no: str) -> StaffMember | None: ...
     def members(self, county_code: str) -> list[StaffMember]: ...
     def by_account(self, county_code: str, account: str) -> StaffMember | None: ...
 
 
-class StaffUnitOfWork(UnitOfWork, Protocol):
+class StaffUnitOfWork(UnitOfWork, accounts.AccountsUnitOfWork, Protocol):
     """A unit of work with the staff registry."""
 
     @property
@@ -53,3 +60,31 @@ def may_work(
     listed = credit_of(uow, code, subject_of(member.staff_no), on or county_today())
     check_may_work(member, blacklisted=listed.blacklisted, what=what)
     return member
+
+
+def create_staff_user(
+    uow: StaffUnitOfWork,
+    by: Principal,
+    staff_no: str,
+    name: str,
+    password: str,
+    role: Role,
+    *,
+    county: str,
+    station: str | None = None,
+    display_name: str = "",
+) -> User:
+    """A user account for the registered member `staff_no`, linked to them: a station keeper
+    bound to `station`, or a driver; refused (NotAllowed) when the gate refuses them."""
+    if role not in (Role.STATION_KEEPER, Role.DRIVER):
+        raise InvalidValue("role", "a staff account is a station keeper's or a driver's")
+    what = BOUND_TO_A_STATION if role is Role.STATION_KEEPER else PUT_ON_A_RUN
+    member = may_work(uow, county, staff_no, what)
+    user = accounts.create_user(
+        uow, by, name, password, role, display_name=display_name, county=county, station=station
+    )
+    with uow:
+        code = county_code6(county)
+        uow.staff.put(code, replace(member, username=user.username), {}, dt.datetime.now(dt.UTC))
+        uow.commit()
+    return user
