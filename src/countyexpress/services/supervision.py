@@ -84,6 +84,8 @@ DEDICATED = {
     ("inspection", "record"): "record it with its items and findings (inspections.record)",
     ("complaint", "uphold"): "decide the complaint (complaints.decide): it records credit",
     ("complaint", "dismiss"): "decide the complaint (complaints.decide)",
+    ("licence", "expire"): "expire it (licences.expire): its filings lapse",
+    ("licence", "cancel"): "cancel it (licences.cancel): its filings lapse",
 }
 """Verbs with effects beyond the record, which only their own service applies."""
 
@@ -592,13 +594,15 @@ def submit_filing(
     manager_id: str = "",
     on: dt.date | None = None,
     by: Principal | None = None,
+    licence: str = "",
 ) -> RecordView:
-    """A carrier files an outlet (快递末端网点备案). Refused when the carrier's county operation
-    is blacklisted, or the community is not one of the county's divisions."""
+    """A carrier files an outlet (快递末端网点备案), under its licence's number if given.
+    Refused when the carrier's county operation is blacklisted, or the community is not
+    one of the county's divisions."""
     code = county_code6(county)
     _check_subject(by, Action.EDIT, code, Subject(SubjectKind.CARRIER, carrier))
     filing = Filing(carrier, outlet, name, community, opened, outlet_type, services,
-                    manager_name, manager_id, on or county_today())  # fmt: skip
+                    manager_name, manager_id, on or county_today(), licence)  # fmt: skip
     with uow:
         rec, personal = filing_record(uow, code, filing, _name(by))
         sealed = cipher.encrypt(json.dumps(personal, ensure_ascii=False)) if personal else None
@@ -621,6 +625,8 @@ class Filing:
     manager_name: str = ""
     manager_id: str = ""
     on: dt.date | None = None
+    licence: str = ""
+    """The number of the licence (company or branch) it is filed under, if given."""
 
 
 def filing_record(
@@ -670,6 +676,8 @@ def filing_record(
         "type": f.outlet_type,
         "services": scrub(f.services),
     }
+    if f.licence.strip():
+        facts["licence"] = f.licence.strip()
     rec = Record.open(
         OUTLET_FILING,
         Subject(SubjectKind.OUTLET, f.outlet),

@@ -73,6 +73,8 @@ LICENCE = RecordKind(
     opening=_t("grant", "", "valid", starts=("licence.valid",)),
     transitions=(
         _t("renew", "valid", "valid", starts=("licence.valid",)),
+        # the annual report (年度报告) on the year before, by 30 April (licences.py)
+        _t("report_annual", "valid", "valid"),
         _t("expire", "valid", "expired"),
         _t("cancel", "valid", "cancelled", stops=("licence.valid",)),
     ),
