@@ -87,3 +87,16 @@ def test_export_then_load_gives_the_same_registry(db: Path) -> None:
     after = runner.invoke(app, ["vehicle", "list", "--county", "652828", "--json"]).stdout
     assert json.loads(after) == json.loads(before)
     assert "HS-KD-ROUND-1" in after
+
+
+def test_plan_kpis_give_the_task_18_vehicle_shares_with_the_lead_unit(db: Path) -> None:
+    result = runner.invoke(app, ["plan", "kpis", "--county", "652828", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["indicator"]: r for r in json.loads(result.stdout)}
+    new_energy = rows["new_energy_vehicle_share"]
+    assert new_energy["task"] == 18 and new_energy["target"] is None
+    assert new_energy["lead_unit"] == "县交通运输局" and new_energy["status"] == "no_target"
+    heshuo_new_energy = 3 / 6  # HS-V02 and both tricycles
+    assert new_energy["value"] == pytest.approx(heshuo_new_energy)
+    assert rows["insured_vehicle_share"]["value"] == 0  # the pack gives no insurance days
+    assert rows["marked_numbered_vehicle_share"]["value"] == 0

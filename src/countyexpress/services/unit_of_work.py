@@ -21,6 +21,7 @@ from countyexpress.domain.supervision.ledger_credit import LossReport, Prohibite
 from countyexpress.domain.supervision.quality import Trip
 from countyexpress.domain.supervision.records import Record
 from countyexpress.domain.supervision.rules import SupervisionRules
+from countyexpress.domain.vehicles import RegisteredVehicle
 
 
 class Transaction(Protocol):
@@ -225,6 +226,17 @@ class UnitOfWork(Transaction, Protocol):
     def intake(self) -> IntakeRecords: ...
     @property
     def supervision(self) -> SupervisionStore: ...
+    @property
+    def vehicles(self) -> VehicleStore: ...
+
+
+class VehicleStore(Protocol):
+    """The vehicle registry (adapters.db.vehicles), issue 14."""
+
+    def replace(self, county_code: str, fleet: Sequence[RegisteredVehicle], *, by: str,
+                at: dt.datetime, source: str) -> int: ...  # fmt: skip
+    def fleet(self, county_code: str) -> list[RegisteredVehicle]: ...
+    def imports(self, county_code: str) -> list[dict[str, Any]]: ...
 
 
 class IntakeRecords(Protocol):

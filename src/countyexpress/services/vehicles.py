@@ -9,21 +9,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from countyexpress.adapters.packs.vehicles import VehicleRules, read_registry
+from countyexpress.domain.vehicle_indicators import VehicleSnapshot
 from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.errors import InvalidValue, NotFound
 from countyexpress.planning.routing.fleet import Fleet, FleetVehicle
 from countyexpress.planning.routing.loads import Capacity
 from countyexpress.planning.routing.vehicles import VehicleKind
+from countyexpress.services.unit_of_work import VehicleStore
 
 __all__ = ["fleet_of", "import_fleet", "list_fleet", "registry_fleet", "replace_fleet",
-           "show_vehicle"]  # fmt: skip
-
-
-class VehicleStore(Protocol):
-    def replace(self, county_code: str, fleet: Sequence[RegisteredVehicle], *, by: str,
-                at: dt.datetime, source: str) -> int: ...  # fmt: skip
-    def fleet(self, county_code: str) -> list[RegisteredVehicle]: ...
-    def imports(self, county_code: str) -> list[dict[str, Any]]: ...
+           "show_vehicle", "snapshot"]  # fmt: skip
 
 
 class VehiclesUnitOfWork(Protocol):
@@ -108,3 +103,8 @@ def registry_fleet(
         return fleet_of(registered, "vehicle registry")
 
     return source
+
+
+def snapshot(uow: VehiclesUnitOfWork, county_code: str, today: dt.date) -> VehicleSnapshot:
+    """What the vehicle indicators read (no principal: the caller has checked the read)."""
+    return VehicleSnapshot(today, list_fleet(uow, county_code))
