@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import countyexpress.domain.network_indicators  # noqa: F401  registers tasks 2–5
+from countyexpress.domain import emergency_indicators  # noqa: F401  (registers task 13's)
 from countyexpress.domain.access import Action, Principal, Resource, Where, require
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.coverage import CoverageReport, RoadDistances, default_radius
