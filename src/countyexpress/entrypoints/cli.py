@@ -40,6 +40,7 @@ from countyexpress.entrypoints.cli_supervision import (
     credit_app,
     filing_app,
     inspect_app,
+    licence_app,
     quality_app,
     records_app,
 )
@@ -78,6 +79,7 @@ app.add_typer(site_app, name="site")
 app.add_typer(keys_app, name="keys")
 app.add_typer(credit_app, name="credit")
 app.add_typer(filing_app, name="filing")
+app.add_typer(licence_app, name="licence")
 app.add_typer(inspect_app, name="inspect")
 app.add_typer(complaint_app, name="complaint")
 app.add_typer(records_app, name="records")

@@ -28,12 +28,13 @@ from countyexpress.domain.supervision.credit import Standing
 from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.entrypoints.presenters_supervision import (
     clock_json,
+    licence_json,
     quality_json,
     record_json,
     standing_json,
 )
 from countyexpress.errors import CountyExpressError, InvalidValue, PackInvalid
-from countyexpress.services import complaints, inspections
+from countyexpress.services import complaints, inspections, licences
 from countyexpress.services import supervision as service
 from countyexpress.services import supervision_files as files
 from countyexpress.settings import get_settings
@@ -42,6 +43,8 @@ credit_app = typer.Typer(help="Credit: events, scores, levels and the blacklist.
                          no_args_is_help=True)  # fmt: skip
 filing_app = typer.Typer(help="Outlet filings (末端网点备案) and their clocks.",
                          no_args_is_help=True)  # fmt: skip
+licence_app = typer.Typer(help="Express business licences (快递业务经营许可) and their clocks.",
+                          no_args_is_help=True)  # fmt: skip
 
 out = Console()
 err = Console(stderr=True)
@@ -209,6 +212,9 @@ def filing_submit(
         str, typer.Option("--manager-id", help="The manager's ID number (kept encrypted)")
     ] = "",
     on: Annotated[str | None, typer.Option("--on", help="Submitted on (default today)")] = None,
+    licence: Annotated[
+        str, typer.Option("--licence", help="Number of the licence it is filed under")
+    ] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """File an outlet; refused (exit 2) when the carrier is blacklisted."""
@@ -231,6 +237,7 @@ def filing_submit(
             manager_id,
             _day(on, "on"),
             by=SYSTEM,
+            licence=licence,
         )
     except CountyExpressError as exc:
         raise _refused(exc) from exc
@@ -624,4 +631,106 @@ def quality_show(
             str(r.waiting), f"{r.loss_per_10k or 0:.1f}", f"{r.complaints_per_million or 0:.0f}",
             f"{r.upheld_per_million or 0:.0f}",
         )  # fmt: skip
+    out.print(table)
+
+
+# licences ----------------------------------------------------------------------------------
+
+LicenceArg = Annotated[int, typer.Argument(help="The licence's record number")]
+
+
+@licence_app.command("grant")
+def licence_grant(
+    county: CountyOpt,
+    carrier: Annotated[str, typer.Option("--carrier", help="The carrier, e.g. zto")],
+    number: Annotated[str, typer.Option("--number", help="The licence number")],
+    granted: Annotated[str, typer.Option("--granted", help="Granted on YYYY-MM-DD")],
+    holder: Annotated[str, typer.Option("--holder", help="company or branch")] = "company",
+    holder_name: Annotated[str, typer.Option("--holder-name", help="The company's name")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a licence granted to a carrier's company or branch (valid 5 years)."""
+    day = _day(granted, "granted")
+    assert day is not None
+    _licence_done(
+        lambda: licences.grant(_uow(), county, carrier, number, day, holder, holder_name,
+                               by=SYSTEM),
+        as_json,
+    )  # fmt: skip
+
+
+@licence_app.command("renew")
+def licence_renew(
+    record_id: LicenceArg, county: CountyOpt, on: OnOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Renew a valid licence: valid 5 years again from the day."""
+    _licence_done(lambda: licences.renew(_uow(), county, record_id, _day(on, "on"), by=SYSTEM),
+                  as_json)  # fmt: skip
+
+
+@licence_app.command("report")
+def licence_report(
+    record_id: LicenceArg,
+    county: CountyOpt,
+    year: Annotated[int, typer.Option("--year", help="The year reported on")],
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record the annual report (年度报告) on a year, due by 30 April of the next."""
+    _licence_done(
+        lambda: licences.report_annual(_uow(), county, record_id, year, _day(on, "on"),
+                                       by=SYSTEM),
+        as_json,
+    )  # fmt: skip
+
+
+@licence_app.command("expire")
+def licence_expire(
+    record_id: LicenceArg, county: CountyOpt, on: OnOpt = None, as_json: JsonOpt = False
+) -> None:
+    """A licence past its last valid day expires; the filings under it lapse."""
+    _licence_done(lambda: licences.expire(_uow(), county, record_id, _day(on, "on"), by=SYSTEM),
+                  as_json)  # fmt: skip
+
+
+@licence_app.command("cancel")
+def licence_cancel(
+    record_id: LicenceArg,
+    county: CountyOpt,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is cancelled")],
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cancel a licence; the filings under it lapse."""
+    _licence_done(
+        lambda: licences.cancel(_uow(), county, record_id, reason, _day(on, "on"), by=SYSTEM),
+        as_json,
+    )
+
+
+def _licence_done(do: Any, as_json: bool) -> None:
+    try:
+        view = do()
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    _print_record(view, as_json)
+
+
+@licence_app.command("list")
+def licence_list(county: CountyOpt, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """The county's licences: expiry, renewal due (30 days before) and annual report due."""
+    try:
+        day = _day(on, "on") or county_today()
+        found = licences.licences(_uow(), county, day, by=SYSTEM)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
+    if as_json:
+        _print_json({"on": day.isoformat(), "licences": [licence_json(x, day) for x in found]})
+        return
+    table = Table("id", "carrier", "number", "state", "expires", "renewal", "annual report")
+    for x in found:
+        renewal = f"{x.renewal.due} {x.renewal.state(day).value}" if x.renewal else "—"
+        annual = f"{x.annual.due} {x.annual.state(day).value}" if x.annual else "—"
+        table.add_row(str(x.id), x.carrier, x.number, x.record.state, x.expires.isoformat(),
+                      renewal, annual)  # fmt: skip
     out.print(table)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from countyexpress.domain.supervision.clocks import Clock
 from countyexpress.domain.supervision.credit import Standing
 from countyexpress.domain.supervision.filings import OutletFilingClock
+from countyexpress.domain.supervision.licences import LicenceStanding
 from countyexpress.domain.supervision.quality import CarrierMonth
 from countyexpress.domain.supervision.records import Record
 
@@ -99,4 +101,23 @@ def quality_json(r: CarrierMonth) -> dict[str, Any]:
         "unconsented": r.unconsented,
         "false_signoffs": r.false_signoffs,
         "by_level": r.by_level,
+    }
+
+
+def _clock(c: Clock | None, today: dt.date) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    stopped = c.stopped.isoformat() if c.stopped else None
+    return {"due": c.due.isoformat(), "stopped": stopped, "state": c.state(today).value}
+
+
+def licence_json(lic: LicenceStanding, today: dt.date) -> dict[str, Any]:
+    """A licence with its expiry, renewal and annual report clocks on `today`."""
+    return {
+        **record_json(lic.id, lic.record, today),
+        "number": lic.number,
+        "carrier": lic.carrier,
+        "expires": lic.expires.isoformat(),
+        "renewal": _clock(lic.renewal, today),
+        "annual_report": _clock(lic.annual, today),
     }
