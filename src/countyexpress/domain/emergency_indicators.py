@@ -8,31 +8,17 @@ from __future__ import annotations
 
 from countyexpress.domain.county import County
 from countyexpress.domain.indicators import Direction, Indicator, Inputs, Measurement, register
-from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.indicators import INPUT, SupervisionSnapshot
+from countyexpress.domain.supervision.indicators import _clock_rate as clock_rate
 
 __all__ = ["EMERGENCY_INDICATORS"]
-
-_LATE = (ClockState.MET_LATE, ClockState.OVERDUE)
 
 
 def emergency_reported_in_time_rate(_: County, inputs: Inputs) -> Measurement:
     """Emergency events reported within the pack's emergency.report hours / events decided."""
     snap = inputs[INPUT]
     assert isinstance(snap, SupervisionSnapshot)
-    states = [
-        r.clocks["emergency.report"].state(snap.today)
-        for r in snap.records
-        if r.kind.name == "emergency_event" and "emergency.report" in r.clocks
-    ]
-    met = sum(s is ClockState.MET for s in states)
-    late = sum(s in _LATE for s in states)
-    running = len(states) - met - late
-    if met + late == 0:
-        return Measurement(None, detail={"running": running}, note="no emergency event reported")
-    return Measurement(
-        met / (met + late), detail={"in_time": met, "late_or_overdue": late, "running": running}
-    )
+    return clock_rate(snap.records, "emergency_event", "emergency.report", snap.today)
 
 
 EMERGENCY_INDICATORS = (
