@@ -103,9 +103,7 @@ def test_a_waybill_number_outside_the_pattern_is_refused(number: str) -> None:
 
 
 @pytest.mark.parametrize("record_id", ["99999999999999999999", "2147483648", "0", "-1"])
-def test_a_record_id_out_of_range_is_refused_not_a_server_error(
-    world: Any, record_id: str
-) -> None:
+def test_a_record_id_out_of_range_is_refused_not_a_server_error(world: Any, record_id: str) -> None:
     from fastapi.testclient import TestClient
 
     client = TestClient(world.app, raise_server_exceptions=False)
