@@ -93,6 +93,22 @@ def test_a_parcel_goes_down_and_is_handed_over_from_the_command_line(tmp_path: P
     assert "13912345678" not in json.dumps(parcel, ensure_ascii=False)
 
 
+def test_parcels_are_marked_as_emergency_supplies_all_or_nothing(tmp_path: Path) -> None:
+    """`centre priority` marks manifest parcels; an unknown waybill refuses the whole list."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "waybill_no,receiver_name,receiver_phone,address\n"
+        "ZT7400000000004,王五,13912345678,和硕县乌什塔拉回族乡大庄子村1号\n",
+        encoding="utf-8",
+    )
+    assert cli("centre", "manifest", str(manifest), "--carrier", "zto", *C)["accepted"] == 1
+    marked = cli("centre", "priority", "ZT7400000000004", *C)
+    assert marked == {"waybills": ["ZT7400000000004"], "priority": True}
+    bad = runner.invoke(app, ["centre", "priority", "ZT7400000000004", "ZT7499999999999", *C])
+    assert bad.exit_code != 0 and "ZT7499999999999" in bad.stderr
+    assert cli("centre", "priority", "ZT7400000000004", "--clear", *C)["priority"] is False
+
+
 def test_a_bad_manifest_row_is_named_and_nothing_is_stored(tmp_path: Path) -> None:
     """Row-level errors name the file and line; the good row is not stored either."""
     manifest = tmp_path / "m.csv"

@@ -140,10 +140,12 @@ def priority(
     waybills: list[str],
     county: CountyOpt,
     clear: bool = typer.Option(False, "--clear", help="Remove the mark."),
+    as_json: JsonOpt = False,
 ) -> None:
     """Mark parcels as emergency supplies (应急物资): their stop is served first."""
     done = _run(centre.mark_priority, _uow(), county, waybills, not clear)
-    out.print(f"{len(done)} parcel(s) {'not ' if clear else ''}marked as emergency supplies")
+    text = f"{len(done)} parcel(s) {'not ' if clear else ''}marked as emergency supplies"
+    _emit({"waybills": done, "priority": not clear}, as_json, text)
 
 
 @centre_app.command("resolve")
