@@ -49,6 +49,7 @@ from countyexpress.services import (
     complaints,
     inspections,
     intake,
+    licences,
     routes,
     siting,
     stations,
@@ -232,6 +233,9 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/filings": SUPERVISORS,
     "POST /api/v1/counties/{code}/filings": CARRIER_SUPERVISED,
     "POST /api/v1/counties/{code}/filings/{record_id}/review": SUPERVISORS,
+    "GET /api/v1/counties/{code}/licences": SUPERVISORS,
+    "POST /api/v1/counties/{code}/licences": SUPERVISORS,
+    "POST /api/v1/counties/{code}/licences/{record_id}/steps": SUPERVISORS,
     "GET /api/v1/counties/{code}/records": SUPERVISORS,
     "POST /api/v1/counties/{code}/records/{record_id}/steps": SUPERVISORS,
     "POST /api/v1/counties/{code}/records/{record_id}/attachments": CARRIER_SUPERVISED,
@@ -371,6 +375,13 @@ def _fresh_complaint(engine: Engine, vault: Vault, target: str) -> int:
     county, _, carrier = WHERE[target]
     view = complaints.add(SqlUnitOfWork(engine), vault, county, f"carrier:{carrier}", "delay",
                           "three days late")  # fmt: skip
+    return view.id
+
+
+def _fresh_licence(engine: Engine, target: str) -> int:
+    county, _, carrier = WHERE[target]
+    view = licences.grant(SqlUnitOfWork(engine), county, carrier, f"L-{next(_numbers)}",
+                          county_today())  # fmt: skip
     return view.id
 
 
@@ -559,7 +570,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
 
 
 SUPERVISION_API = "POST /api/v1/counties/{code}/"
-SUPERVISION_PATHS = ("/credit/", "/filings", "/records", "/inspection", "/complaints")
+SUPERVISION_PATHS = ("/credit/", "/filings", "/records", "/inspection", "/complaints",
+                     "/licences")  # fmt: skip
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -582,6 +594,10 @@ def _supervision_body(w: World, key: str, target: str) -> dict[str, Any]:
         return {"json": {"decision": "accept"}}
     if path.endswith("/filings/{record_id}"):  # the page's decision form
         return {"data": {"decision": "accept"}}
+    if path.endswith("/licences"):
+        return {"json": {"carrier": carrier, "number": f"L-{next(_numbers)}", "granted": today}}
+    if "/licences/" in path:
+        return {"json": {"verb": "renew"}}
     if tail == "steps":
         return {"json": {"verb": "answer"}}
     if path.endswith("/supervision/records/{record_id}"):
@@ -637,6 +653,9 @@ FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /counties/{code}/supervision/records/{record_id}/attachments": _filing_id,
     "POST /api/v1/counties/{code}/records/{record_id}/steps": _complaint_id,
     "POST /api/v1/counties/{code}/complaints/{record_id}/steps": _complaint_id,
+    "POST /api/v1/counties/{code}/licences/{record_id}/steps": lambda w, t: {
+        "record_id": str(_fresh_licence(w.engine, t))
+    },
     "POST /counties/{code}/supervision/records/{record_id}": _complaint_id,
     "POST /api/v1/counties/{code}/inspections/{record_id}": _inspection_id,
     "POST /counties/{code}/supervision/inspections/{record_id}": _inspection_id,

@@ -28,12 +28,13 @@ from countyexpress.entrypoints.api.deps import RowId, SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute
 from countyexpress.entrypoints.presenters_supervision import (
     clock_json,
+    licence_json,
     quality_json,
     record_json,
     standing_json,
 )
 from countyexpress.errors import InvalidValue, PackInvalid
-from countyexpress.services import complaints, inspections
+from countyexpress.services import complaints, inspections, licences
 from countyexpress.services import supervision as service
 from countyexpress.services import supervision_files as files
 
@@ -342,6 +343,88 @@ def post_review(
     view = service.review_filing(
         uow, code, record_id, body.decision, tuple(body.missing), body.on, by=by
     )
+    return _record(view)
+
+
+class LicenceCreate(BaseModel):
+    """An express business licence (快递业务经营许可) granted to a carrier's company or branch."""
+
+    carrier: str = Field(pattern=r"^[a-z]{2,20}$")
+    number: str = Field(min_length=1, max_length=40)
+    granted: dt.date
+    holder: str = Field(default="company", pattern=r"^(company|branch)$")
+    holder_name: str = Field(default="", max_length=100)
+
+
+class LicenceStepCreate(BaseModel):
+    """Renew, report on a year (`year`), expire or cancel (`reason`) a licence."""
+
+    verb: str = Field(pattern=r"^(renew|report|expire|cancel)$")
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    reason: Note
+    on: Day
+
+
+class DueClockPublic(BaseModel):
+    """A clock derived for a licence: its due day and state today."""
+
+    due: str
+    stopped: str | None
+    state: str
+
+
+class LicencePublic(RecordPublic):
+    """A licence with its expiry, renewal clock and annual report clock."""
+
+    number: str
+    carrier: str
+    expires: str
+    renewal: DueClockPublic | None
+    annual_report: DueClockPublic | None
+
+
+class LicencesPublic(BaseModel):
+    """The county's licences on a day."""
+
+    on: str
+    licences: list[LicencePublic]
+
+
+@router.get("/{code}/licences", response_model=LicencesPublic)
+def get_licences(code: str, uow: UowDep, by: PrincipalDep) -> LicencesPublic:
+    """Every licence: expiry (5 years), renewal due (30 days before), annual report due
+    (30 April)."""
+    day = county_today()
+    found = licences.licences(uow, code, day, by=by)
+    return LicencesPublic(
+        on=day.isoformat(),
+        licences=[LicencePublic.model_validate(licence_json(x, day)) for x in found],
+    )
+
+
+@router.post("/{code}/licences", response_model=RecordPublic, status_code=201)
+def post_licence(code: str, body: LicenceCreate, uow: UowDep, by: PrincipalDep) -> RecordPublic:
+    """Record a licence granted; 409 when its number is already recorded."""
+    view = licences.grant(uow, code, body.carrier, body.number, body.granted, body.holder,
+                          body.holder_name, by=by)  # fmt: skip
+    return _record(view)
+
+
+@router.post("/{code}/licences/{record_id}/steps", response_model=RecordPublic)
+def post_licence_step(
+    code: str, record_id: RowId, body: LicenceStepCreate, uow: UowDep, by: PrincipalDep
+) -> RecordPublic:
+    """Renew, report on a year, expire or cancel a licence; ending it lapses its filings."""
+    if body.verb == "renew":
+        view = licences.renew(uow, code, record_id, body.on, by=by)
+    elif body.verb == "report":
+        if body.year is None:
+            raise InvalidValue("year", "a report names the year it is on")
+        view = licences.report_annual(uow, code, record_id, body.year, body.on, by=by)
+    elif body.verb == "expire":
+        view = licences.expire(uow, code, record_id, body.on, by=by)
+    else:
+        view = licences.cancel(uow, code, record_id, body.reason, body.on, by=by)
     return _record(view)
 
 
