@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from countyexpress import bootstrap
 from countyexpress.domain.county_time import county_today
+from countyexpress.domain.supervision.calendar import add_months
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings
@@ -332,3 +333,30 @@ def test_a_subjects_page_shows_its_credit_history_and_records(app: object) -> No
     assert page.text.count('data-type="inspection_finding"') == 1
     assert 'class="counted"' in page.text and f'data-record="{number}"' in page.text
     assert f'href="{PAGE}/subjects/carrier:sto"' in reg.get(PAGE).text
+
+
+def test_licences_over_the_api_show_on_the_page_with_their_clocks(app: object) -> None:
+    """A licence expiring in 20 days is overdue for renewal; last year's
+    annual report shows its due day; cancelling it over the API shows on the page."""
+    regulator = as_(app, "regulator")
+    regulator.headers["X-CSRF-Token"] = csrf_of(regulator.get(PAGE).text)
+    today = county_today()
+    granted = add_months(today, -60) + dt.timedelta(days=20)  # expires in 20 days
+    body = {"carrier": "zto", "number": "新A-0099", "granted": granted.isoformat()}
+    r = regulator.post(f"{API}/licences", json=body)
+    assert r.status_code == 201, r.text
+    number = r.json()["id"]
+    assert regulator.post(f"{API}/licences", json=body).status_code == 409
+    [lic] = regulator.get(f"{API}/licences").json()["licences"]
+    assert lic["renewal"]["state"] == "overdue"  # asked 30 days before expiry
+    assert lic["annual_report"]["due"] == dt.date(today.year, 4, 30).isoformat()
+    page = regulator.get(PAGE).text
+    row = re.search(rf'<tr data-licence="{number}" data-state="valid">.*?</tr>', page, re.S)
+    assert row is not None and "新A-0099" in row.group(0)
+    assert 'data-rule="licence.annual_report"' in row.group(0)
+    step = {"verb": "cancel", "reason": "停业"}
+    r = regulator.post(f"{API}/licences/{number}/steps", json=step)
+    assert r.status_code == 200 and r.json()["state"] == "cancelled"
+    assert f'<tr data-licence="{number}" data-state="cancelled">' in regulator.get(PAGE).text
+    r = regulator.post(f"{API}/licences/{number}/steps", json={"verb": "renew"})
+    assert r.status_code == 409

@@ -30,7 +30,7 @@ from countyexpress.errors import (
     NotFound,
     PackInvalid,
 )
-from countyexpress.services import complaints, inspections, registries
+from countyexpress.services import complaints, inspections, licences, registries
 from countyexpress.services import supervision as service
 from countyexpress.services import supervision_files as files
 
@@ -68,6 +68,7 @@ STATE_LABELS = {
     "reported": N_("reported"),
     "responding": N_("responding"),
 }
+LICENCE_STATES = {"valid": N_("valid"), "expired": N_("expired"), "cancelled": N_("cancelled")}
 CLOCK_LABELS = {
     "running": N_("running"),
     "due_today": N_("due today"),
@@ -84,6 +85,8 @@ RULE_LABELS = {
     "inspection.carry_out": N_("carry out the inspection"),
     "finding.rectify": N_("rectification"),
     "licence.valid": N_("licence valid until"),
+    "licence.renewal": N_("renewal asked 30 days before expiry"),
+    "licence.annual_report": N_("annual report by 30 April"),
     "emergency.report": N_("report of the emergency event"),
 }
 VERB_LABELS = {
@@ -133,6 +136,7 @@ def supervision_page(
     county = registries.county(uow, by, code)
     today = county_today()
     filings = service.filings(uow, county.code, today, by=by)
+    held = licences.licences(uow, county.code, today, by=by)
     every = service.records(uow, county.code, by=by)
     listed = service.blacklist(uow, county.code, today, by=by)
     directory = service.directory(uow, county.code, today, by=by)
@@ -160,6 +164,8 @@ def supervision_page(
         "today": today,
         "filing_clocks": filings.clocks,
         "filings_overdue": filings.overdue(),
+        "licences": held,
+        "LICENCE_STATES": LICENCE_STATES,
         "records": by_kind,
         "overdue": overdue,
         "blacklist": listed,
