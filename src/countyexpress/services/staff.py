@@ -21,7 +21,15 @@ from countyexpress.services import accounts
 from countyexpress.services.supervision import credit_of
 from countyexpress.services.unit_of_work import UnitOfWork
 
-__all__ = ["BOUND_TO_A_STATION", "PUT_ON_A_RUN", "StaffUnitOfWork", "create_staff_user", "may_work"]
+__all__ = [
+    "BOUND_TO_A_STATION",
+    "PUT_ON_A_RUN",
+    "StaffUnitOfWork",
+    "create_staff_user",
+    "may_work",
+    "members",
+    "record_training",
+]
 
 
 class StaffRepository(Protocol):
@@ -88,3 +96,26 @@ def create_staff_user(
         uow.staff.put(code, replace(member, username=user.username), {}, dt.datetime.now(dt.UTC))
         uow.commit()
     return user
+
+
+def members(uow: StaffUnitOfWork, county: str) -> list[StaffMember]:
+    """The county's staff by staff number (no personal data)."""
+    with uow:
+        return uow.staff.members(county_code6(county))
+
+
+def record_training(
+    uow: StaffUnitOfWork, county: str, staff_no: str, on: dt.date, *, pre_job: bool = False
+) -> StaffMember:
+    """Record a periodic training (or the pre-job training) of `staff_no` on `on`."""
+    code = county_code6(county)
+    if on > county_today():
+        raise InvalidValue("on", f"{on} is in the future: record training that happened")
+    with uow:
+        member = uow.staff.get(code, staff_no.strip())
+        if member is None:
+            raise NotFound(f"staff number {staff_no} is not registered in county {code}")
+        done = replace(member, pre_job_trained_on=on) if pre_job else replace(member, trained_on=on)
+        uow.staff.put(code, done, {}, dt.datetime.now(dt.UTC))
+        uow.commit()
+    return done
