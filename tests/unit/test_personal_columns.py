@@ -50,6 +50,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     # The scan's operator (courier, keeper, device): staff, not a receiver; phone and ID
     # patterns in it are scrubbed at ingest (issue 11 defect 4), the ledger is append-only.
     ("scan_events", "actor"): "the staff member or device that scanned",
+    ("vehicles", "owner"): "a carrier's code or the centre, an organisation",
 }
 
 

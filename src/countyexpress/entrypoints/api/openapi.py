@@ -14,7 +14,8 @@ adds around the routes is declared here, once, for every /api/ operation by its 
   now) — each as ``{"detail": "..."}``;
 * the real 422: ``{"detail": "...", "field": "..."}`` for a value the services refuse
   (``InvalidValue``), or a list of located problems for a malformed request (FastAPI's
-  shape; the redacting routers leave out the values sent);
+  shape; the redacting routers leave out the values sent), or an uploaded file's problems
+  by file, line and field (``PackInvalid``: nothing was stored);
 * the media type of the file answers (``.xlsx``) where the route does not say it;
 * the rules of path parameters that the services check (``schemas.PARAMETERS``: county
   codes, waybill numbers, months).
@@ -60,6 +61,7 @@ AUTHENTICATED: list[dict[str, list[str]]] = [{name: []} for name in SECURITY_SCH
 DETAIL = "Refusal"
 INVALID = "InvalidValue"
 LOCATED = "RequestProblems"
+FILE_PROBLEMS = "FileProblems"
 
 SCHEMAS: dict[str, Any] = {
     DETAIL: {
@@ -98,6 +100,27 @@ SCHEMAS: dict[str, Any] = {
             }
         },
         "required": ["detail"],
+    },
+    FILE_PROBLEMS: {
+        "title": FILE_PROBLEMS,
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string", "description": "How many problems; nothing stored"},
+            "problems": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string"},
+                        "line": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                        "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                        "reason": {"type": "string"},
+                    },
+                    "required": ["file", "line", "field", "reason"],
+                },
+            },
+        },
+        "required": ["detail", "problems"],
     },
 }
 
@@ -202,7 +225,7 @@ def _complete_operation(path: str, method: str, op: dict[str, Any]) -> None:
         )
     responses["422"] = _answer(
         "A value refused (detail and field), or a malformed request (each problem located)",
-        {"anyOf": [_ref(INVALID), _ref(LOCATED)]},
+        {"anyOf": [_ref(INVALID), _ref(LOCATED), _ref(FILE_PROBLEMS)]},
     )
     responses.setdefault(
         "503",
