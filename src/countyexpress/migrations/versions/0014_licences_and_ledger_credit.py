@@ -1,7 +1,8 @@
 """Licences and credit events fed by the ledger (issue 13's remainder)
 
-A placeholder reserved for this work so that parallel work keeps one chain of
-revisions; it changes nothing until the work fills it in.
+No schema change: a licence is a supervision record (kind `licence`, facts in JSON,
+migration 0013) and the ledger's credit events are derived when credit is read, never
+stored. The revision stays so that the chain 0013 → 0017 is the same everywhere.
 
 Revision ID: 0014
 Revises: 0013
