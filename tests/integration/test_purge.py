@@ -97,6 +97,26 @@ def _fill(engine: Engine) -> None:
               "payload": {"receiver_phone": PHONE, "note": "receiver away"}}  # fmt: skip
     stored = scans.ingest(uow(), [(1, upload)], CODE, cipher=VAULT)
     assert stored.accepted == 1, stored.rejected
+    _staff_who_left(engine)
+
+
+def _staff_who_left(engine: Engine) -> None:
+    """A courier in the staff registry who left on 2026-11-10. No service records a
+    leaving yet (issue 14's staff work), so the day is set on the row here."""
+    from sqlalchemy import update
+
+    from countyexpress.adapters.db.tables_staff import staff
+    from countyexpress.domain.staff import Occupation, StaffMember
+
+    member = StaffMember("S-0001", "zto", Occupation.COURIER, pre_job_trained_on=START)
+    personal = {"name_enc": VAULT.encrypt(SENDER), "id_number_enc": VAULT.encrypt(ID_NUMBER),
+                "phone_enc": VAULT.encrypt(PHONE)}  # fmt: skip
+    left = dt.datetime(2026, 11, 10, 2, 0, tzinfo=dt.UTC)
+    with SqlUnitOfWork(engine) as u:
+        u.staff.put(CODE, member, personal, left)
+        u.commit()
+    with engine.begin() as conn:
+        conn.execute(update(staff).where(staff.c.staff_no == "S-0001").values(left_at=left))
 
 
 def _personal_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
@@ -135,7 +155,7 @@ def test_the_purge_leaves_no_personal_value_of_the_period(filled: Engine) -> Non
     before = _personal_rows(filled)
     empty = [name for name, rows in before.items() if not rows]
     assert empty == [], f"fill these tables in _fill (real services): {empty}"
-    assert {"manifest_items", "consents", "outbox", "intake_records"} <= set(before)
+    assert {"manifest_items", "consents", "outbox", "intake_records", "staff"} <= set(before)
 
     kept = privacy.purge_personal_data(SqlUnitOfWork(filled), CODE, 3650)
     assert kept.rows == 0 and _personal_rows(filled) == before
