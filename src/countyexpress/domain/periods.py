@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from countyexpress.domain.county_time import COUNTY_ZONE
 from countyexpress.errors import N_, InvalidValue, said
@@ -67,3 +68,15 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     since = dt.datetime(year, month, 1, tzinfo=COUNTY_ZONE)
     until = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=COUNTY_ZONE)
     return since.astimezone(dt.UTC), until.astimezone(dt.UTC)
+
+
+def row_day(row: Mapping[str, str], column: str) -> dt.date | None:
+    """The day in `column` of an imported row (YYYY-MM-DD, a time after it ignored), or
+    None when the cell is empty; InvalidValue naming the column otherwise."""
+    text = (row.get(column) or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise InvalidValue(column, f"{text!r} is not a date (YYYY-MM-DD)") from None

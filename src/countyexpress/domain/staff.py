@@ -19,6 +19,7 @@ from enum import StrEnum
 from countyexpress.domain.county import County
 from countyexpress.domain.identity import normalise_id_number, validate_resident_id
 from countyexpress.domain.indicators import Indicator, Inputs, Measurement
+from countyexpress.domain.periods import row_day
 from countyexpress.domain.privacy import mobile_number
 from countyexpress.domain.supervision.calendar import add_months
 from countyexpress.errors import InvalidValue, NotAllowed, PackInvalid, PackProblem
@@ -109,14 +110,7 @@ OCCUPATIONS = {
 _DAYS = ("pre_job_trained_on", "trained_on", "social_insurance_until", "injury_insurance_until")
 
 
-def _day(row: Mapping[str, str], column: str) -> dt.date | None:
-    text = (row.get(column) or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        raise InvalidValue(column, f"{text!r} is not a date (YYYY-MM-DD)") from None
+_day = row_day
 
 
 def _row_problems(row: Mapping[str, str], today: dt.date) -> tuple[

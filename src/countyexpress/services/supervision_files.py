@@ -18,6 +18,7 @@ from typing import Any
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import county_code6
+from countyexpress.domain.periods import row_day
 from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.credit import CreditEvent
 from countyexpress.domain.supervision.kinds import KINDS
@@ -41,14 +42,7 @@ Row = Mapping[str, str]
 Pending = tuple[Record | CreditEvent, dict[str, str]]
 
 
-def _day(row: Row, column: str) -> dt.date | None:
-    text = row.get(column, "")
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        raise InvalidValue(column, f"{text!r} is not a date (YYYY-MM-DD)") from None
+_day = row_day
 
 
 def _required_day(row: Row, column: str) -> dt.date:
