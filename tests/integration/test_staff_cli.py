@@ -44,3 +44,19 @@ def test_untrained_is_refused_with_exit_2_then_passes_after_training(db: Path) -
     rows = json.loads(listed.output)
     assert rows[0]["staff_no"] == "S2" and rows[0]["pre_job_trained_on"] == "2026-11-01"
     assert "name" not in rows[0] and "name_enc" not in rows[0]
+
+
+def test_plan_kpis_count_the_registered_staff_for_tasks_19_and_20(db: Path) -> None:
+    before = runner.invoke(app, ["plan", "kpis", "--county", "652828", "--json"])
+    rows = {r["indicator"]: r for r in json.loads(before.stdout)}
+    trained = rows["staff_pre_job_trained_share"]
+    assert trained["task"] == 19 and trained["value"] == 0  # S2 has no pre-job training yet
+    assert trained["lead_unit"] and trained["status"] == "no_target"
+    assert rows["staff_insured_share"]["task"] == 20
+    assert rows["staff_insured_share"]["value"] == 0  # no insurance days recorded
+    runner.invoke(app, ["staff", "train", "S2", "--county", "652828",
+                        "--on", "2026-11-01", "--pre-job"])  # fmt: skip
+    after = runner.invoke(app, ["plan", "kpis", "--county", "652828", "--json"])
+    rows = {r["indicator"]: r for r in json.loads(after.stdout)}
+    assert rows["staff_pre_job_trained_share"]["value"] == 1
+    assert rows["staff_skill_level_share"]["detail"]["unassessed"] == 1

@@ -18,13 +18,14 @@ from enum import StrEnum
 
 from countyexpress.domain.county import County
 from countyexpress.domain.identity import normalise_id_number, validate_resident_id
-from countyexpress.domain.indicators import Indicator, Inputs, Measurement
+from countyexpress.domain.indicators import Indicator, Inputs, Measurement, register
 from countyexpress.domain.periods import row_day
 from countyexpress.domain.privacy import mobile_number
 from countyexpress.domain.supervision.calendar import add_months
 from countyexpress.errors import InvalidValue, NotAllowed, PackInvalid, PackProblem
 
 __all__ = [
+    "INPUT",
     "STAFF_INDICATORS",
     "Occupation",
     "StaffMember",
@@ -261,5 +262,6 @@ STAFF_INDICATORS = (
         needs=(INPUT,),
     ),
 )  # fmt: skip
-"""The staff indicators. Not registered yet: they are registered (an import in
-services/indicators.py) once the staff service feeds the `staff` input (docs/staff.md)."""
+"""The staff indicators; services.staff.snapshot feeds their `staff` input (docs/staff.md)."""
+
+register(*STAFF_INDICATORS)

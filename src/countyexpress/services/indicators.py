@@ -13,9 +13,10 @@ from countyexpress.domain.coverage import CoverageReport, RoadDistances, default
 from countyexpress.domain.coverage import coverage as compute_coverage
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.indicators import IndicatorValue, Inputs, evaluate
+from countyexpress.domain.staff import INPUT as STAFF_INPUT
 from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
 from countyexpress.domain.vehicle_indicators import INPUT as VEHICLE_INPUT
-from countyexpress.services import counties, supervision, vehicles
+from countyexpress.services import counties, staff, supervision, vehicles
 from countyexpress.services.unit_of_work import UnitOfWork
 
 # A capability with indicators of its own imports its module above, next to the network's.
@@ -36,8 +37,13 @@ def plan_kpis(
     require(by, Action.READ, Resource.COUNTY, Where(county=c.code))
     day = today or county_today()
     asked = year if year is not None else day.year
-    given = {SUPERVISION_INPUT: supervision.snapshot(uow, c.code, day),
-             VEHICLE_INPUT: vehicles.snapshot(uow, c.code, day), **(inputs or {})}  # fmt: skip
+    given = {
+        SUPERVISION_INPUT: supervision.snapshot(uow, c.code, day),
+        VEHICLE_INPUT: vehicles.snapshot(uow, c.code, day),
+        STAFF_INPUT: staff.snapshot(uow, c.code, day),
+        # a capability with an input of its own adds one line here
+        **(inputs or {}),
+    }
     return evaluate(c, asked, inputs=given)
 
 

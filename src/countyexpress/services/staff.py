@@ -15,7 +15,7 @@ from countyexpress.domain.access import Principal, Role
 from countyexpress.domain.accounts import User
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import county_code6
-from countyexpress.domain.staff import StaffMember, check_may_work, subject_of
+from countyexpress.domain.staff import StaffMember, StaffSnapshot, check_may_work, subject_of
 from countyexpress.errors import InvalidValue, NotFound
 from countyexpress.services import accounts
 from countyexpress.services.supervision import credit_of
@@ -102,6 +102,11 @@ def members(uow: StaffUnitOfWork, county: str) -> list[StaffMember]:
     """The county's staff by staff number (no personal data)."""
     with uow:
         return uow.staff.members(county_code6(county))
+
+
+def snapshot(uow: StaffUnitOfWork, county_code: str, today: dt.date) -> StaffSnapshot:
+    """What the staff indicators read (no principal: the caller has checked the read)."""
+    return StaffSnapshot(today, members(uow, county_code))
 
 
 def record_training(
