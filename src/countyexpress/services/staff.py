@@ -32,22 +32,8 @@ __all__ = [
 ]
 
 
-class StaffRepository(Protocol):
-    """Where staff members are kept (adapters/db/staff.py)."""
-
-    def put(
-        self, county_code: str, member: StaffMember, personal: dict[str, str], at: dt.datetime
-    ) -> None: ...
-    def get(self, county_code: str, staff_no: str) -> StaffMember | None: ...
-    def members(self, county_code: str) -> list[StaffMember]: ...
-    def by_account(self, county_code: str, account: str) -> StaffMember | None: ...
-
-
 class StaffUnitOfWork(UnitOfWork, accounts.AccountsUnitOfWork, Protocol):
-    """A unit of work with the staff registry."""
-
-    @property
-    def staff(self) -> StaffRepository: ...
+    """A unit of work with the staff registry and the accounts."""
 
 
 BOUND_TO_A_STATION = "bound to a station"
@@ -104,9 +90,10 @@ def members(uow: StaffUnitOfWork, county: str) -> list[StaffMember]:
         return uow.staff.members(county_code6(county))
 
 
-def snapshot(uow: StaffUnitOfWork, county_code: str, today: dt.date) -> StaffSnapshot:
+def snapshot(uow: UnitOfWork, county_code: str, today: dt.date) -> StaffSnapshot:
     """What the staff indicators read (no principal: the caller has checked the read)."""
-    return StaffSnapshot(today, members(uow, county_code))
+    with uow:
+        return StaffSnapshot(today, uow.staff.members(county_code6(county_code)))
 
 
 def record_training(

@@ -15,6 +15,7 @@ from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
+from countyexpress.domain.staff import StaffMember
 from countyexpress.domain.supervision.attachments import Attachment, Upload
 from countyexpress.domain.supervision.credit import CreditEvent
 from countyexpress.domain.supervision.ledger_credit import LossReport, ProhibitedFound
@@ -228,6 +229,19 @@ class UnitOfWork(Transaction, Protocol):
     def supervision(self) -> SupervisionStore: ...
     @property
     def vehicles(self) -> VehicleStore: ...
+    @property
+    def staff(self) -> StaffRepository: ...
+
+
+class StaffRepository(Protocol):
+    """Where staff members are kept (adapters/db/staff.py), issue 14."""
+
+    def put(
+        self, county_code: str, member: StaffMember, personal: dict[str, str], at: dt.datetime
+    ) -> None: ...
+    def get(self, county_code: str, staff_no: str) -> StaffMember | None: ...
+    def members(self, county_code: str) -> list[StaffMember]: ...
+    def by_account(self, county_code: str, account: str) -> StaffMember | None: ...
 
 
 class VehicleStore(Protocol):
