@@ -1,4 +1,4 @@
-"""The record kinds of the plan's supervision (tasks 2, 12 and 14): their states and verbs.
+"""The record kinds of the plan's supervision (tasks 2, 8, 12–14, 20): their states and verbs.
 
 Which clocks a verb starts is structure and lives here; how long each clock runs is the
 county pack's (`ClockRule` by name), with the regulation it comes from.
@@ -12,7 +12,13 @@ county pack's (`ClockRule` by name), with the regulation it comes from.
 - complaint (快递暂行条例 art. 28; 快递市场管理办法 art. 30): received → answered →
   closed, or appealed to the regulator, who upholds or dismisses it;
 - emergency event (邮政业突发事件应急预案, task 13), graded I–IV: occurred → reported
-  (within the pack's hours) → responding → closed.
+  (within the pack's hours) → responding → closed;
+- support application (政策资金支持, tasks 8, 10 and 18): a carrier applies for one of the
+  pack's programmes (policy.toml), checked against its rules (domain.supervision.support);
+  submitted → under_review → granted with the amount, refused with the reason, or
+  withdrawn, decided within the pack's `support.decide`;
+- staff support request (task 20: housing, schooling, medical aid for express staff):
+  received → granted or refused, within the pack's `support_request.decide`.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ __all__ = [
     "KINDS",
     "LICENCE",
     "OUTLET_FILING",
+    "SUPPORT_APPLICATION",
+    "SUPPORT_REQUEST",
+    "SUPPORT_REQUEST_TYPES",
 ]
 
 
@@ -164,7 +173,55 @@ EMERGENCY_GRADES = {
 }
 """Grades of a postal emergency event (邮政业突发事件应急预案: 突发事件分级), I the gravest."""
 
+_SUPPORT_OPEN = "submitted under_review"
+
+SUPPORT_APPLICATION = RecordKind(
+    name="support_application",
+    initial="submitted",
+    finals=frozenset({"granted", "refused", "withdrawn"}),
+    # the programme, the amount asked and what the eligibility check found are its facts
+    opening=_t("apply", "", "submitted", starts=("support.decide",)),
+    transitions=(
+        _t("review", "submitted", "under_review"),
+        # granted with the amount (services.support.decide: within the programme's cap)
+        _t("grant", _SUPPORT_OPEN, "granted", stops=("support.decide",)),
+        # refused with the reason
+        _t("refuse", _SUPPORT_OPEN, "refused", stops=("support.decide",)),
+        _t("withdraw", _SUPPORT_OPEN, "withdrawn", stops=("support.decide",)),
+    ),
+)
+
+SUPPORT_REQUEST = RecordKind(
+    name="support_request",
+    initial="received",
+    finals=frozenset({"granted", "refused", "withdrawn"}),
+    # about a person by staff number (`person:<staff no>`); the details stay encrypted
+    opening=_t("receive", "", "received", starts=("support_request.decide",)),
+    transitions=(
+        _t("grant", "received", "granted", stops=("support_request.decide",)),
+        _t("refuse", "received", "refused", stops=("support_request.decide",)),
+        _t("withdraw", "received", "withdrawn", stops=("support_request.decide",)),
+    ),
+)
+
+SUPPORT_REQUEST_TYPES = {
+    "housing": "住房 housing (public rental or low-rent housing, 公租房、廉租房)",
+    "schooling": "子女入学 schooling of children",
+    "medical": "医疗救助 medical aid",
+}
+"""What express staff ask the county's departments for (plan task 20, section 2.11)."""
+
 KINDS = {
-    k.name: k for k in (OUTLET_FILING, LICENCE, INSPECTION, FINDING, COMPLAINT, EMERGENCY_EVENT)
+    k.name: k
+    for k in (
+        OUTLET_FILING,
+        LICENCE,
+        INSPECTION,
+        FINDING,
+        COMPLAINT,
+        EMERGENCY_EVENT,
+        SUPPORT_APPLICATION,
+        SUPPORT_REQUEST,
+    )
 }
 """Every kind by name; a new kind is one more `RecordKind` here, not new code."""
