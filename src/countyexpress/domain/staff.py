@@ -22,10 +22,12 @@ from countyexpress.domain.indicators import Indicator, Inputs, Measurement, regi
 from countyexpress.domain.periods import row_day
 from countyexpress.domain.privacy import mobile_number
 from countyexpress.domain.supervision.calendar import add_months
-from countyexpress.errors import InvalidValue, NotAllowed, PackInvalid, PackProblem
+from countyexpress.errors import N_, InvalidValue, NotAllowed, PackInvalid, PackProblem, said
 
 __all__ = [
+    "BOUND_TO_A_STATION",
     "INPUT",
+    "PUT_ON_A_RUN",
     "STAFF_INDICATORS",
     "Occupation",
     "StaffMember",
@@ -85,19 +87,38 @@ def subject_of(staff_no: str) -> str:
     return f"person:{staff_no}"
 
 
+PUT_ON_A_RUN = "put on a run"
+BOUND_TO_A_STATION = "bound to a station"
+
+_NO_TRAINING = {
+    PUT_ON_A_RUN: N_(
+        "%(staff_no)s cannot be put on a run: no pre-job training (岗前培训) recorded; "
+        "record it with `countyexpress staff train` first"
+    ),
+    BOUND_TO_A_STATION: N_(
+        "%(staff_no)s cannot be bound to a station: no pre-job training (岗前培训) recorded; "
+        "record it with `countyexpress staff train` first"
+    ),
+}
+_BLACKLISTED = {
+    PUT_ON_A_RUN: N_(
+        "%(staff_no)s cannot be put on a run: %(subject)s is on the blacklist (失信名单)"
+    ),
+    BOUND_TO_A_STATION: N_(
+        "%(staff_no)s cannot be bound to a station: %(subject)s is on the blacklist (失信名单)"
+    ),
+}
+
+
 def check_may_work(member: StaffMember, *, blacklisted: bool, what: str) -> None:
-    """Refuse (NotAllowed) to bind `member` to a station or put them on a run (`what`)
-    when they have no pre-job training or are on the blacklist."""
+    """Refuse (NotAllowed, said so a screen shows it in the reader's language) to bind
+    `member` to a station or put them on a run (`what`) when they have no pre-job training
+    or are on the blacklist."""
     if member.pre_job_trained_on is None:
-        raise NotAllowed(
-            f"{member.staff_no} cannot be {what}: no pre-job training (岗前培训) recorded; "
-            "record it with `countyexpress staff train` first"
-        )
+        raise said(NotAllowed, _NO_TRAINING[what], staff_no=member.staff_no)
     if blacklisted:
-        raise NotAllowed(
-            f"{member.staff_no} cannot be {what}: {subject_of(member.staff_no)} is on the "
-            "blacklist (失信名单)"
-        )
+        raise said(NotAllowed, _BLACKLISTED[what], staff_no=member.staff_no,
+                   subject=subject_of(member.staff_no))  # fmt: skip
 
 
 OCCUPATIONS = {

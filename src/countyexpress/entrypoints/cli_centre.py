@@ -161,10 +161,15 @@ def dispatch(
     vehicle: Annotated[str, typer.Option(help="Vehicle number")],
     county: CountyOpt,
     actor: ActorOpt = "",
+    driver: Annotated[
+        str | None, typer.Option(help="The driver's staff number (checked by the staff gate)")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """派件: the sorted parcels of a route bag leave on a vehicle."""
-    sent = _run(centre.dispatch, _uow(), county, route_bag, vehicle, _centre_of(county), actor)
+    """派件: the sorted parcels of a route bag leave on a vehicle; refused when its courier
+    (or the --driver) has no pre-job training or is blacklisted."""
+    sent = _run(centre.dispatch, _uow(), county, route_bag, vehicle, _centre_of(county), actor,
+                driver=driver)  # fmt: skip
     _emit(
         {"route_bag": route_bag, "vehicle": vehicle, "waybills": sent},
         as_json,

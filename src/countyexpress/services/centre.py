@@ -33,6 +33,7 @@ from countyexpress.memo import WeakMemo
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
 from countyexpress.services.scans import Rejection, append_events, new_event
+from countyexpress.services.staff import check_run
 from countyexpress.services.unit_of_work import UnitOfWork
 
 MANIFEST_FIELDS = ("waybill_no", "receiver_name", "receiver_phone", "address")
@@ -478,9 +479,14 @@ def dispatch(
     actor: str = "",
     at: dt.datetime | None = None,
     by: Principal | None = None,
+    driver: str | None = None,
 ) -> list[str]:
-    """派件: every sorted parcel of a route bag leaves on a vehicle; returns their waybills."""
-    sent = dispatch_many(uow, county_code, [(route_bag, vehicle)], centre, actor, at, by=by)
+    """派件: every sorted parcel of a route bag leaves on a vehicle; returns their waybills.
+    Refused (NotAllowed) when the vehicle's courier or the `driver` named may not be put on
+    a run (services.staff.check_run: no pre-job training, blacklisted)."""
+    sent = dispatch_many(
+        uow, county_code, [(route_bag, vehicle)], centre, actor, at, by=by, driver=driver
+    )
     return sent[route_bag]
 
 
@@ -492,10 +498,14 @@ def dispatch_many(
     actor: str = "",
     at: dt.datetime | None = None,
     by: Principal | None = None,
+    driver: str | None = None,
 ) -> dict[str, list[str]]:
     """派件 of several route bags at once, each (route bag, vehicle) in one transaction:
-    every sorted parcel of each bag leaves on its vehicle; the waybills by bag."""
+    every sorted parcel of each bag leaves on its vehicle; the waybills by bag. Nothing
+    leaves when a vehicle's courier or the `driver` may not be put on a run (the gate)."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=centre))
+    for vehicle in dict.fromkeys(v for _, v in bags):
+        check_run(uow, county_code, vehicle, driver)
     at = at or dt.datetime.now(dt.UTC)
     sent: dict[str, list[str]] = {}
     with uow:

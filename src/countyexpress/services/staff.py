@@ -15,8 +15,15 @@ from countyexpress.domain.access import Principal, Role
 from countyexpress.domain.accounts import User
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import county_code6
-from countyexpress.domain.staff import StaffMember, StaffSnapshot, check_may_work, subject_of
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.domain.staff import (
+    BOUND_TO_A_STATION,
+    PUT_ON_A_RUN,
+    StaffMember,
+    StaffSnapshot,
+    check_may_work,
+    subject_of,
+)
+from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
 from countyexpress.services import accounts
 from countyexpress.services.supervision import credit_of
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -25,6 +32,7 @@ __all__ = [
     "BOUND_TO_A_STATION",
     "PUT_ON_A_RUN",
     "StaffUnitOfWork",
+    "check_run",
     "create_staff_user",
     "may_work",
     "members",
@@ -36,12 +44,8 @@ class StaffUnitOfWork(UnitOfWork, accounts.AccountsUnitOfWork, Protocol):
     """A unit of work with the staff registry and the accounts."""
 
 
-BOUND_TO_A_STATION = "bound to a station"
-PUT_ON_A_RUN = "put on a run"
-
-
 def may_work(
-    uow: StaffUnitOfWork, county: str, staff_no: str, what: str, on: dt.date | None = None
+    uow: UnitOfWork, county: str, staff_no: str, what: str, on: dt.date | None = None
 ) -> StaffMember:
     """The registered member `staff_no`, when they may be `what` on `on` (today); NotFound
     when not registered, NotAllowed (with the reason) without pre-job training or when
@@ -54,6 +58,34 @@ def may_work(
     listed = credit_of(uow, code, subject_of(member.staff_no), on or county_today())
     check_may_work(member, blacklisted=listed.blacklisted, what=what)
     return member
+
+
+def check_run(
+    uow: UnitOfWork, county: str, vehicle: str, driver: str | None = None,
+    on: dt.date | None = None,
+) -> list[StaffMember]:  # fmt: skip
+    """Everyone a run on `vehicle` puts to work, each through the gate: the `driver` named
+    for it and the courier the vehicle registry assigns to the vehicle (found by unified
+    number, plate or routing code). NotAllowed (said: it reads in Chinese on a screen) when
+    one of them lacks pre-job training, is blacklisted or is not registered. A vehicle the
+    registry does not hold, or holds without a courier, with no driver named, puts nobody
+    known to work: there is no one to check."""
+    code = county_code6(county)
+    key = vehicle.strip()
+    with uow:
+        fleet = uow.vehicles.fleet(code)
+    names = ((v, (v.unified_no, v.plate, str(v.routing.get("code") or ""))) for v in fleet)
+    assigned = next((v.courier_staff_no for v, known in names if key in known), None)
+    people = [p.strip() for p in (driver, assigned) if p and p.strip()]
+    crew: list[StaffMember] = []
+    for staff_no in dict.fromkeys(people):
+        try:
+            crew.append(may_work(uow, code, staff_no, PUT_ON_A_RUN, on))
+        except NotFound:
+            raise said(NotAllowed, N_("%(staff_no)s cannot be put on a run: not registered as "
+                                      "staff of county %(county)s (countyexpress staff add)"),
+                       staff_no=staff_no, county=code) from None  # fmt: skip
+    return crew
 
 
 def create_staff_user(

@@ -81,6 +81,7 @@ class DispatchIn(BaseModel):
     county: str
     route_bag: str
     vehicle: str
+    driver: str | None = None  # a staff number; the vehicle's courier is checked anyway
 
 
 @router.post("/centre/{centre_code}/dispatch")
@@ -89,7 +90,14 @@ def post_dispatch(
 ) -> dict[str, Any]:
     """派件: the sorted parcels of a route bag leave on a vehicle."""
     sent = centre.dispatch(
-        uow, body.county, body.route_bag, body.vehicle, centre_code, by.name, by=by
+        uow,
+        body.county,
+        body.route_bag,
+        body.vehicle,
+        centre_code,
+        by.name,
+        by=by,
+        driver=body.driver,
     )
     return {"route_bag": body.route_bag, "vehicle": body.vehicle, "waybills": sent}
 

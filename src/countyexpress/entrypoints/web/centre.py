@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound
 from countyexpress.services import centre, centre_desk, registries
@@ -104,7 +105,8 @@ def centre_dispatch(
             "vehicle": vehicle.strip(),
         }  # fmt: skip
     except (InvalidValue, NotAllowed, NotFound) as exc:
-        result = {"ok": False, "kind": "dispatch", "bag": route_bag, "reason": str(exc)}
+        reason = reason_of(exc, gettext_for(request.state.locale))  # the gate reads in Chinese
+        result = {"ok": False, "kind": "dispatch", "bag": route_bag, "reason": reason}
     return _page(request, uow, by, code, centre_code, result)
 
 
