@@ -105,6 +105,9 @@ class Measurement:
     parts: tuple[Part, ...] = ()
     detail: Mapping[str, Scalar] = field(default_factory=dict)
     note: str = ""
+    target: Target | None = None
+    """The year's target from the capability's own rules (a pack file of its own), used
+    where the pack's plan sets none for the indicator."""
 
     def __post_init__(self) -> None:
         if self.value is not None and not math.isfinite(self.value):
@@ -234,7 +237,7 @@ def evaluate_one(
         m = Measurement(None, note=f"needs {', '.join(missing)}")
     else:
         m = indicator.compute(county, inputs)
-    chosen = select_target(county.plan.targets, indicator.name, year)
+    chosen = select_target(county.plan.targets, indicator.name, year) or m.target
     target = chosen.value if chosen is not None else indicator.implied_target
     task_no = chosen.task if chosen is not None and chosen.task is not None else indicator.task
     task = county.plan.task(task_no) if task_no is not None else None

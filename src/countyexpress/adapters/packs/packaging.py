@@ -1,0 +1,84 @@
+"""A pack's `packaging.toml`: task 17's prohibited bags and yearly targets (each with its
+quality and source) and the reasons some indicators have no target. The tape width is the
+plan's (`[plan.standards] tape_width_max_mm` of county.toml), given by the caller. A pack
+without the file gets the built-in heshuo pack's, like `emergency.toml`."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from countyexpress.adapters.packs.reader import builtin_pack_path
+from countyexpress.adapters.packs.vehicles import builtin_folder
+from countyexpress.domain.packaging import BagType, PackagingRules
+from countyexpress.domain.packaging_indicators import PACKAGING_INDICATORS
+from countyexpress.domain.plan import Target
+from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
+
+__all__ = ["FILE", "packaging_rules_for", "read_packaging"]
+
+FILE = "packaging.toml"
+_NAMES = {i.name for i in PACKAGING_INDICATORS}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Target(_Model):
+    indicator: str
+    year: int = Field(ge=2000, le=2099)
+    value: float = Field(ge=0, le=1)
+    quality: Literal["verified", "estimate"]
+    source: str = Field(min_length=1)
+
+
+class _File(_Model):
+    prohibited_bags: list[BagType] = [BagType.NON_DEGRADABLE_BAG, BagType.WOVEN_BAG]
+    targets: list[_Target] = []
+    no_target: dict[str, str] = {}
+
+
+def read_packaging(path: Path, tape_width_max_mm: float = 45) -> PackagingRules:
+    """The rules of a `packaging.toml` (or of the file in a pack folder); PackInvalid names
+    the file and field of every problem."""
+    file = path / FILE if path.is_dir() else path
+    try:
+        f = _File.model_validate(tomllib.loads(file.read_text(encoding="utf-8")))
+        unknown = [t.indicator for t in f.targets if t.indicator not in _NAMES]
+        unknown += [n for n in f.no_target if n not in _NAMES]
+        if unknown:
+            raise InvalidValue("targets.indicator", f"unknown indicator {unknown[0]!r} "
+                               f"(one of: {', '.join(sorted(_NAMES))})")  # fmt: skip
+        keys = [(t.indicator, t.year) for t in f.targets]
+        twice = [k for k in keys if keys.count(k) > 1]
+        if twice:
+            raise InvalidValue("targets", f"{twice[0][0]} has two targets for {twice[0][1]}")
+        targets = tuple(
+            Target(t.indicator, t.value, t.year, 17, "share", f"{t.quality}: {t.source}")
+            for t in f.targets
+        )
+        return PackagingRules(tape_width_max_mm, frozenset(f.prohibited_bags), targets,
+                              dict(f.no_target), f"{file.parent.name}/{FILE}")  # fmt: skip
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PackInvalid([PackProblem(file.name, None, None, str(exc))]) from exc
+    except ValidationError as exc:
+        raise PackInvalid(
+            [
+                PackProblem(file.name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
+                for e in exc.errors()
+            ]
+        ) from exc
+    except InvalidValue as exc:
+        raise PackInvalid([PackProblem(file.name, None, exc.field, exc.reason)]) from exc
+
+
+def packaging_rules_for(county_code: str, tape_width_max_mm: float = 45) -> PackagingRules:
+    """The rules of the county's built-in pack, else the heshuo pack's."""
+    folder = builtin_folder(county_code)
+    if folder is None or not (folder / FILE).is_file():
+        folder = builtin_pack_path("heshuo") or Path(".")
+    return read_packaging(folder / FILE, tape_width_max_mm)
