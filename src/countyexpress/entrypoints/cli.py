@@ -36,6 +36,7 @@ from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.entrypoints.cli_simulate import simulate_app, simulate_demo
 from countyexpress.entrypoints.cli_site import site_app
 from countyexpress.entrypoints.cli_staff import staff_app
+from countyexpress.entrypoints.cli_support import support_app
 from countyexpress.entrypoints.cli_supervision import (
     complaint_app,
     credit_app,
@@ -87,6 +88,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(quality_app, name="quality")
 app.add_typer(vehicle_app, name="vehicle")
 app.add_typer(staff_app, name="staff")
+app.add_typer(support_app, name="support")
 
 out = Console()
 err = Console(stderr=True)

@@ -86,6 +86,10 @@ DEDICATED = {
     ("complaint", "dismiss"): "decide the complaint (complaints.decide)",
     ("licence", "expire"): "expire it (licences.expire): its filings lapse",
     ("licence", "cancel"): "cancel it (licences.cancel): its filings lapse",
+    ("support_application", "grant"): "decide it (support.decide): the amount is checked",
+    ("support_application", "refuse"): "decide it (support.decide) with the reason",
+    ("support_request", "grant"): "decide it (support.decide_request)",
+    ("support_request", "refuse"): "decide it (support.decide_request) with the reason",
 }
 """Verbs with effects beyond the record, which only their own service applies."""
 
