@@ -26,7 +26,7 @@ from countyexpress.adapters.db.tables_supervision import (
 from countyexpress.adapters.packs.supervision import (
     builtin_rules,
     default_rules,
-    rules_from_data,
+    rules_from_stored,
     to_data,
 )
 from countyexpress.domain.supervision.attachments import Attachment, Upload
@@ -74,7 +74,9 @@ class SqlSupervision:
         t = supervision_rules
         found = self._c.execute(select(t.c.rules).where(t.c.county_code == county)).first()
         if found is not None:
-            return rules_from_data(dict(found.rules))
+            return rules_from_stored(
+                dict(found.rules), lambda: builtin_rules(county) or default_rules()
+            )
         return builtin_rules(county) or default_rules()
 
     def rules_source(self, county: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from countyexpress.domain.supervision.credit import (
 from countyexpress.domain.supervision.draws import InspectionRatios
 from countyexpress.domain.supervision.quality import QualityRules
 from countyexpress.domain.supervision.records import SubjectKind
-from countyexpress.domain.supervision.rules import SupervisionRules
+from countyexpress.domain.supervision.rules import SupervisionRules, required_clocks
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
 FILE = "supervision.toml"
@@ -44,6 +44,7 @@ __all__ = [
     "pack_rules",
     "read_supervision",
     "rules_from_data",
+    "rules_from_stored",
     "to_data",
     "write_supervision",
 ]
@@ -174,6 +175,20 @@ def rules_from_data(data: Mapping[str, Any], name: str = FILE) -> SupervisionRul
         return _rules(f)
     except InvalidValue as exc:
         raise PackInvalid([PackProblem(name, None, exc.field, exc.reason)]) from exc
+
+
+def rules_from_stored(
+    data: Mapping[str, Any], fallback: Callable[[], SupervisionRules]
+) -> SupervisionRules:
+    """Rules a county saved earlier: a clock that a newer release needs and the saved rules
+    lack (say `emergency.report`, added after they were stored) takes `fallback`'s rule — the
+    county's pack's, else the defaults — so an old install still loads its rules."""
+    given = {str(c.get("name")) for c in data.get("clocks", []) if isinstance(c, Mapping)}
+    missing = required_clocks() - given
+    if missing:
+        extra = [c for c in to_data(fallback())["clocks"] if c["name"] in missing]
+        data = {**data, "clocks": [*data.get("clocks", []), *extra]}
+    return rules_from_data(data)
 
 
 def read_supervision(path: Path) -> SupervisionRules:

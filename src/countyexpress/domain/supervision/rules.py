@@ -18,10 +18,18 @@ from countyexpress.domain.supervision.kinds import KINDS
 from countyexpress.domain.supervision.quality import QualityRules
 from countyexpress.errors import InvalidValue
 
-__all__ = ["OUTLET_FILING_CLOCK", "SupervisionRules"]
+__all__ = ["OUTLET_FILING_CLOCK", "SupervisionRules", "required_clocks"]
 
 OUTLET_FILING_CLOCK = "filing.file"
 """The clock from an outlet's opening to its filing (20 days in the 2018 rules)."""
+
+
+def required_clocks() -> frozenset[str]:
+    """The clocks every county's rules must give: the outlet filing's and every kind's."""
+    needed = {OUTLET_FILING_CLOCK}
+    for kind in KINDS.values():
+        needed |= kind.clock_names
+    return frozenset(needed)
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,7 @@ class SupervisionRules:
     """Where each part comes from and how sure it is (shown with the figures)."""
 
     def __post_init__(self) -> None:
-        needed = {OUTLET_FILING_CLOCK}
-        for kind in KINDS.values():
-            needed |= kind.clock_names
-        missing = sorted(needed - set(self.clocks))
+        missing = sorted(required_clocks() - set(self.clocks))
         if missing:
             raise InvalidValue("clocks", f"no rule for the clocks {', '.join(missing)}")
         for name, rule in self.clocks.items():
