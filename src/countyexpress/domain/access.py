@@ -66,6 +66,7 @@ class Resource(StrEnum):
     USER = "user"  # users and API keys
     AUDIT = "audit"  # the log of reads of personal data
     SUPERVISION = "supervision"  # filings, inspections, complaints, credit and the blacklist
+    HEALTH = "health"  # township risk levels (edit) and daily measure logs (scan), tasks 15-16
 
 
 class Scope(StrEnum):
@@ -102,6 +103,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PLANNING: _g(_COUNTY, _R, _E),
         Resource.AUDIT: _g(_COUNTY, _R),
         Resource.SUPERVISION: _g(_COUNTY, _R, _E, _I, _X),
+        Resource.HEALTH: _g(_COUNTY, _R, _E, _S),
     },
     Role.CENTRE_OPERATOR: {
         Resource.COUNTY: _g(_COUNTY, _R),
@@ -111,6 +113,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PERSONAL_DATA: _g(_COUNTY, _R),
         Resource.ROUTE: _g(_COUNTY, _R, _E),
         Resource.PLANNING: _g(_COUNTY, _R),
+        Resource.HEALTH: _g(_COUNTY, _R, _S),  # logs the centre's measures
     },
     Role.STATION_KEEPER: {
         Resource.COUNTY: _g(_COUNTY, _R),
@@ -118,6 +121,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.CARRIER: _g(_COUNTY, _R),
         Resource.PARCEL: _g(Scope.STATION, _R, _S),
         Resource.PERSONAL_DATA: _g(Scope.STATION, _R),
+        Resource.HEALTH: _g(Scope.STATION, _R, _S),  # its own station's measure log
     },
     Role.DRIVER: {
         Resource.COUNTY: _g(_COUNTY, _R),
@@ -144,6 +148,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.USER: _g(Scope.ALL, _R, _E),
         Resource.AUDIT: _g(Scope.ALL, _R),
         Resource.SUPERVISION: _g(Scope.ALL, _R, _E, _I, _X),
+        Resource.HEALTH: _g(Scope.ALL, _R, _E, _S),
     },
 }
 """Which role may do which action on which resource, and how far. Personal data is read only

@@ -27,6 +27,7 @@ from countyexpress.entrypoints.cli_centre import (
     privacy_app,
     station_app,
 )
+from countyexpress.entrypoints.cli_health import health_app
 from countyexpress.entrypoints.cli_intake import intake_app
 from countyexpress.entrypoints.cli_keys import keys_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
@@ -88,6 +89,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(quality_app, name="quality")
 app.add_typer(vehicle_app, name="vehicle")
 app.add_typer(staff_app, name="staff")
+app.add_typer(health_app, name="health")
 app.add_typer(support_app, name="support")
 
 out = Console()

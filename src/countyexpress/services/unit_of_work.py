@@ -13,6 +13,8 @@ from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
+from countyexpress.domain.public_health import LevelChange, MeasureLog
+from countyexpress.domain.public_health_indicators import Delivery
 from countyexpress.domain.scans import ScanEvent
 from countyexpress.domain.shelves import Attempt
 from countyexpress.domain.staff import StaffMember
@@ -231,6 +233,22 @@ class UnitOfWork(Transaction, Protocol):
     def vehicles(self) -> VehicleStore: ...
     @property
     def staff(self) -> StaffRepository: ...
+    @property
+    def public_health(self) -> PublicHealthStore: ...
+
+
+class PublicHealthStore(Protocol):
+    """Township risk levels, measure logs and final deliveries (adapters/db/public_health.py)."""
+
+    def set_level(self, county_code: str, change: LevelChange) -> None: ...
+    def changes(self, county_code: str) -> list[LevelChange]: ...
+    def log(self, county_code: str, entry: MeasureLog) -> MeasureLog: ...
+    def logs(
+        self, county_code: str, first: dt.date, last: dt.date
+    ) -> dict[tuple[str, dt.date], MeasureLog]: ...
+    def deliveries(
+        self, county_code: str, since: dt.datetime, until: dt.datetime
+    ) -> list[Delivery]: ...
 
 
 class StaffRepository(Protocol):
