@@ -56,7 +56,7 @@ def test_rows_are_read_with_every_problem_located_and_a_key_twice_refused() -> N
         (7, {"carrier": "sto", "month": "", "parcels": "10"}),
     ]
     reports, problems = read_report_rows(rows, "report.csv")
-    assert [(r.carrier, r.counts.slim_tape) for r in reports] == [("zto", 90)]
+    assert [(n, r.carrier, r.counts.slim_tape) for n, r in reports] == [(2, "zto", 90)]
     assert [(p.file, p.line, p.field) for p in problems] == [
         ("report.csv", 3, "month"),
         ("report.csv", 4, "e_waybill"),

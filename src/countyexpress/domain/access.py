@@ -66,6 +66,7 @@ class Resource(StrEnum):
     USER = "user"  # users and API keys
     AUDIT = "audit"  # the log of reads of personal data
     SUPERVISION = "supervision"  # filings, inspections, complaints, credit and the blacklist
+    PACKAGING = "packaging"  # carriers' green packaging reports and indicators (task 17)
     HEALTH = "health"  # township risk levels (edit) and daily measure logs (scan), tasks 15-16
 
 
@@ -102,6 +103,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.ROUTE: _g(_COUNTY, _R),
         Resource.PLANNING: _g(_COUNTY, _R, _E),
         Resource.AUDIT: _g(_COUNTY, _R),
+        Resource.PACKAGING: _g(_COUNTY, _R, _I),
         Resource.SUPERVISION: _g(_COUNTY, _R, _E, _I, _X),
         Resource.HEALTH: _g(_COUNTY, _R, _E, _S),
     },
@@ -137,6 +139,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PARCEL: _g(Scope.CARRIER, _R, _S),
         Resource.PERSONAL_DATA: _g(Scope.CARRIER, _R),
         Resource.SUPERVISION: _g(Scope.CARRIER, _R, _E),  # its own filings and credit
+        Resource.PACKAGING: _g(Scope.CARRIER, _I),  # uploads its own packaging reports
     },
     Role.ADMIN: {
         Resource.COUNTY: _g(Scope.ALL, _R, _E, _X),
@@ -147,6 +150,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PLANNING: _g(Scope.ALL, _R, _E),
         Resource.USER: _g(Scope.ALL, _R, _E),
         Resource.AUDIT: _g(Scope.ALL, _R),
+        Resource.PACKAGING: _g(Scope.ALL, _R, _I),
         Resource.SUPERVISION: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.HEALTH: _g(Scope.ALL, _R, _E, _S),
     },

@@ -207,10 +207,10 @@ def _count(row: Mapping[str, str], name: str) -> int:
 
 def read_report_rows(
     rows: Sequence[tuple[int, Mapping[str, str]]], file_name: str
-) -> tuple[list[PackagingReport], list[PackProblem]]:
-    """Reports from a file's rows (line, cells by column), every problem located by file,
-    line and field; the same carrier, outlet and month twice in one file is refused."""
-    reports: list[PackagingReport] = []
+) -> tuple[list[tuple[int, PackagingReport]], list[PackProblem]]:
+    """Reports from a file's rows (line, cells by column) with their lines, every problem
+    located by file, line and field; the same carrier, outlet and month twice is refused."""
+    reports: list[tuple[int, PackagingReport]] = []
     problems: list[PackProblem] = []
     seen: dict[tuple[str, str, str], int] = {}
     for line, row in rows:
@@ -236,7 +236,7 @@ def read_report_rows(
                             f"(line {seen[report.key]})"))  # fmt: skip
             continue
         seen[report.key] = line
-        reports.append(report)
+        reports.append((line, report))
     return reports, problems
 
 

@@ -31,6 +31,7 @@ from countyexpress.entrypoints.cli_health import health_app
 from countyexpress.entrypoints.cli_intake import intake_app
 from countyexpress.entrypoints.cli_keys import keys_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
+from countyexpress.entrypoints.cli_packaging import packaging_app
 from countyexpress.entrypoints.cli_plan import plan_app
 from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
@@ -89,6 +90,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(quality_app, name="quality")
 app.add_typer(vehicle_app, name="vehicle")
 app.add_typer(staff_app, name="staff")
+app.add_typer(packaging_app, name="packaging")
 app.add_typer(health_app, name="health")
 app.add_typer(support_app, name="support")
 

@@ -13,12 +13,14 @@ from countyexpress.domain.coverage import CoverageReport, RoadDistances, default
 from countyexpress.domain.coverage import coverage as compute_coverage
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.indicators import IndicatorValue, Inputs, evaluate
+from countyexpress.domain.packaging_indicators import INPUT as PACKAGING_INPUT
 from countyexpress.domain.public_health_indicators import INPUT as HEALTH_INPUT
 from countyexpress.domain.staff import INPUT as STAFF_INPUT
 from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
 from countyexpress.domain.support_indicators import INPUT as SUPPORT_INPUT  # registers 8, 20
 from countyexpress.domain.vehicle_indicators import INPUT as VEHICLE_INPUT
 from countyexpress.services import counties, public_health, staff, supervision, support, vehicles
+from countyexpress.services import packaging as packaging_service
 from countyexpress.services.unit_of_work import UnitOfWork
 
 # A capability with indicators of its own imports its module above, next to the network's.
@@ -43,6 +45,7 @@ def plan_kpis(
         SUPERVISION_INPUT: supervision.snapshot(uow, c.code, day),
         VEHICLE_INPUT: vehicles.snapshot(uow, c.code, day),
         STAFF_INPUT: staff.snapshot(uow, c.code, day),
+        PACKAGING_INPUT: packaging_service.snapshot(uow, c.code, day, asked),
         HEALTH_INPUT: public_health.snapshot(uow, c.code, day, asked),
         SUPPORT_INPUT: support.snapshot(uow, c.code, day, asked),
         # a capability with an input of its own adds one line here

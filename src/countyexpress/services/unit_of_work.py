@@ -13,6 +13,7 @@ from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
+from countyexpress.domain.packaging import PackagingReport
 from countyexpress.domain.public_health import LevelChange, MeasureLog
 from countyexpress.domain.public_health_indicators import Delivery
 from countyexpress.domain.scans import ScanEvent
@@ -234,6 +235,8 @@ class UnitOfWork(Transaction, Protocol):
     @property
     def staff(self) -> StaffRepository: ...
     @property
+    def packaging(self) -> PackagingStore: ...
+    @property
     def public_health(self) -> PublicHealthStore: ...
 
 
@@ -249,6 +252,15 @@ class PublicHealthStore(Protocol):
     def deliveries(
         self, county_code: str, since: dt.datetime, until: dt.datetime
     ) -> list[Delivery]: ...
+
+
+class PackagingStore(Protocol):
+    """Carriers' packaging reports (adapters/db/packaging.py), issue 14 task 17."""
+
+    def put(self, county_code: str, reports: Sequence[PackagingReport], *, by: str,
+            source: str, at: dt.datetime) -> int: ...  # fmt: skip
+    def reports(self, county_code: str, *, year: int | None = None, month: str | None = None,
+                carrier: str | None = None) -> list[PackagingReport]: ...  # fmt: skip
 
 
 class StaffRepository(Protocol):

@@ -12,6 +12,7 @@ from countyexpress.adapters.db.dashboard import SqlDashboard
 from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
+from countyexpress.adapters.db.packaging import SqlPackaging
 from countyexpress.adapters.db.public_health import SqlPublicHealth
 from countyexpress.adapters.db.repository import SqlCountyRepository, county_cache
 from countyexpress.adapters.db.routes import SqlRoutes
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     supervision: SqlSupervision
     vehicles: SqlVehicles
     staff: SqlStaff
+    packaging: SqlPackaging
     public_health: SqlPublicHealth
 
     def __init__(self, engine: Engine) -> None:
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
         self.supervision = SqlSupervision(self._connection)
         self.vehicles = SqlVehicles(self._connection)
         self.staff = SqlStaff(self._connection)
+        self.packaging = SqlPackaging(self._connection)
         self.public_health = SqlPublicHealth(self._connection)
         return self
 

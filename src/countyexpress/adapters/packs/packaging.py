@@ -5,22 +5,32 @@ without the file gets the built-in heshuo pack's, like `emergency.toml`."""
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from countyexpress.adapters.packs.reader import builtin_pack_path
+from countyexpress.adapters.packs.rows import read_table
 from countyexpress.adapters.packs.vehicles import builtin_folder
-from countyexpress.domain.packaging import BagType, PackagingRules
+from countyexpress.adapters.supervision_xlsx import MAX_IMPORT_BYTES, MAX_ROWS, read_rows
+from countyexpress.domain.packaging import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    BagType,
+    PackagingRules,
+)
 from countyexpress.domain.packaging_indicators import PACKAGING_INDICATORS
 from countyexpress.domain.plan import Target
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
-__all__ = ["FILE", "packaging_rules_for", "read_packaging"]
+__all__ = ["COLUMNS", "FILE", "packaging_rules_for", "read_packaging", "report_rows"]
 
 FILE = "packaging.toml"
+COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 _NAMES = {i.name for i in PACKAGING_INDICATORS}
 
 
@@ -82,3 +92,30 @@ def packaging_rules_for(county_code: str, tape_width_max_mm: float = 45) -> Pack
     if folder is None or not (folder / FILE).is_file():
         folder = builtin_pack_path("heshuo") or Path(".")
     return read_packaging(folder / FILE, tape_width_max_mm)
+
+
+def report_rows(
+    data: bytes, filename: str
+) -> tuple[list[tuple[int, Mapping[str, str]]], list[PackProblem]]:
+    """The rows of a packaging report file, an xlsx workbook (the supervision import's
+    reader) or a UTF-8 CSV (the pack's table reader), with every header problem located."""
+    name = Path(filename or "packaging.xlsx").name
+    if not name.lower().endswith(".csv"):
+        rows, problems = read_rows(data, name, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+        return list(rows), problems
+    if len(data) > MAX_IMPORT_BYTES:
+        return [], [PackProblem(name, None, None, "the file is larger than 5 MB")]
+    problems: list[PackProblem] = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            read = [(row.line, row.cells) for row in read_table(path, REQUIRED_COLUMNS, problems)]
+        except UnicodeDecodeError:
+            return [], [PackProblem(name, None, None, "not a UTF-8 CSV file")]
+        header = next(iter(read), (0, {}))[1].keys()
+    problems += [PackProblem(name, 1, h, f"unknown column (known: {', '.join(COLUMNS)})")
+                 for h in header if h and h not in COLUMNS]  # fmt: skip
+    if len(read) > MAX_ROWS:
+        problems.append(PackProblem(name, None, None, f"more than {MAX_ROWS} rows: split the file"))
+    return ([], problems) if problems else (list(read), [])
