@@ -101,22 +101,15 @@ def _fill(engine: Engine) -> None:
 
 
 def _staff_who_left(engine: Engine) -> None:
-    """A courier in the staff registry who left on 2026-11-10. No service records a
-    leaving yet (issue 14's staff work), so the day is set on the row here."""
-    from sqlalchemy import update
+    """A courier registered through the staff service (personal data encrypted with the
+    Vault) who left on 2026-11-10 (`services.staff.record_leaving`: the retention clock)."""
+    from countyexpress.services import staff as staff_service
 
-    from countyexpress.adapters.db.tables_staff import staff
-    from countyexpress.domain.staff import Occupation, StaffMember
-
-    member = StaffMember("S-0001", "zto", Occupation.COURIER, pre_job_trained_on=START)
-    personal = {"name_enc": VAULT.encrypt(SENDER), "id_number_enc": VAULT.encrypt(ID_NUMBER),
-                "phone_enc": VAULT.encrypt(PHONE)}  # fmt: skip
-    left = dt.datetime(2026, 11, 10, 2, 0, tzinfo=dt.UTC)
-    with SqlUnitOfWork(engine) as u:
-        u.staff.put(CODE, member, personal, left)
-        u.commit()
-    with engine.begin() as conn:
-        conn.execute(update(staff).where(staff.c.staff_no == "S-0001").values(left_at=left))
+    row = {"staff_no": "S-0001", "employer": "zto", "occupation": "courier", "name": SENDER,
+           "id_number": ID_NUMBER, "phone": PHONE,
+           "pre_job_trained_on": START.isoformat()}  # fmt: skip
+    staff_service.add_member(SqlUnitOfWork(engine), VAULT, CODE, row)
+    staff_service.record_leaving(SqlUnitOfWork(engine), CODE, "S-0001", dt.date(2026, 11, 10))
 
 
 def _personal_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:

@@ -26,7 +26,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     assert runner.invoke(app, ["county", "load", "heshuo"]).exit_code == 0
     with bootstrap.uow_factory(bootstrap.open_engine(get_settings()))() as uow:
-        uow.staff.put("652828", StaffMember("S2", "zto", Occupation.COURIER), {"name_enc": "x"}, AT)
+        uow.staff.put("652828", StaffMember("S2", "zto", Occupation.COURIER), {}, AT)
         uow.commit()
     yield tmp_path
     get_settings.cache_clear()
@@ -43,7 +43,7 @@ def test_untrained_is_refused_with_exit_2_then_passes_after_training(db: Path) -
     listed = runner.invoke(app, ["staff", "list", "--county", "652828", "--json"])
     rows = json.loads(listed.output)
     assert rows[0]["staff_no"] == "S2" and rows[0]["pre_job_trained_on"] == "2026-11-01"
-    assert "name" not in rows[0] and "name_enc" not in rows[0]
+    assert "name_enc" not in rows[0] and "id_number" not in rows[0]
 
 
 def test_plan_kpis_count_the_registered_staff_for_tasks_19_and_20(db: Path) -> None:

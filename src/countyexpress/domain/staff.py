@@ -61,6 +61,7 @@ class StaffMember:
     social_insurance_until: dt.date | None = None
     injury_insurance_until: dt.date | None = None  # 工伤保险
     username: str | None = None  # the user account, where one exists
+    left_on: dt.date | None = None  # the county day the person left (None: works here)
 
     def __post_init__(self) -> None:
         if not _STAFF_NO.fullmatch(self.staff_no):
@@ -80,6 +81,20 @@ class StaffMember:
         (or the pre-job training); None before any training."""
         last = self.trained_on or self.pre_job_trained_on
         return None if last is None else add_months(last, interval_months)
+
+    def training_state(self, today: dt.date, interval_months: int) -> str:
+        """`untrained` (no training at all), `overdue` (the due day has passed), `due` (falls
+        due within a month of `today`) or `ok`."""
+        due = self.training_due(interval_months)
+        if due is None:
+            return "untrained"
+        if due < today:
+            return "overdue"
+        return "due" if due <= add_months(today, 1) else "ok"
+
+    def working(self, today: dt.date) -> bool:
+        """Not left on or before `today`."""
+        return self.left_on is None or self.left_on > today
 
 
 def subject_of(staff_no: str) -> str:
@@ -114,6 +129,9 @@ def check_may_work(member: StaffMember, *, blacklisted: bool, what: str) -> None
     """Refuse (NotAllowed, said so a screen shows it in the reader's language) to bind
     `member` to a station or put them on a run (`what`) when they have no pre-job training
     or are on the blacklist."""
+    if member.left_on is not None:
+        raise said(NotAllowed, N_("%(staff_no)s cannot be put to work: left on %(day)s"),
+                   staff_no=member.staff_no, day=member.left_on.isoformat())  # fmt: skip
     if member.pre_job_trained_on is None:
         raise said(NotAllowed, _NO_TRAINING[what], staff_no=member.staff_no)
     if blacklisted:
@@ -193,14 +211,17 @@ def member_from_row(row: Mapping[str, str], today: dt.date) -> tuple[StaffMember
 
 
 def members_from_rows(
-    file: str, rows: Sequence[Mapping[str, str]], today: dt.date, first_line: int = 2
-) -> list[tuple[StaffMember, dict[str, str]]]:
+    file: str, rows: Sequence[Mapping[str, str]], today: dt.date, first_line: int = 2,
+    *, lines: Sequence[int] | None = None,
+) -> list[tuple[StaffMember, dict[str, str]]]:  # fmt: skip
     """Every row's member and personal data, or PackInvalid listing every problem by file,
-    line (the header is line 1) and column: an import is all or nothing."""
+    line (the header is line 1, or `lines` as the reader counted them) and column: an
+    import is all or nothing."""
     found: list[PackProblem] = []
     out: list[tuple[StaffMember, dict[str, str]]] = []
     seen: set[str] = set()
-    for line, row in enumerate(rows, first_line):
+    numbered = zip(lines, rows, strict=True) if lines is not None else enumerate(rows, first_line)
+    for line, row in numbered:
         member, personal, problems = _row_problems(row, today)
         found += [PackProblem(file, line, f, r) for f, r in problems]
         if member is not None:

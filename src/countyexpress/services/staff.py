@@ -8,35 +8,60 @@ a driver on a run call `may_work` before they act.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from countyexpress.domain.access import Principal, Role
 from countyexpress.domain.accounts import User
-from countyexpress.domain.county_time import county_today
+from countyexpress.domain.county import County
+from countyexpress.domain.county_time import COUNTY_ZONE, county_today
 from countyexpress.domain.geography import county_code6
+from countyexpress.domain.privacy import mask_name, mask_phone
 from countyexpress.domain.staff import (
     BOUND_TO_A_STATION,
     PUT_ON_A_RUN,
     StaffMember,
     StaffSnapshot,
     check_may_work,
+    member_from_row,
+    members_from_rows,
     subject_of,
 )
-from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
+from countyexpress.domain.supervision.clocks import Unit
+from countyexpress.errors import (
+    N_,
+    InvalidValue,
+    NotAllowed,
+    NotFound,
+    PackInvalid,
+    PackProblem,
+    said,
+)
 from countyexpress.services import accounts
-from countyexpress.services.supervision import credit_of
+from countyexpress.services.ports import Cipher
+from countyexpress.services.supervision import credit_of, rules_of
 from countyexpress.services.unit_of_work import UnitOfWork
 
 __all__ = [
     "BOUND_TO_A_STATION",
+    "IMPORT_OPTIONAL",
+    "IMPORT_REQUIRED",
     "PUT_ON_A_RUN",
     "StaffUnitOfWork",
+    "StaffView",
+    "add_member",
     "check_run",
     "create_staff_user",
+    "import_members",
     "may_work",
     "members",
+    "record_insurance",
+    "record_leaving",
     "record_training",
+    "training_months",
+    "view",
+    "views",
 ]
 
 
@@ -123,9 +148,11 @@ def members(uow: StaffUnitOfWork, county: str) -> list[StaffMember]:
 
 
 def snapshot(uow: UnitOfWork, county_code: str, today: dt.date) -> StaffSnapshot:
-    """What the staff indicators read (no principal: the caller has checked the read)."""
+    """What the staff indicators read: those working on `today` (no principal: the caller
+    has checked the read)."""
     with uow:
-        return StaffSnapshot(today, uow.staff.members(county_code6(county_code)))
+        found = uow.staff.members(county_code6(county_code))
+    return StaffSnapshot(today, [m for m in found if m.working(today)])
 
 
 def record_training(
@@ -143,3 +170,214 @@ def record_training(
         uow.staff.put(code, done, {}, dt.datetime.now(dt.UTC))
         uow.commit()
     return done
+
+
+TRAINING_CLOCK = "staff.training"
+"""The pack's clock (supervision.toml) of periodic training: months after the last one."""
+
+IMPORT_REQUIRED = ("staff_no", "employer", "occupation", "name", "id_number", "phone")
+IMPORT_OPTIONAL = ("level", "pre_job_trained_on", "trained_on", "social_insurance_until",
+                   "injury_insurance_until")  # fmt: skip
+"""The columns of a staff list (xlsx or CSV); an account is linked only through the gate
+(`create_staff_user`), never by a file."""
+
+
+def training_months(uow: UnitOfWork, county: str) -> int | None:
+    """The pack's periodic training interval in months (`staff.training`), or None when the
+    county's rules set none."""
+    with uow:
+        rule = rules_of(uow, county_code6(county)).clocks.get(TRAINING_CLOCK)
+    if rule is None or rule.unit is not Unit.MONTHS:
+        return None
+    return rule.length
+
+
+def _county(uow: UnitOfWork, code: str) -> County:
+    county = uow.counties.get(code)
+    if county is None:
+        raise NotFound(f"county {code} is not loaded")
+    return county
+
+
+def employers_of(county: County) -> set[str]:
+    """Who may employ staff: the county's carriers, its facilities, and `centre`."""
+    return {c.code for c in county.carriers} | {f.code for f in county.facilities} | {"centre"}
+
+
+def _sealed(cipher: Cipher, personal: Mapping[str, str]) -> dict[str, str]:
+    return {f"{k}_enc": cipher.encrypt(v) for k, v in personal.items() if v}
+
+
+def _unknown_employer(member: StaffMember, code: str) -> str:
+    return f"{member.employer!r} is not a carrier, facility or the centre of county {code}"
+
+
+def add_member(
+    uow: UnitOfWork, cipher: Cipher, county: str, row: Mapping[str, str],
+    today: dt.date | None = None,
+) -> StaffMember:  # fmt: skip
+    """Register one new member from `row` (the import's columns): name, ID number and phone
+    encrypted with `cipher`; InvalidValue naming the bad field (an ID number is never
+    repeated), NotAllowed when the staff number is already registered."""
+    code = county_code6(county)
+    member, personal = member_from_row({k: v for k, v in row.items() if k != "username"},
+                                       today or county_today())  # fmt: skip
+    with uow:
+        if member.employer not in employers_of(_county(uow, code)):
+            raise InvalidValue("employer", _unknown_employer(member, code))
+        if uow.staff.get(code, member.staff_no) is not None:
+            raise said(NotAllowed, N_("%(staff_no)s is already registered; change it with "
+                                      "`staff import`, `staff train` or `staff insure`"),
+                       staff_no=member.staff_no)  # fmt: skip
+        uow.staff.put(code, member, _sealed(cipher, personal), dt.datetime.now(dt.UTC))
+        uow.commit()
+    return member
+
+
+def import_members(
+    uow: UnitOfWork, cipher: Cipher, county: str, rows: Sequence[tuple[int, Mapping[str, str]]],
+    file_name: str, today: dt.date | None = None,
+) -> int:  # fmt: skip
+    """Register or replace (by staff number) every member of a list, all or nothing:
+    PackInvalid names each problem by file, line and column. Importing the same list again
+    changes nothing; a member's account link and leaving day are kept."""
+    code = county_code6(county)
+    data = [{k: v for k, v in r.items() if k != "username"} for _, r in rows]
+    read = members_from_rows(file_name, data, today or county_today(),
+                             lines=[line for line, _ in rows])  # fmt: skip
+    now = dt.datetime.now(dt.UTC)
+    with uow:
+        known = employers_of(_county(uow, code))
+        problems = [PackProblem(file_name, line, "employer", _unknown_employer(m, code))
+                    for (line, _), (m, _) in zip(rows, read, strict=True)
+                    if m.employer not in known]  # fmt: skip
+        if not read:
+            problems.append(PackProblem(file_name, None, None, "no staff in the file"))
+        if problems:
+            raise PackInvalid(problems)
+        for member, personal in read:
+            held = uow.staff.get(code, member.staff_no)
+            kept = replace(member, username=held.username if held else None)
+            uow.staff.put(code, kept, _sealed(cipher, personal), now)
+        uow.commit()
+    return len(read)
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """A member as shown: name and phone masked, never the ID number; training and
+    insurance with their due days and states on `today`."""
+
+    member: StaffMember
+    name: str
+    phone: str
+    training_due: dt.date | None
+    training: str  # untrained | overdue | due | ok | unknown (no interval in the pack)
+    insured: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """The view as JSON-ready values."""
+        m = self.member
+
+        def day(d: dt.date | None) -> str | None:
+            return None if d is None else d.isoformat()
+
+        return {
+            "staff_no": m.staff_no, "employer": m.employer, "occupation": m.occupation.value,
+            "level": m.level, "name": self.name, "phone": self.phone,
+            "pre_job_trained_on": day(m.pre_job_trained_on), "trained_on": day(m.trained_on),
+            "training_due": day(self.training_due), "training": self.training,
+            "social_insurance_until": day(m.social_insurance_until),
+            "injury_insurance_until": day(m.injury_insurance_until),
+            "insured": self.insured, "account": m.username, "left_on": day(m.left_on),
+        }  # fmt: skip
+
+
+def _view(cipher: Cipher, m: StaffMember, sealed: Mapping[str, str | None],
+          months: int | None, today: dt.date) -> StaffView:  # fmt: skip
+    def clear(key: str) -> str:
+        value = sealed.get(key)
+        return cipher.decrypt(value) if value else ""
+
+    name, phone = clear("name_enc"), clear("phone_enc")
+    return StaffView(
+        m, mask_name(name) if name else "", mask_phone(phone) if phone else "",
+        None if months is None else m.training_due(months),
+        "unknown" if months is None else m.training_state(today, months), m.insured(today),
+    )  # fmt: skip
+
+
+def _visible(by: Principal | None, m: StaffMember) -> bool:
+    """A carrier's key sees its own carrier's staff only."""
+    return by is None or by.role is not Role.CARRIER or m.employer == by.carrier
+
+
+def views(
+    uow: UnitOfWork, cipher: Cipher, county: str, today: dt.date | None = None,
+    by: Principal | None = None,
+) -> list[StaffView]:  # fmt: skip
+    """The county's staff, masked, with training and insurance states (`by` a carrier: its
+    own staff only)."""
+    code = county_code6(county)
+    day = today or county_today()
+    months = training_months(uow, code)
+    with uow:
+        found = [m for m in uow.staff.members(code) if _visible(by, m)]
+        sealed = {m.staff_no: uow.staff.personal(code, m.staff_no) for m in found}
+    return [_view(cipher, m, sealed[m.staff_no], months, day) for m in found]
+
+
+def view(
+    uow: UnitOfWork, cipher: Cipher, county: str, staff_no: str, today: dt.date | None = None,
+    by: Principal | None = None,
+) -> StaffView:  # fmt: skip
+    """One member, masked; NotFound when not registered (or not `by`'s to see)."""
+    code = county_code6(county)
+    months = training_months(uow, code)
+    with uow:
+        member = uow.staff.get(code, staff_no.strip())
+        sealed = uow.staff.personal(code, staff_no.strip())
+    if member is None or not _visible(by, member):
+        raise NotFound(f"staff number {staff_no} is not registered in county {code}")
+    return _view(cipher, member, sealed, months, today or county_today())
+
+
+def _change(uow: UnitOfWork, code: str, staff_no: str) -> StaffMember:
+    member = uow.staff.get(code, staff_no.strip())
+    if member is None:
+        raise NotFound(f"staff number {staff_no} is not registered in county {code}")
+    return member
+
+
+def record_insurance(
+    uow: UnitOfWork, county: str, staff_no: str, *, social_until: dt.date | None,
+    injury_until: dt.date | None,
+) -> StaffMember:  # fmt: skip
+    """Record the days social insurance and work-injury insurance (工伤保险) are valid
+    until (None: keep what is held)."""
+    code = county_code6(county)
+    with uow:
+        member = _change(uow, code, staff_no)
+        done = replace(
+            member,
+            social_insurance_until=social_until or member.social_insurance_until,
+            injury_insurance_until=injury_until or member.injury_insurance_until,
+        )
+        uow.staff.put(code, done, {}, dt.datetime.now(dt.UTC))
+        uow.commit()
+    return done
+
+
+def record_leaving(uow: UnitOfWork, county: str, staff_no: str, on: dt.date) -> StaffMember:
+    """Record that the member left on the county day `on`: from then the gate refuses them,
+    the indicators no longer count them, and the purge's retention clock of their personal
+    data starts (`left_at`, the start of that day in the county, in UTC)."""
+    code = county_code6(county)
+    if on > county_today():
+        raise InvalidValue("on", f"{on} is in the future: record a leaving that happened")
+    at = dt.datetime.combine(on, dt.time(), COUNTY_ZONE).astimezone(dt.UTC)
+    with uow:
+        member = _change(uow, code, staff_no)
+        uow.staff.leave(code, member.staff_no, at)
+        uow.commit()
+    return replace(member, left_on=on)

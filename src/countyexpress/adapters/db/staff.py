@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from countyexpress.adapters.db.tables_staff import staff
+from countyexpress.domain.county_time import county_date
 from countyexpress.domain.staff import Occupation, StaffMember
 
 _PERSONAL = ("name_enc", "id_number_enc", "phone_enc")
@@ -27,13 +28,21 @@ class SqlStaff:
         self, county_code: str, member: StaffMember, personal: dict[str, str], at: dt.datetime
     ) -> None:
         """Add `member` or replace what is held of them; `personal` maps name_enc,
-        id_number_enc and phone_enc to ciphertexts (a missing one is kept as it was)."""
+        id_number_enc and phone_enc to ciphertexts (a missing one is kept as it was). The
+        day they left is not written here: `leave` records it."""
         values = _row(member) | {k: v for k, v in personal.items() if k in _PERSONAL}
         values["updated_at"] = at.astimezone(dt.UTC)
         key = (staff.c.county_code == county_code) & (staff.c.staff_no == member.staff_no)
         done = self._conn.execute(update(staff).where(key).values(values))
         if not done.rowcount:
             self._conn.execute(insert(staff).values(county_code=county_code, **values))
+
+    def leave(self, county_code: str, staff_no: str, at: dt.datetime) -> bool:
+        """Record that the member left at `at` (the personal data's retention clock starts);
+        False when there is no such member."""
+        key = (staff.c.county_code == county_code) & (staff.c.staff_no == staff_no)
+        done = self._conn.execute(update(staff).where(key).values(left_at=at.astimezone(dt.UTC)))
+        return bool(done.rowcount)
 
     def get(self, county_code: str, staff_no: str) -> StaffMember | None:
         """The member with `staff_no`, or None."""
@@ -79,4 +88,5 @@ def _member(row: Any) -> StaffMember:
         row["staff_no"], row["employer"], Occupation(row["occupation"]), row["level"],
         row["pre_job_trained_on"], row["trained_on"], row["social_insurance_until"],
         row["injury_insurance_until"], row["account"],
+        None if row["left_at"] is None else county_date(row["left_at"]),
     )  # fmt: skip
