@@ -66,6 +66,7 @@ class Resource(StrEnum):
     USER = "user"  # users and API keys
     AUDIT = "audit"  # the log of reads of personal data
     SUPERVISION = "supervision"  # filings, inspections, complaints, credit and the blacklist
+    EMERGENCY = "emergency"  # emergency teams, resources and events (task 13)
     PACKAGING = "packaging"  # carriers' green packaging reports and indicators (task 17)
     HEALTH = "health"  # township risk levels (edit) and daily measure logs (scan), tasks 15-16
 
@@ -96,6 +97,7 @@ _COUNTY = Scope.COUNTY
 
 RULES: Mapping[Role, Mapping[Resource, Grant]] = {
     Role.REGULATOR: {
+        Resource.EMERGENCY: _g(_COUNTY, _R, _E, _I, _X),
         Resource.COUNTY: _g(_COUNTY, _R, _X),
         Resource.FACILITY: _g(_COUNTY, _R, _E, _I, _X),
         Resource.CARRIER: _g(_COUNTY, _R, _E, _I, _X),
@@ -108,6 +110,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.HEALTH: _g(_COUNTY, _R, _E, _S),
     },
     Role.CENTRE_OPERATOR: {
+        Resource.EMERGENCY: _g(_COUNTY, _R),  # teams without their people, resources, events
         Resource.COUNTY: _g(_COUNTY, _R),
         Resource.FACILITY: _g(_COUNTY, _R, _X),
         Resource.CARRIER: _g(_COUNTY, _R),
@@ -118,6 +121,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.HEALTH: _g(_COUNTY, _R, _S),  # logs the centre's measures
     },
     Role.STATION_KEEPER: {
+        Resource.EMERGENCY: _g(_COUNTY, _R),
         Resource.COUNTY: _g(_COUNTY, _R),
         Resource.FACILITY: _g(_COUNTY, _R),
         Resource.CARRIER: _g(_COUNTY, _R),
@@ -126,6 +130,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.HEALTH: _g(Scope.STATION, _R, _S),  # its own station's measure log
     },
     Role.DRIVER: {
+        Resource.EMERGENCY: _g(_COUNTY, _R),
         Resource.COUNTY: _g(_COUNTY, _R),
         Resource.FACILITY: _g(_COUNTY, _R),
         Resource.CARRIER: _g(_COUNTY, _R),
@@ -133,6 +138,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.ROUTE: _g(_COUNTY, _R),
     },
     Role.CARRIER: {
+        Resource.EMERGENCY: _g(_COUNTY, _R),
         Resource.COUNTY: _g(_COUNTY, _R),
         Resource.FACILITY: _g(_COUNTY, _R),
         Resource.CARRIER: _g(Scope.CARRIER, _R),
@@ -142,6 +148,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PACKAGING: _g(Scope.CARRIER, _I),  # uploads its own packaging reports
     },
     Role.ADMIN: {
+        Resource.EMERGENCY: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.COUNTY: _g(Scope.ALL, _R, _E, _X),
         Resource.FACILITY: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.CARRIER: _g(Scope.ALL, _R, _E, _I, _X),

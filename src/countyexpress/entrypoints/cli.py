@@ -27,6 +27,7 @@ from countyexpress.entrypoints.cli_centre import (
     privacy_app,
     station_app,
 )
+from countyexpress.entrypoints.cli_emergency import emergency_app
 from countyexpress.entrypoints.cli_health import health_app
 from countyexpress.entrypoints.cli_intake import intake_app
 from countyexpress.entrypoints.cli_keys import keys_app
@@ -38,7 +39,6 @@ from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.entrypoints.cli_simulate import simulate_app, simulate_demo
 from countyexpress.entrypoints.cli_site import site_app
 from countyexpress.entrypoints.cli_staff import staff_app
-from countyexpress.entrypoints.cli_support import support_app
 from countyexpress.entrypoints.cli_supervision import (
     complaint_app,
     credit_app,
@@ -48,6 +48,7 @@ from countyexpress.entrypoints.cli_supervision import (
     quality_app,
     records_app,
 )
+from countyexpress.entrypoints.cli_support import support_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.entrypoints.cli_vehicles import vehicle_app
 from countyexpress.errors import CountyExpressError, PackInvalid
@@ -90,6 +91,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(quality_app, name="quality")
 app.add_typer(vehicle_app, name="vehicle")
 app.add_typer(staff_app, name="staff")
+app.add_typer(emergency_app, name="emergency")
 app.add_typer(packaging_app, name="packaging")
 app.add_typer(health_app, name="health")
 app.add_typer(support_app, name="support")

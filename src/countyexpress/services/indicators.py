@@ -11,6 +11,7 @@ from countyexpress.domain.access import Action, Principal, Resource, Where, requ
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.coverage import CoverageReport, RoadDistances, default_radius
 from countyexpress.domain.coverage import coverage as compute_coverage
+from countyexpress.domain.emergency import INPUT as EMERGENCY_INPUT
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.indicators import IndicatorValue, Inputs, evaluate
 from countyexpress.domain.packaging_indicators import INPUT as PACKAGING_INPUT
@@ -19,7 +20,15 @@ from countyexpress.domain.staff import INPUT as STAFF_INPUT
 from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
 from countyexpress.domain.support_indicators import INPUT as SUPPORT_INPUT  # registers 8, 20
 from countyexpress.domain.vehicle_indicators import INPUT as VEHICLE_INPUT
-from countyexpress.services import counties, public_health, staff, supervision, support, vehicles
+from countyexpress.services import (
+    counties,
+    emergency,
+    public_health,
+    staff,
+    supervision,
+    support,
+    vehicles,
+)
 from countyexpress.services import packaging as packaging_service
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -45,6 +54,7 @@ def plan_kpis(
         SUPERVISION_INPUT: supervision.snapshot(uow, c.code, day),
         VEHICLE_INPUT: vehicles.snapshot(uow, c.code, day),
         STAFF_INPUT: staff.snapshot(uow, c.code, day),
+        EMERGENCY_INPUT: emergency.snapshot(uow, c.code, day),
         PACKAGING_INPUT: packaging_service.snapshot(uow, c.code, day, asked),
         HEALTH_INPUT: public_health.snapshot(uow, c.code, day, asked),
         SUPPORT_INPUT: support.snapshot(uow, c.code, day, asked),

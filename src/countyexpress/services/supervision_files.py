@@ -1,10 +1,10 @@
 """Supervision records in and out of workbooks (issue 13): one mechanism for every kind.
 
 Export writes any kind's records a row each (facts, state, each clock's due day and state).
-Import reads filings, complaints or credit events, checks every row against the same rules
-as the single forms — the county's carriers and divisions, the blacklist, ID and phone
-numbers, event types — and stores all of them in one transaction, or none: every problem is
-returned located by file, line and column.
+Import reads filings, complaints, credit events or emergency events, checks every row
+against the same rules as the single forms — the county's carriers and divisions, the
+blacklist, ID and phone numbers, event types, grades — and stores all of them in one
+transaction, or none: every problem is returned located by file, line and column.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from countyexpress.errors import (
 )
 from countyexpress.services.authz import check
 from countyexpress.services.complaints import Complaint, complaint_record
+from countyexpress.services.emergency import event_from_row
 from countyexpress.services.ports import Cipher
 from countyexpress.services.supervision import Filing, filing_record, rules_of
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -91,6 +92,10 @@ def _credit(uow: UnitOfWork, county: str, row: Row, by: str) -> Pending:
     return CreditEvent(who, event, day, scrub(row.get("note", "")), row.get("ref", "")), {}
 
 
+def _emergency(uow: UnitOfWork, county: str, row: Row, by: str) -> Pending:
+    return event_from_row(uow, county, row, by), {}
+
+
 @dataclass(frozen=True)
 class ImportKind:
     """What a workbook of one kind holds and how each row becomes a record or an event."""
@@ -111,6 +116,7 @@ IMPORTS: dict[str, ImportKind] = {
     ),
     "complaint": ImportKind(("subject", "type", "about"), ("waybill", "phone", "on"), _complaint),
     "credit_event": ImportKind(("subject", "event"), ("on", "note", "ref"), _credit),
+    "emergency_event": ImportKind(("subject", "grade", "occurred_at"), ("summary",), _emergency),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.emergency import Resource, RouteOrder, Team
 from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
@@ -235,6 +236,8 @@ class UnitOfWork(Transaction, Protocol):
     @property
     def staff(self) -> StaffRepository: ...
     @property
+    def emergency(self) -> EmergencyStore: ...
+    @property
     def packaging(self) -> PackagingStore: ...
     @property
     def public_health(self) -> PublicHealthStore: ...
@@ -261,6 +264,17 @@ class PackagingStore(Protocol):
             source: str, at: dt.datetime) -> int: ...  # fmt: skip
     def reports(self, county_code: str, *, year: int | None = None, month: str | None = None,
                 carrier: str | None = None) -> list[PackagingReport]: ...  # fmt: skip
+
+
+class EmergencyStore(Protocol):
+    """Emergency teams and resources (adapters/db/emergency.py), issue 14 task 13."""
+
+    def put_team(self, county_code: str, team: Team, at: dt.datetime) -> None: ...
+    def team(self, county_code: str, code: str) -> Team | None: ...
+    def teams(self, county_code: str) -> list[Team]: ...
+    def add_resource(self, county_code: str, resource: Resource, at: dt.datetime) -> int: ...
+    def resources(self, county_code: str) -> list[Resource]: ...
+    def route_orders(self, county_code: str) -> list[RouteOrder]: ...
 
 
 class StaffRepository(Protocol):

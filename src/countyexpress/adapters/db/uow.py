@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from countyexpress.adapters.db.accounts import SqlAccountRepository
 from countyexpress.adapters.db.dashboard import SqlDashboard
+from countyexpress.adapters.db.emergency import SqlEmergency
 from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     supervision: SqlSupervision
     vehicles: SqlVehicles
     staff: SqlStaff
+    emergency: SqlEmergency
     packaging: SqlPackaging
     public_health: SqlPublicHealth
 
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.supervision = SqlSupervision(self._connection)
         self.vehicles = SqlVehicles(self._connection)
         self.staff = SqlStaff(self._connection)
+        self.emergency = SqlEmergency(self._connection)
         self.packaging = SqlPackaging(self._connection)
         self.public_health = SqlPublicHealth(self._connection)
         return self
