@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,7 +34,13 @@ from sqlalchemy import Engine
 from countyexpress import bootstrap
 from countyexpress.adapters.db.scenario_runs import ScenarioRunsUnitOfWork
 from countyexpress.adapters.db.uow import SqlUnitOfWork
-from countyexpress.adapters.packs.vehicles import fleet_for
+from countyexpress.adapters.packs.reader import builtin_pack_path
+from countyexpress.adapters.packs.vehicles import (
+    fleet_for,
+    pack_registry,
+    rules_for,
+    write_registry,
+)
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.delivery import DeliveryChoice
@@ -41,6 +48,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.domain.supervision.records import SubjectKind
+from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.planning.routing import PyVRPPlanner
 from countyexpress.planning.siting import Objective, SitingRequest, SolveLimits
@@ -54,6 +62,7 @@ from countyexpress.services import (
     siting,
     stations,
     supervision,
+    vehicles,
 )
 from countyexpress.services import counties as county_service
 from countyexpress.services.scenario_runs import ScenarioRun
@@ -133,6 +142,16 @@ SUPERVISORS = row(("regulator", "admin"), county=True)
 CARRIER_SUPERVISED = row(("regulator", "admin", CARRIER), carrier=True, county=True)
 """Supervision records a carrier's key reaches for its own carrier: its credit, its filings."""
 QUALITY_READERS = row(("regulator", "admin", CARRIER), county=True)  # a carrier: its own rows
+VEHICLE_READERS = row(("regulator", "centre_operator", "admin", CARRIER), carrier=True, county=True)
+"""A registered vehicle: a carrier's key reads its own carrier's only."""
+VEHICLE_LIST = row(
+    ("regulator", "centre_operator", "admin", CARRIER), county=True
+)  # a carrier: its own
+VEHICLE_DESK = row(("regulator", "centre_operator", "admin"), county=True)  # imports history
+
+HEALTH_LOGGERS = row(
+    ("regulator", "centre_operator", "station_keeper", "admin"), station=True, county=True
+)  # a keeper logs its own station's measures only
 
 MATRIX: dict[str, Row] = {
     "GET /healthz": PUBLIC,
@@ -215,6 +234,11 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
     "GET /api/v1/counties/{code}/scenarios/compare": PLAN_READERS,
     "GET /counties/{code}/supervision": SUPERVISORS,
+    "GET /counties/{code}/support": SUPERVISORS,
+    "POST /counties/{code}/support/applications/{record_id}": SUPERVISORS,
+    "POST /counties/{code}/support/requests/{record_id}": SUPERVISORS,
+    "GET /api/v1/counties/{code}/support/applications": QUALITY_READERS,  # a carrier: its own
+    "POST /api/v1/counties/{code}/support/applications/{record_id}/decision": SUPERVISORS,
     "GET /counties/{code}/supervision/subjects/{subject}": SUPERVISORS,
     "POST /counties/{code}/supervision/credit-events": SUPERVISORS,
     "POST /counties/{code}/supervision/filings/{record_id}": SUPERVISORS,
@@ -253,6 +277,21 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/service-quality": row(
         ("regulator", "admin", CARRIER), county=True
     ),
+    "GET /api/v1/counties/{code}/vehicles": VEHICLE_LIST,
+    "GET /api/v1/counties/{code}/vehicles/{vehicle}": VEHICLE_READERS,
+    "GET /api/v1/counties/{code}/vehicles/imports": VEHICLE_DESK,
+    "POST /api/v1/counties/{code}/vehicles/import": SUPERVISORS,
+    "GET /counties/{code}/packaging": SUPERVISORS,
+    "POST /counties/{code}/packaging/import": SUPERVISORS,
+    "GET /api/v1/counties/{code}/packaging": SUPERVISORS,
+    "POST /api/v1/counties/{code}/packaging/import": CARRIER_SUPERVISED,  # its own reports
+    "GET /api/v1/counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
+    "GET /api/v1/counties/{code}/health/contactless": COUNTY_READERS,
+    "POST /api/v1/counties/{code}/health/levels": REGISTRY_EDITORS,
+    "POST /api/v1/counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
+    "GET /counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
+    "POST /counties/{code}/health/levels": REGISTRY_EDITORS,
+    "POST /counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
 }
 """What each role gets from each route, on each kind of resource (see `Row`)."""
 
@@ -281,6 +320,8 @@ NOT_2XX: dict[str, str] = {
             "POST /counties/{code}/supervision/import",
         )
     },
+    "POST /counties/{code}/health/levels": "the 卫生防疫 form answers 303 back to the page",
+    "POST /counties/{code}/health/logs/{facility}": "the 卫生防疫 form answers 303 back",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
 allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
@@ -417,6 +458,34 @@ def _supervised(engine: Engine, vault: Vault, target: str) -> dict[str, str]:
     }
 
 
+def _register_vehicles(engine: Engine, values: dict[str, dict[str, str]]) -> None:
+    """A van of each target's carrier in its county's registry (Heshuo's: after its pack's
+    vehicles); its number in `values`."""
+    folder = builtin_pack_path("heshuo")
+    assert folder is not None
+    VEHICLE_FLEETS[HESHUO] = list(pack_registry(folder))
+    for target in (OWN, CARRIER_, COUNTY):
+        county, _, carrier = WHERE[target]
+        number = f"HS-KD-MX-{carrier.upper()}-{county}"
+        values[target]["vehicle"] = number
+        van = RegisteredVehicle(number, f"新F-{carrier}{county}", "van", owner=carrier,
+                                routing={"code": number, "capacity_parcels": 100})  # fmt: skip
+        VEHICLE_FLEETS.setdefault(county, []).append(van)
+    for county, fleet in VEHICLE_FLEETS.items():
+        vehicles.replace_fleet(SqlUnitOfWork(engine), county, fleet, by="matrix", source="-")
+    values[STATION]["vehicle"] = values[OWN]["vehicle"]
+
+
+VEHICLE_FLEETS: dict[str, list[RegisteredVehicle]] = {}  # county -> its registered vehicles
+
+
+def _vehicle_list(county: str) -> bytes:
+    """The county's registry as a vehicle list to import again."""
+    folder = Path(tempfile.mkdtemp())
+    path, _ = write_registry(VEHICLE_FLEETS[county], rules_for(county), folder)
+    return path.read_bytes()
+
+
 def _copy_plan(engine: Engine, plan_id: str, county: str) -> str:
     """The Heshuo plan stored again as a plan of `county`."""
     with SqlUnitOfWork(engine) as uow:
@@ -474,6 +543,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                       "run_id": _run(engine, TEST)}  # fmt: skip
     for target in (OWN, CARRIER_, COUNTY):  # supervision records of each target's carrier
         values[target] |= _supervised(engine, vault, target)
+    _register_vehicles(engine, values)
     values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
     for target in (OWN, COUNTY):  # a saved siting result in each county, to compare
         siting.plan_sites(bootstrap.uow_factory(engine)(), values[target]["code"],
@@ -556,9 +626,33 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key in ("POST /api/v1/counties/{code}/siting", "POST /counties/{code}/siting"):
         question = {"kind": "locker", "objective": "pmedian", "p": 1, "time_limit_s": 10}
         return {"json": question} if key.startswith("POST /api/") else {"data": question}
+    if key == "POST /api/v1/counties/{code}/packaging/import":  # a month of the target's carrier
+        report = f"carrier,month,parcels,slim_tape\n{carrier},2022-05,10,9\n"
+        return {"files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
+    if key == "POST /counties/{code}/packaging/import":  # the page's form
+        report = f"carrier,month,parcels\n{carrier},2022-06,10\n"
+        return {"data": {}, "files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
+    if key == "POST /api/v1/counties/{code}/vehicles/import":  # the county's list again
+        return {"files": {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}}
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}
+    if "/support/" in key:  # a decision: refused with its reason (any county, any programme)
+        if key.endswith("/decision"):
+            return {"json": {"refuse": "budget spent"}}
+        if "/requests/" in key:
+            return {"data": {"decision": "refuse", "note": "no housing left"}}
+        return {"data": {"refuse": "budget spent"}}
+    if key == "POST /api/v1/counties/{code}/health/levels":  # a township of the county
+        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
+        return {"json": {"township": township, "level": "high", "from": "2022-05-01"}}
+    if key == "POST /api/v1/counties/{code}/health/logs/{facility}":
+        return {"json": {"done": ["ventilation"]}}
+    if key == "POST /counties/{code}/health/levels":
+        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
+        return {"data": {"township": township, "level": "high", "from_day": "2022-05-01"}}
+    if key == "POST /counties/{code}/health/logs/{facility}":
+        return {"data": {"day": county_today().isoformat(), "done": "ventilation"}}
     if "/supervision" in key or (
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):
@@ -646,6 +740,20 @@ def _inspection_id(w: World, target: str) -> dict[str, str]:
     return {"record_id": str(_fresh_inspection(w.engine, target))}
 
 
+def _fresh_support(engine: Engine, target: str, kind: str) -> int:
+    """A support application of the target's carrier (or a staff request), undecided."""
+    county, _, carrier = WHERE[target]
+    subject, facts = (f"carrier:{carrier}", {"programme": "warehouse_project", "amount": "1000"})
+    if kind == "support_request":
+        subject, facts = "person:S1", {"type": "housing"}
+    return supervision.open_record(SqlUnitOfWork(engine), county, kind, subject,
+                                   facts=facts).id  # fmt: skip
+
+
+def _application_id(w: World, target: str) -> dict[str, str]:
+    return {"record_id": str(_fresh_support(w.engine, target, "support_application"))}
+
+
 FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /api/v1/counties/{code}/filings/{record_id}/review": _filing_id,
     "POST /counties/{code}/supervision/filings/{record_id}": _filing_id,
@@ -659,6 +767,11 @@ FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /counties/{code}/supervision/records/{record_id}": _complaint_id,
     "POST /api/v1/counties/{code}/inspections/{record_id}": _inspection_id,
     "POST /counties/{code}/supervision/inspections/{record_id}": _inspection_id,
+    "POST /counties/{code}/support/applications/{record_id}": _application_id,
+    "POST /api/v1/counties/{code}/support/applications/{record_id}/decision": _application_id,
+    "POST /counties/{code}/support/requests/{record_id}": lambda w, t: {
+        "record_id": str(_fresh_support(w.engine, t, "support_request"))
+    },
     "POST /api/v1/counties/{code}/inspection-rounds/{round_name}/draw": lambda w, t: {
         "round_name": _fresh_round(w.engine, t)
     },
@@ -827,6 +940,7 @@ MISSING = {
     "waybill_no": "ZT7699999999999",
     "plan_id": "RP-652828-20990101-999999",
     "run_id": "SR-652828-20990101000000-999999",
+    "vehicle": "HS-KD-MX-NONE",
 }
 
 

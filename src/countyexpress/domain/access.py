@@ -66,9 +66,10 @@ class Resource(StrEnum):
     USER = "user"  # users and API keys
     AUDIT = "audit"  # the log of reads of personal data
     SUPERVISION = "supervision"  # filings, inspections, complaints, credit and the blacklist
-    EMERGENCY = "emergency"  # emergency teams, resources and events (task 13)
     PACKAGING = "packaging"  # carriers' green packaging reports and indicators (task 17)
     HEALTH = "health"  # township risk levels (edit) and daily measure logs (scan), tasks 15-16
+    EMERGENCY = "emergency"  # emergency teams, resources and events (task 13)
+    VEHICLE = "vehicle"  # the vehicle registry (task 18): a carrier's key reads its own
 
 
 class Scope(StrEnum):
@@ -97,7 +98,6 @@ _COUNTY = Scope.COUNTY
 
 RULES: Mapping[Role, Mapping[Resource, Grant]] = {
     Role.REGULATOR: {
-        Resource.EMERGENCY: _g(_COUNTY, _R, _E, _I, _X),
         Resource.COUNTY: _g(_COUNTY, _R, _X),
         Resource.FACILITY: _g(_COUNTY, _R, _E, _I, _X),
         Resource.CARRIER: _g(_COUNTY, _R, _E, _I, _X),
@@ -107,10 +107,11 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.AUDIT: _g(_COUNTY, _R),
         Resource.PACKAGING: _g(_COUNTY, _R, _I),
         Resource.SUPERVISION: _g(_COUNTY, _R, _E, _I, _X),
+        Resource.EMERGENCY: _g(_COUNTY, _R, _E, _I, _X),
+        Resource.VEHICLE: _g(_COUNTY, _R, _E, _I, _X),
         Resource.HEALTH: _g(_COUNTY, _R, _E, _S),
     },
     Role.CENTRE_OPERATOR: {
-        Resource.EMERGENCY: _g(_COUNTY, _R),  # teams without their people, resources, events
         Resource.COUNTY: _g(_COUNTY, _R),
         Resource.FACILITY: _g(_COUNTY, _R, _X),
         Resource.CARRIER: _g(_COUNTY, _R),
@@ -118,6 +119,8 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PERSONAL_DATA: _g(_COUNTY, _R),
         Resource.ROUTE: _g(_COUNTY, _R, _E),
         Resource.PLANNING: _g(_COUNTY, _R),
+        Resource.VEHICLE: _g(_COUNTY, _R),  # plans with it; the numbering is the regulator's
+        Resource.EMERGENCY: _g(_COUNTY, _R),  # teams without their people, resources, events
         Resource.HEALTH: _g(_COUNTY, _R, _S),  # logs the centre's measures
     },
     Role.STATION_KEEPER: {
@@ -146,9 +149,9 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PERSONAL_DATA: _g(Scope.CARRIER, _R),
         Resource.SUPERVISION: _g(Scope.CARRIER, _R, _E),  # its own filings and credit
         Resource.PACKAGING: _g(Scope.CARRIER, _I),  # uploads its own packaging reports
+        Resource.VEHICLE: _g(Scope.CARRIER, _R),  # its own vehicles
     },
     Role.ADMIN: {
-        Resource.EMERGENCY: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.COUNTY: _g(Scope.ALL, _R, _E, _X),
         Resource.FACILITY: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.CARRIER: _g(Scope.ALL, _R, _E, _I, _X),
@@ -159,6 +162,8 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.AUDIT: _g(Scope.ALL, _R),
         Resource.PACKAGING: _g(Scope.ALL, _R, _I),
         Resource.SUPERVISION: _g(Scope.ALL, _R, _E, _I, _X),
+        Resource.EMERGENCY: _g(Scope.ALL, _R, _E, _I, _X),
+        Resource.VEHICLE: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.HEALTH: _g(Scope.ALL, _R, _E, _S),
     },
 }

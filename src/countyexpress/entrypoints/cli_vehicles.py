@@ -49,7 +49,7 @@ def vehicle_import(
 ) -> None:
     """Replace the county's fleet with the file's vehicles, all or nothing (exit 2 if refused)."""
     try:
-        count = service.import_fleet(_uow(), county, file, rules_for(county), by=by)
+        count = service.import_fleet(_uow(), county, file, rules_for(county), who=by)
     except PackInvalid as exc:
         err.print(f"[red]{file.name} refused: {len(exc.problems)} problem(s); nothing was "
                   "stored[/red]")  # fmt: skip

@@ -4,21 +4,24 @@ a file, listed, shown, and given to routing as its source of vehicles."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from countyexpress.adapters.packs.vehicles import VehicleRules, read_registry
+from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.vehicle_indicators import VehicleSnapshot
 from countyexpress.domain.vehicles import RegisteredVehicle
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.errors import InvalidValue, NotFound, PackInvalid, PackProblem
 from countyexpress.planning.routing.fleet import Fleet, FleetVehicle
 from countyexpress.planning.routing.loads import Capacity
 from countyexpress.planning.routing.vehicles import VehicleKind
+from countyexpress.services.authz import check, may, visible
 from countyexpress.services.unit_of_work import VehicleStore
 
-__all__ = ["fleet_of", "import_fleet", "list_fleet", "registry_fleet", "replace_fleet",
-           "show_vehicle", "snapshot"]  # fmt: skip
+__all__ = ["fleet_of", "import_fleet", "import_upload", "imports", "list_fleet", "registry_fleet",
+           "replace_fleet", "show_vehicle", "snapshot"]  # fmt: skip
 
 
 class VehiclesUnitOfWork(Protocol):
@@ -42,26 +45,85 @@ def replace_fleet(
 
 
 def import_fleet(
-    uow: VehiclesUnitOfWork, county_code: str, path: Path, rules: VehicleRules, *, by: str
-) -> int:
+    uow: VehiclesUnitOfWork, county_code: str, path: Path, rules: VehicleRules, *,
+    by: Principal | None = None, who: str | None = None,
+) -> int:  # fmt: skip
     """Replace the county's fleet with the vehicles of a CSV/XLSX file, all or nothing:
-    PackInvalid naming file, row and field refuses the whole file."""
+    PackInvalid naming file, row and field refuses the whole file. `by` must be allowed to
+    import vehicles in the county; `who` names the importer in the audit (default: `by`)."""
+    check(by, Action.IMPORT, Resource.VEHICLE, Where(county_code))
     fleet = read_registry(path, rules)
-    return replace_fleet(uow, county_code, fleet, by=by, source=path.name)
+    name = who or ("local" if by is None else by.name)
+    return replace_fleet(uow, county_code, fleet, by=name, source=path.name)
 
 
-def list_fleet(uow: VehiclesUnitOfWork, county_code: str) -> list[RegisteredVehicle]:
-    """The county's registered vehicles by unified number."""
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+def import_upload(
+    uow: VehiclesUnitOfWork, county_code: str, name: str, data: bytes, rules: VehicleRules,
+    *, by: Principal | None,
+) -> int:  # fmt: skip
+    """An uploaded list (its file name and bytes) imported as `import_fleet` does: refused
+    whole (PackInvalid) when it is not a .csv or .xlsx, too large, or has any bad row."""
+    check(by, Action.IMPORT, Resource.VEHICLE, Where(county_code))
+    name = Path(name).name[:120] or "vehicles.csv"
+    why = ""
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        why = "a vehicle list is a .csv (UTF-8) or .xlsx file"
+    elif len(data) > MAX_UPLOAD_BYTES:
+        why = f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+    if why:
+        raise PackInvalid([PackProblem(name, None, None, why)])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        return import_fleet(uow, county_code, path, rules, by=by)
+
+
+def _reader(by: Principal | None, county_code: str) -> Where:
+    """Where a read is asked: the county, and a carrier's key's own carrier."""
+    return Where(county_code, carrier=by.carrier if by is not None else None)
+
+
+def list_fleet(
+    uow: VehiclesUnitOfWork, county_code: str, by: Principal | None = None
+) -> list[RegisteredVehicle]:
+    """The county's registered vehicles by unified number; a carrier's key gets its own."""
+    check(by, Action.READ, Resource.VEHICLE, _reader(by, county_code))
     with uow:
-        return uow.vehicles.fleet(county_code)
+        fleet = uow.vehicles.fleet(county_code)
+    read = Action.READ
+    return [
+        v for v in fleet if may(by, read, Resource.VEHICLE, Where(county_code, carrier=v.owner))
+    ]
 
 
-def show_vehicle(uow: VehiclesUnitOfWork, county_code: str, key: str) -> RegisteredVehicle:
-    """One vehicle by unified number or plate."""
-    for vehicle in list_fleet(uow, county_code):
+def show_vehicle(
+    uow: VehiclesUnitOfWork, county_code: str, key: str, by: Principal | None = None
+) -> RegisteredVehicle:
+    """One vehicle by unified number or plate; another carrier's is as if not registered."""
+    check(by, Action.READ, Resource.VEHICLE, _reader(by, county_code))
+    missing = NotFound(f"vehicle {key} is not registered")
+    with uow:
+        fleet = uow.vehicles.fleet(county_code)
+    for vehicle in fleet:
         if key in (vehicle.unified_no, vehicle.plate):
+            where = Where(county_code, carrier=vehicle.owner)
+            visible(by, Action.READ, Resource.VEHICLE, where, missing)
             return vehicle
-    raise NotFound(f"vehicle {key} is not registered")
+    raise missing
+
+
+def imports(
+    uow: VehiclesUnitOfWork, county_code: str, by: Principal | None = None
+) -> list[dict[str, Any]]:
+    """The county's imports, latest first: who, when, from what file, how many vehicles
+    (the county's readers; not a carrier's key)."""
+    check(by, Action.READ, Resource.VEHICLE, Where(county_code))
+    with uow:
+        return uow.vehicles.imports(county_code)
 
 
 def fleet_of(vehicles: Sequence[RegisteredVehicle], label: str) -> Fleet:

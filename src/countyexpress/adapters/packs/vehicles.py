@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from openpyxl.utils.exceptions import InvalidFileException
 
 from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
 from countyexpress.adapters.packs.rows import Row, read_table
@@ -210,12 +212,16 @@ def read_registry(path: Path, rules: VehicleRules) -> list[RegisteredVehicle]:
         raise PackInvalid([PackProblem(path.name, None, None, "not a file")])
     problems: list[PackProblem] = []
     rows: list[tuple[int, RegisteredVehicle]] = []
-    for row in read_table(path, VEHICLE_COLUMNS, problems):
-        fleet_vehicle = _vehicle(row)
-        registered = _registered(row, fleet_vehicle, rules)
-        problems.extend(row.problems)
-        if registered is not None and not row.problems:
-            rows.append((row.line, registered))
+    try:
+        for row in read_table(path, VEHICLE_COLUMNS, problems):
+            fleet_vehicle = _vehicle(row)
+            registered = _registered(row, fleet_vehicle, rules)
+            problems.extend(row.problems)
+            if registered is not None and not row.problems:
+                rows.append((row.line, registered))
+    except (UnicodeDecodeError, zipfile.BadZipFile, InvalidFileException, csv.Error) as exc:
+        why = f"not a readable CSV (UTF-8) or XLSX file ({type(exc).__name__})"
+        raise PackInvalid([PackProblem(path.name, None, None, why)]) from exc
     if not problems:
         problems += [PackProblem(path.name, p.row or None, p.field or None, p.reason)
                      for p in check_fleet(rows, rules.number_format)]  # fmt: skip

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import Facility
 from countyexpress.domain.geography import Division
+from countyexpress.errors import PackInvalid
 
 COUNTY_CODE = r"^[0-9]{4}([0-9][1-9]|[1-9][0-9])(000000)?$"
 """A county code: 6 digits, or 12 ending in 000000; digits 5-6 not 00 (that is a
@@ -129,3 +131,18 @@ class CountyPublic(BaseModel):
             has_placeholders=c.has_placeholders(),
             sources=[SourcePublic(**src.__dict__) for src in c.sources],
         )  # fmt: skip
+
+
+def file_problems(exc: PackInvalid) -> JSONResponse:
+    """An uploaded file refused whole (422, `FileProblems` in the OpenAPI document): each
+    problem by file, line and field; nothing was stored."""
+    return JSONResponse(
+        {
+            "detail": f"{len(exc.problems)} problem(s); nothing was stored",
+            "problems": [
+                {"file": p.file, "line": p.line, "field": p.field, "reason": p.reason}
+                for p in exc.problems
+            ],
+        },
+        status_code=422,
+    )

@@ -26,6 +26,7 @@ from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import RowId, SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute
+from countyexpress.entrypoints.api.schemas import file_problems
 from countyexpress.entrypoints.presenters_supervision import (
     clock_json,
     licence_json,
@@ -624,16 +625,7 @@ async def post_records_import(
             raise PackInvalid(problems)
         stored = files.import_rows(uow, _vault(settings), code, kind, rows, name, by=by)
     except PackInvalid as exc:
-        return JSONResponse(
-            {
-                "detail": f"{len(exc.problems)} problem(s); nothing was stored",
-                "problems": [
-                    {"file": p.file, "line": p.line, "field": p.field, "reason": p.reason}
-                    for p in exc.problems
-                ],
-            },
-            status_code=422,
-        )
+        return file_problems(exc)
     return ImportPublic(kind=kind, stored=stored)
 
 
