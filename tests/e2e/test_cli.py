@@ -109,12 +109,18 @@ def test_user_and_apikey_commands_create_an_administrator_a_keeper_and_a_key() -
     r = runner.invoke(app, ["user", "create-admin", "--username", "admin", "--password-stdin"],
                       input="a long admin password\n")  # fmt: skip
     assert r.exit_code == 0, r.output
+    assert cli("staff", "add", "K1", "--county", "652828", "--employer", "HS-STA-01",
+               "--occupation", "handler", "--name", "王小明", "--id-number",
+               "11010519491231002X", "--phone", "13800138000")[0] == 0  # fmt: skip
+    assert cli("staff", "train", "K1", "--county", "652828", "--on", "2026-03-01",
+               "--pre-job")[0] == 0  # fmt: skip
     r = runner.invoke(app, ["user", "add", "keeper", "--role", "station_keeper", "--county",
-                            "652828", "--station", "HS-STA-01", "--password-stdin"],
-                      input="a long keeper password\n")  # fmt: skip
+                            "652828", "--station", "HS-STA-01", "--staff-no", "K1",
+                            "--password-stdin"], input="a long keeper password\n")  # fmt: skip
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["user", "add", "k2", "--role", "station_keeper", "--county",
-                            "652828", "--password-stdin"], input="a long password 2\n")  # fmt: skip
+                            "652828", "--staff-no", "K1", "--password-stdin"],
+                      input="a long password 2\n")  # fmt: skip
     assert r.exit_code == 1 and "station" in r.output
     code, listing, _ = cli("user", "list")
     assert "keeper" in listing and "HS-STA-01" in listing and "argon2" not in listing

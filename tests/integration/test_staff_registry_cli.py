@@ -176,3 +176,21 @@ def test_insure_then_leave_the_gate_refuses_and_the_purge_clock_starts(db: Path)
     assert row["left_at"] is not None  # the purge's retention clock (personal_clock)
     kpis = {r["indicator"]: r for r in json.loads(run("plan", "kpis", *C, "--json"))}
     assert kpis["staff_insured_share"]["value"] is None  # nobody works here any more
+
+
+def test_user_add_of_a_keeper_or_driver_needs_a_staff_number_and_passes_the_gate(
+    db: Path,
+) -> None:
+    add_s1()
+    password = "a long enough pass phrase 7\n"
+    bare = runner.invoke(app, ["user", "add", "d1", "--role", "driver", *C, "--password-stdin"],
+                         input=password)  # fmt: skip
+    assert bare.exit_code == 1 and "--staff-no" in bare.output
+    args = ["user", "add", "d1", "--role", "driver", *C, "--staff-no", "S1", "--password-stdin"]
+    untrained = runner.invoke(app, args, input=password)
+    assert untrained.exit_code == 1 and "S1 cannot be put on a run" in untrained.output
+    assert "d1" not in run("user", "list")
+    run("staff", "train", "S1", *C, "--on", county_today().isoformat(), "--pre-job")
+    done = runner.invoke(app, args, input=password)
+    assert done.exit_code == 0, done.output
+    assert json.loads(run("staff", "show", "S1", *C, "--json"))["account"] == "d1"

@@ -15,8 +15,8 @@ from rich.table import Table
 
 from countyexpress import bootstrap
 from countyexpress.domain.access import SYSTEM, Role
-from countyexpress.errors import CountyExpressError
-from countyexpress.services import accounts
+from countyexpress.errors import CountyExpressError, InvalidValue
+from countyexpress.services import accounts, staff
 from countyexpress.settings import get_settings
 
 user_app = typer.Typer(help="People who log in, and their roles.", no_args_is_help=True)
@@ -67,14 +67,30 @@ def add(
     station: Annotated[str | None, typer.Option(help="A station keeper's facility code")] = None,
     carrier: Annotated[str | None, typer.Option(help="A carrier user's carrier code")] = None,
     name: Annotated[str, typer.Option(help="Display name")] = "",
+    staff_no: Annotated[
+        str | None,
+        typer.Option(help="A keeper's or driver's staff number (the pre-job training gate)"),
+    ] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
-    """Add a user with a role, bound to a county, a station or a carrier as the role needs."""
+    """Add a user with a role, bound to a county, a station or a carrier as the role needs.
+    A station keeper or a driver is a registered staff member (--staff-no) who passes the
+    gate: pre-job training recorded and not blacklisted (docs/staff.md)."""
     try:
-        user = accounts.create_user(
-            _uow(), SYSTEM, username, _password(password_stdin), role,
-            display_name=name, county=county, station=station, carrier=carrier,
-        )  # fmt: skip
+        if role in (Role.STATION_KEEPER, Role.DRIVER):
+            if not (staff_no and county):
+                raise InvalidValue(
+                    "staff_no", "a station keeper or driver needs --staff-no and --county"
+                )
+            user = staff.create_staff_user(
+                _uow(), SYSTEM, staff_no, username, _password(password_stdin), role,
+                county=county, station=station, display_name=name,
+            )  # fmt: skip
+        else:
+            user = accounts.create_user(
+                _uow(), SYSTEM, username, _password(password_stdin), role,
+                display_name=name, county=county, station=station, carrier=carrier,
+            )  # fmt: skip
     except CountyExpressError as exc:
         raise _fail(exc) from exc
     out.print(f"created {user.role.value} {user.username}", highlight=False)
