@@ -149,3 +149,40 @@ def test_a_staff_request_is_decided_and_counted_for_task_20(db: Path) -> None:
     rate = rows["support_requests_decided_in_time_rate"]
     assert (rate["task"], rate["value"], rate["status"]) == (20, 1.0, "met")
     assert rate["lead_unit"]
+
+
+def _workbook(path: Path, header: list[str], *rows: list[object]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(header)
+    for r in rows:
+        wb.active.append(r)
+    wb.save(path)
+    return path
+
+
+def test_applications_and_requests_import_from_a_workbook_all_or_nothing(db: Path) -> None:
+    header = ["carrier", "programme", "amount", "vehicle", "investment"]
+    bad = _workbook(db / "bad.xlsx", header,
+                    ["zto", "nev_purchase", 30000, "HS-KD-E001", None],
+                    ["zto", "nev_purchase", 20000, "HS-KD-E001", None],
+                    ["zto", "warehouse_project", "lots", None, 2000000])  # fmt: skip
+    r = runner.invoke(app, ["records", "import", str(bad), *C, "--kind", "support_application"])
+    assert r.exit_code == 2
+    said = " ".join(r.output.split())
+    assert "bad.xlsx line 3" in said and "line 4" in said and "amount" in said
+    assert json.loads(run("list", "--json")[1]) == []
+    good = _workbook(db / "good.xlsx", header,
+                     ["zto", "nev_purchase", 30000, "HS-KD-E001", None],
+                     ["zto", "warehouse_project", 150000, None, 2000000])  # fmt: skip
+    r = runner.invoke(app, ["records", "import", str(good), *C, "--kind", "support_application"])
+    assert r.exit_code == 0, r.output
+    assert [x["facts"]["programme"] for x in json.loads(run("list", "--json")[1])] == [
+        "nev_purchase", "warehouse_project"]  # fmt: skip
+    asks = _workbook(db / "asks.xlsx", ["staff_no", "type", "details"],
+                     ["S1", "schooling", "两个孩子上小学"])  # fmt: skip
+    r = runner.invoke(app, ["records", "import", str(asks), *C, "--kind", "support_request"])
+    assert r.exit_code == 0, r.output
+    listed = run("requests", "--json")[1]
+    assert json.loads(listed)[0]["facts"]["type"] == "schooling" and "孩子" not in listed

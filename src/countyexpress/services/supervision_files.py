@@ -23,6 +23,7 @@ from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.credit import CreditEvent
 from countyexpress.domain.supervision.kinds import KINDS
 from countyexpress.domain.supervision.records import Record, Subject
+from countyexpress.domain.supervision.support import Application
 from countyexpress.errors import (
     CountyExpressError,
     InvalidValue,
@@ -30,6 +31,7 @@ from countyexpress.errors import (
     PackInvalid,
     PackProblem,
 )
+from countyexpress.services import support
 from countyexpress.services.authz import check
 from countyexpress.services.complaints import Complaint, complaint_record
 from countyexpress.services.emergency import event_from_row
@@ -96,6 +98,38 @@ def _emergency(uow: UnitOfWork, county: str, row: Row, by: str) -> Pending:
     return event_from_row(uow, county, row, by), {}
 
 
+def _support_application(uow: UnitOfWork, county: str, row: Row, by: str) -> Pending:
+    a = Application(
+        programme=row.get("programme", ""),
+        amount=_whole(row, "amount") or 0,
+        investment=_whole(row, "investment"),
+        facility=row.get("facility", ""),
+        vehicle=row.get("vehicle", ""),
+    )
+    carrier = row.get("carrier", "").lower()
+    return support.application_record(uow, county, carrier, a, by, _day(row, "on"))[0], {}
+
+
+def _support_request(uow: UnitOfWork, county: str, row: Row, by: str) -> Pending:
+    return support.request_record(uow, county, row.get("staff_no", ""), row.get("type", ""),
+                                  row.get("details", ""), by, _day(row, "on"))  # fmt: skip
+
+
+def _support_key(row: Row) -> str:
+    """The same vehicle or facility twice under one programme in one file is refused."""
+    named = row.get("vehicle") or row.get("facility")
+    return f"{row.get('programme')}:{named}" if named else f"row {id(row)}"
+
+
+def _whole(row: Row, column: str) -> int | None:
+    text = row.get(column, "").replace(",", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidValue(column, f"{text!r} is not a whole number of yuan")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class ImportKind:
     """What a workbook of one kind holds and how each row becomes a record or an event."""
@@ -116,6 +150,13 @@ IMPORTS: dict[str, ImportKind] = {
     ),
     "complaint": ImportKind(("subject", "type", "about"), ("waybill", "phone", "on"), _complaint),
     "credit_event": ImportKind(("subject", "event"), ("on", "note", "ref"), _credit),
+    "support_application": ImportKind(
+        ("carrier", "programme", "amount"),
+        ("investment", "facility", "vehicle", "on"),
+        _support_application,
+        key=_support_key,
+    ),
+    "support_request": ImportKind(("staff_no", "type"), ("details", "on"), _support_request),
     "emergency_event": ImportKind(("subject", "grade", "occurred_at"), ("summary",), _emergency),
 }
 
