@@ -149,10 +149,6 @@ VEHICLE_LIST = row(
 )  # a carrier: its own
 VEHICLE_DESK = row(("regulator", "centre_operator", "admin"), county=True)  # imports history
 
-HEALTH_LOGGERS = row(
-    ("regulator", "centre_operator", "station_keeper", "admin"), station=True, county=True
-)  # a keeper logs its own station's measures only
-
 MATRIX: dict[str, Row] = {
     "GET /healthz": PUBLIC,
     "GET /metrics": PUBLIC,
@@ -234,11 +230,6 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
     "GET /api/v1/counties/{code}/scenarios/compare": PLAN_READERS,
     "GET /counties/{code}/supervision": SUPERVISORS,
-    "GET /counties/{code}/support": SUPERVISORS,
-    "POST /counties/{code}/support/applications/{record_id}": SUPERVISORS,
-    "POST /counties/{code}/support/requests/{record_id}": SUPERVISORS,
-    "GET /api/v1/counties/{code}/support/applications": QUALITY_READERS,  # a carrier: its own
-    "POST /api/v1/counties/{code}/support/applications/{record_id}/decision": SUPERVISORS,
     "GET /counties/{code}/supervision/subjects/{subject}": SUPERVISORS,
     "POST /counties/{code}/supervision/credit-events": SUPERVISORS,
     "POST /counties/{code}/supervision/filings/{record_id}": SUPERVISORS,
@@ -281,17 +272,6 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/vehicles/{vehicle}": VEHICLE_READERS,
     "GET /api/v1/counties/{code}/vehicles/imports": VEHICLE_DESK,
     "POST /api/v1/counties/{code}/vehicles/import": SUPERVISORS,
-    "GET /counties/{code}/packaging": SUPERVISORS,
-    "POST /counties/{code}/packaging/import": SUPERVISORS,
-    "GET /api/v1/counties/{code}/packaging": SUPERVISORS,
-    "POST /api/v1/counties/{code}/packaging/import": CARRIER_SUPERVISED,  # its own reports
-    "GET /api/v1/counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
-    "GET /api/v1/counties/{code}/health/contactless": COUNTY_READERS,
-    "POST /api/v1/counties/{code}/health/levels": REGISTRY_EDITORS,
-    "POST /api/v1/counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
-    "GET /counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
-    "POST /counties/{code}/health/levels": REGISTRY_EDITORS,
-    "POST /counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
 }
 """What each role gets from each route, on each kind of resource (see `Row`)."""
 
@@ -320,8 +300,6 @@ NOT_2XX: dict[str, str] = {
             "POST /counties/{code}/supervision/import",
         )
     },
-    "POST /counties/{code}/health/levels": "the 卫生防疫 form answers 303 back to the page",
-    "POST /counties/{code}/health/logs/{facility}": "the 卫生防疫 form answers 303 back",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
 allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
@@ -626,33 +604,11 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key in ("POST /api/v1/counties/{code}/siting", "POST /counties/{code}/siting"):
         question = {"kind": "locker", "objective": "pmedian", "p": 1, "time_limit_s": 10}
         return {"json": question} if key.startswith("POST /api/") else {"data": question}
-    if key == "POST /api/v1/counties/{code}/packaging/import":  # a month of the target's carrier
-        report = f"carrier,month,parcels,slim_tape\n{carrier},2022-05,10,9\n"
-        return {"files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
-    if key == "POST /counties/{code}/packaging/import":  # the page's form
-        report = f"carrier,month,parcels\n{carrier},2022-06,10\n"
-        return {"data": {}, "files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
     if key == "POST /api/v1/counties/{code}/vehicles/import":  # the county's list again
         return {"files": {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}}
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}
-    if "/support/" in key:  # a decision: refused with its reason (any county, any programme)
-        if key.endswith("/decision"):
-            return {"json": {"refuse": "budget spent"}}
-        if "/requests/" in key:
-            return {"data": {"decision": "refuse", "note": "no housing left"}}
-        return {"data": {"refuse": "budget spent"}}
-    if key == "POST /api/v1/counties/{code}/health/levels":  # a township of the county
-        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
-        return {"json": {"township": township, "level": "high", "from": "2022-05-01"}}
-    if key == "POST /api/v1/counties/{code}/health/logs/{facility}":
-        return {"json": {"done": ["ventilation"]}}
-    if key == "POST /counties/{code}/health/levels":
-        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
-        return {"data": {"township": township, "level": "high", "from_day": "2022-05-01"}}
-    if key == "POST /counties/{code}/health/logs/{facility}":
-        return {"data": {"day": county_today().isoformat(), "done": "ventilation"}}
     if "/supervision" in key or (
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):
@@ -740,20 +696,6 @@ def _inspection_id(w: World, target: str) -> dict[str, str]:
     return {"record_id": str(_fresh_inspection(w.engine, target))}
 
 
-def _fresh_support(engine: Engine, target: str, kind: str) -> int:
-    """A support application of the target's carrier (or a staff request), undecided."""
-    county, _, carrier = WHERE[target]
-    subject, facts = (f"carrier:{carrier}", {"programme": "warehouse_project", "amount": "1000"})
-    if kind == "support_request":
-        subject, facts = "person:S1", {"type": "housing"}
-    return supervision.open_record(SqlUnitOfWork(engine), county, kind, subject,
-                                   facts=facts).id  # fmt: skip
-
-
-def _application_id(w: World, target: str) -> dict[str, str]:
-    return {"record_id": str(_fresh_support(w.engine, target, "support_application"))}
-
-
 FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /api/v1/counties/{code}/filings/{record_id}/review": _filing_id,
     "POST /counties/{code}/supervision/filings/{record_id}": _filing_id,
@@ -767,11 +709,6 @@ FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /counties/{code}/supervision/records/{record_id}": _complaint_id,
     "POST /api/v1/counties/{code}/inspections/{record_id}": _inspection_id,
     "POST /counties/{code}/supervision/inspections/{record_id}": _inspection_id,
-    "POST /counties/{code}/support/applications/{record_id}": _application_id,
-    "POST /api/v1/counties/{code}/support/applications/{record_id}/decision": _application_id,
-    "POST /counties/{code}/support/requests/{record_id}": lambda w, t: {
-        "record_id": str(_fresh_support(w.engine, t, "support_request"))
-    },
     "POST /api/v1/counties/{code}/inspection-rounds/{round_name}/draw": lambda w, t: {
         "round_name": _fresh_round(w.engine, t)
     },

@@ -18,14 +18,11 @@ from countyexpress.entrypoints.api import (
     intake,
     openapi,
     operations,
-    packaging,
     plan,
-    public_health,
     routes,
     scans,
     siting,
     supervision,
-    support,
     vehicles,
 )
 from countyexpress.entrypoints.api.faults import (
@@ -111,9 +108,6 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(audit.router)
     app.include_router(supervision.router)
-    app.include_router(packaging.router)
-    app.include_router(public_health.router)
-    app.include_router(support.router)
     app.include_router(vehicles.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer
