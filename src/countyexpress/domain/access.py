@@ -70,6 +70,7 @@ class Resource(StrEnum):
     HEALTH = "health"  # township risk levels (edit) and daily measure logs (scan), tasks 15-16
     EMERGENCY = "emergency"  # emergency teams, resources and events (task 13)
     VEHICLE = "vehicle"  # the vehicle registry (task 18): a carrier's key reads its own
+    STAFF = "staff"  # couriers and handlers (tasks 19-20), masked; a carrier's key: its own
 
 
 class Scope(StrEnum):
@@ -109,6 +110,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.SUPERVISION: _g(_COUNTY, _R, _E, _I, _X),
         Resource.EMERGENCY: _g(_COUNTY, _R, _E, _I, _X),
         Resource.VEHICLE: _g(_COUNTY, _R, _E, _I, _X),
+        Resource.STAFF: _g(_COUNTY, _R, _E, _I, _X),
         Resource.HEALTH: _g(_COUNTY, _R, _E, _S),
     },
     Role.CENTRE_OPERATOR: {
@@ -150,6 +152,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.SUPERVISION: _g(Scope.CARRIER, _R, _E),  # its own filings and credit
         Resource.PACKAGING: _g(Scope.CARRIER, _I),  # uploads its own packaging reports
         Resource.VEHICLE: _g(Scope.CARRIER, _R),  # its own vehicles
+        Resource.STAFF: _g(Scope.CARRIER, _R),  # its own staff, masked
     },
     Role.ADMIN: {
         Resource.COUNTY: _g(Scope.ALL, _R, _E, _X),
@@ -164,6 +167,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.SUPERVISION: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.EMERGENCY: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.VEHICLE: _g(Scope.ALL, _R, _E, _I, _X),
+        Resource.STAFF: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.HEALTH: _g(Scope.ALL, _R, _E, _S),
     },
 }
