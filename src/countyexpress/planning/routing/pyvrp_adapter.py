@@ -11,8 +11,11 @@ PyVRP works in integers, so the model is scaled (see `Scale`):
   units; they are scaled by the same factor as money, so that a VRPLIB instance with
   integer distances and a cost of 1 per km searches exactly as PyVRP does unscaled.
 
-Vehicles that are not refrigerated drive on a second routing profile where every
-cold-chain stop is `FORBIDDEN_KM` away; `RoutePlan.check` catches any that slip through.
+Each vehicle drives on a routing profile of its own speed (its kind's, from the vehicle
+registry: an electric tricycle's 15 km/h makes its routes longer, so its hours bind sooner;
+a vehicle without one drives at the travel matrix's). Vehicles that are not refrigerated
+drive on a profile where every cold-chain stop is `FORBIDDEN_KM` away; `RoutePlan.check`
+catches any that slip through.
 """
 
 from __future__ import annotations
@@ -69,26 +72,18 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
     minutes = np.asarray(problem.travel.minutes, dtype=np.float64)[np.ix_(rows, rows)]
     dist = np.rint(km * scale.per_km).astype(np.int64)
     dur = np.rint(minutes * scale.per_hour / 60).astype(np.int64)
+    own = [_durations(v.speed_kmh, km, dur, scale) for v in problem.vehicles]
+    dur = np.minimum.reduce(own)  # the fastest drive between two places, for the windows
 
     dims = _active_dimensions(problem)
     locations = [_location(p.location) for p in places]
     depots = [pyvrp.Depot(i, name=d.code) for i, d in enumerate(problem.depots)]
     nd = len(problem.depots)
     depot_index = {d.code: i for i, d in enumerate(problem.depots)}
+    windows = _windows(problem, dur, depot_index, scale)
     clients = []
     for i, s in enumerate(problem.stops):
-        early = round(s.window.opens * scale.per_hour / 60) if s.window else 0
-        late = round(s.window.closes * scale.per_hour / 60) if s.window else _NO_LIMIT
-        if s.priority:
-            # emergency supplies: the window closes when a vehicle driving straight from its
-            # depot at the start of its shift arrives, so the stop can only be served first
-            reach = min(
-                round(v.shift_start_min * scale.per_hour / 60)
-                + int(dur[depot_index[v.depot], nd + i])
-                for v in problem.vehicles
-                if v.refrigerated or not s.cold_chain
-            )
-            late = max(early, min(late, reach))
+        early, late = windows[i]
         clients.append(
             pyvrp.Client(
                 nd + i,
@@ -103,14 +98,15 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
 
     cold = [nd + i for i, s in enumerate(problem.stops) if s.cold_chain]
     split = bool(cold) and any(not v.refrigerated for v in problem.vehicles)
-    dists, durs = [dist], [dur]
-    if split:
-        warm, warm_dur = dist.copy(), dur.copy()
-        warm[:, cold] = warm[cold, :] = round(FORBIDDEN_KM * scale.per_km)
-        warm_dur[:, cold] = warm_dur[cold, :] = round(FORBIDDEN_H * scale.per_hour)
-        np.fill_diagonal(warm, 0)
-        np.fill_diagonal(warm_dur, 0)
-        dists, durs = [dist, warm], [dur, warm_dur]
+    dists: list[Any] = []
+    durs: list[Any] = []
+    profiles: dict[tuple[float | None, bool], int] = {}  # by (speed, cold-chain barred)
+    for v, v_dur in zip(problem.vehicles, own, strict=True):
+        key = (v.speed_kmh, split and not v.refrigerated)
+        if key not in profiles:
+            profiles[key] = len(dists)
+            dists.append(_barred(dist, cold, FORBIDDEN_KM * scale.per_km) if key[1] else dist)
+            durs.append(_barred(v_dur, cold, FORBIDDEN_H * scale.per_hour) if key[1] else v_dur)
 
     vehicle_types = [
         pyvrp.VehicleType(
@@ -126,13 +122,63 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
             max_distance=round(v.range_km * scale.per_km) if v.range_km else _NO_LIMIT,
             unit_distance_cost=round(v.cost_per_km * scale.per_yuan / scale.per_km),
             unit_duration_cost=round(v.cost_per_hour * scale.per_yuan / scale.per_hour),
-            profile=1 if split and not v.refrigerated else 0,
+            profile=profiles[v.speed_kmh, split and not v.refrigerated],
             name=v.code,
         )
         for v in problem.vehicles
     ]
     matrices: list[Any] = [dists, durs]  # PyVRP's stubs type matrices as ndarray[int]
     return pyvrp.ProblemData(locations, clients, depots, vehicle_types, *matrices)
+
+
+def priority_chain(problem: RoutingProblem) -> int:
+    """How many priority stops one vehicle must serve in a row: ⌈priority stops / vehicles⌉
+    (0 without any, 1 when there are no more of them than vehicles)."""
+    n = sum(s.priority for s in problem.stops)
+    return -(-n // sum(v.count for v in problem.vehicles)) if n else 0
+
+
+def _windows(
+    problem: RoutingProblem, dur: Any, depot_index: dict[str, int], scale: Scale
+) -> list[tuple[int, int]]:
+    """Each stop's (earliest, latest) arrival in model units.
+
+    A priority stop (emergency supplies) closes when a vehicle driving straight from its
+    depot at the start of its shift arrives, so it can only be a route's first stop. With more
+    priority stops than vehicles, k = priority_chain of them must share a route: each closes
+    k - 1 of the longest hops and services later, and every other stop opens only after
+    the last priority stop's window and service, so none can come between or before them.
+    """
+    nd = len(problem.depots)
+    per_min = scale.per_hour / 60
+    out = []
+    for s in problem.stops:
+        early = round(s.window.opens * per_min) if s.window else 0
+        late = round(s.window.closes * per_min) if s.window else _NO_LIMIT
+        out.append((early, late))
+    chain = priority_chain(problem)
+    if not chain:
+        return out
+    urgent = [i for i, s in enumerate(problem.stops) if s.priority]
+    service = max(round(problem.stops[i].service_min * per_min) for i in urgent)
+    hop = max(int(dur[nd + i, nd + j]) for i in urgent for j in urgent)
+    slack = (chain - 1) * (service + hop)
+    for i in urgent:
+        s = problem.stops[i]
+        reach = min(
+            round(v.shift_start_min * per_min) + int(dur[depot_index[v.depot], nd + i])
+            for v in problem.vehicles
+            if v.refrigerated or not s.cold_chain
+        )
+        early, late = out[i]
+        out[i] = (early, max(early, min(late, reach + slack)))
+    if chain > 1:
+        release = max(out[i][1] + service for i in urgent) + 1
+        for i, s in enumerate(problem.stops):
+            if not s.priority:
+                early, late = out[i]
+                out[i] = (min(max(early, release), late), late)
+    return out
 
 
 def solve(
@@ -177,6 +223,21 @@ def from_result(result: pyvrp.Result, problem: RoutingProblem, scale: Scale = SC
 
 
 _NO_LIMIT = int(np.iinfo(np.int64).max)
+
+
+def _durations(speed_kmh: float | None, km: Any, base: Any, scale: Scale) -> Any:
+    """Seconds between places at `speed_kmh`, or the travel matrix's (`base`) without one."""
+    if speed_kmh is None:
+        return base
+    return np.rint(km / speed_kmh * scale.per_hour).astype(np.int64)
+
+
+def _barred(matrix: Any, cold: list[int], far: float) -> Any:
+    """`matrix` with every way to or from a cold-chain stop `far` (not for this vehicle)."""
+    out = matrix.copy()
+    out[:, cold] = out[cold, :] = round(far)
+    np.fill_diagonal(out, 0)
+    return out
 
 
 def _location(where: Coordinates | None) -> pyvrp.Location:
