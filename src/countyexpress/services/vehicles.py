@@ -144,6 +144,7 @@ def fleet_of(vehicles: Sequence[RegisteredVehicle], label: str) -> Fleet:
             shift_start_min=r.get("shift_start_min") or 480.0,
             refrigerated=v.kind == "refrigerated_van", new_energy=v.new_energy,
             quality=str(r.get("quality") or ""), note=str(r.get("note") or ""),
+            speed_kmh=r.get("speed_kmh"),
         ))  # fmt: skip
     if not out:
         raise InvalidValue("vehicles", "the vehicle registry is empty: import vehicles first "

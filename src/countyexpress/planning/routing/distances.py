@@ -93,8 +93,11 @@ class TravelMatrix:
         """Kilometres from `a` to `b`."""
         return self.km[self._index[a]][self._index[b]]
 
-    def minutes_between(self, a: str, b: str) -> float:
-        """Minutes from `a` to `b`."""
+    def minutes_between(self, a: str, b: str, speed_kmh: float | None = None) -> float:
+        """Minutes from `a` to `b`: the matrix's, or driven at `speed_kmh` (a vehicle kind's
+        own speed, e.g. an electric tricycle's 15 km/h)."""
+        if speed_kmh is not None:
+            return 60.0 * self.km_between(a, b) / speed_kmh
         return self.minutes[self._index[a]][self._index[b]]
 
 

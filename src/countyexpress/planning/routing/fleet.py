@@ -34,6 +34,7 @@ class FleetVehicle:
     new_energy: bool = False
     quality: str = ""
     note: str = ""
+    speed_kmh: float | None = None  # the kind's speed (vehicle_rules.toml); None: the day's
 
     def __post_init__(self) -> None:
         if not (self.plate or self.number):
@@ -61,6 +62,7 @@ class FleetVehicle:
             range_km=self.range_km,
             shift_start_min=self.shift_start_min,
             refrigerated=self.refrigerated,
+            speed_kmh=self.speed_kmh,
         )
 
 

@@ -185,7 +185,8 @@ def timetable(problem: RoutingProblem, vehicle_code: str, codes: tuple[str, ...]
             delay = min(delay, waited + max(0.0, s.window.closes - begin))
     starts, waits = _forward(t, vehicle, stops, start + delay)
     last = stops[-1]
-    end = starts[-1] + last.service_min + t.minutes_between(last.code, vehicle.depot)
+    end = starts[-1] + last.service_min + t.minutes_between(last.code, vehicle.depot,
+                                                            vehicle.speed_kmh)  # fmt: skip
     return Timetable(start + delay, tuple(starts), end)
 
 
@@ -211,7 +212,7 @@ def _forward(
     waits: list[float] = []
     now, here = depart, vehicle.depot
     for s in stops:
-        arrive = now + t.minutes_between(here, s.code)
+        arrive = now + t.minutes_between(here, s.code, vehicle.speed_kmh)
         begin = max(arrive, s.window.opens) if s.window is not None else arrive
         starts.append(begin)
         waits.append(begin - arrive)

@@ -11,8 +11,11 @@ PyVRP works in integers, so the model is scaled (see `Scale`):
   units; they are scaled by the same factor as money, so that a VRPLIB instance with
   integer distances and a cost of 1 per km searches exactly as PyVRP does unscaled.
 
-Vehicles that are not refrigerated drive on a second routing profile where every
-cold-chain stop is `FORBIDDEN_KM` away; `RoutePlan.check` catches any that slip through.
+Each vehicle drives on a routing profile of its own speed (its kind's, from the vehicle
+registry: an electric tricycle's 15 km/h makes its routes longer, so its hours bind sooner;
+a vehicle without one drives at the travel matrix's). Vehicles that are not refrigerated
+drive on a profile where every cold-chain stop is `FORBIDDEN_KM` away; `RoutePlan.check`
+catches any that slip through.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
     minutes = np.asarray(problem.travel.minutes, dtype=np.float64)[np.ix_(rows, rows)]
     dist = np.rint(km * scale.per_km).astype(np.int64)
     dur = np.rint(minutes * scale.per_hour / 60).astype(np.int64)
+    own = [_durations(v.speed_kmh, km, dur, scale) for v in problem.vehicles]
+    dur = np.minimum.reduce(own)  # the fastest drive between two places, for the windows
 
     dims = _active_dimensions(problem)
     locations = [_location(p.location) for p in places]
@@ -93,14 +98,15 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
 
     cold = [nd + i for i, s in enumerate(problem.stops) if s.cold_chain]
     split = bool(cold) and any(not v.refrigerated for v in problem.vehicles)
-    dists, durs = [dist], [dur]
-    if split:
-        warm, warm_dur = dist.copy(), dur.copy()
-        warm[:, cold] = warm[cold, :] = round(FORBIDDEN_KM * scale.per_km)
-        warm_dur[:, cold] = warm_dur[cold, :] = round(FORBIDDEN_H * scale.per_hour)
-        np.fill_diagonal(warm, 0)
-        np.fill_diagonal(warm_dur, 0)
-        dists, durs = [dist, warm], [dur, warm_dur]
+    dists: list[Any] = []
+    durs: list[Any] = []
+    profiles: dict[tuple[float | None, bool], int] = {}  # by (speed, cold-chain barred)
+    for v, v_dur in zip(problem.vehicles, own, strict=True):
+        key = (v.speed_kmh, split and not v.refrigerated)
+        if key not in profiles:
+            profiles[key] = len(dists)
+            dists.append(_barred(dist, cold, FORBIDDEN_KM * scale.per_km) if key[1] else dist)
+            durs.append(_barred(v_dur, cold, FORBIDDEN_H * scale.per_hour) if key[1] else v_dur)
 
     vehicle_types = [
         pyvrp.VehicleType(
@@ -116,7 +122,7 @@ def to_model(problem: RoutingProblem, scale: Scale = SCALE) -> pyvrp.ProblemData
             max_distance=round(v.range_km * scale.per_km) if v.range_km else _NO_LIMIT,
             unit_distance_cost=round(v.cost_per_km * scale.per_yuan / scale.per_km),
             unit_duration_cost=round(v.cost_per_hour * scale.per_yuan / scale.per_hour),
-            profile=1 if split and not v.refrigerated else 0,
+            profile=profiles[v.speed_kmh, split and not v.refrigerated],
             name=v.code,
         )
         for v in problem.vehicles
@@ -217,6 +223,21 @@ def from_result(result: pyvrp.Result, problem: RoutingProblem, scale: Scale = SC
 
 
 _NO_LIMIT = int(np.iinfo(np.int64).max)
+
+
+def _durations(speed_kmh: float | None, km: Any, base: Any, scale: Scale) -> Any:
+    """Seconds between places at `speed_kmh`, or the travel matrix's (`base`) without one."""
+    if speed_kmh is None:
+        return base
+    return np.rint(km / speed_kmh * scale.per_hour).astype(np.int64)
+
+
+def _barred(matrix: Any, cold: list[int], far: float) -> Any:
+    """`matrix` with every way to or from a cold-chain stop `far` (not for this vehicle)."""
+    out = matrix.copy()
+    out[:, cold] = out[cold, :] = round(far)
+    np.fill_diagonal(out, 0)
+    return out
 
 
 def _location(where: Coordinates | None) -> pyvrp.Location:

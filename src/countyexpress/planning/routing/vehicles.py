@@ -23,7 +23,8 @@ class Vehicle:
 
     Costs are per kilometre driven, per hour on the road (driver and vehicle time) and per
     vehicle used on the day. A route may start from `shift_start_min` (minutes after
-    midnight) and last at most `max_duration_h` hours and `range_km` kilometres.
+    midnight) and last at most `max_duration_h` hours and `range_km` kilometres. It drives
+    at `speed_kmh` (its kind's speed from the registry), else at the travel matrix's.
     """
 
     code: str
@@ -38,6 +39,7 @@ class Vehicle:
     shift_start_min: float = 8 * 60
     refrigerated: bool = False
     count: int = 1
+    speed_kmh: float | None = None
 
     def __post_init__(self) -> None:
         if not self.code or self.code != self.code.strip():
@@ -48,7 +50,7 @@ class Vehicle:
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise InvalidValue(name, f"{value} must be 0 or more for vehicle {self.code}")
-        for name in ("max_duration_h", "range_km"):
+        for name in ("max_duration_h", "range_km", "speed_kmh"):
             value = getattr(self, name)
             if value is not None and not (math.isfinite(value) and value > 0):
                 raise InvalidValue(name, f"{value} must be positive or left empty ({self.code})")
