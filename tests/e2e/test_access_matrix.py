@@ -272,6 +272,10 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/vehicles/{vehicle}": VEHICLE_READERS,
     "GET /api/v1/counties/{code}/vehicles/imports": VEHICLE_DESK,
     "POST /api/v1/counties/{code}/vehicles/import": SUPERVISORS,
+    "GET /counties/{code}/packaging": SUPERVISORS,
+    "POST /counties/{code}/packaging/import": SUPERVISORS,
+    "GET /api/v1/counties/{code}/packaging": SUPERVISORS,
+    "POST /api/v1/counties/{code}/packaging/import": CARRIER_SUPERVISED,  # its own reports
 }
 """What each role gets from each route, on each kind of resource (see `Row`)."""
 
@@ -300,6 +304,7 @@ NOT_2XX: dict[str, str] = {
             "POST /counties/{code}/supervision/import",
         )
     },
+    "POST /counties/{code}/packaging/import": "the 绿色包装 upload answers 303 back to the page",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
 allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
@@ -604,6 +609,12 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key in ("POST /api/v1/counties/{code}/siting", "POST /counties/{code}/siting"):
         question = {"kind": "locker", "objective": "pmedian", "p": 1, "time_limit_s": 10}
         return {"json": question} if key.startswith("POST /api/") else {"data": question}
+    if key == "POST /api/v1/counties/{code}/packaging/import":  # a month of the target's carrier
+        report = f"carrier,month,parcels,slim_tape\n{carrier},2022-05,10,9\n"
+        return {"files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
+    if key == "POST /counties/{code}/packaging/import":  # the page's form
+        report = f"carrier,month,parcels\n{carrier},2022-06,10\n"
+        return {"data": {}, "files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
     if key == "POST /api/v1/counties/{code}/vehicles/import":  # the county's list again
         return {"files": {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}}
     if key == "POST /counties/{code}/facilities/import":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -38,7 +39,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
 
 
-def _kpis() -> dict[str, dict[str, object]]:
+def _kpis() -> dict[str, dict[str, Any]]:
     result = runner.invoke(app, ["plan", "kpis", "--county", "652828", "--year", "2022", "--json"])
     assert result.exit_code == 0, result.output
     return {r["indicator"]: r for r in json.loads(result.stdout) if r["task"] == 17}

@@ -101,8 +101,8 @@ def report_rows(
     reader) or a UTF-8 CSV (the pack's table reader), with every header problem located."""
     name = Path(filename or "packaging.xlsx").name
     if not name.lower().endswith(".csv"):
-        rows, problems = read_rows(data, name, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
-        return list(rows), problems
+        rows, found = read_rows(data, name, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+        return list(rows), found
     if len(data) > MAX_IMPORT_BYTES:
         return [], [PackProblem(name, None, None, "the file is larger than 5 MB")]
     problems: list[PackProblem] = []

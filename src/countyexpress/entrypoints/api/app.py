@@ -18,6 +18,7 @@ from countyexpress.entrypoints.api import (
     intake,
     openapi,
     operations,
+    packaging,
     plan,
     routes,
     scans,
@@ -108,6 +109,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(audit.router)
     app.include_router(supervision.router)
+    app.include_router(packaging.router)
     app.include_router(vehicles.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer

@@ -23,6 +23,7 @@ from countyexpress.entrypoints.web import (
     centre,
     driver,
     pages,
+    packaging_pages,
     scenario_pages,
     screens,
     siting_pages,
@@ -84,6 +85,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(supervision_pages.router)
+    app.include_router(packaging_pages.router)
     app.include_router(driver.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)
