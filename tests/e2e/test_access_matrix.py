@@ -230,6 +230,11 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
     "GET /api/v1/counties/{code}/scenarios/compare": PLAN_READERS,
     "GET /counties/{code}/supervision": SUPERVISORS,
+    "GET /counties/{code}/support": SUPERVISORS,
+    "POST /counties/{code}/support/applications/{record_id}": SUPERVISORS,
+    "POST /counties/{code}/support/requests/{record_id}": SUPERVISORS,
+    "GET /api/v1/counties/{code}/support/applications": QUALITY_READERS,  # a carrier: its own
+    "POST /api/v1/counties/{code}/support/applications/{record_id}/decision": SUPERVISORS,
     "GET /counties/{code}/supervision/subjects/{subject}": SUPERVISORS,
     "POST /counties/{code}/supervision/credit-events": SUPERVISORS,
     "POST /counties/{code}/supervision/filings/{record_id}": SUPERVISORS,
@@ -304,6 +309,8 @@ NOT_2XX: dict[str, str] = {
             "POST /counties/{code}/supervision/import",
         )
     },
+    "POST /counties/{code}/support/applications/{record_id}": "the 政策支持 form answers 303",
+    "POST /counties/{code}/support/requests/{record_id}": "the 政策支持 form answers 303 back",
     "POST /counties/{code}/packaging/import": "the 绿色包装 upload answers 303 back to the page",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
@@ -620,6 +627,12 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}
+    if "/support/" in key:  # a decision: refused with its reason (any county, any programme)
+        if key.endswith("/decision"):
+            return {"json": {"refuse": "budget spent"}}
+        if "/requests/" in key:
+            return {"data": {"decision": "refuse", "note": "no housing left"}}
+        return {"data": {"refuse": "budget spent"}}
     if "/supervision" in key or (
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):
@@ -707,6 +720,20 @@ def _inspection_id(w: World, target: str) -> dict[str, str]:
     return {"record_id": str(_fresh_inspection(w.engine, target))}
 
 
+def _fresh_support(engine: Engine, target: str, kind: str) -> int:
+    """A support application of the target's carrier (or a staff request), undecided."""
+    county, _, carrier = WHERE[target]
+    subject, facts = (f"carrier:{carrier}", {"programme": "warehouse_project", "amount": "1000"})
+    if kind == "support_request":
+        subject, facts = "person:S1", {"type": "housing"}
+    return supervision.open_record(SqlUnitOfWork(engine), county, kind, subject,
+                                   facts=facts).id  # fmt: skip
+
+
+def _application_id(w: World, target: str) -> dict[str, str]:
+    return {"record_id": str(_fresh_support(w.engine, target, "support_application"))}
+
+
 FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /api/v1/counties/{code}/filings/{record_id}/review": _filing_id,
     "POST /counties/{code}/supervision/filings/{record_id}": _filing_id,
@@ -720,6 +747,11 @@ FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /counties/{code}/supervision/records/{record_id}": _complaint_id,
     "POST /api/v1/counties/{code}/inspections/{record_id}": _inspection_id,
     "POST /counties/{code}/supervision/inspections/{record_id}": _inspection_id,
+    "POST /counties/{code}/support/applications/{record_id}": _application_id,
+    "POST /api/v1/counties/{code}/support/applications/{record_id}/decision": _application_id,
+    "POST /counties/{code}/support/requests/{record_id}": lambda w, t: {
+        "record_id": str(_fresh_support(w.engine, t, "support_request"))
+    },
     "POST /api/v1/counties/{code}/inspection-rounds/{round_name}/draw": lambda w, t: {
         "round_name": _fresh_round(w.engine, t)
     },

@@ -24,6 +24,7 @@ from countyexpress.entrypoints.api import (
     scans,
     siting,
     supervision,
+    support,
     vehicles,
 )
 from countyexpress.entrypoints.api.faults import (
@@ -109,6 +110,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(audit.router)
     app.include_router(supervision.router)
+    app.include_router(support.router)
     app.include_router(packaging.router)
     app.include_router(vehicles.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs

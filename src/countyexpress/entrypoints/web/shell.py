@@ -29,6 +29,7 @@ from countyexpress.entrypoints.web import (
     siting_pages,
     station,
     supervision_pages,
+    support_pages,
 )
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
 from countyexpress.entrypoints.web.render import render
@@ -85,6 +86,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(supervision_pages.router)
+    app.include_router(support_pages.router)
     app.include_router(packaging_pages.router)
     app.include_router(driver.router)
     # The last added runs first: sessions, then the locale, then who is asking.

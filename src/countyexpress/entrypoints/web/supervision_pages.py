@@ -67,6 +67,8 @@ STATE_LABELS = {
     "occurred": N_("occurred, to report"),
     "reported": N_("reported"),
     "responding": N_("responding"),
+    "under_review": N_("under review"),
+    "granted": N_("granted"),
 }
 LICENCE_STATES = {"valid": N_("valid"), "expired": N_("expired"), "cancelled": N_("cancelled")}
 CLOCK_LABELS = {
@@ -88,6 +90,8 @@ RULE_LABELS = {
     "licence.renewal": N_("renewal asked 30 days before expiry"),
     "licence.annual_report": N_("annual report by 30 April"),
     "emergency.report": N_("report of the emergency event"),
+    "support.decide": N_("decision on the support application"),
+    "support_request.decide": N_("answer to the staff support request"),
 }
 VERB_LABELS = {
     "accept": N_("Accept"),
@@ -102,6 +106,8 @@ VERB_LABELS = {
     "reject_rectification": N_("Not accepted"),
     "report": N_("Reported"),
     "respond": N_("Responding"),
+    "review": N_("Under review"),
+    "withdraw": N_("Withdrawn"),
 }
 DONE = {
     "event": N_("Credit event recorded."),
