@@ -47,6 +47,7 @@ from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import ContentCategory, Inspection
+from countyexpress.domain.staff import Occupation, StaffMember
 from countyexpress.domain.supervision.records import SubjectKind
 from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.entrypoints.api.app import create_app
@@ -55,6 +56,7 @@ from countyexpress.planning.siting import Objective, SitingRequest, SolveLimits
 from countyexpress.services import (
     centre,
     complaints,
+    emergency,
     inspections,
     intake,
     licences,
@@ -248,6 +250,13 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/credit/{subject}": CARRIER_SUPERVISED,
     "POST /api/v1/counties/{code}/credit/events": SUPERVISORS,
     "POST /api/v1/counties/{code}/credit/rectifications": SUPERVISORS,
+    "GET /api/v1/counties/{code}/emergency/teams": COUNTY_READERS,  # people: editors only
+    "POST /api/v1/counties/{code}/emergency/teams": REGISTRY_EDITORS,
+    "GET /api/v1/counties/{code}/emergency/resources": COUNTY_READERS,
+    "POST /api/v1/counties/{code}/emergency/resources": REGISTRY_EDITORS,
+    "GET /api/v1/counties/{code}/emergency/events": COUNTY_READERS,
+    "POST /api/v1/counties/{code}/emergency/events": REGISTRY_EDITORS,
+    "POST /api/v1/counties/{code}/emergency/events/{event_id}/steps": REGISTRY_EDITORS,
     "GET /api/v1/counties/{code}/blacklist": SUPERVISORS,
     "GET /api/v1/counties/{code}/credit-directory.xlsx": SUPERVISORS,
     "GET /api/v1/counties/{code}/filings": SUPERVISORS,
@@ -633,6 +642,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         if "/requests/" in key:
             return {"data": {"decision": "refuse", "note": "no housing left"}}
         return {"data": {"refuse": "budget spent"}}
+    if "/emergency/" in key:
+        return _emergency_body(w, key, target)
     if "/supervision" in key or (
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):
@@ -708,6 +719,34 @@ INTAKE_KIND = {
 """The outbound routes naming a parcel in the path, and the parcel each needs."""
 
 
+def _emergency_body(w: World, key: str, target: str) -> dict[str, Any]:
+    """A team of a person registered for the cell, a stock at the target's station, an event
+    of its carrier an hour ago, or the report of a fresh event."""
+    county, station, carrier = WHERE[target]
+    if key.endswith("/teams"):
+        no = f"EM-{next(_numbers)}"
+        with SqlUnitOfWork(w.engine) as u:
+            u.staff.put(county, StaffMember(no, carrier, Occupation.COURIER), {},
+                        dt.datetime.now(dt.UTC))  # fmt: skip
+            u.commit()
+        return {"json": {"code": f"T{next(_numbers)}", "name": "应急队", "leader": no}}
+    if key.endswith("/resources"):
+        return {"json": {"kind": "material", "name": "沙袋", "quantity": 10, "unit": "件",
+                         "location": station}}  # fmt: skip
+    if key.endswith("/steps"):
+        return {"json": {"verb": "report"}}
+    hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
+    return {"json": {"grade": "IV", "subject": f"carrier:{carrier}", "occurred_at": hour_ago}}
+
+
+def _fresh_event(w: World, target: str) -> dict[str, str]:
+    """An emergency event of the target's carrier, not yet reported."""
+    county, _, carrier = WHERE[target]
+    view = emergency.open_event(SqlUnitOfWork(w.engine), county, "IV", f"carrier:{carrier}",
+                                dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))  # fmt: skip
+    return {"event_id": str(view.id)}
+
+
 def _filing_id(w: World, target: str) -> dict[str, str]:
     return {"record_id": str(_fresh_filing(w.engine, w.vault, target))}
 
@@ -741,6 +780,7 @@ FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /counties/{code}/supervision/records/{record_id}/attachments": _filing_id,
     "POST /api/v1/counties/{code}/records/{record_id}/steps": _complaint_id,
     "POST /api/v1/counties/{code}/complaints/{record_id}/steps": _complaint_id,
+    "POST /api/v1/counties/{code}/emergency/events/{event_id}/steps": _fresh_event,
     "POST /api/v1/counties/{code}/licences/{record_id}/steps": lambda w, t: {
         "record_id": str(_fresh_licence(w.engine, t))
     },

@@ -15,6 +15,7 @@ from countyexpress.domain.privacy import scrub  # a refusal never echoes a phone
 from countyexpress.entrypoints.api import (
     audit,
     counties,
+    emergency,
     intake,
     openapi,
     operations,
@@ -113,6 +114,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(support.router)
     app.include_router(packaging.router)
     app.include_router(vehicles.router)
+    app.include_router(emergency.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer
     openapi.install(app)  # the document as the app answers: security, refusals, real 422
