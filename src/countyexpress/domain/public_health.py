@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.geography import DivisionLevel
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import N_, InvalidValue, said
 
 __all__ = [
     "FREQUENCIES",
@@ -125,7 +125,8 @@ class HealthRules:
         code = code.strip()
         if code != LIFTED and self.level(code) is None:
             known = ", ".join([*(lv.code for lv in self.levels), LIFTED])
-            raise InvalidValue("level", f"unknown risk level {code!r}: one of {known}")
+            raise said(InvalidValue, N_("unknown risk level %(level)s: one of %(known)s"),
+                       "level", level=repr(code), known=known)  # fmt: skip
         return code
 
     def required(self, level: str | None) -> tuple[Measure, ...]:
@@ -140,10 +141,9 @@ class HealthRules:
         known = {m.code for m in self.measures}
         unknown = sorted(given - known)
         if unknown:
-            raise InvalidValue(
-                "done",
-                f"unknown measure(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-            )
+            msgid = N_("unknown measure(s): %(codes)s; known: %(known)s")
+            listed = ", ".join(sorted(known))
+            raise said(InvalidValue, msgid, "done", codes=", ".join(unknown), known=listed)
         return frozenset(given)
 
 

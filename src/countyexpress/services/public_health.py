@@ -16,7 +16,7 @@ from countyexpress.adapters.packs.public_health import health_rules_for
 from countyexpress.domain.access import Action, Principal, Resource, Scope, Where, scope_of
 from countyexpress.domain.county import County
 from countyexpress.domain.county_time import COUNTY_ZONE, county_today
-from countyexpress.domain.geography import DivisionLevel
+from countyexpress.domain.geography import DivisionLevel, county_code6
 from countyexpress.domain.public_health import (
     LOGGING_KINDS,
     HealthRules,
@@ -31,7 +31,7 @@ from countyexpress.domain.public_health_indicators import (
     HealthSnapshot,
     contactless_tally,
 )
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.errors import N_, InvalidValue, NotFound, said
 from countyexpress.services import counties
 from countyexpress.services.authz import check
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -42,6 +42,14 @@ __all__ = ["contactless", "log_measures", "rules", "set_level", "snapshot", "sta
 def rules(county_code: str) -> HealthRules:
     """The county's levels and measures (its pack's `health.toml`)."""
     return health_rules_for(county_code)
+
+
+def _code(county_code: str) -> str:
+    """The six-digit county code the request names (checked before anything is looked up)."""
+    try:
+        return county_code6(county_code)
+    except InvalidValue as exc:
+        raise NotFound(exc.reason) from exc
 
 
 def _township(county: County, code: str) -> str:
@@ -66,8 +74,8 @@ def set_level(
 ) -> LevelChange:
     """Set the township's risk level from `from_day` until changed (a day's level set
     twice keeps the later); a level unknown to the pack is refused by name."""
+    check(by, Action.EDIT, Resource.HEALTH, Where(_code(county_code)))
     county = counties.get_county(uow, county_code)
-    check(by, Action.EDIT, Resource.HEALTH, Where(county.code))
     change = LevelChange(
         _township(county, township),
         rules(county.code).check_level(level),
@@ -93,20 +101,22 @@ def log_measures(
 ) -> MeasureLog:
     """Log measures a staffed facility did on a county day (added to what was logged that
     day); unknown measure codes are refused by name, a future day too."""
-    county = counties.get_county(uow, county_code)
     code = facility.strip()
-    check(by, Action.SCAN, Resource.HEALTH, Where(county.code, station=code))
+    check(by, Action.SCAN, Resource.HEALTH, Where(_code(county_code), station=code))
+    county = counties.get_county(uow, county_code)
     found = next((f for f in county.facilities if f.code == code), None)
     if found is None:
         raise NotFound(f"facility {code} is not in county {county.code}")
     if found.kind not in LOGGING_KINDS:
-        raise InvalidValue("facility", f"{code} is a {found.kind.value}: it has no staff to log")
+        raise said(InvalidValue, N_("%(facility)s is a %(kind)s: it has no staff to log"),
+                   "facility", facility=code, kind=found.kind.value)  # fmt: skip
     at = now or dt.datetime.now(dt.UTC)
     if day > county_today(at):
-        raise InvalidValue("day", f"{day} is in the future: log measures that were done")
+        raise said(InvalidValue, N_("%(day)s is in the future: log measures that were done"),
+                   "day", day=day.isoformat())  # fmt: skip
     codes = rules(county.code).check_measures(done)
     if not codes:
-        raise InvalidValue("done", "name at least one measure done")
+        raise said(InvalidValue, N_("name at least one measure done"), "done")
     entry = MeasureLog(code, day, codes, "local" if by is None else by.name, at)
     with uow:
         logged = uow.public_health.log(county.code, entry)
@@ -119,8 +129,8 @@ def status(
 ) -> HealthStatus:
     """The township levels of a county day and each staffed facility's checklist (a
     station keeper sees its own station's); the level history."""
+    check(by, Action.READ, Resource.COUNTY, Where(_code(county_code)))
     county = counties.get_county(uow, county_code)
-    check(by, Action.READ, Resource.COUNTY, Where(county.code))
     day = day or county_today()
     with uow:
         changes = uow.public_health.changes(county.code)
@@ -144,8 +154,8 @@ def contactless(
     uow: UnitOfWork, county_code: str, year: int, *, by: Principal | None = None
 ) -> ContactlessTally:
     """The year's final deliveries and contactless ones, by month and township."""
+    check(by, Action.READ, Resource.COUNTY, Where(_code(county_code)))
     county = counties.get_county(uow, county_code)
-    check(by, Action.READ, Resource.COUNTY, Where(county.code))
     since, until = _year_bounds(year)
     with uow:
         deliveries = uow.public_health.deliveries(county.code, since, until)

@@ -101,6 +101,7 @@ SCENARIOS_NAV = N_("Scenarios")
 AUDIT_NAV = N_("Audit log")
 SUPERVISION_NAV = N_("Supervision")
 DRIVER_NAV = N_("Driver")
+HEALTH_NAV = N_("Public health")
 STOP_STATE_LABELS = {"done": N_("done"), "partial": N_("partly done"), "pending": N_("to do")}
 SIGNER_LABELS = {
     "receiver": N_("the receiver"),

@@ -70,6 +70,17 @@ def render(
     if (
         county
         and principal is not None
+        and allowed(
+            principal,
+            Action.READ,
+            Resource.HEALTH,
+            Where(county=county.code, station=principal.station),
+        )
+    ):  # 卫生防疫 for those who set levels or log measures
+        nav.append(("health", f"/counties/{county.code}/health", labels.HEALTH_NAV))
+    if (
+        county
+        and principal is not None
         and allowed(principal, Action.READ, Resource.AUDIT, Where(county=county.code))
     ):  # 审计日志 last
         nav.append(("audit", f"/counties/{county.code}/audit", labels.AUDIT_NAV))
