@@ -32,6 +32,7 @@ from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import ContentCategory, Inspection
 from countyexpress.errors import NotFound
 from countyexpress.services import (
+    assessment,
     centre,
     counties,
     intake,
@@ -91,6 +92,8 @@ def _fill(engine: Engine) -> None:
     photo = b"\x89PNG\r\n\x1a\n" + b"a photo of the manager's ID card"
     supervision.attach(uow(), VAULT, CODE, filed.id, f"{SENDER}身份证.png", photo)
     supervision.review_filing(uow(), CODE, filed.id, "refuse", on=START)  # closed: purgeable
+    evidence = [(f"{SENDER}站点照片.png", photo)]  # evidence may show people
+    assessment.add_note(uow(), VAULT, CODE, 2026, 4, "塔拉村新站", by=None, files=evidence)
     upload = {"event_id": "5b7f3c1e-0000-4000-8000-000000000001", "waybill_no": WAYBILL,
               "carrier": "zto", "kind": "exception", "facility": "HS-STA-01",
               "at": dt.datetime.now(dt.UTC).isoformat(), "actor": "keeper-01",

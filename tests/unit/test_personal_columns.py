@@ -46,6 +46,9 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("credit_events", "recorded_by"): "the regulator who recorded the credit event",
     ("blacklist_repairs", "recorded_by"): "the regulator who accepted the rectification",
     ("supervision_attachments", "added_by"): "the staff member who attached the file",
+    ("assessment_reports", "frozen_by"): "the staff user who froze the yearly report",
+    ("assessment_notes", "added_by"): "the staff user who wrote the progress note (audit)",
+    ("assessment_evidence", "added_by"): "the staff user who attached the evidence (audit)",
     ("station_slots", "closed_by"): "how a slot was closed (pickup, return …), not a person",
     # The scan's operator (courier, keeper, device): staff, not a receiver; phone and ID
     # patterns in it are scrubbed at ingest (issue 11 defect 4), the ledger is append-only.

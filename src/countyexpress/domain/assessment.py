@@ -11,21 +11,26 @@ not name are shown with the task but earn nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from countyexpress.domain.indicators import Direction, IndicatorValue, Status
 from countyexpress.domain.plan import CountyPlan
+from countyexpress.domain.supervision.attachments import Attachment
 from countyexpress.errors import InvalidValue
 
 __all__ = [
     "Assessment",
     "Basis",
+    "FrozenReport",
     "IndicatorScore",
     "Line",
+    "Note",
     "Problem",
     "ProblemRule",
     "Rule",
@@ -278,6 +283,32 @@ class Assessment:
         return round(sum(t.max_score for t in self.tasks), 2)
 
 
+@dataclass(frozen=True)
+class FrozenReport:
+    """An issued report of a county's year, as it was when frozen."""
+
+    county: str
+    year: int
+    frozen_at: dt.datetime
+    frozen_by: str
+    replaced_at: dt.datetime | None
+    report: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A progress note on a task of a year, with who wrote it and when, and its files
+    (`Attachment.record_id` is the note's number)."""
+
+    id: int
+    year: int
+    task: int
+    text: str
+    added_at: dt.datetime
+    added_by: str
+    files: tuple[Attachment, ...] = ()
+
+
 def _clamp(x: float) -> float:
     return min(1.0, max(0.0, x))
 
@@ -332,8 +363,13 @@ def line_score(line: Line, value: IndicatorValue | None) -> tuple[float, str]:
 
 
 def _status(
-    values: Sequence[IndicatorValue], earned: float, points: float, current_year: int
+    values: Sequence[IndicatorValue],
+    earned: float,
+    points: float,
+    current_year: int,
+    scored: frozenset[str] = frozenset(),
 ) -> tuple[TaskStatus, str]:
+    """Overdue, behind or met against the plan's targets; else by the sheet's points."""
     with_data = [v for v in values if v.value is not None]
     if not values:
         return TaskStatus.NO_DATA, "no indicator computes this task yet"
@@ -361,11 +397,11 @@ def _status(
         return TaskStatus.MET, "every target of the task met: " + ", ".join(
             v.indicator for v in met
         )
-    if points > 0 and earned >= points - 1e-6:
+    if points <= 0 or not any(v.indicator in scored for v in with_data):
+        return TaskStatus.NO_DATA, "figures, but no target, and the sheet scores none of them"
+    if earned >= points - 1e-6:
         return TaskStatus.MET, "no target in the plan; full points by the sheet"
-    if points > 0:
-        return TaskStatus.BEHIND, f"no target in the plan; {earned:g} of {points:g} by the sheet"
-    return TaskStatus.NO_DATA, "figures, but no target and no points to judge them"
+    return TaskStatus.BEHIND, f"no target in the plan; {earned:g} of {points:g} by the sheet"
 
 
 class _Fields(dict[str, object]):
@@ -423,7 +459,10 @@ def score(
             if v.indicator not in named:
                 scored.append(IndicatorScore(v, 0.0, 0.0, "not on the scoring sheet"))
         earned_total = round(sum(s.score for s in scored), 2)
-        status, reason = _status([s.value for s in scored], earned_total, ts.points, current_year)
+        on_sheet = frozenset(ln.indicator for ln in ts.lines)
+        status, reason = _status(
+            [s.value for s in scored], earned_total, ts.points, current_year, on_sheet
+        )
         if not ts.lines and ts.points > 0:
             reason = f"{reason}; no indicator on the sheet for its points ({ts.points:g})"
         section = sheet.section_of(pt.number)

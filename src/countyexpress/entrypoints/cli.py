@@ -15,11 +15,13 @@ from rich.table import Table
 
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import builtin_pack_path, write_geojson, write_pack
+from countyexpress.adapters.packs.assessment import pack_sheet
 from countyexpress.adapters.packs.supervision import pack_rules, write_supervision
 from countyexpress.adapters.packs.vehicles import pack_registry, write_registry
 from countyexpress.adapters.packs.vehicles import rules_for as rules_for_vehicles
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.facilities import FacilityKind
+from countyexpress.entrypoints.cli_assess import assess_app
 from countyexpress.entrypoints.cli_centre import (
     centre_app,
     consent_app,
@@ -52,6 +54,7 @@ from countyexpress.entrypoints.cli_support import support_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.entrypoints.cli_vehicles import vehicle_app
 from countyexpress.errors import CountyExpressError, PackInvalid
+from countyexpress.services import assessment as assessment_service
 from countyexpress.services import counties as county_service
 from countyexpress.services import supervision as supervision_service
 from countyexpress.services import vehicles as vehicle_service
@@ -91,6 +94,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(quality_app, name="quality")
 app.add_typer(vehicle_app, name="vehicle")
 app.add_typer(staff_app, name="staff")
+app.add_typer(assess_app, name="assess")
 app.add_typer(emergency_app, name="emergency")
 app.add_typer(packaging_app, name="packaging")
 app.add_typer(health_app, name="health")
@@ -155,8 +159,10 @@ def county_load(
         folder = builtin_pack_path(source) or Path(source)
         rules, origin = pack_rules(folder)  # checked first
         fleet = pack_registry(folder)
+        sheet, sheet_origin = pack_sheet(folder, county.plan)
         result = county_service.load_county(_uow(), county)
         supervision_service.load_rules(_uow(), county.code, rules, origin, by=SYSTEM)
+        assessment_service.load_sheet(_uow(), county.code, sheet, sheet_origin, by=SYSTEM)
         if fleet:
             vehicle_service.replace_fleet(_uow(), county.code, fleet, by=SYSTEM.id,
                                           source=f"{folder.name}/vehicles")  # fmt: skip

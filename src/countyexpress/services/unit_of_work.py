@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from countyexpress.domain.assessment import FrozenReport, Note, Sheet
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.emergency import Resource, RouteOrder, Team
@@ -15,6 +16,7 @@ from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.packaging import PackagingReport
+from countyexpress.domain.plan import CountyPlan
 from countyexpress.domain.public_health import LevelChange, MeasureLog
 from countyexpress.domain.public_health_indicators import Delivery
 from countyexpress.domain.scans import ScanEvent
@@ -236,6 +238,8 @@ class UnitOfWork(Transaction, Protocol):
     @property
     def staff(self) -> StaffRepository: ...
     @property
+    def assessment(self) -> AssessmentStore: ...
+    @property
     def emergency(self) -> EmergencyStore: ...
     @property
     def packaging(self) -> PackagingStore: ...
@@ -275,6 +279,21 @@ class EmergencyStore(Protocol):
     def add_resource(self, county_code: str, resource: Resource, at: dt.datetime) -> int: ...
     def resources(self, county_code: str) -> list[Resource]: ...
     def route_orders(self, county_code: str) -> list[RouteOrder]: ...
+
+
+class AssessmentStore(Protocol):
+    """The yearly assessment's sheet, frozen reports and notes (adapters/db/assessment.py)."""
+
+    def save_sheet(self, county: str, sheet: Sheet, source: str) -> None: ...
+    def sheet(self, county: str, plan: CountyPlan) -> tuple[Sheet, str]: ...
+    def frozen(self, county: str, year: int) -> FrozenReport | None: ...
+    def freeze(self, county: str, year: int, report: Mapping[str, Any], by: str,
+               at: dt.datetime) -> None: ...  # fmt: skip
+    def add_note(self, county: str, year: int, task: int, text: str, by: str) -> int: ...
+    def add_evidence(self, county: str, note_id: int, upload: Upload, content_enc: str,
+                     by: str) -> int: ...  # fmt: skip
+    def notes(self, county: str, year: int, task: int | None = None) -> list[Note]: ...
+    def evidence_content(self, county: str, evidence_id: int) -> tuple[Attachment, str] | None: ...
 
 
 class StaffRepository(Protocol):

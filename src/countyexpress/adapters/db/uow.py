@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from countyexpress.adapters.db.accounts import SqlAccountRepository
+from countyexpress.adapters.db.assessment import SqlAssessment
 from countyexpress.adapters.db.dashboard import SqlDashboard
 from countyexpress.adapters.db.emergency import SqlEmergency
 from countyexpress.adapters.db.intake import SqlIntake
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     supervision: SqlSupervision
     vehicles: SqlVehicles
     staff: SqlStaff
+    assessment: SqlAssessment
     emergency: SqlEmergency
     packaging: SqlPackaging
     public_health: SqlPublicHealth
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.supervision = SqlSupervision(self._connection)
         self.vehicles = SqlVehicles(self._connection)
         self.staff = SqlStaff(self._connection)
+        self.assessment = SqlAssessment(self._connection)
         self.emergency = SqlEmergency(self._connection)
         self.packaging = SqlPackaging(self._connection)
         self.public_health = SqlPublicHealth(self._connection)

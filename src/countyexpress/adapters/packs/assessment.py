@@ -29,7 +29,15 @@ from countyexpress.domain.assessment import (
 from countyexpress.domain.plan import CountyPlan
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
-__all__ = ["FILE", "pack_sheet", "read_sheet", "sheet_from_data", "to_data", "unscored_sheet"]
+__all__ = [
+    "FILE",
+    "builtin_sheet",
+    "pack_sheet",
+    "read_sheet",
+    "sheet_from_data",
+    "to_data",
+    "unscored_sheet",
+]
 
 FILE = "assessment.toml"
 
@@ -191,6 +199,17 @@ def pack_sheet(folder: Path, plan: CountyPlan) -> tuple[Sheet, str]:
     file = folder / FILE
     if file.is_file():
         return read_sheet(file, plan), f"{folder.name}/{FILE}"
+    return unscored_sheet(plan), "none"
+
+
+def builtin_sheet(county_code: str, plan: CountyPlan) -> tuple[Sheet, str]:
+    """The sheet of the county's built-in pack (a county loaded before its pack had one),
+    else one that tracks the tasks unscored."""
+    from countyexpress.adapters.packs.vehicles import builtin_folder
+
+    folder = builtin_folder(county_code)
+    if folder is not None and (folder / FILE).is_file():
+        return read_sheet(folder / FILE, plan), f"{folder.name}/{FILE} (built-in)"
     return unscored_sheet(plan), "none"
 
 

@@ -1,0 +1,385 @@
+"""The yearly assessment (issue 15): score a county's year on its sheet, freeze it as
+issued, compare a frozen report with today's figures, and keep the lead units' progress
+notes and evidence per task and year.
+
+Scores come from `plan_kpis` (every registered indicator, read generically) and the sheet
+the county loaded with its pack. Reading needs the county's read right; freezing and notes
+are the regulator's (the supervision edit right) — the plan's lead units are government
+units, which the access model does not yet bind a user to (see docs/assessment.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from countyexpress.domain.access import SYSTEM, Action, Principal, Resource, Where
+from countyexpress.domain.assessment import Assessment, FrozenReport, Note, score
+from countyexpress.domain.county import County
+from countyexpress.domain.county_time import county_today
+from countyexpress.domain.geography import DataQuality
+from countyexpress.domain.privacy import scrub
+from countyexpress.domain.supervision.attachments import MAX_PER_RECORD, Attachment, check_upload
+from countyexpress.errors import InvalidValue, NotAllowed, NotFound
+from countyexpress.services import counties, indicators
+from countyexpress.services.authz import check
+from countyexpress.services.ports import Cipher
+from countyexpress.services.unit_of_work import UnitOfWork
+
+__all__ = [
+    "Comparison",
+    "QualityNote",
+    "Report",
+    "add_note",
+    "compare",
+    "evidence",
+    "freeze",
+    "frozen",
+    "load_sheet",
+    "notes",
+    "report",
+    "to_json",
+]
+
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class QualityNote:
+    """A line of the data-quality appendix: what is not sure, how sure, and why."""
+
+    what: str
+    quality: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A county's scored year with the sheet it was scored on and the data's quality."""
+
+    county: str
+    county_name: str
+    year: int
+    as_of: dt.date
+    sheet_title: str
+    sheet_source: str
+    assessment: Assessment
+    data_quality: tuple[QualityNote, ...]
+    notes: Mapping[int, int] = field(default_factory=dict)  # notes per task
+
+
+def _read(by: Principal | None, county: str) -> None:
+    check(by, Action.READ, Resource.COUNTY, Where(county=county))
+
+
+def _edit(by: Principal | None, county: str) -> None:
+    check(by, Action.EDIT, Resource.SUPERVISION, Where(county=county))
+
+
+def _year(year: int) -> int:
+    if not 1990 <= year <= 2100:
+        raise InvalidValue("year", f"year {year} is outside 1990..2100")
+    return year
+
+
+def load_sheet(uow: UnitOfWork, county: str, sheet: Any, source: str, by: Principal) -> None:
+    """Store the county's scoring sheet (checked against its plan), replacing the one before."""
+    c = counties.get_county(uow, county)
+    check(by, Action.EDIT, Resource.COUNTY, Where(county=c.code))
+    sheet.check_plan(c.plan)
+    with uow:
+        uow.assessment.save_sheet(c.code, sheet, source)
+        uow.commit()
+
+
+def _quality(county: County, sheet_quality: str, sheet_source: str) -> tuple[QualityNote, ...]:
+    out: list[QualityNote] = []
+    by_quality = Counter(d.quality for d in county.divisions)
+    for q in (DataQuality.PLACEHOLDER, DataQuality.ESTIMATE, DataQuality.DEMO):
+        names = [d.name for d in county.divisions if d.quality is q]
+        if names:
+            shown = "、".join(names[:12]) + (" …" if len(names) > 12 else "")
+            out.append(QualityNote(f"divisions ({by_quality[q]})", q.value, shown))
+    coords = [d.name for d in county.divisions if d.coord_quality is DataQuality.PLACEHOLDER]
+    if coords:
+        out.append(
+            QualityNote(f"division coordinates ({len(coords)})", "placeholder",
+                        "coverage by distance is indicative only")
+        )  # fmt: skip
+    facilities = Counter(f.quality for f in county.facilities)
+    for q in (DataQuality.PLACEHOLDER, DataQuality.ESTIMATE, DataQuality.DEMO):
+        codes = [f.code for f in county.facilities if f.quality is q]
+        if codes:
+            shown = " ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
+            out.append(QualityNote(f"facilities ({facilities[q]})", q.value, shown))
+    if county.population_source:
+        out.append(QualityNote("population", "source", county.population_source))
+    out.append(QualityNote("scoring sheet", sheet_quality, sheet_source))
+    return tuple(out)
+
+
+def report(
+    uow: UnitOfWork,
+    county: str,
+    year: int,
+    *,
+    by: Principal | None,
+    today: dt.date | None = None,
+) -> Report:
+    """The county's year scored on its sheet: the plan's tasks with their units, indicators,
+    score, status and reason; problems found; the data-quality appendix. Figures are those
+    of the stored data as of `today` (the county's day)."""
+    c = counties.get_county(uow, county)
+    _read(by, c.code)
+    day = today or county_today()
+    values = indicators.plan_kpis(uow, c.code, _year(year), by=by or SYSTEM, today=day)
+    with uow:
+        sheet, origin = uow.assessment.sheet(c.code, c.plan)
+        counted = Counter(n.task for n in uow.assessment.notes(c.code, year))
+    scored = score(sheet, c.plan, values, year, current_year=day.year)
+    return Report(
+        county=c.code,
+        county_name=c.name,
+        year=year,
+        as_of=day,
+        sheet_title=sheet.title,
+        sheet_source=origin,
+        assessment=scored,
+        data_quality=_quality(c, sheet.quality, f"{origin}: {sheet.source}"),
+        notes=dict(counted),
+    )
+
+
+def _indicator_json(s: Any) -> dict[str, Any]:
+    v = s.value
+    return {
+        "indicator": v.indicator,
+        "title": v.title,
+        "title_en": v.title_en,
+        "value": v.value,
+        "unit": v.unit,
+        "target": v.target,
+        "target_year": v.target_year,
+        "status": v.status.value,
+        "direction": v.direction.value,
+        "points": s.points,
+        "score": s.score,
+        "reason": s.reason,
+        "source": v.rule or v.note or "not computed by this platform",
+        "note": v.note,
+    }
+
+
+def to_json(r: Report) -> dict[str, Any]:
+    """The report's plain form: what `--json` prints, the API answers and a freeze keeps."""
+    a = r.assessment
+    return {
+        "county": r.county,
+        "county_name": r.county_name,
+        "year": r.year,
+        "as_of": r.as_of.isoformat(),
+        "total_score": a.total_score,
+        "max_score": a.max_score,
+        "sheet": {"title": r.sheet_title, "source": r.sheet_source},
+        "sections": [
+            {
+                "code": s.section.code,
+                "title": s.section.title,
+                "title_en": s.section.title_en,
+                "tasks": list(s.section.tasks),
+                "score": s.score,
+                "max_score": s.max_score,
+            }
+            for s in a.sections
+        ],
+        "tasks": [
+            {
+                "task": t.task,
+                "title": t.title,
+                "title_en": t.title_en,
+                "section": t.section,
+                "lead_unit": t.lead_unit,
+                "lead_units": list(t.lead_units),
+                "cooperating_units": list(t.cooperating_units),
+                "indicators": [_indicator_json(s) for s in t.indicators],
+                "score": t.score,
+                "max_score": t.max_score,
+                "status": t.status.value,
+                "reason": t.reason,
+                "measures": t.measures,
+                "notes": r.notes.get(t.task, 0),
+            }
+            for t in a.tasks
+        ],
+        "problems": [
+            {
+                "task": p.task,
+                "indicator": p.indicator,
+                "text": p.text,
+                "measure": p.measure,
+                "lead_unit": p.lead_unit,
+            }
+            for p in a.problems
+        ],
+        "data_quality": [
+            {"what": q.what, "quality": q.quality, "detail": q.detail} for q in r.data_quality
+        ],
+    }
+
+
+def freeze(
+    uow: UnitOfWork,
+    county: str,
+    year: int,
+    *,
+    by: Principal | None,
+    replace: bool = False,
+    today: dt.date | None = None,
+) -> FrozenReport:
+    """Freeze the year's report as issued; a second freeze of the year is refused unless
+    `replace` (the row then says when it was replaced)."""
+    r = report(uow, county, year, by=by, today=today)
+    _edit(by, r.county)
+    data = to_json(r)
+    with uow:
+        before = uow.assessment.frozen(r.county, year)
+        if before is not None and not replace:
+            raise NotAllowed(
+                f"the {year} report of {r.county} was frozen on "
+                f"{before.frozen_at:%Y-%m-%d %H:%M} UTC by {before.frozen_by}; "
+                "give --replace to replace it"
+            )
+        uow.assessment.freeze(r.county, year, data, _name(by), dt.datetime.now(dt.UTC))
+        stored = uow.assessment.frozen(r.county, year)
+        uow.commit()
+    assert stored is not None
+    return stored
+
+
+def frozen(uow: UnitOfWork, county: str, year: int, *, by: Principal | None) -> FrozenReport:
+    """The frozen report of the county's year; NotFound when it was never frozen."""
+    c = counties.get_county(uow, county)
+    _read(by, c.code)
+    with uow:
+        found = uow.assessment.frozen(c.code, _year(year))
+    if found is None:
+        raise NotFound(f"no frozen {year} report of {c.code}: run `assess report --freeze`")
+    return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A frozen report beside today's figures of the same year, task by task."""
+
+    frozen: FrozenReport
+    now: Mapping[str, Any]
+    tasks: Sequence[Mapping[str, Any]]
+
+    @property
+    def total_change(self) -> float:
+        """Today's total minus the frozen one."""
+        return round(float(self.now["total_score"]) - float(self.frozen.report["total_score"]), 2)
+
+
+def compare(
+    uow: UnitOfWork,
+    county: str,
+    year: int,
+    *,
+    by: Principal | None,
+    today: dt.date | None = None,
+) -> Comparison:
+    """The frozen report of `year` against the same year scored on today's data."""
+    then = frozen(uow, county, year, by=by)
+    now = to_json(report(uow, county, year, by=by, today=today))
+    old = {t["task"]: t for t in then.report.get("tasks", [])}
+    rows = []
+    for t in now["tasks"]:
+        o = old.get(t["task"], {})
+        values = {i["indicator"]: i["value"] for i in o.get("indicators", [])}
+        changed = [
+            {"indicator": i["indicator"], "frozen": values.get(i["indicator"]), "now": i["value"]}
+            for i in t["indicators"]
+            if values.get(i["indicator"]) != i["value"]
+        ]
+        rows.append(
+            {
+                "task": t["task"],
+                "title": t["title"],
+                "lead_unit": t["lead_unit"],
+                "frozen_score": o.get("score"),
+                "score": t["score"],
+                "frozen_status": o.get("status"),
+                "status": t["status"],
+                "changed": changed,
+            }
+        )
+    return Comparison(then, now, rows)
+
+
+def _name(by: Principal | None) -> str:
+    return "local" if by is None else by.name
+
+
+def add_note(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county: str,
+    year: int,
+    task: int,
+    text: str,
+    *,
+    by: Principal | None,
+    files: Sequence[tuple[str, bytes]] = (),
+) -> Note:
+    """A progress note on a task of a year, with evidence files (photos or PDF, kept
+    encrypted); the text is scrubbed of phone and ID numbers. All or nothing."""
+    c = counties.get_county(uow, county)
+    _edit(by, c.code)
+    _year(year)
+    if c.plan.task(task) is None:
+        raise InvalidValue("task", f"task {task} is not a task of the county's plan")
+    body = scrub(text.strip())
+    if not body:
+        raise InvalidValue("text", "a progress note needs a text")
+    if len(body) > MAX_NOTE:
+        raise InvalidValue("text", f"a progress note is at most {MAX_NOTE} characters")
+    if len(files) > MAX_PER_RECORD:
+        raise InvalidValue("file", f"at most {MAX_PER_RECORD} files per note")
+    uploads = [(check_upload(name, data), data) for name, data in files]
+    with uow:
+        number = uow.assessment.add_note(c.code, year, task, body, _name(by))
+        for upload, data in uploads:
+            sealed = cipher.encrypt(base64.b64encode(data).decode("ascii"))
+            uow.assessment.add_evidence(c.code, number, upload, sealed, _name(by))
+        note = next(n for n in uow.assessment.notes(c.code, year, task) if n.id == number)
+        uow.commit()
+    return note
+
+
+def notes(
+    uow: UnitOfWork, county: str, year: int, *, by: Principal | None, task: int | None = None
+) -> list[Note]:
+    """The progress notes of the county's year (of one task), oldest first."""
+    c = counties.get_county(uow, county)
+    _read(by, c.code)
+    with uow:
+        return uow.assessment.notes(c.code, _year(year), task)
+
+
+def evidence(
+    uow: UnitOfWork, cipher: Cipher, county: str, evidence_id: int, *, by: Principal | None
+) -> tuple[Attachment, bytes]:
+    """An evidence file's description and bytes; NotFound when none such or purged."""
+    c = counties.get_county(uow, county)
+    _edit(by, c.code)
+    with uow:
+        found = uow.assessment.evidence_content(c.code, evidence_id)
+    if found is None:
+        raise NotFound("no such evidence file in the county (or purged)")
+    meta, sealed = found
+    return meta, base64.b64decode(cipher.decrypt(sealed))
