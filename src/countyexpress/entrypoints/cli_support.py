@@ -4,59 +4,36 @@ A refusal exits 2 with its reason. The command line acts as the local operator."
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from countyexpress import bootstrap
 from countyexpress.adapters.packs.policy import policy_for
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import county_code6
 from countyexpress.domain.supervision.support import Application, Eligibility
+from countyexpress.entrypoints.cli_supervision import (
+    CountyOpt,
+    JsonOpt,
+    OnOpt,
+    _day,
+    _print_json,
+    _records_out,
+    _refused,
+    _uow,
+)
 from countyexpress.entrypoints.presenters_supervision import record_json
 from countyexpress.errors import CountyExpressError
-from countyexpress.services import supervision, support
+from countyexpress.services import support
 from countyexpress.settings import get_settings
 
 support_app = typer.Typer(help="Policy support (政策资金支持) and staff support requests.",
                           no_args_is_help=True)  # fmt: skip
 
 out = Console()
-err = Console(stderr=True)
-
-CountyOpt = Annotated[str, typer.Option("--county", "-c", help="County code, e.g. 652828.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-OnOpt = Annotated[str | None, typer.Option("--on", help="The day (default today)")]
-
-
-def _uow() -> Any:
-    return bootstrap.uow_factory(bootstrap.open_engine(get_settings()))()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _refused(exc: CountyExpressError) -> typer.Exit:
-    err.print(f"[red]refused: {exc}[/red]", highlight=False)
-    return typer.Exit(2)
-
-
-def _day(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        err.print(f"[red]refused: on: {text!r} is not a date (YYYY-MM-DD)[/red]")
-        raise typer.Exit(2) from None
 
 
 def eligibility_json(e: Eligibility) -> dict[str, Any]:
@@ -75,21 +52,6 @@ def _show_check(e: Eligibility) -> None:
         out.print(f"  ✓ {line}", highlight=False, markup=False)
     for line in e.reasons:
         out.print(f"  ✗ {line}", highlight=False, markup=False)
-
-
-def _records(views: list[supervision.RecordView], as_json: bool) -> None:
-    today = county_today()
-    if as_json:
-        _print_json([record_json(v.id, v.record, today) for v in views])
-        return
-    table = Table("id", "subject", "state", "facts", "clocks")
-    for v in views:
-        clocks = ", ".join(
-            f"{c.rule} {c.due} {c.state(today).value}" for c in v.record.clocks.values()
-        )
-        facts = " ".join(f"{k}={val}" for k, val in v.record.facts.items())
-        table.add_row(str(v.id), str(v.record.subject), v.record.state, facts, clocks)
-    out.print(table)
 
 
 @support_app.command("programmes")
@@ -132,7 +94,9 @@ def support_apply(
     application is not eligible (nothing is stored)."""
     try:
         a = Application(programme, amount, investment, facility.strip(), vehicle.strip())
-        view, e = support.apply(_uow(), county, carrier.strip().lower(), a, _day(on), by=SYSTEM)
+        view, e = support.apply(
+            _uow(), county, carrier.strip().lower(), a, _day(on, "on"), by=SYSTEM
+        )
     except CountyExpressError as exc:
         raise _refused(exc) from exc
     if as_json:
@@ -154,10 +118,12 @@ def support_decide(
 ) -> None:
     """Decide an application: --grant AMOUNT (within the rules) or --refuse REASON."""
     try:
-        view = support.decide(_uow(), county, application_id, grant, refuse, _day(on), by=SYSTEM)
+        view = support.decide(
+            _uow(), county, application_id, grant, refuse, _day(on, "on"), by=SYSTEM
+        )
     except CountyExpressError as exc:
         raise _refused(exc) from exc
-    _records([view], as_json)
+    _records_out([view], as_json)
 
 
 @support_app.command("list")
@@ -167,7 +133,7 @@ def support_list(county: CountyOpt, as_json: JsonOpt = False) -> None:
         views = support.applications(_uow(), county, by=SYSTEM)
     except CountyExpressError as exc:
         raise _refused(exc) from exc
-    _records(views, as_json)
+    _records_out(views, as_json)
 
 
 @support_app.command("request")
@@ -180,12 +146,13 @@ def support_request(
     as_json: JsonOpt = False,
 ) -> None:
     """Receive a staff member's request for housing, schooling or medical aid (task 20)."""
+    day = _day(on, "on")
     try:
         view = support.request(_uow(), Vault(get_settings().data_key_bytes()), county,
-                               staff_no, request_type, details, _day(on), by=SYSTEM)  # fmt: skip
+                               staff_no, request_type, details, day, by=SYSTEM)  # fmt: skip
     except CountyExpressError as exc:
         raise _refused(exc) from exc
-    _records([view], as_json)
+    _records_out([view], as_json)
 
 
 @support_app.command("request-decide")
@@ -199,10 +166,12 @@ def support_request_decide(
 ) -> None:
     """Decide a staff support request: --grant, or --refuse with --note giving the reason."""
     try:
-        view = support.decide_request(_uow(), county, request_id, grant, note, _day(on), by=SYSTEM)
+        view = support.decide_request(
+            _uow(), county, request_id, grant, note, _day(on, "on"), by=SYSTEM
+        )
     except CountyExpressError as exc:
         raise _refused(exc) from exc
-    _records([view], as_json)
+    _records_out([view], as_json)
 
 
 @support_app.command("requests")
@@ -212,4 +181,4 @@ def support_requests(county: CountyOpt, as_json: JsonOpt = False) -> None:
         views = support.requests(_uow(), county, by=SYSTEM)
     except CountyExpressError as exc:
         raise _refused(exc) from exc
-    _records(views, as_json)
+    _records_out(views, as_json)

@@ -56,7 +56,6 @@ __all__ = [
     "application_record",
     "applications",
     "apply",
-    "assess",
     "decide",
     "decide_request",
     "request",
@@ -158,22 +157,6 @@ def application_record(
     rec = Record.open(SUPPORT_APPLICATION, Subject(SubjectKind.CARRIER, carrier), day, by,
                       sup.clocks, sup.calendar, facts, "; ".join(e.passed))  # fmt: skip
     return rec, e
-
-
-def assess(
-    uow: UnitOfWork,
-    county: str,
-    carrier: str,
-    a: Application,
-    on: dt.date | None = None,
-    by: Principal | None = None,
-) -> Eligibility:
-    """The eligibility check of an application, without applying."""
-    code = county_code6(county)
-    _check_subject(by, Action.READ, code, Subject(SubjectKind.CARRIER, carrier))
-    policy = policy_for(code)
-    with uow:
-        return check(policy, a, _facts(uow, code, carrier, a, on or county_today(), policy))
 
 
 def apply(
