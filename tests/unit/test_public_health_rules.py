@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from countyexpress.adapters.packs.public_health import health_rules_for, read_health
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import Facility, FacilityKind, FiveHaves, LockerCompartments
 from countyexpress.domain.geography import Division, DivisionLevel
@@ -30,7 +32,7 @@ from countyexpress.domain.public_health_indicators import (
     HealthSnapshot,
     contactless_tally,
 )
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import InvalidValue, PackInvalid
 
 T1, T2 = "652828200000", "652828101000"
 V1 = "652828200201"
@@ -152,3 +154,32 @@ def test_the_indicators_count_the_year_up_to_today() -> None:
     assert values["health_facility_days_logged_share"].value == pytest.approx(1 / 4)
     assert values["contactless_delivery_share"].value == 1.0
     assert values["contactless_delivery_share"].task == 16
+
+
+def test_the_heshuo_pack_reads_its_levels_and_measures_as_estimates() -> None:
+    """Three levels, six daily measures; the file says how sure it is."""
+    rules = health_rules_for("652828")
+    assert [lv.code for lv in rules.levels] == ["low", "medium", "high"]
+    assert [m.code for m in rules.required("high")] == [
+        "ventilation", "disinfection", "staff_protection", "supplies_in_stock",
+        "contactless_delivery", "passes",
+    ]  # fmt: skip
+    assert rules.quality == "estimate" and all(m.quality == "estimate" for m in rules.measures)
+
+
+def test_a_bad_health_file_is_refused_naming_the_field(tmp_path: Path) -> None:
+    """A measure naming a level the file lacks, and a measure without its name, located."""
+    bad = tmp_path / "health.toml"
+    bad.write_text(
+        '[[levels]]\ncode = "low"\nzh = "低风险"\nen = "Low"\n'
+        '[[measures]]\ncode = "ventilation"\nzh = ""\nen = "V"\nlevels = ["low"]\n'
+        '[[measures]]\ncode = "masks"\nzh = "口罩"\nen = "M"\nlevels = ["severe"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(PackInvalid) as info:
+        read_health(bad)
+    fields = [p.field for p in info.value.problems]
+    assert fields == ["measures[0].zh"]
+    bad.write_text(bad.read_text(encoding="utf-8").replace('zh = ""', 'zh = "通风"'), "utf-8")
+    with pytest.raises(PackInvalid, match="severe"):
+        read_health(bad)
