@@ -59,24 +59,23 @@ def support_decided_in_time_rate(_: County, inputs: Inputs) -> Measurement:
                       "support.decide", snap.today)  # fmt: skip
 
 
-def support_granted_amount(_: County, inputs: Inputs) -> Measurement:
-    """The amount granted by decisions of the year, by programme."""
+def _granted_by_programme(inputs: Inputs, amounts: bool) -> Measurement:
     snap = _snapshot(inputs)
     by_programme: dict[str, int] = {}
     for r, amount in granted_in(snap.records, snap.year):
         key = r.facts.get("programme", "")
-        by_programme[key] = by_programme.get(key, 0) + amount
+        by_programme[key] = by_programme.get(key, 0) + (amount if amounts else 1)
     return Measurement(sum(by_programme.values()), detail=dict(sorted(by_programme.items())))
+
+
+def support_granted_amount(_: County, inputs: Inputs) -> Measurement:
+    """The amount granted by decisions of the year, by programme."""
+    return _granted_by_programme(inputs, amounts=True)
 
 
 def support_granted_projects(_: County, inputs: Inputs) -> Measurement:
     """Applications granted by decisions of the year, by programme."""
-    snap = _snapshot(inputs)
-    by_programme: dict[str, int] = {}
-    for r, _amount in granted_in(snap.records, snap.year):
-        key = r.facts.get("programme", "")
-        by_programme[key] = by_programme.get(key, 0) + 1
-    return Measurement(sum(by_programme.values()), detail=dict(sorted(by_programme.items())))
+    return _granted_by_programme(inputs, amounts=False)
 
 
 def support_requests_decided_in_time_rate(_: County, inputs: Inputs) -> Measurement:
