@@ -104,3 +104,25 @@ def test_the_api_answers_indicators_and_a_carriers_key_uploads_only_its_own(app:
     assert bad.json()["problems"] == [
         {"file": "b.csv", "line": 2, "field": "month", "reason": "month 13 is outside 1 to 12"}
     ]
+
+
+def test_packaging_given_at_intake_over_the_api_counts_in_the_month(app: object) -> None:
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    key = {"X-API-Key": add_key(engine, "zto")}
+    client = TestClient(app)  # type: ignore[arg-type]
+    body = {"county": CODE, "facility": "HS-STA-01", "carrier": "zto",
+            "waybill_no": "73100000000011", "id_type": "resident_id",
+            "id_number": "360426199101010071", "name": "阿依古丽", "category": "dried_fruit",
+            "at": "2026-11-20T10:00:00+08:00",
+            "packaging": {"bag_type": "non_degradable_bag", "tape_width_mm": 60}}  # fmt: skip
+    taken = client.post("/api/v1/intake", headers=key, json=body)
+    assert taken.status_code == 201, taken.text
+    wrong = client.post("/api/v1/intake", headers=key, json={
+        **body, "waybill_no": "73100000000012", "packaging": {"bag_type": "plastic"}})  # fmt: skip
+    assert wrong.status_code == 422 and "bag_type" in wrong.text
+    reg = as_(app, "regulator")
+    data = reg.get(API, params={"year": 2026, "by": "outlet"}).json()
+    values = {i["indicator"]: i for i in data["indicators"]}
+    assert values["slim_tape_share"]["value"] == 0  # 60 mm is wider than 45
+    assert values["prohibited_bag_share"]["value"] == 1
+    assert [r["key"] for r in data["rows"]] == ["HS-STA-01"]

@@ -29,10 +29,13 @@ __all__ = [
     "BagType",
     "Counts",
     "Filler",
+    "IntakeFact",
     "PackagingReport",
     "PackagingRules",
     "ParcelPackaging",
+    "TakenIn",
     "aggregate",
+    "from_intake",
     "read_report_rows",
 ]
 
@@ -112,6 +115,7 @@ class PackagingReport:
     month: str  # YYYY-MM
     counts: Counts
     outlet: str = ""
+    source: str = "report"  # "report": a carrier's; "intake": added up from intake records
 
     def __post_init__(self) -> None:
         if not self.carrier.strip():
@@ -164,6 +168,29 @@ def aggregate(parcels: Iterable[ParcelPackaging], max_tape_mm: float) -> Counts:
         bad += p.prohibited()
     return Counts(parcels=n, slim_tape=slim, e_waybill=ewb, not_reboxed=orig,
                   reusable_packaging=reuse, non_degradable_bags=bad)  # fmt: skip
+
+
+IntakeFact = tuple[str, str, str, ParcelPackaging]
+"""A parcel's packaging as stored: carrier, outlet (the intake facility), month, the facts."""
+TakenIn = tuple[str, str, str, dt.datetime, ParcelPackaging]
+"""A parcel's packaging to store: waybill, carrier, facility, when taken in, the facts."""
+
+
+def from_intake(
+    facts: Iterable[IntakeFact],
+    reports: Sequence[PackagingReport],
+    max_tape_mm: float,
+) -> list[PackagingReport]:
+    """Reports added up from intake facts (carrier, outlet, month, packaging) for each
+    carrier, outlet and month that no carrier's report covers: a report, where there is
+    one, counts the same parcels and wins."""
+    covered = {r.key for r in reports}
+    groups: dict[tuple[str, str, str], list[ParcelPackaging]] = {}
+    for carrier, outlet, month, p in facts:
+        if (carrier, outlet, month) not in covered:
+            groups.setdefault((carrier, outlet, month), []).append(p)
+    return [PackagingReport(c, m, aggregate(ps, max_tape_mm), o, "intake")
+            for (c, o, m), ps in sorted(groups.items())]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from countyexpress.domain.identity import SenderIdentity, validate_id
 from countyexpress.domain.inspection import Inspection, decide
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.operations import ScreeningPlace
+from countyexpress.domain.packaging import ParcelPackaging, TakenIn
 from countyexpress.domain.privacy import mask_id_number, mask_name
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.domain.screening import (
@@ -122,6 +123,7 @@ class TakeIn:
     identity: SenderIdentity
     inspection: Inspection
     at: dt.datetime | None = None
+    packaging: ParcelPackaging | None = None  # what the desk saw of it (task 17)
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ def take_in(
     actor: str = "",
     at: dt.datetime | None = None,
     by: Principal | None = None,
+    packaging: ParcelPackaging | None = None,
 ) -> IntakeReceipt:
     """收寄: take a sender's parcel in after the real-name check and inspection.
 
@@ -229,7 +232,7 @@ def take_in(
     is not a station, outlet or carrier office of the county, the carrier is unknown, or
     the waybill is already in use.
     """
-    parcel = TakeIn(facility, carrier, waybill_no, identity, inspection, at)
+    parcel = TakeIn(facility, carrier, waybill_no, identity, inspection, at, packaging)
     return take_in_many(uow, cipher, county, [parcel], actor, by=by).one()
 
 
@@ -249,6 +252,7 @@ def take_in_many(
         known = uow.counties.carrier_codes(c.code)
         waybills = _waybills(p.waybill_no for p in parcels)
         taken = set(uow.intake.get_many(c.code, waybills))
+        packed: list[TakenIn] = []
         history = uow.ledger.events_of(c.code, waybills)
         rows: list[dict[str, Any]] = []
         events: list[ScanEvent] = []
@@ -283,6 +287,8 @@ def take_in_many(
                 raise Refused("waybill_no", f"{waybill} already has scans: use a new waybill")
             place = required_place(c.operations.screening, code)
             taken.add(waybill)
+            if p.packaging is not None:
+                packed.append((waybill, code, f.code, at, p.packaging))
             rows.append({
                 "county_code": c.code, "waybill_no": waybill, "carrier": code,
                 "facility": f.code, "id_type": identity.id_type.value,
@@ -315,6 +321,7 @@ def take_in_many(
 
         batch = each(((p.waybill_no, p) for p in parcels), take)
         uow.intake.add_many(rows)
+        uow.packaging.record(c.code, packed)
         statuses = {s.waybill_no: s for s in append_events(uow, c.code, events, _now())}
         uow.commit()
     return batch.map(lambda make: make(statuses))

@@ -16,7 +16,12 @@ from countyexpress.domain.county import County
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import county_code6
 from countyexpress.domain.indicators import IndicatorValue, evaluate
-from countyexpress.domain.packaging import PackagingReport, PackagingRules, read_report_rows
+from countyexpress.domain.packaging import (
+    PackagingReport,
+    PackagingRules,
+    from_intake,
+    read_report_rows,
+)
 from countyexpress.domain.packaging_indicators import (
     INPUT,
     LEVELS,
@@ -93,13 +98,18 @@ def import_reports(
 def snapshot(
     uow: UnitOfWork, county_code: str, today: dt.date, year: int | None = None
 ) -> PackagingSnapshot:
-    """What the packaging indicators read: the reports of `year` (default: today's) and the
-    county's rules (no principal: the caller has checked the read)."""
+    """What the packaging indicators read: the reports of `year` (default: today's), with
+    what intake recorded where no carrier reported, and the county's rules (no principal:
+    the caller has checked the read)."""
     code = county_code6(county_code)
     asked = year if year is not None else today.year
     with uow:
         c = _county(uow, code)
-        return PackagingSnapshot(asked, uow.packaging.reports(code, year=asked), rules_of(c))
+        rules = rules_of(c)
+        reports = uow.packaging.reports(code, year=asked)
+        facts = uow.packaging.parcel_facts(code, year=asked)
+    merged = [*reports, *from_intake(facts, reports, rules.tape_width_max_mm)]
+    return PackagingSnapshot(asked, merged, rules)
 
 
 @dataclass(frozen=True)
@@ -137,15 +147,20 @@ def breakdown_of(
         month = f"{y:04d}-{m:02d}"
     with uow:
         c = _county(uow, code)
+        rules = rules_of(c)
         if month is not None:
             asked, reports = int(month[:4]), uow.packaging.reports(code, month=month)
+            facts = uow.packaging.parcel_facts(code, month=month)
         else:
             every = uow.packaging.reports(code)
+            taken = uow.packaging.parcel_facts(code)
             fallback = (today or dt.date.today()).year
-            asked = year if year is not None else max((r.year for r in every), default=fallback)
+            years = {r.year for r in every} | {int(f[2][:4]) for f in taken}
+            asked = year if year is not None else max(years, default=fallback)
             check_year(asked, "year")
             reports = [r for r in every if r.year == asked]
-    rules = rules_of(c)
+            facts = [f for f in taken if f[2].startswith(f"{asked:04d}-")]
+    reports = [*reports, *from_intake(facts, reports, rules.tape_width_max_mm)]
     snap = PackagingSnapshot(asked, reports, rules)
     values = evaluate(c, asked, inputs={INPUT: snap}, names=NAMES)
     rows: dict[str, dict[str, Any]] = {}

@@ -15,6 +15,7 @@ from countyexpress.domain.emergency import Resource, RouteOrder, Team
 from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
+from countyexpress.domain.packaging import IntakeFact, PackagingReport, TakenIn
 from countyexpress.domain.packaging import PackagingReport
 from countyexpress.domain.plan import CountyPlan
 from countyexpress.domain.public_health import LevelChange, MeasureLog
@@ -294,6 +295,19 @@ class AssessmentStore(Protocol):
                      by: str) -> int: ...  # fmt: skip
     def notes(self, county: str, year: int, task: int | None = None) -> list[Note]: ...
     def evidence_content(self, county: str, evidence_id: int) -> tuple[Attachment, str] | None: ...
+
+
+class PackagingStore(Protocol):
+    """Carriers' packaging reports (adapters/db/packaging.py), issue 14 task 17."""
+
+    def put(self, county_code: str, reports: Sequence[PackagingReport], *, by: str,
+            source: str, at: dt.datetime) -> int: ...  # fmt: skip
+    def reports(self, county_code: str, *, year: int | None = None, month: str | None = None,
+                carrier: str | None = None) -> list[PackagingReport]: ...  # fmt: skip
+    def record(self, county_code: str,
+               parcels: Sequence[TakenIn]) -> None: ...  # fmt: skip
+    def parcel_facts(self, county_code: str, *, year: int | None = None,
+                     month: str | None = None) -> list[IntakeFact]: ...  # fmt: skip
 
 
 class StaffRepository(Protocol):

@@ -9,8 +9,19 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from countyexpress.adapters.db.tables_packaging import packaging_reports
-from countyexpress.domain.packaging import COUNTS, Counts, PackagingReport
+from countyexpress.adapters.db.tables_packaging import packaging_reports, parcel_packaging
+from countyexpress.domain.county_time import county_date
+from countyexpress.domain.packaging import (
+    COUNTS,
+    BagType,
+    Counts,
+    Filler,
+    IntakeFact,
+    PackagingReport,
+    ParcelPackaging,
+    TakenIn,
+    month_of,
+)
 
 __all__ = ["SqlPackaging"]
 
@@ -52,6 +63,37 @@ class SqlPackaging:
             query = query.where(t.c.carrier == carrier)
         rows = self._conn.execute(query.order_by(t.c.month, t.c.carrier, t.c.outlet)).mappings()
         return [_report(r) for r in rows]
+
+    def record(self, county_code: str, parcels: Sequence[TakenIn]) -> None:
+        """Keep each parcel's packaging as taken in: (waybill, carrier, facility, at, facts)."""
+        rows = [
+            {"county_code": county_code, "waybill_no": waybill, "carrier": carrier,
+             "facility": facility, "month": month_of(county_date(at)),
+             "bag_type": p.bag_type.value, "tape_width_mm": p.tape_width_mm,
+             "filler": p.filler.value, "e_waybill": p.e_waybill, "reboxed": p.reboxed,
+             "at": at.astimezone(dt.UTC)}
+            for waybill, carrier, facility, at, p in parcels
+        ]  # fmt: skip
+        if rows:
+            self._conn.execute(insert(parcel_packaging), rows)
+
+    def parcel_facts(
+        self, county_code: str, *, year: int | None = None, month: str | None = None
+    ) -> list[IntakeFact]:
+        """The county's intake facts (carrier, facility, month, packaging) of a year or month."""
+        t = parcel_packaging
+        query = select(t).where(t.c.county_code == county_code)
+        if year is not None:
+            query = query.where(t.c.month.like(f"{year:04d}-%"))
+        if month is not None:
+            query = query.where(t.c.month == month)
+        rows = self._conn.execute(query.order_by(t.c.month, t.c.waybill_no)).mappings()
+        return [
+            (r["carrier"], r["facility"], r["month"],
+             ParcelPackaging(BagType(r["bag_type"]), r["tape_width_mm"], Filler(r["filler"]),
+                             r["e_waybill"], r["reboxed"]))
+            for r in rows
+        ]  # fmt: skip
 
 
 def _row(county_code: str, r: PackagingReport) -> dict[str, Any]:

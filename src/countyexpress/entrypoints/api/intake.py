@@ -16,12 +16,23 @@ from pydantic import BaseModel, Field
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import Inspection, parse_category
+from countyexpress.domain.packaging import BagType, Filler, ParcelPackaging
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute, ScannerDep
 from countyexpress.entrypoints.presenters_intake import movement_json, receipt_json
 from countyexpress.services import intake as service
 
 router = APIRouter(prefix="/api/v1/intake", tags=["intake"], route_class=RedactedValidationRoute)
+
+
+class PackagingSeen(BaseModel):
+    """What the intake desk saw of the parcel's packaging (task 17, docs/packaging.md)."""
+
+    bag_type: BagType
+    tape_width_mm: float | None = Field(default=None, gt=0, le=200, description="none: no tape")
+    filler: Filler = Filler.NONE
+    e_waybill: bool = True
+    reboxed: bool = False
 
 
 class IntakeCreate(BaseModel):
@@ -40,6 +51,7 @@ class IntakeCreate(BaseModel):
     sender_refuses_inspection: bool = False
     actor: str = ""
     at: dt.datetime | None = None
+    packaging: PackagingSeen | None = None
 
 
 class ScreenCreate(BaseModel):
@@ -114,6 +126,7 @@ def post_intake(
     receipt = service.take_in(
         uow, Vault(settings.data_key_bytes()), body.county, body.facility, body.carrier,
         body.waybill_no, identity, inspection, body.actor or principal.name, at, principal,
+        packaging=ParcelPackaging(**body.packaging.model_dump()) if body.packaging else None,
     )  # fmt: skip
     return receipt_json(receipt)
 

@@ -39,6 +39,7 @@ class PackagingReportPublic(BaseModel):
     outlet: str
     month: str
     counts: dict[str, int]
+    source: str  # report: a carrier's; intake: added up from the parcels taken in
 
 
 class PackagingPublic(BaseModel):
@@ -82,7 +83,8 @@ def get_packaging(
         rows=b.rows,
         reports=[
             PackagingReportPublic(carrier=r.carrier, outlet=r.outlet, month=r.month,
-                                  counts={n: getattr(r.counts, n) for n in COUNTS})
+                                  counts={n: getattr(r.counts, n) for n in COUNTS},
+                                  source=r.source)
             for r in b.reports
         ],
     )  # fmt: skip

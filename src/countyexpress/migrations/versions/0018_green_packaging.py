@@ -2,7 +2,8 @@
 
 The `packaging_reports` table (docs/packaging.md): a carrier's month at an outlet (or its
 whole county) — parcels, slim tape, e-waybills, not re-boxed, reusable packaging, prohibited
-bags, transit bags and reusable ones, reusable boxes in use, cartons reused.
+bags, transit bags and reusable ones, reusable boxes in use, cartons reused. And the
+`parcel_packaging` table: what the intake desk recorded of a parcel's packaging.
 
 Revision ID: 0018
 Revises: 0017
@@ -44,7 +45,25 @@ def upgrade() -> None:
             "county_code", "carrier", "outlet", "month", name=op.f("pk_packaging_reports")
         ),
     )
+    op.create_table(
+        "parcel_packaging",
+        sa.Column("county_code", sa.String(length=6), nullable=False),
+        sa.Column("waybill_no", sa.String(length=32), nullable=False),
+        sa.Column("carrier", sa.String(length=20), nullable=False),
+        sa.Column("facility", sa.String(length=40), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("bag_type", sa.String(length=24), nullable=False),
+        sa.Column("tape_width_mm", sa.Float(), nullable=True),
+        sa.Column("filler", sa.String(length=16), nullable=False),
+        sa.Column("e_waybill", sa.Boolean(), nullable=False),
+        sa.Column("reboxed", sa.Boolean(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("county_code", "waybill_no", name=op.f("pk_parcel_packaging")),
+    )
+    op.create_index(op.f("ix_parcel_packaging_month"), "parcel_packaging", ["month"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_parcel_packaging_month"), table_name="parcel_packaging")
+    op.drop_table("parcel_packaging")
     op.drop_table("packaging_reports")
