@@ -49,6 +49,8 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("assessment_reports", "frozen_by"): "the staff user who froze the yearly report",
     ("assessment_notes", "added_by"): "the staff user who wrote the progress note (audit)",
     ("assessment_evidence", "added_by"): "the staff user who attached the evidence (audit)",
+    ("health_levels", "set_by"): "the regulator's user who set the township's risk level",
+    ("health_logs", "logged_by"): "the staff user who logged the facility's measures",
     ("station_slots", "closed_by"): "how a slot was closed (pickup, return …), not a person",
     # The scan's operator (courier, keeper, device): staff, not a receiver; phone and ID
     # patterns in it are scrubbed at ingest (issue 11 defect 4), the ledger is append-only.
