@@ -62,6 +62,7 @@ from countyexpress.services import (
     licences,
     routes,
     siting,
+    staff,
     stations,
     supervision,
     vehicles,
@@ -150,6 +151,9 @@ VEHICLE_LIST = row(
     ("regulator", "centre_operator", "admin", CARRIER), county=True
 )  # a carrier: its own
 VEHICLE_DESK = row(("regulator", "centre_operator", "admin"), county=True)  # imports history
+STAFF_LIST = row(("regulator", "admin", CARRIER), county=True)  # a carrier: its own, masked
+STAFF_READERS = row(("regulator", "admin", CARRIER), carrier=True, county=True)
+"""A staff member: a carrier's key reads its own carrier's only (masked)."""
 
 MATRIX: dict[str, Row] = {
     "GET /healthz": PUBLIC,
@@ -286,6 +290,12 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/vehicles/{vehicle}": VEHICLE_READERS,
     "GET /api/v1/counties/{code}/vehicles/imports": VEHICLE_DESK,
     "POST /api/v1/counties/{code}/vehicles/import": SUPERVISORS,
+    "GET /api/v1/counties/{code}/staff": STAFF_LIST,
+    "GET /api/v1/counties/{code}/staff/{staff_no}": STAFF_READERS,
+    "POST /api/v1/counties/{code}/staff/import": SUPERVISORS,
+    "POST /api/v1/counties/{code}/staff/{staff_no}/training": SUPERVISORS,
+    "GET /counties/{code}/staff": STAFF_LIST,  # a carrier: its own staff, masked
+    "POST /counties/{code}/staff/import": SUPERVISORS,
     "GET /counties/{code}/packaging": SUPERVISORS,
     "POST /counties/{code}/packaging/import": SUPERVISORS,
     "GET /api/v1/counties/{code}/packaging": SUPERVISORS,
@@ -321,6 +331,7 @@ NOT_2XX: dict[str, str] = {
     "POST /counties/{code}/support/applications/{record_id}": "the 政策支持 form answers 303",
     "POST /counties/{code}/support/requests/{record_id}": "the 政策支持 form answers 303 back",
     "POST /counties/{code}/packaging/import": "the 绿色包装 upload answers 303 back to the page",
+    "POST /counties/{code}/staff/import": "the 从业人员 upload answers 303 back to the page",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
 allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
@@ -478,6 +489,28 @@ def _register_vehicles(engine: Engine, values: dict[str, dict[str, str]]) -> Non
 VEHICLE_FLEETS: dict[str, list[RegisteredVehicle]] = {}  # county -> its registered vehicles
 
 
+STAFF_ID = "11010519491231002X"
+
+
+def _staff_list(target: str) -> bytes:
+    """The target's staff member as a staff list (columns of services.staff)."""
+    county, _, carrier = WHERE[target]
+    member = f"MX-{carrier}-{county},{carrier},courier,王五,{STAFF_ID},13900000000\n"
+    return ("staff_no,employer,occupation,name,id_number,phone\n" + member).encode()
+
+
+def _register_staff(engine: Engine, vault: Vault, values: dict[str, dict[str, str]]) -> None:
+    """A courier of each target's carrier in its county's staff registry."""
+    for target in (OWN, CARRIER_, COUNTY):
+        county, _, carrier = WHERE[target]
+        cells = {"staff_no": f"MX-{carrier}-{county}", "employer": carrier,
+                 "occupation": "courier", "name": "王五", "id_number": STAFF_ID,
+                 "phone": "13900000000"}  # fmt: skip
+        staff.add_member(SqlUnitOfWork(engine), vault, county, cells)
+        values[target]["staff_no"] = cells["staff_no"]
+    values[STATION]["staff_no"] = values[OWN]["staff_no"]
+
+
 def _vehicle_list(county: str) -> bytes:
     """The county's registry as a vehicle list to import again."""
     folder = Path(tempfile.mkdtemp())
@@ -543,6 +576,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for target in (OWN, CARRIER_, COUNTY):  # supervision records of each target's carrier
         values[target] |= _supervised(engine, vault, target)
     _register_vehicles(engine, values)
+    _register_staff(engine, vault, values)
     values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
     for target in (OWN, COUNTY):  # a saved siting result in each county, to compare
         siting.plan_sites(bootstrap.uow_factory(engine)(), values[target]["code"],
@@ -633,6 +667,11 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"data": {}, "files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
     if key == "POST /api/v1/counties/{code}/vehicles/import":  # the county's list again
         return {"files": {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}}
+    if key.endswith("/staff/import"):  # the target's member again (replaced by number)
+        files = {"file": ("staff.csv", _staff_list(target), "text/csv")}
+        return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
+    if key == "POST /api/v1/counties/{code}/staff/{staff_no}/training":
+        return {"json": {"on": county_today().isoformat()}}
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}
@@ -961,6 +1000,7 @@ MISSING = {
     "plan_id": "RP-652828-20990101-999999",
     "run_id": "SR-652828-20990101000000-999999",
     "vehicle": "HS-KD-MX-NONE",
+    "staff_no": "MX-NONE",
 }
 
 

@@ -16,9 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from countyexpress import bootstrap
-from countyexpress.adapters.packs.rows import read_table
 from countyexpress.adapters.vault import Vault
-from countyexpress.errors import CountyExpressError, NotAllowed, PackInvalid, PackProblem
+from countyexpress.errors import CountyExpressError, NotAllowed, PackInvalid
 from countyexpress.services import staff as service
 from countyexpress.settings import get_settings
 
@@ -132,15 +131,8 @@ def import_staff(
     by file, line and column. Columns: staff_no, employer, occupation, name, id_number,
     phone [, level, pre_job_trained_on, trained_on, social_insurance_until,
     injury_insurance_until]."""
-    problems: list[PackProblem] = []
     try:
-        rows = [(r.line, r.cells) for r in read_table(file, service.IMPORT_REQUIRED, problems)]
-        known = {*service.IMPORT_REQUIRED, *service.IMPORT_OPTIONAL}
-        header = {k for _, cells in rows for k in cells}
-        problems += [PackProblem(file.name, 1, c, "unknown column") for c in sorted(header - known)]
-        if problems:
-            raise PackInvalid(problems)
-        n = service.import_members(_uow(), _vault(), county, rows, file.name)
+        n = service.import_file(_uow(), _vault(), county, file)
     except OSError as exc:
         err.print(f"[red]cannot read {file}: {exc.strerror}[/red]", highlight=False)
         raise typer.Exit(1) from None

@@ -8,11 +8,14 @@ a driver on a run call `may_work` before they act.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol
 
-from countyexpress.domain.access import Principal, Role
+from countyexpress.adapters.packs.rows import read_table
+from countyexpress.domain.access import Action, Principal, Resource, Role, Where
 from countyexpress.domain.accounts import User
 from countyexpress.domain.county import County
 from countyexpress.domain.county_time import COUNTY_ZONE, county_today
@@ -39,6 +42,7 @@ from countyexpress.errors import (
     said,
 )
 from countyexpress.services import accounts
+from countyexpress.services.authz import check, check_kind, may, visible
 from countyexpress.services.ports import Cipher
 from countyexpress.services.supervision import credit_of, rules_of
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -53,9 +57,12 @@ __all__ = [
     "add_member",
     "check_run",
     "create_staff_user",
+    "import_file",
     "import_members",
+    "import_upload",
     "may_work",
     "members",
+    "read_file",
     "record_insurance",
     "record_leaving",
     "record_training",
@@ -156,10 +163,12 @@ def snapshot(uow: UnitOfWork, county_code: str, today: dt.date) -> StaffSnapshot
 
 
 def record_training(
-    uow: StaffUnitOfWork, county: str, staff_no: str, on: dt.date, *, pre_job: bool = False
-) -> StaffMember:
+    uow: StaffUnitOfWork, county: str, staff_no: str, on: dt.date, *, pre_job: bool = False,
+    by: Principal | None = None,
+) -> StaffMember:  # fmt: skip
     """Record a periodic training (or the pre-job training) of `staff_no` on `on`."""
     code = county_code6(county)
+    check(by, Action.EDIT, Resource.STAFF, Where(code))
     if on > county_today():
         raise InvalidValue("on", f"{on} is in the future: record training that happened")
     with uow:
@@ -214,12 +223,13 @@ def _unknown_employer(member: StaffMember, code: str) -> str:
 
 def add_member(
     uow: UnitOfWork, cipher: Cipher, county: str, row: Mapping[str, str],
-    today: dt.date | None = None,
+    today: dt.date | None = None, by: Principal | None = None,
 ) -> StaffMember:  # fmt: skip
     """Register one new member from `row` (the import's columns): name, ID number and phone
     encrypted with `cipher`; InvalidValue naming the bad field (an ID number is never
     repeated), NotAllowed when the staff number is already registered."""
     code = county_code6(county)
+    check(by, Action.EDIT, Resource.STAFF, Where(code))
     member, personal = member_from_row({k: v for k, v in row.items() if k != "username"},
                                        today or county_today())  # fmt: skip
     with uow:
@@ -236,12 +246,13 @@ def add_member(
 
 def import_members(
     uow: UnitOfWork, cipher: Cipher, county: str, rows: Sequence[tuple[int, Mapping[str, str]]],
-    file_name: str, today: dt.date | None = None,
+    file_name: str, today: dt.date | None = None, by: Principal | None = None,
 ) -> int:  # fmt: skip
     """Register or replace (by staff number) every member of a list, all or nothing:
     PackInvalid names each problem by file, line and column. Importing the same list again
     changes nothing; a member's account link and leaving day are kept."""
     code = county_code6(county)
+    check(by, Action.IMPORT, Resource.STAFF, Where(code))
     data = [{k: v for k, v in r.items() if k != "username"} for _, r in rows]
     read = members_from_rows(file_name, data, today or county_today(),
                              lines=[line for line, _ in rows])  # fmt: skip
@@ -261,6 +272,52 @@ def import_members(
             uow.staff.put(code, kept, _sealed(cipher, personal), now)
         uow.commit()
     return len(read)
+
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+def read_file(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a staff list (CSV in UTF-8 or XLSX, the pack's table reader) with their
+    line numbers; PackInvalid for a missing or unknown column."""
+    problems: list[PackProblem] = []
+    rows = [(r.line, r.cells) for r in read_table(path, IMPORT_REQUIRED, problems)]
+    header = {k for _, cells in rows for k in cells}
+    unknown = sorted(header - {*IMPORT_REQUIRED, *IMPORT_OPTIONAL})
+    problems += [PackProblem(path.name, 1, c, "unknown column") for c in unknown]
+    if problems:
+        raise PackInvalid(problems)
+    return rows
+
+
+def import_file(
+    uow: UnitOfWork, cipher: Cipher, county: str, path: Path, by: Principal | None = None
+) -> int:
+    """`import_members` of a CSV or XLSX file, all or nothing."""
+    check(by, Action.IMPORT, Resource.STAFF, Where(county_code6(county)))
+    return import_members(uow, cipher, county, read_file(path), path.name, by=by)
+
+
+def import_upload(
+    uow: UnitOfWork, cipher: Cipher, county: str, name: str, data: bytes,
+    by: Principal | None = None,
+) -> int:  # fmt: skip
+    """An uploaded list (its file name and bytes) imported as `import_file` does; refused
+    whole (PackInvalid) when it is not a .csv or .xlsx or is too large."""
+    check(by, Action.IMPORT, Resource.STAFF, Where(county_code6(county)))
+    name = Path(name).name[:120] or "staff.csv"
+    why = ""
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        why = "a staff list is a .csv (UTF-8) or .xlsx file"
+    elif len(data) > MAX_UPLOAD_BYTES:
+        why = f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+    if why:
+        raise PackInvalid([PackProblem(name, None, None, why)])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        return import_file(uow, cipher, county, path, by=by)
 
 
 @dataclass(frozen=True)
@@ -307,9 +364,15 @@ def _view(cipher: Cipher, m: StaffMember, sealed: Mapping[str, str | None],
     )  # fmt: skip
 
 
-def _visible(by: Principal | None, m: StaffMember) -> bool:
+def _read(by: Principal | None, code: str) -> None:
+    """Forbidden unless `by` reads staff of county `code` (a carrier's key: its own)."""
+    own = by.carrier if by is not None and by.role is Role.CARRIER else None
+    check(by, Action.READ, Resource.STAFF, Where(code, carrier=own))
+
+
+def _visible(by: Principal | None, code: str, m: StaffMember) -> bool:
     """A carrier's key sees its own carrier's staff only."""
-    return by is None or by.role is not Role.CARRIER or m.employer == by.carrier
+    return may(by, Action.READ, Resource.STAFF, Where(code, carrier=m.employer))
 
 
 def views(
@@ -319,10 +382,11 @@ def views(
     """The county's staff, masked, with training and insurance states (`by` a carrier: its
     own staff only)."""
     code = county_code6(county)
+    _read(by, code)
     day = today or county_today()
     months = training_months(uow, code)
     with uow:
-        found = [m for m in uow.staff.members(code) if _visible(by, m)]
+        found = [m for m in uow.staff.members(code) if _visible(by, code, m)]
         sealed = {m.staff_no: uow.staff.personal(code, m.staff_no) for m in found}
     return [_view(cipher, m, sealed[m.staff_no], months, day) for m in found]
 
@@ -333,12 +397,16 @@ def view(
 ) -> StaffView:  # fmt: skip
     """One member, masked; NotFound when not registered (or not `by`'s to see)."""
     code = county_code6(county)
+    check_kind(by, Action.READ, Resource.STAFF)
+    _read(by, code)
     months = training_months(uow, code)
     with uow:
         member = uow.staff.get(code, staff_no.strip())
         sealed = uow.staff.personal(code, staff_no.strip())
-    if member is None or not _visible(by, member):
-        raise NotFound(f"staff number {staff_no} is not registered in county {code}")
+    missing = NotFound(f"staff number {staff_no} is not registered in county {code}")
+    if member is None:
+        raise missing
+    visible(by, Action.READ, Resource.STAFF, Where(code, carrier=member.employer), missing)
     return _view(cipher, member, sealed, months, today or county_today())
 
 
@@ -351,11 +419,12 @@ def _change(uow: UnitOfWork, code: str, staff_no: str) -> StaffMember:
 
 def record_insurance(
     uow: UnitOfWork, county: str, staff_no: str, *, social_until: dt.date | None,
-    injury_until: dt.date | None,
+    injury_until: dt.date | None, by: Principal | None = None,
 ) -> StaffMember:  # fmt: skip
     """Record the days social insurance and work-injury insurance (工伤保险) are valid
     until (None: keep what is held)."""
     code = county_code6(county)
+    check(by, Action.EDIT, Resource.STAFF, Where(code))
     with uow:
         member = _change(uow, code, staff_no)
         done = replace(
@@ -368,11 +437,14 @@ def record_insurance(
     return done
 
 
-def record_leaving(uow: UnitOfWork, county: str, staff_no: str, on: dt.date) -> StaffMember:
+def record_leaving(
+    uow: UnitOfWork, county: str, staff_no: str, on: dt.date, by: Principal | None = None
+) -> StaffMember:
     """Record that the member left on the county day `on`: from then the gate refuses them,
     the indicators no longer count them, and the purge's retention clock of their personal
     data starts (`left_at`, the start of that day in the county, in UTC)."""
     code = county_code6(county)
+    check(by, Action.EDIT, Resource.STAFF, Where(code))
     if on > county_today():
         raise InvalidValue("on", f"{on} is in the future: record a leaving that happened")
     at = dt.datetime.combine(on, dt.time(), COUNTY_ZONE).astimezone(dt.UTC)

@@ -24,6 +24,7 @@ from countyexpress.entrypoints.api import (
     routes,
     scans,
     siting,
+    staff,
     supervision,
     support,
     vehicles,
@@ -114,6 +115,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(support.router)
     app.include_router(packaging.router)
     app.include_router(vehicles.router)
+    app.include_router(staff.router)
     app.include_router(emergency.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer

@@ -27,6 +27,7 @@ from countyexpress.entrypoints.web import (
     scenario_pages,
     screens,
     siting_pages,
+    staff_pages,
     station,
     supervision_pages,
     support_pages,
@@ -87,6 +88,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(audit_pages.router)
     app.include_router(supervision_pages.router)
     app.include_router(support_pages.router)
+    app.include_router(staff_pages.router)
     app.include_router(packaging_pages.router)
     app.include_router(driver.router)
     # The last added runs first: sessions, then the locale, then who is asking.
