@@ -155,6 +155,10 @@ STAFF_LIST = row(("regulator", "admin", CARRIER), county=True)  # a carrier: its
 STAFF_READERS = row(("regulator", "admin", CARRIER), carrier=True, county=True)
 """A staff member: a carrier's key reads its own carrier's only (masked)."""
 
+HEALTH_LOGGERS = row(
+    ("regulator", "centre_operator", "station_keeper", "admin"), station=True, county=True
+)  # a keeper logs its own station's measures only
+
 MATRIX: dict[str, Row] = {
     "GET /healthz": PUBLIC,
     "GET /metrics": PUBLIC,
@@ -290,6 +294,13 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/vehicles/{vehicle}": VEHICLE_READERS,
     "GET /api/v1/counties/{code}/vehicles/imports": VEHICLE_DESK,
     "POST /api/v1/counties/{code}/vehicles/import": SUPERVISORS,
+    "GET /api/v1/counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
+    "GET /api/v1/counties/{code}/health/contactless": COUNTY_READERS,
+    "POST /api/v1/counties/{code}/health/levels": REGISTRY_EDITORS,
+    "POST /api/v1/counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
+    "GET /counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
+    "POST /counties/{code}/health/levels": REGISTRY_EDITORS,
+    "POST /counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
     "GET /api/v1/counties/{code}/staff": STAFF_LIST,
     "GET /api/v1/counties/{code}/staff/{staff_no}": STAFF_READERS,
     "POST /api/v1/counties/{code}/staff/import": SUPERVISORS,
@@ -328,6 +339,8 @@ NOT_2XX: dict[str, str] = {
             "POST /counties/{code}/supervision/import",
         )
     },
+    "POST /counties/{code}/health/levels": "the 卫生防疫 form answers 303 back to the page",
+    "POST /counties/{code}/health/logs/{facility}": "the 卫生防疫 form answers 303 back",
     "POST /counties/{code}/support/applications/{record_id}": "the 政策支持 form answers 303",
     "POST /counties/{code}/support/requests/{record_id}": "the 政策支持 form answers 303 back",
     "POST /counties/{code}/packaging/import": "the 绿色包装 upload answers 303 back to the page",
@@ -683,6 +696,16 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"data": {"refuse": "budget spent"}}
     if "/emergency/" in key:
         return _emergency_body(w, key, target)
+    if key == "POST /api/v1/counties/{code}/health/levels":  # a township of the county
+        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
+        return {"json": {"township": township, "level": "high", "from": "2022-05-01"}}
+    if key == "POST /api/v1/counties/{code}/health/logs/{facility}":
+        return {"json": {"done": ["ventilation"]}}
+    if key == "POST /counties/{code}/health/levels":
+        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
+        return {"data": {"township": township, "level": "high", "from_day": "2022-05-01"}}
+    if key == "POST /counties/{code}/health/logs/{facility}":
+        return {"data": {"day": county_today().isoformat(), "done": "ventilation"}}
     if "/supervision" in key or (
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):

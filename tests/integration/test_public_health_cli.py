@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from countyexpress import bootstrap
+from countyexpress.adapters.packs.public_health import health_rules_for, read_health
 from countyexpress.entrypoints.cli import app
 from countyexpress.services import scans
 from countyexpress.settings import get_settings
@@ -84,3 +85,11 @@ def test_plan_kpis_carry_tasks_15_and_16_computed(db: Path) -> None:
     contactless = rows["contactless_delivery_share"]
     assert contactless["task"] == 16 and contactless["value"] == 0.5
     assert contactless["status"] == "no_target" and "no target" in contactless["rule"]
+
+
+def test_county_export_writes_the_health_rules(db: Path) -> None:
+    """The exported pack carries health.toml, read back as the county's rules."""
+    result = runner.invoke(app, ["county", "export", "652828", str(db / "out")])
+    assert result.exit_code == 0, result.output
+    back = read_health(db / "out")
+    assert back.measures == health_rules_for("652828").measures

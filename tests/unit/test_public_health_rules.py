@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from countyexpress.adapters.packs.public_health import health_rules_for, read_health
+from countyexpress.adapters.packs.public_health import health_rules_for, read_health, write_health
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import Facility, FacilityKind, FiveHaves, LockerCompartments
 from countyexpress.domain.geography import Division, DivisionLevel
@@ -183,3 +183,12 @@ def test_a_bad_health_file_is_refused_naming_the_field(tmp_path: Path) -> None:
     bad.write_text(bad.read_text(encoding="utf-8").replace('zh = ""', 'zh = "通风"'), "utf-8")
     with pytest.raises(PackInvalid, match="severe"):
         read_health(bad)
+
+
+def test_written_rules_read_back_the_same(tmp_path: Path) -> None:
+    """`county export` writes health.toml; reading it gives the same levels and measures."""
+    rules = health_rules_for("652828")
+    back = read_health(write_health(rules, tmp_path))
+    assert (back.levels, back.measures, back.quality) == (rules.levels, rules.measures,
+                                                          rules.quality)  # fmt: skip
+    assert back.source.split(": ", 1)[1] == rules.source.split(": ", 1)[1]

@@ -10,12 +10,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from countyexpress.adapters.packs.reader import builtin_pack_path
 from countyexpress.adapters.packs.vehicles import builtin_folder
 from countyexpress.domain.public_health import HealthRules, Measure, RiskLevel
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
-__all__ = ["HEALTH_FILE", "health_rules_for", "read_health"]
+__all__ = ["HEALTH_FILE", "health_rules_for", "read_health", "write_health"]
 
 HEALTH_FILE = "health.toml"
 
@@ -91,3 +93,25 @@ def health_rules_for(county_code: str) -> HealthRules:
     if folder is None or not (folder / HEALTH_FILE).is_file():
         folder = builtin_pack_path("heshuo") or Path(".")
     return read_health(folder / HEALTH_FILE)
+
+
+def write_health(rules: HealthRules, folder: Path) -> Path:
+    """Write `rules` as the pack's `health.toml` (read back equal by `read_health`, but
+    for `source`, which keeps the text after the folder's name)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / HEALTH_FILE
+    source = rules.source.split(": ", 1)[1] if ": " in rules.source else ""
+    data: dict[str, Any] = {
+        "quality": rules.quality,
+        "source": source,
+        "levels": [{"code": lv.code, "zh": lv.zh, "en": lv.en} for lv in rules.levels],
+        "measures": [
+            {"code": m.code, "zh": m.zh, "en": m.en,
+             "levels": [lv.code for lv in rules.levels if lv.code in m.levels],
+             "frequency": m.frequency, "quality": m.quality, "source": m.source}
+            for m in rules.measures
+        ],
+    }  # fmt: skip
+    header = "# Public health rules, exported by County Express (see docs/health.md).\n"
+    path.write_text(header + tomli_w.dumps(data), encoding="utf-8")
+    return path

@@ -21,6 +21,7 @@ from countyexpress.entrypoints.api import (
     operations,
     packaging,
     plan,
+    public_health,
     routes,
     scans,
     siting,
@@ -112,6 +113,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(audit.router)
     app.include_router(supervision.router)
+    app.include_router(public_health.router)
     app.include_router(support.router)
     app.include_router(packaging.router)
     app.include_router(vehicles.router)

@@ -24,6 +24,7 @@ from countyexpress.entrypoints.web import (
     driver,
     pages,
     packaging_pages,
+    public_health_pages,
     scenario_pages,
     screens,
     siting_pages,
@@ -87,6 +88,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(supervision_pages.router)
+    app.include_router(public_health_pages.router)
     app.include_router(support_pages.router)
     app.include_router(staff_pages.router)
     app.include_router(packaging_pages.router)
