@@ -294,6 +294,8 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/vehicles/{vehicle}": VEHICLE_READERS,
     "GET /api/v1/counties/{code}/vehicles/imports": VEHICLE_DESK,
     "POST /api/v1/counties/{code}/vehicles/import": SUPERVISORS,
+    "GET /counties/{code}/vehicles": VEHICLE_DESK,
+    "POST /counties/{code}/vehicles/import": SUPERVISORS,
     "GET /api/v1/counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
     "GET /api/v1/counties/{code}/health/contactless": COUNTY_READERS,
     "POST /api/v1/counties/{code}/health/levels": REGISTRY_EDITORS,
@@ -325,6 +327,7 @@ NOT_2XX: dict[str, str] = {
     "POST /logout": "log-out answers 303 to the log-in form",
     "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
     "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
+    "POST /counties/{code}/vehicles/import": "the 车辆 form answers 303 back to the page",
     **{
         k: "a 监管 form answers 303 back to the page with its result"
         for k in (
@@ -678,8 +681,9 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/packaging/import":  # the page's form
         report = f"carrier,month,parcels\n{carrier},2022-06,10\n"
         return {"data": {}, "files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
-    if key == "POST /api/v1/counties/{code}/vehicles/import":  # the county's list again
-        return {"files": {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}}
+    if key.endswith("/vehicles/import"):  # the county's list again (the page: a form)
+        files = {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}
+        return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
     if key.endswith("/staff/import"):  # the target's member again (replaced by number)
         files = {"file": ("staff.csv", _staff_list(target), "text/csv")}
         return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}

@@ -16,7 +16,7 @@ from countyexpress.domain.county import County
 from countyexpress.domain.indicators import Indicator, Inputs, Measurement, register
 from countyexpress.domain.vehicles import RegisteredVehicle
 
-__all__ = ["INPUT", "VEHICLE_INDICATORS", "VehicleSnapshot"]
+__all__ = ["INPUT", "VEHICLE_INDICATORS", "VehicleSnapshot", "measure"]
 
 INPUT = "vehicles"
 NO_TARGET = " No target: the plan (task 18) sets no number for it."
@@ -87,3 +87,8 @@ VEHICLE_INDICATORS = (
 """The vehicle indicators, in the order a screen shows them."""
 
 register(*VEHICLE_INDICATORS)
+
+
+def measure(county: County, snapshot: VehicleSnapshot) -> list[tuple[Indicator, Measurement]]:
+    """The three indicators of `snapshot`, for a screen (plan kpis adds targets and status)."""
+    return [(i, i.compute(county, {INPUT: snapshot})) for i in VEHICLE_INDICATORS]

@@ -100,6 +100,7 @@ SITING_NAV = N_("Siting")
 SCENARIOS_NAV = N_("Scenarios")
 AUDIT_NAV = N_("Audit log")
 SUPERVISION_NAV = N_("Supervision")
+VEHICLES_NAV = N_("Vehicles")
 DRIVER_NAV = N_("Driver")
 HEALTH_NAV = N_("Public health")
 STOP_STATE_LABELS = {"done": N_("done"), "partial": N_("partly done"), "pending": N_("to do")}

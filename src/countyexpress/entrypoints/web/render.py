@@ -70,6 +70,13 @@ def render(
     if (
         county
         and principal is not None
+        and principal.carrier is None
+        and allowed(principal, Action.READ, Resource.VEHICLE, Where(county=county.code))
+    ):  # 车辆 next to 监管, for those who read the whole registry
+        nav.append(("vehicles", f"/counties/{county.code}/vehicles", labels.VEHICLES_NAV))
+    if (
+        county
+        and principal is not None
         and allowed(
             principal,
             Action.READ,

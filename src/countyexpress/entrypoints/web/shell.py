@@ -31,6 +31,7 @@ from countyexpress.entrypoints.web import (
     staff_pages,
     station,
     supervision_pages,
+    vehicle_pages,
     support_pages,
 )
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
@@ -88,6 +89,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(supervision_pages.router)
+    app.include_router(vehicle_pages.router)
     app.include_router(public_health_pages.router)
     app.include_router(support_pages.router)
     app.include_router(staff_pages.router)
