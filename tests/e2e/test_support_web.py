@@ -45,8 +45,13 @@ def app(tmp_path: Path) -> Iterator[object]:
         uow.vehicles.replace(CODE, fleet, by="test", at=AT, source="test")
         uow.commit()
     for i, carrier in enumerate(("zto", "sto"), start=1):
-        support.apply(SqlUnitOfWork(engine), CODE, carrier,
-                      Application("nev_purchase", 30000, vehicle=f"HS-KD-E00{i}"), by=SYSTEM)
+        support.apply(
+            SqlUnitOfWork(engine),
+            CODE,
+            carrier,
+            Application("nev_purchase", 30000, vehicle=f"HS-KD-E00{i}"),
+            by=SYSTEM,
+        )
     application = create_app(settings, engine)
     application.state.test_engine = engine
     yield application
@@ -89,3 +94,33 @@ def test_a_carrier_applies_for_itself_only() -> None:
     zto = Principal("k1", "zto key", Role.CARRIER, county=CODE, carrier="zto")
     with pytest.raises(Forbidden):
         support.apply(None, CODE, "sto", Application("nev_purchase", 1), by=zto)  # type: ignore[arg-type]
+
+
+def test_a_carriers_key_applies_for_itself_and_hears_why_not(app: object) -> None:
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    key = {"X-API-Key": add_key(engine, "zto")}
+    client = TestClient(app)  # type: ignore[arg-type]
+    body = {"carrier": "zto", "programme": "warehouse_project", "amount": 150000,
+            "investment": 2000000}  # fmt: skip
+    r = client.post(API, json=body, headers=key)
+    assert r.status_code == 201, r.text
+    assert r.json()["check"]["ceiling"] == 200000 and r.json()["record"]["state"] == "submitted"
+    assert client.post(API, json={**body, "carrier": "sto"}, headers=key).status_code == 403
+    r = client.post(API, json={**body, "investment": 5000}, headers=key)
+    assert r.status_code == 409 and "below the programme's 1000000" in r.json()["detail"]
+
+
+def test_the_regulator_enters_a_paper_application_on_the_page(app: object) -> None:
+    reg = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(reg, PEOPLE["regulator"].name)
+    token = csrf_of(reg.get(PAGE).text)
+    form = {"carrier": "yto", "programme": "sorting_centre", "amount": "1000",
+            "facility": "BZ-SORT", "csrf_token": token}  # fmt: skip
+    refused = reg.post(f"{PAGE}/applications", data=form)
+    page = reg.get(refused.headers["location"], headers={"Accept-Language": "zh-CN"}).text
+    assert "不符合 sorting_centre 的条件" in page and "not sited in the county" in page
+    form = {"carrier": "yto", "programme": "warehouse_project", "amount": "100000",
+            "investment": "1500000", "csrf_token": token}  # fmt: skip
+    done = reg.post(f"{PAGE}/applications", data=form)
+    assert done.headers["location"].endswith("done=applied")
+    assert any(r["subject"] == "carrier:yto" for r in reg.get(API).json())

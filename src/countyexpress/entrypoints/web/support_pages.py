@@ -13,6 +13,7 @@ from countyexpress.adapters.packs.policy import policy_for
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.kinds import SUPPORT_REQUEST_TYPES
+from countyexpress.domain.supervision.support import Application
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import RowId, UowDep
 from countyexpress.entrypoints.web.i18n import N_, gettext_for, reason_of
@@ -33,7 +34,7 @@ REQUEST_TYPES = {
     "schooling": N_("schooling of children"),
     "medical": N_("medical aid"),
 }
-DONE = {"decided": N_("Decision recorded.")}
+DONE = {"decided": N_("Decision recorded."), "applied": N_("Application recorded.")}
 
 
 def _page(code: str, done: str = "", error: str = "") -> str:
@@ -55,6 +56,7 @@ def support_page(
     ctx = {
         "today": county_today(),
         "programmes": policy_for(county.code).programmes,
+        "carriers": [c.code for c in county.carriers],
         "applications": sorted(asked, key=lambda v: (v.record.closed, -v.id)),
         "requests": sorted(received, key=lambda v: (v.record.closed, -v.id)),
         "may_edit": allowed(by, Action.EDIT, Resource.SUPERVISION, Where(county.code)),
@@ -69,7 +71,7 @@ def support_page(
     return render(request, "support.html", ctx, county=county, active="supervision")
 
 
-def _after(request: Request, code: str, action: object) -> Response:
+def _after(request: Request, code: str, action: object, done: str = "decided") -> Response:
     try:
         action()  # type: ignore[operator]
     except (Forbidden, NotAuthenticated):
@@ -77,7 +79,31 @@ def _after(request: Request, code: str, action: object) -> Response:
     except CountyExpressError as exc:
         reason = reason_of(exc, gettext_for(request.state.locale))
         return RedirectResponse(_page(code, error=reason), status_code=303)
-    return RedirectResponse(_page(code, done="decided"), status_code=303)
+    return RedirectResponse(_page(code, done=done), status_code=303)
+
+
+@router.post("/counties/{code}/support/applications", dependencies=[CsrfDep])
+def post_application(
+    code: str,
+    request: Request,
+    uow: UowDep,
+    by: SupervisorDep,
+    carrier: Annotated[str, Form(max_length=20)],
+    programme: Annotated[str, Form(max_length=40)],
+    amount: Annotated[int, Form(ge=1, le=10**10 - 1)],
+    investment: Annotated[str, Form(max_length=12)] = "",
+    facility: Annotated[str, Form(max_length=40)] = "",
+    vehicle: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """A paper application entered for a carrier: checked like any other (the reasons
+    come back when it is not eligible)."""
+    invested = int(investment) if investment.strip().isdigit() else None
+
+    def apply() -> object:
+        a = Application(programme, amount, invested, facility.strip(), vehicle.strip())
+        return support.apply(uow, code, carrier.strip().lower(), a, by=by)
+
+    return _after(request, code, apply, "applied")
 
 
 @router.post("/counties/{code}/support/applications/{record_id}", dependencies=[CsrfDep])
