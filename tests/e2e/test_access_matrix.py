@@ -62,6 +62,7 @@ from countyexpress.services import (
     licences,
     routes,
     siting,
+    staff,
     stations,
     supervision,
     vehicles,
@@ -150,6 +151,13 @@ VEHICLE_LIST = row(
     ("regulator", "centre_operator", "admin", CARRIER), county=True
 )  # a carrier: its own
 VEHICLE_DESK = row(("regulator", "centre_operator", "admin"), county=True)  # imports history
+STAFF_LIST = row(("regulator", "admin", CARRIER), county=True)  # a carrier: its own, masked
+STAFF_READERS = row(("regulator", "admin", CARRIER), carrier=True, county=True)
+"""A staff member: a carrier's key reads its own carrier's only (masked)."""
+
+HEALTH_LOGGERS = row(
+    ("regulator", "centre_operator", "station_keeper", "admin"), station=True, county=True
+)  # a keeper logs its own station's measures only
 
 MATRIX: dict[str, Row] = {
     "GET /healthz": PUBLIC,
@@ -288,6 +296,21 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/vehicles/{vehicle}": VEHICLE_READERS,
     "GET /api/v1/counties/{code}/vehicles/imports": VEHICLE_DESK,
     "POST /api/v1/counties/{code}/vehicles/import": SUPERVISORS,
+    "GET /counties/{code}/vehicles": VEHICLE_DESK,
+    "POST /counties/{code}/vehicles/import": SUPERVISORS,
+    "GET /api/v1/counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
+    "GET /api/v1/counties/{code}/health/contactless": COUNTY_READERS,
+    "POST /api/v1/counties/{code}/health/levels": REGISTRY_EDITORS,
+    "POST /api/v1/counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
+    "GET /counties/{code}/health": COUNTY_READERS,  # a keeper: its own station's list
+    "POST /counties/{code}/health/levels": REGISTRY_EDITORS,
+    "POST /counties/{code}/health/logs/{facility}": HEALTH_LOGGERS,
+    "GET /api/v1/counties/{code}/staff": STAFF_LIST,
+    "GET /api/v1/counties/{code}/staff/{staff_no}": STAFF_READERS,
+    "POST /api/v1/counties/{code}/staff/import": SUPERVISORS,
+    "POST /api/v1/counties/{code}/staff/{staff_no}/training": SUPERVISORS,
+    "GET /counties/{code}/staff": STAFF_LIST,  # a carrier: its own staff, masked
+    "POST /counties/{code}/staff/import": SUPERVISORS,
     "GET /counties/{code}/packaging": SUPERVISORS,
     "POST /counties/{code}/packaging/import": SUPERVISORS,
     "GET /api/v1/counties/{code}/packaging": SUPERVISORS,
@@ -306,6 +329,7 @@ NOT_2XX: dict[str, str] = {
     "POST /logout": "log-out answers 303 to the log-in form",
     "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
     "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
+    "POST /counties/{code}/vehicles/import": "the 车辆 form answers 303 back to the page",
     **{
         k: "a 监管 form answers 303 back to the page with its result"
         for k in (
@@ -320,12 +344,15 @@ NOT_2XX: dict[str, str] = {
             "POST /counties/{code}/supervision/import",
         )
     },
+    "POST /counties/{code}/health/levels": "the 卫生防疫 form answers 303 back to the page",
+    "POST /counties/{code}/health/logs/{facility}": "the 卫生防疫 form answers 303 back",
     "POST /counties/{code}/support/applications/{record_id}": "the 政策支持 form answers 303",
     "POST /counties/{code}/support/requests/{record_id}": "the 政策支持 form answers 303 back",
     "POST /counties/{code}/support/applications": "the 政策支持 form answers 303 back",
     "POST /api/v1/counties/{code}/support/applications": "the test county runs no support "
     "programme: an application there is refused (409); test_support_web covers the 201",
     "POST /counties/{code}/packaging/import": "the 绿色包装 upload answers 303 back to the page",
+    "POST /counties/{code}/staff/import": "the 从业人员 upload answers 303 back to the page",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
 allowed cell is any answer but 401, 403, 404 and 5xx (their own tests cover the 2xx)."""
@@ -483,6 +510,28 @@ def _register_vehicles(engine: Engine, values: dict[str, dict[str, str]]) -> Non
 VEHICLE_FLEETS: dict[str, list[RegisteredVehicle]] = {}  # county -> its registered vehicles
 
 
+STAFF_ID = "11010519491231002X"
+
+
+def _staff_list(target: str) -> bytes:
+    """The target's staff member as a staff list (columns of services.staff)."""
+    county, _, carrier = WHERE[target]
+    member = f"MX-{carrier}-{county},{carrier},courier,王五,{STAFF_ID},13900000000\n"
+    return ("staff_no,employer,occupation,name,id_number,phone\n" + member).encode()
+
+
+def _register_staff(engine: Engine, vault: Vault, values: dict[str, dict[str, str]]) -> None:
+    """A courier of each target's carrier in its county's staff registry."""
+    for target in (OWN, CARRIER_, COUNTY):
+        county, _, carrier = WHERE[target]
+        cells = {"staff_no": f"MX-{carrier}-{county}", "employer": carrier,
+                 "occupation": "courier", "name": "王五", "id_number": STAFF_ID,
+                 "phone": "13900000000"}  # fmt: skip
+        staff.add_member(SqlUnitOfWork(engine), vault, county, cells)
+        values[target]["staff_no"] = cells["staff_no"]
+    values[STATION]["staff_no"] = values[OWN]["staff_no"]
+
+
 def _vehicle_list(county: str) -> bytes:
     """The county's registry as a vehicle list to import again."""
     folder = Path(tempfile.mkdtemp())
@@ -548,6 +597,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for target in (OWN, CARRIER_, COUNTY):  # supervision records of each target's carrier
         values[target] |= _supervised(engine, vault, target)
     _register_vehicles(engine, values)
+    _register_staff(engine, vault, values)
     values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
     for target in (OWN, COUNTY):  # a saved siting result in each county, to compare
         siting.plan_sites(bootstrap.uow_factory(engine)(), values[target]["code"],
@@ -636,8 +686,14 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/packaging/import":  # the page's form
         report = f"carrier,month,parcels\n{carrier},2022-06,10\n"
         return {"data": {}, "files": {"file": ("packaging.csv", report.encode(), "text/csv")}}
-    if key == "POST /api/v1/counties/{code}/vehicles/import":  # the county's list again
-        return {"files": {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}}
+    if key.endswith("/vehicles/import"):  # the county's list again (the page: a form)
+        files = {"file": ("vehicles.csv", _vehicle_list(county), "text/csv")}
+        return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
+    if key.endswith("/staff/import"):  # the target's member again (replaced by number)
+        files = {"file": ("staff.csv", _staff_list(target), "text/csv")}
+        return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
+    if key == "POST /api/v1/counties/{code}/staff/{staff_no}/training":
+        return {"json": {"on": county_today().isoformat()}}
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}
@@ -653,6 +709,16 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"data": {"refuse": "budget spent"}}
     if "/emergency/" in key:
         return _emergency_body(w, key, target)
+    if key == "POST /api/v1/counties/{code}/health/levels":  # a township of the county
+        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
+        return {"json": {"township": township, "level": "high", "from": "2022-05-01"}}
+    if key == "POST /api/v1/counties/{code}/health/logs/{facility}":
+        return {"json": {"done": ["ventilation"]}}
+    if key == "POST /counties/{code}/health/levels":
+        township = {HESHUO: "652828200000", TEST: "990101200000"}[county]
+        return {"data": {"township": township, "level": "high", "from_day": "2022-05-01"}}
+    if key == "POST /counties/{code}/health/logs/{facility}":
+        return {"data": {"day": county_today().isoformat(), "done": "ventilation"}}
     if "/supervision" in key or (
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):
@@ -970,6 +1036,7 @@ MISSING = {
     "plan_id": "RP-652828-20990101-999999",
     "run_id": "SR-652828-20990101000000-999999",
     "vehicle": "HS-KD-MX-NONE",
+    "staff_no": "MX-NONE",
 }
 
 
