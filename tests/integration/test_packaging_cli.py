@@ -104,3 +104,21 @@ def test_a_bad_xlsx_is_refused_whole_naming_file_row_and_field(db: Path) -> None
     assert "bad.xlsx line 5: carrier" in refused.output
     report = runner.invoke(app, ["packaging", "report", "--county", "652828", "--json"])
     assert json.loads(report.stdout)["rows"] == []  # nothing stored, not even line 2
+
+
+def test_packaging_seen_at_intake_counts_where_no_carrier_reported(db: Path) -> None:
+    take = ["intake", "take", "--county", "652828", "--facility", "HS-STA-01", "--carrier",
+            "zto", "--id-type", "resident_id", "--id-number", "360426199101010071",
+            "--name", "阿依古丽", "--category", "dried_fruit", "--at",
+            "2022-06-01T10:00:00+08:00"]  # fmt: skip
+    slim = runner.invoke(app, [*take, "--waybill", "73100000000021", "--bag", "carton",
+                               "--tape-mm", "45"])  # fmt: skip
+    assert slim.exit_code == 0, slim.output
+    wide = runner.invoke(app, [*take, "--waybill", "73100000000022", "--bag", "woven_bag",
+                               "--tape-mm", "60", "--reboxed"])  # fmt: skip
+    assert wide.exit_code == 0, wide.output
+    rows = _kpis()
+    assert rows["slim_tape_share"]["value"] == 0.5
+    assert rows["not_reboxed_share"]["value"] == 0.5
+    assert rows["prohibited_bag_share"]["value"] == 0.5
+    assert rows["prohibited_bag_share"]["status"] == "behind"

@@ -19,6 +19,7 @@ from countyexpress import bootstrap
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.identity import IdType, SenderIdentity
 from countyexpress.domain.inspection import Inspection, parse_category
+from countyexpress.domain.packaging import BagType, Filler, ParcelPackaging
 from countyexpress.entrypoints.presenters_intake import movement_json, receipt_json
 from countyexpress.errors import CountyExpressError, InvalidValue
 from countyexpress.services import intake as service
@@ -92,8 +93,16 @@ def take(
     actor: ActorOpt = "",
     at: AtOpt = None,
     as_json: JsonOpt = False,
-) -> None:
-    """Take a parcel in: real-name check, inspection, then collect and inspect scans."""
+    bag: Annotated[BagType | None, typer.Option("--bag", help="Packaging seen (task 17): "
+                   "its bag or box; without it no packaging is recorded")] = None,
+    tape_mm: Annotated[float | None, typer.Option("--tape-mm", help="Tape width in mm "
+                       "(none: no tape)")] = None,
+    filler: Annotated[Filler, typer.Option("--filler")] = Filler.NONE,
+    paper_waybill: Annotated[bool, typer.Option("--paper-waybill", help="No e-waybill")] = False,
+    reboxed: Annotated[bool, typer.Option("--reboxed", help="Put in an extra box")] = False,
+) -> None:  # fmt: skip
+    """Take a parcel in: real-name check, inspection, then collect and inspect scans
+    (with --bag, the packaging seen, for the green packaging indicators)."""
     try:
         when = _at(at) or dt.datetime.now().astimezone()
         identity = SenderIdentity(id_type, id_number, name, when.date())
@@ -102,8 +111,9 @@ def take(
             sender_refuses,
         )  # fmt: skip
         cipher = Vault(get_settings().data_key_bytes())
+        packed = ParcelPackaging(bag, tape_mm, filler, not paper_waybill, reboxed) if bag else None
         receipt = service.take_in(_uow(), cipher, county, facility, carrier, waybill,
-                                  identity, inspection, actor, when)  # fmt: skip
+                                  identity, inspection, actor, when, packaging=packed)  # fmt: skip
     except CountyExpressError as exc:
         raise _fail(exc, as_json) from exc
     data = receipt_json(receipt)

@@ -17,6 +17,7 @@ from rich.table import Column, Table
 
 from countyexpress import bootstrap
 from countyexpress.adapters.packs.packaging import report_rows
+from countyexpress.entrypoints.presenters_plan import indicator_json
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import packaging as service
 from countyexpress.settings import get_settings
@@ -94,13 +95,7 @@ def report(
         b = service.breakdown_of(_uow(), county, year=year, month=month, level=by)
     except CountyExpressError as exc:
         raise _fail(exc) from None
-    indicators = [
-        {"indicator": v.indicator, "title": v.title, "title_en": v.title_en, "unit": v.unit,
-         "value": v.value, "target": v.target, "target_year": v.target_year,
-         "target_note": v.target_note, "status": v.status.value, "note": v.note,
-         "lead_unit": v.lead_unit}
-        for v in b.indicators
-    ]  # fmt: skip
+    indicators = [indicator_json(v) for v in b.indicators]
     if as_json:
         out.print_json(json.dumps({"county": b.county, "period": b.period, "by": b.level,
                                    "indicators": indicators, "rows": b.rows},
