@@ -206,6 +206,7 @@ MATRIX: dict[str, Row] = {
     "POST /counties/{code}/centre/{centre_code}/inbound": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/dispatch": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/resolve": CENTRE_DESK,
+    "POST /counties/{code}/centre/{centre_code}/priority": CENTRE_DESK,  # 应急物资
     "POST /api/v1/scans": SCANNERS,
     "GET /api/v1/parcels/{waybill_no}": PARCEL_READERS,
     "POST /api/v1/parcels/lookup": PUBLIC,
@@ -267,6 +268,9 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/emergency/events": COUNTY_READERS,
     "POST /api/v1/counties/{code}/emergency/events": REGISTRY_EDITORS,
     "POST /api/v1/counties/{code}/emergency/events/{event_id}/steps": REGISTRY_EDITORS,
+    "GET /counties/{code}/emergency": COUNTY_READERS,  # people: editors only
+    "POST /counties/{code}/emergency/events": REGISTRY_EDITORS,
+    "POST /counties/{code}/emergency/events/{event_id}": REGISTRY_EDITORS,
     "GET /api/v1/counties/{code}/blacklist": SUPERVISORS,
     "GET /api/v1/counties/{code}/credit-directory.xlsx": SUPERVISORS,
     "GET /api/v1/counties/{code}/filings": SUPERVISORS,
@@ -352,6 +356,8 @@ NOT_2XX: dict[str, str] = {
     "POST /api/v1/counties/{code}/support/applications": "the test county runs no support "
     "programme: an application there is refused (409); test_support_web covers the 201",
     "POST /counties/{code}/packaging/import": "the 绿色包装 upload answers 303 back to the page",
+    "POST /counties/{code}/emergency/events": "the 应急保障 form answers 303 back to the page",
+    "POST /counties/{code}/emergency/events/{event_id}": "the 应急保障 step answers 303 back",
     "POST /counties/{code}/staff/import": "the 从业人员 upload answers 303 back to the page",
 }
 """Routes whose allowed answer is not asked as a 2xx here, with the reason: for them an
@@ -671,6 +677,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/dispatch":
         return {"data": {"route_bag": station, "vehicle": "VAN-01"}}
+    if key == "POST /counties/{code}/centre/{centre_code}/priority":
+        return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/resolve":
         return {"data": {"waybill": w.fresh(target, "manifest"), "division": ""}}
     if key == "POST /counties/{code}/driver/door":
@@ -810,8 +818,14 @@ def _emergency_body(w: World, key: str, target: str) -> dict[str, Any]:
                          "location": station}}  # fmt: skip
     if key.endswith("/steps"):
         return {"json": {"verb": "report"}}
-    hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
-    return {"json": {"grade": "IV", "subject": f"carrier:{carrier}", "occurred_at": hour_ago}}
+    if key.endswith("/{event_id}"):  # the page's step button
+        return {"data": {"verb": "report"}}
+    hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    if not key.startswith("POST /api/"):  # the page's form: a county time without its zone
+        local = hour_ago.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+        return {"data": {"grade": "IV", "subject": f"carrier:{carrier}", "occurred_at": local}}
+    return {"json": {"grade": "IV", "subject": f"carrier:{carrier}",
+                     "occurred_at": hour_ago.isoformat()}}  # fmt: skip
 
 
 def _fresh_event(w: World, target: str) -> dict[str, str]:
@@ -856,6 +870,7 @@ FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {
     "POST /api/v1/counties/{code}/records/{record_id}/steps": _complaint_id,
     "POST /api/v1/counties/{code}/complaints/{record_id}/steps": _complaint_id,
     "POST /api/v1/counties/{code}/emergency/events/{event_id}/steps": _fresh_event,
+    "POST /counties/{code}/emergency/events/{event_id}": _fresh_event,
     "POST /api/v1/counties/{code}/licences/{record_id}/steps": lambda w, t: {
         "record_id": str(_fresh_licence(w.engine, t))
     },

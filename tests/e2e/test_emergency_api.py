@@ -17,7 +17,7 @@ from countyexpress.domain.staff import Occupation, StaffMember
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings
-from support.web import PEOPLE, add_user, csrf_of, log_in
+from support.web import PEOPLE, add_key, add_user, csrf_of, log_in
 
 CODE = "652828"
 API = f"/api/v1/counties/{CODE}/emergency"
@@ -37,6 +37,7 @@ def app(tmp_path: Path) -> Iterator[object]:
     for who in PEOPLE.values():
         add_user(engine, who)
     application = create_app(settings, engine)
+    application.state.test_engine = engine
     yield application
     engine.dispose()
 
@@ -90,3 +91,54 @@ def test_an_event_is_reported_in_time_then_closed_and_a_wrong_step_is_409(app: o
     assert reg.post(path, json={"verb": "close"}, headers=h).json()["state"] == "closed"
     (listed,) = reg.get(f"{API}/events").json()
     assert listed["state"] == "closed" and listed["grade"] == "III"
+
+
+def test_the_page_lists_events_with_the_deadline_and_steps_them(app: object) -> None:
+    """应急保障: the regulator records an event from the form, sees its report deadline and
+    reports it with the step button; the operator reads the page without buttons or people."""
+    reg, h = as_(app, "regulator")
+    team = {"code": "T1", "name": "一队", "leader": "E1", "members": ["E2"]}
+    assert reg.post(f"{API}/teams", json=team, headers=h).status_code == 201
+    form = {"csrf_token": h["X-CSRF-Token"], "grade": "II", "subject": "carrier:zto",
+            "occurred_at": "2026-11-30T08:00", "summary": "暴雪"}  # fmt: skip
+    made = reg.post(f"/counties/{CODE}/emergency/events", data=form)
+    assert made.status_code == 303
+    page = reg.get(made.headers["location"]).text
+    assert "应急保障" in page and 'data-state="occurred"' in page
+    assert "2026-12-01 08:00" in page  # due 24 hours later, county time
+    assert 'data-verb="report"' in page and "E2" in page
+    (event,) = reg.get(f"{API}/events").json()
+    step = {"csrf_token": h["X-CSRF-Token"], "verb": "report"}
+    done = reg.post(f"/counties/{CODE}/emergency/events/{event['id']}", data=step)
+    assert done.status_code == 303
+    assert 'data-state="reported"' in reg.get(f"/counties/{CODE}/emergency").text
+    bad = reg.post(f"/counties/{CODE}/emergency/events", data=form | {"grade": "V"})
+    assert bad.status_code == 422 and "V" in bad.text
+    op, _ = as_(app, "centre_operator")
+    seen = op.get(f"/counties/{CODE}/emergency")
+    assert seen.status_code == 200 and "data-verb" not in seen.text and "E2" not in seen.text
+
+
+def test_the_centre_marks_a_parcel_as_emergency_supplies_from_its_screen(app: object) -> None:
+    """共配中心: the operator types a waybill in the emergency-supplies form; the parcel is
+    marked (its stop will be served first); an unknown waybill is refused and nothing marked."""
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    item = {"waybill_no": "ZT7500000000001", "receiver_name": "马丽",
+            "receiver_phone": "13512345678",
+            "address": "和硕县乌什塔拉回族乡大庄子村7号"}  # fmt: skip
+    pushed = TestClient(app).post(  # type: ignore[arg-type]
+        "/api/v1/manifests", headers={"X-API-Key": add_key(engine, "zto")},
+        json={"county": CODE, "items": [item]},
+    )  # fmt: skip
+    assert pushed.json()["accepted"] == 1
+    op, h = as_(app, "centre_operator")
+    page = f"/counties/{CODE}/centre/HS-CENTER"
+    assert 'id="centre-priority-form"' in op.get(page).text
+    form = {"csrf_token": h["X-CSRF-Token"], "waybill": "ZT7500000000001"}
+    done = op.post(f"{page}/priority", data=form)
+    assert done.status_code == 200 and 'data-outcome="priority"' in done.text
+    unknown = op.post(f"{page}/priority", data=form | {"waybill": "ZT7599999999999"})
+    assert 'data-outcome="refused"' in unknown.text
+    with bootstrap.uow_factory(engine)() as u:
+        marked = u.ops.manifest_items_for(CODE, ["ZT7500000000001"], ("priority",))
+    assert marked["ZT7500000000001"]["priority"] is True

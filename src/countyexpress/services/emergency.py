@@ -28,7 +28,7 @@ from countyexpress.domain.geography import county_code6
 from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.kinds import EMERGENCY_EVENT, EMERGENCY_GRADES
 from countyexpress.domain.supervision.records import Record, Subject
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.errors import N_, InvalidValue, NotFound, said
 from countyexpress.services import supervision
 from countyexpress.services.authz import check, may
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -174,14 +174,16 @@ def _moment(name: str, value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise InvalidValue(name, "a moment needs its time zone (e.g. 2026-12-06T08:30+08:00)")
     if value > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
-        raise InvalidValue(name, f"{value.isoformat()} is in the future: record what happened")
+        raise said(InvalidValue, N_("%(at)s is in the future: record what happened"), name,
+                   at=value.isoformat())  # fmt: skip
     return value.astimezone(dt.UTC)
 
 
 def _grade(grade: str) -> str:
     g = grade.strip().upper()
     if g not in EMERGENCY_GRADES:
-        raise InvalidValue("grade", f"{grade!r} is not a grade ({', '.join(EMERGENCY_GRADES)})")
+        raise said(InvalidValue, N_("%(grade)s is not a grade (I, II, III or IV)"), "grade",
+                   grade=repr(grade))  # fmt: skip
     return g
 
 
@@ -281,7 +283,8 @@ def step_event(
         raise NotFound(f"no emergency event {event_id} in county {code}")
     occurred = dt.datetime.fromisoformat(stored.record.facts["occurred_at"])
     if moment < occurred:
-        raise InvalidValue("at", f"{moment.isoformat()} is before the event occurred")
+        raise said(InvalidValue, N_("%(at)s is before the event occurred"), "at",
+                   at=moment.isoformat())  # fmt: skip
     done = supervision.act(
         uow, code, event_id, verb, county_date(moment), note,
         {_MOMENTS[verb]: moment.isoformat()}, by=by,

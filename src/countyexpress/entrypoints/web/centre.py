@@ -127,3 +127,25 @@ def centre_resolve(
     except (InvalidValue, NotAllowed, NotFound) as exc:
         result = {"ok": False, "kind": "resolve", "waybill": waybill, "reason": str(exc)}
     return _page(request, uow, by, code, centre_code, result)
+
+
+@router.post("/counties/{code}/centre/{centre_code}/priority", dependencies=[CsrfDep])
+def centre_priority(
+    code: str,
+    centre_code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    waybill: Annotated[str, Form()] = "",
+    clear: Annotated[str, Form()] = "",
+) -> Response:
+    """应急物资: mark a parcel as emergency supplies — its stop is served first on the day's
+    routes — or clear the mark (docs/emergency.md)."""
+    centre_desk.centre_desk(uow, by, code, centre_code)  # the desk's reach, before any change
+    try:
+        done = centre.mark_priority(uow, code, [waybill], priority=not clear, by=by)
+        result: dict[str, Any] = {"ok": True, "kind": "priority", "waybill": done[0],
+                                  "priority": not clear}  # fmt: skip
+    except (InvalidValue, NotAllowed, NotFound) as exc:
+        result = {"ok": False, "kind": "priority", "waybill": waybill, "reason": str(exc)}
+    return _page(request, uow, by, code, centre_code, result)

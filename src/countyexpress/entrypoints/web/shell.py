@@ -22,8 +22,9 @@ from countyexpress.entrypoints.web import (
     auth_pages,
     centre,
     driver,
-    pages,
+    emergency_pages,
     packaging_pages,
+    pages,
     public_health_pages,
     scenario_pages,
     screens,
@@ -31,8 +32,8 @@ from countyexpress.entrypoints.web import (
     staff_pages,
     station,
     supervision_pages,
-    vehicle_pages,
     support_pages,
+    vehicle_pages,
 )
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
 from countyexpress.entrypoints.web.render import render
@@ -94,6 +95,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(support_pages.router)
     app.include_router(staff_pages.router)
     app.include_router(packaging_pages.router)
+    app.include_router(emergency_pages.router)
     app.include_router(driver.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)
