@@ -8,13 +8,12 @@ a driver on a run call `may_work` before they act.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from countyexpress.adapters.packs.rows import read_table
+from countyexpress.adapters.packs.rows import MAX_TABLE_BYTES, read_table, uploaded_table
 from countyexpress.domain.access import Action, Principal, Resource, Role, Where
 from countyexpress.domain.accounts import User
 from countyexpress.domain.county import County
@@ -274,8 +273,7 @@ def import_members(
     return len(read)
 
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-UPLOAD_SUFFIXES = (".csv", ".xlsx")
+MAX_UPLOAD_BYTES = MAX_TABLE_BYTES
 
 
 def read_file(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -306,17 +304,7 @@ def import_upload(
     """An uploaded list (its file name and bytes) imported as `import_file` does; refused
     whole (PackInvalid) when it is not a .csv or .xlsx or is too large."""
     check(by, Action.IMPORT, Resource.STAFF, Where(county_code6(county)))
-    name = Path(name).name[:120] or "staff.csv"
-    why = ""
-    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        why = "a staff list is a .csv (UTF-8) or .xlsx file"
-    elif len(data) > MAX_UPLOAD_BYTES:
-        why = f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-    if why:
-        raise PackInvalid([PackProblem(name, None, None, why)])
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
+    with uploaded_table(name or "staff.csv", data, "a staff list") as path:
         return import_file(uow, cipher, county, path, by=by)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from countyexpress.errors import PackProblem
+from countyexpress.errors import PackInvalid, PackProblem
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -143,3 +145,26 @@ def _xlsx_records(path: Path) -> Iterator[list[str]]:
             yield [_cell_text(v) for v in row]
     finally:
         wb.close()
+
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+MAX_TABLE_BYTES = 5 * 1024 * 1024
+
+
+@contextmanager
+def uploaded_table(name: str, data: bytes, what: str) -> Iterator[Path]:
+    """An uploaded table (its file name and bytes) as a file `read_table` reads, for the
+    time of the `with`; PackInvalid when it is not a .csv or .xlsx or is too large. `what`
+    names the list in the refusal ("a staff list")."""
+    name = Path(name).name[:120] or f"upload{TABLE_SUFFIXES[0]}"
+    why = ""
+    if Path(name).suffix.lower() not in TABLE_SUFFIXES:
+        why = f"{what} is a .csv (UTF-8) or .xlsx file"
+    elif len(data) > MAX_TABLE_BYTES:
+        why = f"larger than {MAX_TABLE_BYTES // (1024 * 1024)} MB"
+    if why:
+        raise PackInvalid([PackProblem(name, None, None, why)])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        yield path
