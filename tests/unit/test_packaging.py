@@ -145,7 +145,9 @@ def test_indicators_for_a_year_by_carrier_against_the_national_target() -> None:
     assert values["reusable_boxes_in_use"].status is Status.NO_TARGET
     assert "national" in values["reusable_boxes_in_use"].note
     assert values["cartons_reused"].value == 50
-    assert values["prohibited_bag_share"].status is Status.MET  # 0 against the implied 0
+    prohibited = values["prohibited_bag_share"]
+    assert prohibited.status is Status.MET  # 0 against the implied 0
+    assert {(p.required, p.status) for p in prohibited.parts} == {(0.0, Status.MET)}
 
 
 def test_without_reports_for_the_year_there_is_no_data() -> None:
@@ -153,3 +155,35 @@ def test_without_reports_for_the_year_there_is_no_data() -> None:
     snap = PackagingSnapshot(2022, [], packaging_rules_for("652828"))
     [v] = evaluate(county, 2022, inputs={INPUT: snap}, names=["slim_tape_share"])
     assert v.status is Status.NO_DATA and "no packaging reports for 2022" in v.note
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> PackagingReport:
+    parcels = draw(st.integers(0, 500))
+    part = st.integers(0, parcels)
+    bags = draw(st.integers(0, 50))
+    reusable = draw(st.integers(0, bags))
+    counts = Counts(parcels=parcels, slim_tape=draw(part), not_reboxed=draw(part),
+                    transit_bags=bags, reusable_transit_bags=reusable)  # fmt: skip
+    return PackagingReport(draw(st.sampled_from(["zto", "sto", "jt"])),
+                           f"2022-{draw(st.integers(1, 12)):02d}", counts)  # fmt: skip
+
+
+@given(st.lists(reports(), max_size=12, unique_by=lambda r: r.key))
+def test_a_share_is_between_0_and_1_and_its_carriers_add_up_to_it(
+    found: list[PackagingReport],
+) -> None:
+    county = read_pack(HESHUO)
+    snap = PackagingSnapshot(2022, found, packaging_rules_for("652828"))
+    for v in evaluate(county, 2022, inputs={INPUT: snap},
+                      names=["slim_tape_share", "reusable_transit_bag_share"]):  # fmt: skip
+        carriers = [p for p in v.parts if p.level == "carrier"]
+        if v.value is None:
+            assert all(p.value is None for p in carriers)
+            continue
+        assert 0 <= v.value <= 1
+        top, bottom = ("slim_tape", "parcels") if v.indicator == "slim_tape_share" else (
+            "reusable_transit_bags", "transit_bags")  # fmt: skip
+        num = sum(int(p.detail[top] or 0) for p in carriers)
+        den = sum(int(p.detail[bottom] or 0) for p in carriers)
+        assert v.value == pytest.approx(num / den)

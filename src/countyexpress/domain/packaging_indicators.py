@@ -88,7 +88,9 @@ def breakdown(
             for key, rs in sorted(groups.items())}  # fmt: skip
 
 
-def _measure(name: str, direction: Direction) -> Callable[[County, Inputs], Measurement]:
+def _measure(
+    name: str, direction: Direction, implied: float | None = None
+) -> Callable[[County, Inputs], Measurement]:
     def compute(_: County, inputs: Inputs) -> Measurement:
         snap = inputs[INPUT]
         assert isinstance(snap, PackagingSnapshot)
@@ -97,7 +99,7 @@ def _measure(name: str, direction: Direction) -> Callable[[County, Inputs], Meas
         )
         if not snap.reports:
             return Measurement(None, note=f"no packaging reports for {snap.year}", target=target)
-        required = target.value if target is not None else None
+        required = target.value if target is not None else implied
         parts = []
         for level in LEVELS:
             for key, (value, counts) in breakdown(name, snap.reports, level).items():
@@ -159,7 +161,7 @@ PACKAGING_INDICATORS = (
     ),
     Indicator(
         "prohibited_bag_share", 17, "share",
-        _measure("prohibited_bag_share", Direction.LOWER_IS_BETTER),
+        _measure("prohibited_bag_share", Direction.LOWER_IS_BETTER, implied=0.0),
         title="不可降解塑料袋和编织袋使用比例", title_en="Prohibited bags (non-degradable, woven)",
         rule=_LEAD + "parcels in a non-degradable plastic bag or a woven bag / parcels "
         "reported. The plan forbids them: implied target 0.",
