@@ -12,9 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from countyexpress import bootstrap
+from countyexpress.adapters.packs.reader import builtin_pack_path
 from countyexpress.entrypoints.api import routes
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.services import counties as county_service
+from countyexpress.services import vehicles
 from countyexpress.settings import Settings
 from support.route_day import heshuo_day
 from support.web import PEOPLE, csrf_of, log_in
@@ -31,6 +33,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     engine = bootstrap.open_engine(settings)
     county_service.load_county(bootstrap.uow_factory(engine)(),
                                bootstrap.read_pack_source("heshuo"))  # fmt: skip
+    vehicles.load_pack_vehicles(
+        bootstrap.uow_factory(engine)(), "652828", builtin_pack_path("heshuo")
+    )  # the registry, as county load
     heshuo_day(engine)
     for who in PEOPLE.values():
         add_person(engine, who)

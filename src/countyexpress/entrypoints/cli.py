@@ -288,6 +288,10 @@ def serve(
         try:
             pack = bootstrap.read_pack_source(settings.default_pack)
             loaded = county_service.load_if_empty(bootstrap.uow_factory(engine)(), pack)
+            if loaded:  # its vehicles into the registry, as `county load` does
+                folder = builtin_pack_path(settings.default_pack) or Path(settings.default_pack)
+                vehicle_service.load_pack_vehicles(bootstrap.uow_factory(engine)(), loaded.code,
+                                                   folder)  # fmt: skip
         except CountyExpressError as exc:
             raise _fail(exc) from exc
         if loaded:

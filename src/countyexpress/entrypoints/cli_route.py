@@ -233,7 +233,7 @@ def route_plan(
 
     day = _day(date)
     try:
-        fleet = fleet_for(county, vehicles) if vehicles else registry_fleet(_uow(), fleet_for)
+        fleet = fleet_for(county, vehicles) if vehicles else registry_fleet(_uow())
         matrix = road_distances_at(roads) if roads else None
         plan = plan_day(_uow(), county, day, fleet, PyVRPPlanner(seconds=seconds, seed=seed),
                         roads=matrix)  # fmt: skip

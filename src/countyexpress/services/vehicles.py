@@ -9,19 +9,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from countyexpress.adapters.packs.vehicles import VehicleRules, read_registry
+from countyexpress.adapters.packs.vehicles import VehicleRules, pack_registry, read_registry
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.vehicle_indicators import VehicleSnapshot
 from countyexpress.domain.vehicles import RegisteredVehicle
-from countyexpress.errors import InvalidValue, NotFound, PackInvalid, PackProblem
+from countyexpress.errors import N_, InvalidValue, NotFound, PackInvalid, PackProblem, said
 from countyexpress.planning.routing.fleet import Fleet, FleetVehicle
 from countyexpress.planning.routing.loads import Capacity
 from countyexpress.planning.routing.vehicles import VehicleKind
 from countyexpress.services.authz import check, may, visible
 from countyexpress.services.unit_of_work import VehicleStore
 
-__all__ = ["fleet_of", "import_fleet", "import_upload", "imports", "list_fleet", "registry_fleet",
-           "replace_fleet", "show_vehicle", "snapshot"]  # fmt: skip
+__all__ = ["fleet_of", "import_fleet", "import_upload", "imports", "list_fleet",
+           "load_pack_vehicles", "registry_fleet", "replace_fleet", "show_vehicle",
+           "snapshot"]  # fmt: skip
 
 
 class VehiclesUnitOfWork(Protocol):
@@ -42,6 +43,15 @@ def replace_fleet(
                                      at=now or dt.datetime.now(dt.UTC))  # fmt: skip
         uow.commit()
     return count
+
+
+def load_pack_vehicles(uow: VehiclesUnitOfWork, county_code: str, folder: Path) -> int:
+    """The pack folder's vehicle list into the county's registry, checked whole (`county
+    load`, and `serve` loading its default pack into an empty database); 0 without one."""
+    fleet = pack_registry(folder)
+    if not fleet:
+        return 0
+    return replace_fleet(uow, county_code, fleet, by="system", source=f"{folder.name}/vehicles")
 
 
 def import_fleet(
@@ -147,23 +157,22 @@ def fleet_of(vehicles: Sequence[RegisteredVehicle], label: str) -> Fleet:
             speed_kmh=r.get("speed_kmh"),
         ))  # fmt: skip
     if not out:
-        raise InvalidValue("vehicles", "the vehicle registry is empty: import vehicles first "
-                           "(countyexpress vehicle import FILE --county CODE)")  # fmt: skip
+        raise said(InvalidValue, EMPTY, "vehicles", county=label)
     demo = any(v.quality == "demo" for v in out)
     return Fleet.of(out, f"{label}: DEMO data" if demo else label)
 
 
-def registry_fleet(
-    uow: VehiclesUnitOfWork, fallback: Callable[[str], Fleet] | None = None
-) -> Callable[[str], Fleet]:
-    """Routing's source of vehicles: a county code's fleet from the registry; `fallback`
-    (the pack's file) only for a county whose registry was never filled."""
+EMPTY = N_("no vehicles registered (%(county)s); import a list with `countyexpress vehicle "
+           "import FILE --county CODE`")  # fmt: skip
+
+
+def registry_fleet(uow: VehiclesUnitOfWork) -> Callable[[str], Fleet]:
+    """Routing's source of vehicles: a county code's fleet from the registry, the only one
+    (`county load` and `serve` fill it from the pack); an empty registry is refused."""
 
     def source(county_code: str) -> Fleet:
         registered = list_fleet(uow, county_code)
-        if not registered and fallback is not None:
-            return fallback(county_code)
-        return fleet_of(registered, "vehicle registry")
+        return fleet_of(registered, "vehicle registry" if registered else county_code)
 
     return source
 

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from countyexpress.adapters.packs.vehicles import fleet_for
 from countyexpress.adapters.routing.geojson import plan_geojson
 from countyexpress.adapters.routing.sheets import sheet_pdf
 from countyexpress.domain.county_time import COUNTY_ZONE
@@ -145,7 +144,7 @@ def plan_routes(
     """Plan the day's runs from the centre's sorted parcels and the stations' pickups, with
     the county's vehicle registry, and store the plan."""
     day = check_day(date) if date else dt.datetime.now(COUNTY_ZONE).date()
-    fleet = registry_fleet(uow, fleet_for)
+    fleet = registry_fleet(uow)
     plan = service.plan_day(uow, code, day, fleet, PyVRPPlanner(seconds=seconds), by=by)
     return PlanPublic.model_validate(plan_json(plan))
 
