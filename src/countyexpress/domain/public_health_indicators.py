@@ -205,7 +205,8 @@ PUBLIC_HEALTH_INDICATORS = (
         rule="required measures logged as done / measures required, over the year's "
         "facility-days (staffed outlets, stations, centre, carrier offices) on which their "
         "township's risk level required any (health.toml, an estimate); the plan sets no "
-        "figure, each level's measures are due daily: implied 100%; lead 商工局 / 卫健委",
+        "figure, each level's measures are due daily: implied 100%; "
+        "lead 商工局, cooperating 卫健委",
         needs=(INPUT,), implied_target=1.0,
     ),
     Indicator(
@@ -213,7 +214,8 @@ PUBLIC_HEALTH_INDICATORS = (
         Direction.HIGHER_IS_BETTER,
         title="防疫日志填报率", title_en="Facility-days with a measure log",
         rule="facility-days with a daily measure log / facility-days on which a risk level "
-        "required measures; no target in the pack (the plan sets none): lead 商工局 / 卫健委",
+        "required measures; no target in the pack (the plan sets none): "
+        "lead 商工局, cooperating 卫健委",
         needs=(INPUT,),
     ),
     Indicator(
@@ -223,7 +225,8 @@ PUBLIC_HEALTH_INDICATORS = (
         rule="final deliveries of the year (a waybill's first 取件 scan in the ledger) "
         "taken by the receiver from a smart locker / all final deliveries, by township of "
         "the scanning facility and by month; station hand-overs and signed door deliveries "
-        "are not contactless; no target in the pack (the plan sets none): lead 商工局 / 卫健委",
+        "are not contactless; no target in the pack (the plan sets none): "
+        "lead 商工局, cooperating 卫健委",
         needs=(INPUT,),
     ),
 )  # fmt: skip
