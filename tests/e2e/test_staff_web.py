@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -42,9 +43,10 @@ def as_(app: object, role: str) -> tuple[TestClient, str]:
     return client, csrf_of(client.get("/counties/652828/staff").text)
 
 
-def send(client: TestClient, csrf: str, name: str, data: bytes) -> object:
+def send(client: TestClient, csrf: str, name: str, data: bytes) -> Any:
+    files = {"file": (name, data, "text/csv")}
     return client.post("/counties/652828/staff/import", data={"csrf_token": csrf},
-                       files={"file": (name, data, "text/csv")}, follow_redirects=False)  # fmt: skip
+                       files=files, follow_redirects=False)  # fmt: skip
 
 
 def test_the_staff_page_imports_all_or_nothing_and_shows_names_masked(
@@ -54,14 +56,15 @@ def test_the_staff_page_imports_all_or_nothing_and_shows_names_masked(
     reg, csrf = as_(app, "regulator")
     page = reg.get("/counties/652828/staff")
     assert page.status_code == 200 and "从业人员" in page.text and "staff-import-form" in page.text
-    bad = send(reg, csrf, "staff.csv", f"{HEADER}S1,zto,pilot,王小明,{ID},13800138000,9,\n".encode())
-    assert bad.status_code == 422  # type: ignore[attr-defined]
-    text = bad.text  # type: ignore[attr-defined]
+    wrong = f"{HEADER}S1,zto,pilot,王小明,{ID},13800138000,9,\n"
+    bad = send(reg, csrf, "staff.csv", wrong.encode())
+    assert bad.status_code == 422
+    text = bad.text
     assert "staff.csv line 2: occupation" in text and "staff.csv line 2: level" in text
     assert "王小明" not in text and 'data-staff="S1"' not in text  # nothing stored
     done = send(reg, csrf, "staff.csv", GOOD.encode())
-    assert done.status_code == 303  # type: ignore[attr-defined]
-    page = reg.get(done.headers["location"])  # type: ignore[attr-defined]
+    assert done.status_code == 303
+    page = reg.get(done.headers["location"])
     assert 'data-staff="S1"' in page.text and 'data-staff="S2"' in page.text
     assert "王**" in page.text and "王小明" not in page.text and ID not in page.text
     assert 'data-training="untrained"' in page.text and 'data-training="ok"' in page.text
@@ -69,7 +72,7 @@ def test_the_staff_page_imports_all_or_nothing_and_shows_names_masked(
     keeper, _ = as_(app, "station_keeper")
     assert keeper.get("/counties/652828/staff").status_code == 403
     centre, c_csrf = as_(app, "centre_operator")
-    assert send(centre, c_csrf, "staff.csv", GOOD.encode()).status_code == 403  # type: ignore[attr-defined]
+    assert send(centre, c_csrf, "staff.csv", GOOD.encode()).status_code == 403
 
 
 def test_the_centre_screen_refuses_a_courier_without_pre_job_training_in_chinese(
@@ -84,7 +87,7 @@ def test_the_centre_screen_refuses_a_courier_without_pre_job_training_in_chinese
     centre = TestClient(app)  # type: ignore[arg-type]
     log_in(centre, PEOPLE["centre_operator"].name)
     token = csrf_of(centre.get("/counties/652828/centre/HS-CENTER").text)
-    r = centre.post("/counties/652828/centre/HS-CENTER/dispatch",
-                    data={"csrf_token": token, "route_bag": "HS-STA-01", "vehicle": "VAN-WEB"})  # fmt: skip
+    form = {"csrf_token": token, "route_bag": "HS-STA-01", "vehicle": "VAN-WEB"}
+    r = centre.post("/counties/652828/centre/HS-CENTER/dispatch", data=form)
     assert r.status_code == 422
     assert "S1 不能出车：未记录岗前培训" in r.text
