@@ -14,9 +14,9 @@ from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import Facility, FacilityKind
-from countyexpress.domain.lifecycle import ParcelState
 from countyexpress.domain.lockers import Size, allocate
 from countyexpress.domain.privacy import mask_name
+from countyexpress.domain.public_health_indicators import contactless_tally
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.domain.shelves import (
     Attempt,
@@ -767,11 +767,10 @@ def locker_pickup_many(
 
 
 def contactless_share(uow: UnitOfWork, county_code: str) -> float | None:
-    """The share of delivered parcels handed over through lockers (无接触配送), or None."""
+    """The share of final deliveries taken from a locker (无接触配送) over the whole ledger,
+    or None: the definition of the contactless indicator (docs/health.md)."""
     with uow:
         county = _county(uow, county_code)
-        lockers = {f.code for f in county.facilities_of(FacilityKind.LOCKER)}
-        delivered = uow.ledger.places_in_state(county.code, ParcelState.DELIVERED.value)
-    if not delivered:
-        return None
-    return sum(n for place, n in delivered.items() if place in lockers) / sum(delivered.values())
+        ever = dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+        deliveries = uow.public_health.deliveries(county.code, *ever)
+    return contactless_tally(county, deliveries).share()
