@@ -236,6 +236,9 @@ MATRIX: dict[str, Row] = {
     "POST /api/v1/intake/{waybill_no}/screen": OUTBOUND,
     "POST /api/v1/intake/{waybill_no}/depart": OUTBOUND,
     "GET /api/v1/counties/{code}/kpis": COUNTY_READERS,
+    "GET /api/v1/counties/{code}/assessment/{year}": COUNTY_READERS,
+    "GET /counties/{code}/assessment": COUNTY_READERS,
+    "POST /counties/{code}/assessment/{year}/notes": SUPERVISORS,
     "GET /api/v1/counties/{code}/coverage": COUNTY_READERS,
     "POST /api/v1/counties/{code}/siting": PLANNERS,
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
@@ -352,6 +355,7 @@ NOT_2XX: dict[str, str] = {
     "POST /counties/{code}/health/logs/{facility}": "the 卫生防疫 form answers 303 back",
     "POST /counties/{code}/support/applications/{record_id}": "the 政策支持 form answers 303",
     "POST /counties/{code}/support/requests/{record_id}": "the 政策支持 form answers 303 back",
+    "POST /counties/{code}/assessment/{year}/notes": "the 年度考核 note form answers 303 back",
     "POST /counties/{code}/support/applications": "the 政策支持 form answers 303 back",
     "POST /api/v1/counties/{code}/support/applications": "the test county runs no support "
     "programme: an application there is refused (409); test_support_web covers the 201",
@@ -605,6 +609,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     _register_vehicles(engine, values)
     _register_staff(engine, vault, values)
     values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
+    for v in values.values():  # the assessed year of the 年度考核 routes
+        v["year"] = "2022"
     for target in (OWN, COUNTY):  # a saved siting result in each county, to compare
         siting.plan_sites(bootstrap.uow_factory(engine)(), values[target]["code"],
                           FacilityKind.LOCKER, SitingRequest(Objective.PMEDIAN, 1), by=None,
@@ -702,6 +708,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
     if key == "POST /api/v1/counties/{code}/staff/{staff_no}/training":
         return {"json": {"on": county_today().isoformat()}}
+    if key == "POST /counties/{code}/assessment/{year}/notes":  # a note on task 4
+        return {"data": {"task": "4", "text": "新建村级服务站"}}
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}

@@ -13,6 +13,7 @@ from countyexpress import __version__
 from countyexpress.adapters.db.health import write_problem
 from countyexpress.domain.privacy import scrub  # a refusal never echoes a phone or an ID
 from countyexpress.entrypoints.api import (
+    assessment,
     audit,
     counties,
     emergency,
@@ -109,6 +110,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(operations.router)
     app.include_router(intake.router)
     app.include_router(plan.router)
+    app.include_router(assessment.router)
     app.include_router(siting.router)
     app.include_router(routes.router)
     app.include_router(audit.router)

@@ -114,6 +114,7 @@ SIGNER_LABELS = {
 }
 NAV = (
     ("overview", "/counties/{code}/overview", N_("Overview")),
+    ("assessment", "/counties/{code}/assessment", N_("Assessment")),
     ("map", "/counties/{code}/map", N_("Map")),
     ("facilities", "/counties/{code}/facilities", N_("Facilities")),
     ("carriers", "/counties/{code}/carriers", N_("Carriers")),

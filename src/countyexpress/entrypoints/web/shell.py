@@ -18,6 +18,7 @@ from countyexpress.entrypoints.api.observability import (
     configure_logging,
 )
 from countyexpress.entrypoints.web import (
+    assessment_pages,
     audit_pages,
     auth_pages,
     centre,
@@ -90,6 +91,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(supervision_pages.router)
+    app.include_router(assessment_pages.router)
     app.include_router(vehicle_pages.router)
     app.include_router(public_health_pages.router)
     app.include_router(support_pages.router)

@@ -1,0 +1,67 @@
+"""年度考核 The assessment page and API: the 20 tasks with lead unit, status and score in
+Chinese; the regulator adds a progress note with a photo; a station keeper reads, may not
+note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from countyexpress import bootstrap
+from countyexpress.entrypoints.api.app import create_app
+from countyexpress.services import counties as county_service
+from countyexpress.settings import Settings
+from support.web import PEOPLE, add_user, csrf_of, log_in
+
+CODE = "652828"
+PAGE = f"/counties/{CODE}/assessment"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[object]:
+    """Heshuo and a user of each role."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'as.db'}", data_dir=tmp_path)
+    engine = bootstrap.open_engine(settings)
+    county_service.load_county(bootstrap.uow_factory(engine)(),
+                               bootstrap.read_pack_source("heshuo"))  # fmt: skip
+    for who in PEOPLE.values():
+        add_user(engine, who)
+    yield create_app(settings, engine)
+    engine.dispose()
+
+
+def test_the_page_tracks_the_20_tasks_and_the_regulator_adds_a_note(app: object) -> None:
+    reg = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(reg, PEOPLE["regulator"].name)
+    page = reg.get(f"{PAGE}?year=2022", headers={"Accept-Language": "zh-CN"})
+    assert page.status_code == 200, page.text
+    assert "年度考核" in page.text and "牵头单位" in page.text and "总分" in page.text
+    assert page.text.count('<tr data-task="') == 20
+    assert '<tr data-task="4" data-status="overdue">' in page.text
+    token = csrf_of(page.text)
+    form = {"task": "4", "text": "新建2个村级服务站", "csrf_token": token}
+    photo = {"file": ("站点.png", PNG, "image/png")}
+    done = reg.post(f"{PAGE}/2022/notes", data=form, files=photo)
+    assert done.status_code == 303 and done.headers["location"].endswith("done=noted")
+    after = reg.get(done.headers["location"], headers={"Accept-Language": "zh-CN"}).text
+    assert "已记录工作进展" in after and "新建2个村级服务站" in after and "站点.png" in after
+    refused = reg.post(f"{PAGE}/2022/notes", data={"task": "99", "text": "x",
+                       "csrf_token": token})  # fmt: skip
+    assert "error=" in refused.headers["location"]
+
+
+def test_the_api_answers_every_task_and_a_keeper_may_read_but_not_note(app: object) -> None:
+    keeper = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(keeper, PEOPLE["station_keeper"].name)
+    data = keeper.get(f"/api/v1/counties/{CODE}/assessment/2022").json()
+    assert [t["task"] for t in data["tasks"]] == list(range(1, 21))
+    assert all(t["lead_unit"] and t["reason"] for t in data["tasks"])
+    page = keeper.get(f"{PAGE}?year=2022")
+    assert page.status_code == 200 and 'id="note-form"' not in page.text
+    token = csrf_of(page.text) if 'name="csrf_token"' in page.text else ""
+    r = keeper.post(f"{PAGE}/2022/notes", data={"task": "4", "text": "x", "csrf_token": token})
+    assert r.status_code == 403
