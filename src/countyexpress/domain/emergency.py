@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from countyexpress.errors import InvalidValue
 
@@ -35,6 +36,7 @@ __all__ = [
     "staffed",
 ]
 
+_E = TypeVar("_E", bound=StrEnum)
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 
 
@@ -64,22 +66,22 @@ TEAM_KIND = "team"
 """A required kind met by an available team, not by a resource row."""
 
 
+def _named(kinds: type[_E], field_name: str, value: str | _E) -> _E:
+    try:
+        return kinds(value)
+    except ValueError:
+        known = ", ".join(k.value for k in kinds)
+        raise InvalidValue(field_name, f"{value!r} is not one of: {known}") from None
+
+
 def availability_of(value: str | Availability) -> Availability:
     """The availability named `value`; InvalidValue lists the known ones."""
-    try:
-        return Availability(value)
-    except ValueError:
-        known = ", ".join(a.value for a in Availability)
-        raise InvalidValue("availability", f"{value!r} is not one of: {known}") from None
+    return _named(Availability, "availability", value)
 
 
 def kind_of(value: str | ResourceKind) -> ResourceKind:
     """The resource kind named `value`; InvalidValue lists the known ones."""
-    try:
-        return ResourceKind(value)
-    except ValueError:
-        known = ", ".join(k.value for k in ResourceKind)
-        raise InvalidValue("kind", f"{value!r} is not one of: {known}") from None
+    return _named(ResourceKind, "kind", value)
 
 
 def _code(field_name: str, value: str) -> str:

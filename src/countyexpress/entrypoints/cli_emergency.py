@@ -10,16 +10,14 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from countyexpress import bootstrap
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.emergency import Resource, Team, availability_of, kind_of
+from countyexpress.entrypoints.cli_staff import AsJson, County, _fail, _uow, out
 from countyexpress.entrypoints.presenters_emergency import event_row, resource_row, team_row
-from countyexpress.errors import CountyExpressError, InvalidValue, NotAllowed
+from countyexpress.errors import CountyExpressError, InvalidValue
 from countyexpress.services import emergency as service
-from countyexpress.settings import get_settings
 
 emergency_app = typer.Typer(help="Emergency support: teams, resources, events (task 13).",
                             no_args_is_help=True)  # fmt: skip
@@ -32,21 +30,6 @@ event_app = typer.Typer(help="Emergency events graded I-IV, reported within 24 h
 emergency_app.add_typer(team_app, name="team")
 emergency_app.add_typer(resource_app, name="resource")
 emergency_app.add_typer(event_app, name="event")
-
-out = Console()
-err = Console(stderr=True)
-
-County = Annotated[str, typer.Option("--county", help="The county's code")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
-
-
-def _uow() -> Any:
-    return bootstrap.uow_factory(bootstrap.open_engine(get_settings()))()
-
-
-def _fail(exc: CountyExpressError) -> typer.Exit:
-    err.print(f"[red]{exc}[/red]", highlight=False)
-    return typer.Exit(2 if isinstance(exc, NotAllowed) else 1)
 
 
 def _moment(name: str, text: str | None) -> dt.datetime | None:

@@ -39,6 +39,7 @@ __all__ = [
     "EventView",
     "add_resource",
     "add_team",
+    "county_moment",
     "event_from_row",
     "event_record",
     "events",
@@ -222,18 +223,21 @@ def event_record(
     )  # fmt: skip
 
 
+def county_moment(field_name: str, text: str) -> dt.datetime:
+    """A moment typed in a form or a spreadsheet; without its zone, the county's time."""
+    if not text.strip():
+        raise InvalidValue(field_name, "the moment is missing")
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidValue(field_name, f"{text!r} is not a moment (2026-12-06 08:30)") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=COUNTY_ZONE)
+
+
 def event_from_row(uow: UnitOfWork, county: str, row: Mapping[str, str], by: str) -> Record:
     """Inside an open unit of work: an event of an imported row (subject, grade, occurred_at,
     summary); a moment without a zone is the county's time (a spreadsheet keeps none)."""
-    text = row.get("occurred_at", "").strip()
-    if not text:
-        raise InvalidValue("occurred_at", "the moment is missing")
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidValue("occurred_at", f"{text!r} is not a moment (2026-12-06 08:30)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=COUNTY_ZONE)
+    moment = county_moment("occurred_at", row.get("occurred_at", ""))
     return event_record(uow, county, row.get("grade", ""), row.get("subject", ""), moment,
                         row.get("summary", ""), by)  # fmt: skip
 

@@ -19,7 +19,7 @@ from countyexpress.entrypoints.api.deps import RowId, UowDep
 from countyexpress.entrypoints.presenters_emergency import event_row, resource_row, team_row
 from countyexpress.entrypoints.web.i18n import N_, gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
-from countyexpress.errors import CountyExpressError, Forbidden, InvalidValue, NotAuthenticated
+from countyexpress.errors import CountyExpressError, Forbidden, NotAuthenticated
 from countyexpress.services import emergency as service
 from countyexpress.services import registries
 
@@ -103,12 +103,7 @@ def post_event(
 ) -> Response:
     """Record an event that occurred at a county time (the form's moment is local)."""
     try:
-        try:
-            moment = dt.datetime.fromisoformat(occurred_at)
-        except ValueError:
-            raise InvalidValue("occurred_at", f"{occurred_at!r} is not a moment") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=COUNTY_ZONE)
+        moment = service.county_moment("occurred_at", occurred_at)
         service.open_event(uow, code, grade, subject, moment, summary, by=by)
     except CountyExpressError as exc:
         return _refused(request, code, uow, by, exc)
