@@ -8,14 +8,13 @@ of the plan with no points, and says so.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from countyexpress.adapters.packs.toml_file import checked, read_toml
 from countyexpress.domain.assessment import (
     Basis,
     Line,
@@ -148,15 +147,7 @@ def sheet_from_data(
 ) -> Sheet:
     """The sheet from its plain form, checked against `plan` when given; PackInvalid lists
     every problem with its file and field path."""
-    try:
-        f = _File.model_validate(data)
-    except ValidationError as exc:
-        raise PackInvalid(
-            [
-                PackProblem(name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from exc
+    f = checked(_File, data, name)
     try:
         sheet = _sheet(f)
         if plan is not None:
@@ -169,14 +160,7 @@ def sheet_from_data(
 def read_sheet(path: Path, plan: CountyPlan | None = None) -> Sheet:
     """Read an `assessment.toml` (or the file in a pack folder)."""
     file = path / FILE if path.is_dir() else path
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PackInvalid([PackProblem(file.name, None, None, f"cannot read: {exc}")]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
-        raise PackInvalid([PackProblem(file.name, line, None, str(exc))]) from exc
+    data = read_toml(file)
     return sheet_from_data(data, file.name, plan)
 
 

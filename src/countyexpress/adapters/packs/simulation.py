@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
+from countyexpress.adapters.packs.toml_file import checked, read_toml
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
@@ -142,23 +142,7 @@ class _File(_Model):
 def read_simulation(path: Path, county: County | None = None) -> SimulationParams:
     """Read a `simulation.toml`; PackInvalid lists every problem with its field path."""
     name = path.name
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PackInvalid([PackProblem(name, None, None, f"cannot read: {exc}")]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PackInvalid(
-            [PackProblem(name, getattr(exc, "lineno", None), None, str(exc))]
-        ) from exc
-    try:
-        f = _File.model_validate(data)
-    except ValidationError as exc:
-        raise PackInvalid(
-            [
-                PackProblem(name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from exc
+    f = checked(_File, read_toml(path), name)
     try:
         return _params(f, county)
     except InvalidValue as exc:

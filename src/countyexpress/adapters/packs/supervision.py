@@ -10,16 +10,16 @@ marked as such in `notes`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
+from countyexpress.adapters.packs.toml_file import checked, read_toml
 from countyexpress.domain.supervision.calendar import WorkingCalendar
 from countyexpress.domain.supervision.clocks import ClockRule, Unit
 from countyexpress.domain.supervision.credit import (
@@ -162,15 +162,7 @@ def _rules(f: _File) -> SupervisionRules:
 
 def rules_from_data(data: Mapping[str, Any], name: str = FILE) -> SupervisionRules:
     """Rules from the plain form; PackInvalid lists every problem with its field path."""
-    try:
-        f = _File.model_validate(data)
-    except ValidationError as exc:
-        raise PackInvalid(
-            [
-                PackProblem(name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from exc
+    f = checked(_File, data, name)
     try:
         return _rules(f)
     except InvalidValue as exc:
@@ -194,14 +186,7 @@ def rules_from_stored(
 def read_supervision(path: Path) -> SupervisionRules:
     """Read a `supervision.toml` (or the file in a pack folder)."""
     file = path / FILE if path.is_dir() else path
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PackInvalid([PackProblem(file.name, None, None, f"cannot read: {exc}")]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))  # lineno only from Python 3.14
-        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
-        raise PackInvalid([PackProblem(file.name, line, None, str(exc))]) from exc
+    data = read_toml(file)
     return rules_from_data(data, file.name)
 
 
