@@ -1,5 +1,6 @@
-"""/api/v1/counties/{code}/health: levels, checklists, logs and the contactless share over
-HTTP (issue 14, tasks 15-16). Regulators set levels; a keeper logs its own station only."""
+"""/api/v1/counties/{code}/health and the 卫生防疫 page: levels, checklists, logs and the
+contactless share over HTTP (issue 14, tasks 15-16). Regulators set levels; a keeper logs
+its own station only."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from support.web import PEOPLE, add_user, csrf_of, log_in
 
 CODE = "652828"
 API = f"/api/v1/counties/{CODE}/health"
+PAGE = f"/counties/{CODE}/health"
 WUSHI = "652828200000"  # HS-STA-01..07
 
 
@@ -80,3 +82,37 @@ def test_the_contactless_share_is_empty_without_deliveries(app: object) -> None:
     r = reg.get(f"{API}/contactless", params={"year": 2022})
     assert r.status_code == 200 and r.json() == {"year": 2022, "share": None, "months": [],
                                                  "townships": []}  # fmt: skip
+
+
+def test_the_regulator_sets_a_level_and_the_keeper_logs_its_station(app: object) -> None:
+    """Chinese first: 卫生防疫 in the navigation; the missing measures shrink once logged."""
+    today = county_today().isoformat()
+    reg, _ = as_(app, "regulator")
+    page = reg.get(PAGE)
+    assert page.status_code == 200 and "卫生防疫" in page.text and "无接触配送占比" in page.text
+    r = reg.post(f"{PAGE}/levels", data={"csrf_token": csrf_of(page.text), "township": WUSHI,
+                                         "level": "high", "from_day": today})  # fmt: skip
+    assert r.status_code == 303 and "done=level" in r.headers["location"]
+    shown = reg.get(r.headers["location"]).text
+    assert f'data-township="{WUSHI}" data-level="high"' in shown and "高风险" in shown
+    keeper, _ = as_(app, "station_keeper")
+    mine = keeper.get(PAGE)
+    assert 'data-facility="HS-STA-01"' in mine.text and 'data-facility="HS-STA-02"' not in mine.text
+    r = keeper.post(f"{PAGE}/logs/HS-STA-01", data={"csrf_token": csrf_of(mine.text),
+                    "day": today, "done": ["ventilation", "disinfection"]})  # fmt: skip
+    assert r.status_code == 303 and "done=log" in r.headers["location"]
+    after = keeper.get(PAGE).text
+    assert 'data-missing="staff_protection,supplies_in_stock,contactless_delivery,passes"' in after
+    other = keeper.post(f"{PAGE}/logs/HS-STA-02", data={"csrf_token": csrf_of(after),
+                        "day": today, "done": "ventilation"})  # fmt: skip
+    assert other.status_code == 403
+
+
+def test_an_unknown_measure_comes_back_as_a_message_on_the_page(app: object) -> None:
+    """The refusal names the code; nothing is logged."""
+    reg, _ = as_(app, "regulator")
+    page = reg.get(PAGE).text
+    r = reg.post(f"{PAGE}/logs/HS-STA-01", data={"csrf_token": csrf_of(page),
+                 "day": county_today().isoformat(), "done": "mopping"})  # fmt: skip
+    assert r.status_code == 303 and "error=" in r.headers["location"]
+    assert "mopping" in reg.get(r.headers["location"]).text
