@@ -10,6 +10,7 @@ Problems are located by file, line and field, as in the rest of the pack.
 from __future__ import annotations
 
 import csv
+import math
 import re
 import tomllib
 import zipfile
@@ -202,7 +203,22 @@ def pack_vehicle_rules(pack: Path) -> VehicleRules:
     except (OSError, tomllib.TOMLDecodeError, KeyError, re.error) as exc:
         raise PackInvalid([PackProblem(RULES_FILE, None, "number.format", str(exc))]) from exc
     kinds = {str(k): dict(v) for k, v in data.get("kinds", {}).items()}
+    for kind, limits in kinds.items():
+        why = _speed_problem(limits.get("speed_kmh"), limits.get("max_speed_kmh"))
+        if why:
+            raise PackInvalid([PackProblem(RULES_FILE, None, f"kinds.{kind}.speed_kmh", why)])
     return VehicleRules(pattern, kinds, f"{path.parent.name}/{RULES_FILE}")
+
+
+def _speed_problem(speed: Any, most: Any) -> str:
+    """Why a kind's speed cannot be used by routing ('' when it can or is not given)."""
+    if speed is None:
+        return ""
+    if isinstance(speed, bool) or not isinstance(speed, int | float) or not 0 < speed < math.inf:
+        return f"{speed!r} is not a positive speed in km/h"
+    if isinstance(most, int | float) and speed > most:
+        return f"{speed:g} km/h is over the kind's limit of {most:g} km/h"
+    return ""
 
 
 def read_registry(path: Path, rules: VehicleRules) -> list[RegisteredVehicle]:
