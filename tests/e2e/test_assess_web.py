@@ -4,6 +4,7 @@ note."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from countyexpress import bootstrap
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.domain.access import SYSTEM, Role
 from countyexpress.entrypoints.api.app import create_app
+from countyexpress.errors import InvalidValue
+from countyexpress.services import accounts
 from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings
-from support.web import PEOPLE, add_user, csrf_of, log_in
+from support.web import PASSWORD, PEOPLE, add_user, csrf_of, log_in
 
 CODE = "652828"
 PAGE = f"/counties/{CODE}/assessment"
@@ -30,7 +35,9 @@ def app(tmp_path: Path) -> Iterator[object]:
                                bootstrap.read_pack_source("heshuo"))  # fmt: skip
     for who in PEOPLE.values():
         add_user(engine, who)
-    yield create_app(settings, engine)
+    application = create_app(settings, engine)
+    application.state.test_engine = engine
+    yield application
     engine.dispose()
 
 
@@ -65,3 +72,28 @@ def test_the_api_answers_every_task_and_a_keeper_may_read_but_not_note(app: obje
     token = csrf_of(page.text) if 'name="csrf_token"' in page.text else ""
     r = keeper.post(f"{PAGE}/2022/notes", data={"task": "4", "text": "x", "csrf_token": token})
     assert r.status_code == 403
+
+
+def test_a_lead_units_user_sees_its_tasks_first_and_notes_only_on_them(app: object) -> None:
+    """A regulator bound to 县交通运输局 (transport) sees task 18, which it leads, first, then
+    the tasks it cooperates on; it notes on its own task and is refused on another's."""
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    accounts.create_user(SqlUnitOfWork(engine), SYSTEM, "jtj", PASSWORD, Role.REGULATOR,
+                         county=CODE, unit="transport")  # fmt: skip
+    with pytest.raises(InvalidValue, match="not a unit"):
+        accounts.create_user(SqlUnitOfWork(engine), SYSTEM, "x1", PASSWORD, Role.REGULATOR,
+                             county=CODE, unit="nowhere")  # fmt: skip
+    unit = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(unit, "jtj")
+    page = unit.get(f"{PAGE}?year=2022", headers={"Accept-Language": "zh-CN"}).text
+    rows = re.findall(r'<tr data-task="(\d+)" data-status="\w+"( data-mine="1")?', page)
+    assert rows[0] == ("18", ' data-mine="1"')  # it leads 18; cooperates on 4, 5, 6 …
+    assert [n for n, mine in rows if mine] == ["18", "4", "5", "6", "7", "8"]
+    assert "县交通运输局" in page
+    token = csrf_of(page)
+    ok = unit.post(f"{PAGE}/2022/notes", data={"task": "18", "text": "电动三轮车统一编号",
+                   "csrf_token": token})  # fmt: skip
+    assert ok.headers["location"].endswith("done=noted")
+    other = unit.post(f"{PAGE}/2022/notes", data={"task": "12", "text": "x",
+                      "csrf_token": token})  # fmt: skip
+    assert "error=" in other.headers["location"] and "task%2012" in other.headers["location"]

@@ -186,6 +186,7 @@ class Principal:
     county: str | None = None  # None: every county (administrators, region-wide regulators)
     station: str | None = None  # a station keeper's facility code
     carrier: str | None = None  # a carrier integration's carrier code
+    unit: str | None = None  # a regulator working for one unit of the plan (its code)
 
     def __post_init__(self) -> None:
         if self.role is Role.STATION_KEEPER and not (self.station and self.county):
@@ -198,6 +199,8 @@ class Principal:
             raise InvalidValue("station", "only a station keeper is bound to a station")
         if self.carrier and self.role is not Role.CARRIER:
             raise InvalidValue("carrier", "only a carrier integration is bound to a carrier")
+        if self.unit and not (self.role is Role.REGULATOR and self.county):
+            raise InvalidValue("unit", "only a regulator of a county is bound to a unit")
 
 
 SYSTEM = Principal(id="system", name="system", role=Role.ADMIN)

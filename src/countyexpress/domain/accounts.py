@@ -45,6 +45,7 @@ class User:
     carrier: str | None = None
     active: bool = True
     session_version: int = 1
+    unit: str | None = None  # a regulator's unit of the plan (牵头/配合单位), by code
 
     def principal(self) -> Principal:
         """The user acting on the platform."""
@@ -55,6 +56,7 @@ class User:
             county=self.county,
             station=self.station,
             carrier=self.carrier,
+            unit=self.unit,
         )
 
 

@@ -66,6 +66,9 @@ def add(
     county: Annotated[str | None, typer.Option(help="County code the user works in")] = None,
     station: Annotated[str | None, typer.Option(help="A station keeper's facility code")] = None,
     carrier: Annotated[str | None, typer.Option(help="A carrier user's carrier code")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="A regulator's unit of the plan (its code, e.g. transport)")
+    ] = None,
     name: Annotated[str, typer.Option(help="Display name")] = "",
     staff_no: Annotated[
         str | None,
@@ -89,7 +92,7 @@ def add(
         else:
             user = accounts.create_user(
                 _uow(), SYSTEM, username, _password(password_stdin), role,
-                display_name=name, county=county, station=station, carrier=carrier,
+                display_name=name, county=county, station=station, carrier=carrier, unit=unit,
             )  # fmt: skip
     except CountyExpressError as exc:
         raise _fail(exc) from exc

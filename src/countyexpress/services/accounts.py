@@ -44,6 +44,7 @@ class AccountRepository(Protocol):
         county: str | None,
         station: str | None,
         carrier: str | None,
+        unit: str | None = None,
     ) -> User: ...
     def user(self, user_id: int) -> User | None: ...
     def user_named(self, username: str) -> User | None: ...
@@ -87,10 +88,11 @@ def _check_binding(
     county: str | None,
     station: str | None,
     carrier: str | None,
+    unit: str | None = None,
 ) -> str | None:
-    """The checked county code; the station and carrier must exist in that county."""
+    """The checked county code; the station, carrier and unit must exist in that county."""
     code = county_code6(county) if county else None
-    Principal("new", "new", role, code, station, carrier)  # the binding rules of the domain
+    Principal("new", "new", role, code, station, carrier, unit)  # the domain's binding rules
     if code is None:
         return None
     c = uow.counties.get(code)
@@ -100,6 +102,8 @@ def _check_binding(
         raise InvalidValue("station", f"{station} is not a station, outlet or locker of {code}")
     if carrier and carrier not in {x.code for x in c.carriers}:
         raise InvalidValue("carrier", f"carrier {carrier} is not registered in {code}")
+    if unit and c.plan.unit(unit) is None:
+        raise InvalidValue("unit", f"{unit} is not a unit of {code}'s plan")
     return code
 
 
@@ -114,17 +118,25 @@ def create_user(
     county: str | None = None,
     station: str | None = None,
     carrier: str | None = None,
+    unit: str | None = None,
 ) -> User:
     """Add a user with a hashed password; only an administrator may."""
     require(by, Action.EDIT, Resource.USER)
     name = username(name)
     check_password(password, name)
     with uow:
-        code = _check_binding(uow, role, county, station, carrier)
+        code = _check_binding(uow, role, county, station, carrier, unit)
         if uow.accounts.user_named(name) is not None:
             raise InvalidValue("username", f"user {name} exists already")
         user = uow.accounts.add_user(
-            name, display_name.strip(), role, hash_password(password), code, station, carrier
+            name,
+            display_name.strip(),
+            role,
+            hash_password(password),
+            code,
+            station,
+            carrier,
+            unit,
         )
         uow.commit()
     return user

@@ -43,6 +43,7 @@ __all__ = [
     "notes",
     "report",
     "to_json",
+    "unit_tasks",
 ]
 
 MAX_NOTE = 2000
@@ -321,6 +322,15 @@ def compare(
     return Comparison(then, now, rows)
 
 
+def unit_tasks(county: County, unit: str | None) -> tuple[int, ...]:
+    """The tasks a unit leads, then those it cooperates on (none without a unit)."""
+    if not unit:
+        return ()
+    tasks = county.plan.tasks
+    leads = [t.number for t in tasks if unit in t.lead]
+    return (*leads, *(t.number for t in tasks if unit in t.cooperating and t.number not in leads))
+
+
 def _name(by: Principal | None) -> str:
     return "local" if by is None else by.name
 
@@ -341,8 +351,13 @@ def add_note(
     c = counties.get_county(uow, county)
     _edit(by, c.code)
     _year(year)
-    if c.plan.task(task) is None:
+    planned = c.plan.task(task)
+    if planned is None:
         raise InvalidValue("task", f"task {task} is not a task of the county's plan")
+    if by is not None and by.unit and by.unit not in (*planned.lead, *planned.cooperating):
+        raise NotAllowed(
+            f"task {task} is not a task of your unit ({by.unit}): it neither leads nor cooperates"
+        )
     body = scrub(text.strip())
     if not body:
         raise InvalidValue("text", "a progress note needs a text")

@@ -28,6 +28,7 @@ def _user(r: Any) -> User:
         carrier=r.carrier_code,
         active=bool(r.active),
         session_version=r.session_version,
+        unit=r.unit_code,
     )
 
 
@@ -62,13 +63,14 @@ class SqlAccountRepository:
         county: str | None,
         station: str | None,
         carrier: str | None,
+        unit: str | None = None,
     ) -> User:
         """Store a new user and return it with its id."""
         result = self.connection.execute(
             insert(t.users).values(
                 username=username, display_name=display_name, role=role.value,
                 password_hash=password_hash, county_code=county, station_code=station,
-                carrier_code=carrier, active=True, session_version=1,
+                carrier_code=carrier, unit_code=unit, active=True, session_version=1,
                 created_at=dt.datetime.now(dt.UTC),
             )
         )  # fmt: skip

@@ -21,6 +21,7 @@ users = Table(
     Column("session_version", Integer, nullable=False, default=1),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_login_at", DateTime(timezone=True)),
+    Column("unit_code", String(40)),  # a regulator's unit of the plan (issue 15)
 )
 
 api_keys = Table(

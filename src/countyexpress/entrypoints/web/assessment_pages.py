@@ -50,7 +50,8 @@ def assessment_page(
     done: str = "",
     error: str = "",
 ) -> Response:
-    """The year's task tracker (default: this year) scored on the county's sheet."""
+    """The year's task tracker (default: this year) scored on the county's sheet; a unit's
+    user sees the tasks its unit leads first, then those it cooperates on."""
     county = registries.county(uow, by, code)
     asked = year if year is not None and 1990 <= year <= 2100 else county_today().year
     data = assessment.to_json(assessment.report(uow, county.code, asked, by=by))
@@ -58,9 +59,14 @@ def assessment_page(
         frozen = assessment.frozen(uow, county.code, asked, by=by)
     except NotFound:
         frozen = None
+    mine = assessment.unit_tasks(county, by.unit)
+    rank = {n: i for i, n in enumerate(mine)}
+    data["tasks"].sort(key=lambda t: (rank.get(t["task"], len(rank)), t["task"]))
     gettext = gettext_for(request.state.locale)
     ctx = {
         "year": asked,
+        "mine": set(mine),
+        "unit": county.plan.unit(by.unit) if by.unit else None,
         "report": data,
         "frozen": frozen,
         "notes": assessment.notes(uow, county.code, asked, by=by),

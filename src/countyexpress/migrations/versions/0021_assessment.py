@@ -1,7 +1,8 @@
 """Yearly assessment: frozen reports, progress notes and evidence by task and year (issue 15)
 
 The county's scoring sheet as loaded from its pack, frozen reports by county and year,
-progress notes per task and year (append-only) and their evidence files (encrypted).
+progress notes per task and year (append-only) and their evidence files (encrypted); a
+user's unit of the plan (`users.unit_code`: a regulator working for a lead unit).
 
 Revision ID: 0021
 Revises: 0020
@@ -20,6 +21,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("unit_code", sa.String(length=40), nullable=True))
     op.create_table(
         "assessment_sheets",
         sa.Column("county_code", sa.String(length=6), nullable=False),
@@ -88,3 +91,5 @@ def downgrade() -> None:
     op.drop_table("assessment_notes")
     op.drop_table("assessment_reports")
     op.drop_table("assessment_sheets")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("unit_code")
