@@ -106,6 +106,8 @@ def test_json_lists_all_20_tasks_with_lead_unit_and_a_score_or_a_reason(db: Path
     village = next(t for t in data["tasks"] if t["task"] == 4)
     assert village["status"] == "overdue" and "village_coverage_rate" in village["reason"]
     assert any("建制村未通快递" in p["text"] for p in data["problems"])
+    coverage = next(i for i in village["indicators"] if i["indicator"] == "village_coverage_rate")
+    assert len(coverage["parts"]) == 25 and all(p["township"] for p in coverage["parts"])
     assert any(q["quality"] == "placeholder" for q in data["data_quality"])
 
 
@@ -140,6 +142,9 @@ def test_pdf_docx_and_xlsx_carry_the_county_every_task_and_the_json_total(db: Pa
     indicators = [i["indicator"] for t in data["tasks"] for i in t["indicators"]]
     assert [r[header.index("indicator")] for r in body] == indicators
     assert all(r[header.index("source")] and r[header.index("lead_unit")] for r in body)
+    places = list(wb["by_division"].iter_rows(values_only=True))
+    uncovered = [r for r in places[1:] if r[1] == "village_coverage_rate" and r[8] == "behind"]
+    assert len(uncovered) == 5 and all(r[2] for r in uncovered)  # each with its township
 
 
 def test_a_year_is_frozen_once_unless_replaced_and_compared_with_today(db: Path) -> None:
@@ -156,13 +161,18 @@ def test_a_year_is_frozen_once_unless_replaced_and_compared_with_today(db: Path)
     c = json.loads(compared.stdout)
     assert c["total_change"] == 0 and len(c["tasks"]) == 20
     assert all(t["changed"] == [] for t in c["tasks"])
+    runner.invoke(app, ["assess", "report", "--county", "652828", "--year", "2021", "--freeze"])
+    years = json.loads(runner.invoke(app, ["assess", "history", "--county", "652828",
+                                           "--json"]).stdout)  # fmt: skip
+    assert [y["year"] for y in years] == [2021, 2022]
+    assert years[1]["total_score"] == first["total_score"] and years[1]["sections"]
     replaced = runner.invoke(app, ["assess", "report", *ARGS, "--freeze", "--replace"])
     assert replaced.exit_code == 0, replaced.output
     shown = runner.invoke(app, ["assess", "show", *ARGS, "--frozen", "--json"])
     assert json.loads(shown.stdout)["replaced_at"] is not None
-    never = runner.invoke(app, ["assess", "show", "--county", "652828", "--year", "2021",
+    never = runner.invoke(app, ["assess", "show", "--county", "652828", "--year", "2020",
                                 "--frozen"])  # fmt: skip
-    assert never.exit_code == 1 and "no frozen 2021 report" in never.output
+    assert never.exit_code == 1 and "no frozen 2020 report" in never.output
 
 
 def test_a_progress_note_keeps_author_time_and_encrypted_evidence(db: Path) -> None:

@@ -3,8 +3,8 @@
 `report` scores a county's year on its sheet and writes report.pdf, report.docx and
 report.xlsx (`--out`), prints the JSON (`--json`) and freezes it as issued (`--freeze`,
 refused a second time unless `--replace`); `show` prints today's or the frozen report;
-`compare` sets the frozen report beside today's figures; `note` records a progress note
-with evidence files on a task of a year, `notes` lists them.
+`compare` sets the frozen report beside today's figures; `history` lists the frozen years;
+`note` records a progress note with evidence files on a task of a year, `notes` lists them.
 """
 
 from __future__ import annotations
@@ -137,6 +137,34 @@ def show(
     if frozen:
         out.print(f"frozen at {data['frozen_at']} by {data['frozen_by']}", highlight=False)
     _table(data)
+
+
+@assess_app.command("history")
+def history(county: County, as_json: AsJson = False) -> None:
+    """The frozen (issued) reports of the county, year by year, with their totals."""
+    try:
+        found = service.history(_uow(), county, by=None)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    rows = [
+        {
+            "year": f.year,
+            "frozen_at": f.frozen_at.isoformat(),
+            "frozen_by": f.frozen_by,
+            "total_score": f.report["total_score"],
+            "max_score": f.report["max_score"],
+            "sections": {s["code"]: s["score"] for s in f.report.get("sections", [])},
+        }
+        for f in found
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("year", "frozen at", "by", "total")
+    for r in rows:
+        table.add_row(str(r["year"]), r["frozen_at"][:16], r["frozen_by"],
+                      f"{r['total_score']:g} / {r['max_score']:g}")  # fmt: skip
+    out.print(table)
 
 
 @assess_app.command("compare")

@@ -21,7 +21,7 @@ from countyexpress.domain.access import SYSTEM, Action, Principal, Resource, Whe
 from countyexpress.domain.assessment import Assessment, FrozenReport, Note, score
 from countyexpress.domain.county import County
 from countyexpress.domain.county_time import county_today
-from countyexpress.domain.geography import DataQuality
+from countyexpress.domain.geography import DataQuality, DivisionLevel
 from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.attachments import MAX_PER_RECORD, Attachment, check_upload
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound
@@ -39,6 +39,7 @@ __all__ = [
     "evidence",
     "freeze",
     "frozen",
+    "history",
     "load_sheet",
     "notes",
     "report",
@@ -71,6 +72,7 @@ class Report:
     assessment: Assessment
     data_quality: tuple[QualityNote, ...]
     notes: Mapping[int, int] = field(default_factory=dict)  # notes per task
+    townships: Mapping[str, str] = field(default_factory=dict)  # division code → township
 
 
 def _read(by: Principal | None, county: str) -> None:
@@ -152,11 +154,29 @@ def report(
         assessment=scored,
         data_quality=_quality(c, sheet.quality, f"{origin}: {sheet.source}"),
         notes=dict(counted),
+        townships=_townships(c),
     )
 
 
-def _indicator_json(s: Any) -> dict[str, Any]:
+def _townships(county: County) -> dict[str, str]:
+    names = {d.code: d.name for d in county.divisions_at(DivisionLevel.TOWNSHIP)}
+    return {d.code: names.get(d.parent_code, d.name) for d in county.divisions}
+
+
+def _indicator_json(s: Any, townships: Mapping[str, str]) -> dict[str, Any]:
     v = s.value
+    parts = [
+        {
+            "code": p.code,
+            "name": p.name,
+            "level": p.level,
+            "township": townships.get(p.code, ""),
+            "value": p.value,
+            "required": p.required,
+            "status": p.status.value,
+        }
+        for p in v.parts
+    ]
     return {
         "indicator": v.indicator,
         "title": v.title,
@@ -172,6 +192,7 @@ def _indicator_json(s: Any) -> dict[str, Any]:
         "reason": s.reason,
         "source": v.rule or v.note or "not computed by this platform",
         "note": v.note,
+        "parts": parts,
     }
 
 
@@ -206,7 +227,7 @@ def to_json(r: Report) -> dict[str, Any]:
                 "lead_unit": t.lead_unit,
                 "lead_units": list(t.lead_units),
                 "cooperating_units": list(t.cooperating_units),
-                "indicators": [_indicator_json(s) for s in t.indicators],
+                "indicators": [_indicator_json(s, r.townships) for s in t.indicators],
                 "score": t.score,
                 "max_score": t.max_score,
                 "status": t.status.value,
@@ -270,6 +291,14 @@ def frozen(uow: UnitOfWork, county: str, year: int, *, by: Principal | None) -> 
     if found is None:
         raise NotFound(f"no frozen {year} report of {c.code}: run `assess report --freeze`")
     return found
+
+
+def history(uow: UnitOfWork, county: str, *, by: Principal | None) -> list[FrozenReport]:
+    """The county's frozen (issued) reports, year by year: the assessment's year on year."""
+    c = counties.get_county(uow, county)
+    _read(by, c.code)
+    with uow:
+        return uow.assessment.frozen_all(c.code)
 
 
 @dataclass(frozen=True)

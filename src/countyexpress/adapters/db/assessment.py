@@ -65,6 +65,13 @@ class SqlAssessment:
         return FrozenReport(r.county_code, r.year, _utc(r.frozen_at), r.frozen_by, replaced,
                             dict(r.report))  # fmt: skip
 
+    def frozen_all(self, county: str) -> list[FrozenReport]:
+        """Every frozen report of the county, by year."""
+        t = assessment_reports
+        rows = self._c.execute(select(t.c.year).where(t.c.county_code == county))
+        found = (self.frozen(county, int(r.year)) for r in rows)
+        return sorted((f for f in found if f is not None), key=lambda f: f.year)
+
     def freeze(
         self, county: str, year: int, report: Mapping[str, Any], by: str, at: dt.datetime
     ) -> None:

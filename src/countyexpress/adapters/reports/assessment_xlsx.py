@@ -1,6 +1,7 @@
 """The yearly assessment as an xlsx workbook: a summary sheet (total, sections, tasks) and
 one row per indicator with its task, lead unit, value, target, status, score and SOURCE
-(the indicator's rule), then problems and the data-quality appendix."""
+(the indicator's rule), each indicator's places by township (`by_division`), then problems
+and the data-quality appendix."""
 
 from __future__ import annotations
 
@@ -13,11 +14,16 @@ from openpyxl.styles import Font
 
 from countyexpress.adapters.reports.assessment_text import status_text, title
 
-__all__ = ["INDICATOR_COLUMNS", "report_xlsx"]
+__all__ = ["INDICATOR_COLUMNS", "PART_COLUMNS", "report_xlsx"]
 
 INDICATOR_COLUMNS = (
     "task", "title", "lead_unit", "indicator", "indicator_title", "value", "unit", "target",
     "target_year", "status", "points", "score", "reason", "source",
+)  # fmt: skip
+
+
+PART_COLUMNS = (
+    "task", "indicator", "township", "code", "name", "level", "value", "required", "status",
 )  # fmt: skip
 
 
@@ -52,6 +58,13 @@ def report_xlsx(report: Mapping[str, Any]) -> bytes:
             rows.append([t["task"], t["title"], t["lead_unit"], i["indicator"], i["title"],
                          i["value"], i["unit"], i["target"], i["target_year"], i["status"],
                          i["points"], i["score"], i["reason"], i["source"]])  # fmt: skip
+    parts = wb.create_sheet("by_division")  # where an indicator breaks down by place
+    parts.append(list(PART_COLUMNS))
+    for t in report["tasks"]:
+        for i in t["indicators"]:
+            for p in i.get("parts", []):
+                parts.append([t["task"], i["indicator"], p["township"], p["code"], p["name"],
+                              p["level"], p["value"], p["required"], p["status"]])  # fmt: skip
     problems = wb.create_sheet("problems")
     problems.append(["task", "indicator", "lead_unit", "problem", "measure"])
     for p in report["problems"]:

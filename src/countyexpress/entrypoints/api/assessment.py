@@ -16,6 +16,18 @@ from countyexpress.services import assessment as service
 router = APIRouter(prefix="/api/v1/counties", tags=["assessment"])
 
 
+class AssessedPartPublic(BaseModel):
+    """An indicator's share at one village or community, with its township."""
+
+    code: str
+    name: str
+    level: str
+    township: str
+    value: float | None
+    required: float | None
+    status: str
+
+
 class AssessedIndicatorPublic(BaseModel):
     """An indicator of a task: its value against the target, what it earned and its source."""
 
@@ -33,6 +45,7 @@ class AssessedIndicatorPublic(BaseModel):
     reason: str
     source: str
     note: str
+    parts: list[AssessedPartPublic]
 
 
 class AssessedTaskPublic(BaseModel):

@@ -70,6 +70,7 @@ def assessment_page(
         "report": data,
         "frozen": frozen,
         "notes": assessment.notes(uow, county.code, asked, by=by),
+        "history": assessment.history(uow, county.code, by=by),
         "may_note": allowed(by, Action.EDIT, Resource.SUPERVISION, Where(county.code)),
         "max_bytes": MAX_BYTES,
         "TASK_STATUS": TASK_STATUS,
