@@ -197,3 +197,16 @@ def test_a_progress_note_keeps_author_time_and_encrypted_evidence(db: Path) -> N
     assert next(t for t in report["tasks"] if t["task"] == 4)["notes"] == 1
     bad = runner.invoke(app, ["assess", "note", *ARGS, "--task", "99", "--text", "x"])
     assert bad.exit_code == 1 and "task 99" in bad.output
+
+
+def test_county_export_writes_the_stored_sheet_back(db: Path) -> None:
+    """`county export` writes assessment.toml; read back, it is the sheet that was loaded."""
+    from countyexpress.adapters.packs.assessment import read_sheet
+    from countyexpress.adapters.packs.reader import builtin_pack_path
+
+    done = runner.invoke(app, ["county", "export", "652828", str(db / "out")])
+    assert done.exit_code == 0, done.output
+    county = bootstrap.read_pack_source("heshuo")
+    folder = builtin_pack_path("heshuo")
+    assert folder is not None
+    assert read_sheet(db / "out", county.plan) == read_sheet(folder, county.plan)

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import builtin_pack_path, write_geojson, write_pack
-from countyexpress.adapters.packs.assessment import pack_sheet
+from countyexpress.adapters.packs.assessment import pack_sheet, write_sheet
 from countyexpress.adapters.packs.public_health import health_rules_for, write_health
 from countyexpress.adapters.packs.supervision import pack_rules, write_supervision
 from countyexpress.adapters.packs.vehicles import pack_registry, write_registry
@@ -228,6 +228,7 @@ def county_export(
         raise _fail(exc) from exc
     files = write_pack(c, dest)
     files.append(write_supervision(rules, dest))
+    files.append(write_sheet(assessment_service.sheet_of(_uow(), c.code, by=SYSTEM)[0], dest))
     files.append(write_health(health_rules_for(c.code), dest))
     fleet = vehicle_service.list_fleet(_uow(), c.code)
     if fleet:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from countyexpress.domain.access import SYSTEM, Action, Principal, Resource, Where
-from countyexpress.domain.assessment import Assessment, FrozenReport, Note, score
+from countyexpress.domain.assessment import Assessment, FrozenReport, Note, Sheet, score
 from countyexpress.domain.county import County
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import DataQuality, DivisionLevel
@@ -43,6 +43,7 @@ __all__ = [
     "load_sheet",
     "notes",
     "report",
+    "sheet_of",
     "to_json",
     "unit_tasks",
 ]
@@ -89,7 +90,7 @@ def _year(year: int) -> int:
     return year
 
 
-def load_sheet(uow: UnitOfWork, county: str, sheet: Any, source: str, by: Principal) -> None:
+def load_sheet(uow: UnitOfWork, county: str, sheet: Sheet, source: str, by: Principal) -> None:
     """Store the county's scoring sheet (checked against its plan), replacing the one before."""
     c = counties.get_county(uow, county)
     check(by, Action.EDIT, Resource.COUNTY, Where(county=c.code))
@@ -97,6 +98,14 @@ def load_sheet(uow: UnitOfWork, county: str, sheet: Any, source: str, by: Princi
     with uow:
         uow.assessment.save_sheet(c.code, sheet, source)
         uow.commit()
+
+
+def sheet_of(uow: UnitOfWork, county: str, *, by: Principal | None) -> tuple[Sheet, str]:
+    """The county's scoring sheet as stored, and where it came from."""
+    c = counties.get_county(uow, county)
+    _read(by, c.code)
+    with uow:
+        return uow.assessment.sheet(c.code, c.plan)
 
 
 def _quality(county: County, sheet_quality: str, sheet_source: str) -> tuple[QualityNote, ...]:

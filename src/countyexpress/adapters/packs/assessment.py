@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field
 
 from countyexpress.adapters.packs.toml_file import checked, read_toml
@@ -36,6 +37,7 @@ __all__ = [
     "sheet_from_data",
     "to_data",
     "unscored_sheet",
+    "write_sheet",
 ]
 
 FILE = "assessment.toml"
@@ -195,6 +197,15 @@ def builtin_sheet(county_code: str, plan: CountyPlan) -> tuple[Sheet, str]:
     if folder is not None and (folder / FILE).is_file():
         return read_sheet(folder / FILE, plan), f"{folder.name}/{FILE} (built-in)"
     return unscored_sheet(plan), "none"
+
+
+def write_sheet(sheet: Sheet, folder: Path) -> Path:
+    """Write `sheet` as the pack's `assessment.toml` (read back equal by `read_sheet`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / FILE
+    header = "# The assessment's scoring sheet, exported by County Express (docs/assessment.md).\n"
+    path.write_text(header + tomli_w.dumps(to_data(sheet)), encoding="utf-8")
+    return path
 
 
 def to_data(sheet: Sheet) -> dict[str, Any]:
