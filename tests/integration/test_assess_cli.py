@@ -129,6 +129,7 @@ def test_pdf_docx_and_xlsx_carry_the_county_every_task_and_the_json_total(db: Pa
     for t in data["tasks"]:
         assert f"任务{t['task']} {t['title']}" in paragraphs
     assert len(document.tables) == 1 + len(titles)  # the summary, then a table per task
+    assert "任务4（牵头：县商工局）建制村快递服务覆盖率（village_coverage_rate）：" in paragraphs
 
     wb = openpyxl.load_workbook(io.BytesIO((out / "report.xlsx").read_bytes()))
     summary = [[c for c in row] for row in wb["summary"].iter_rows(values_only=True)]

@@ -85,8 +85,8 @@ def report_docx(report: Mapping[str, Any]) -> bytes:
     for q in report["data_quality"]:
         doc.add_paragraph(f"{q['what']} — {q['quality']}：{q['detail']}", style="List Bullet")
     doc.add_heading("附录二 指标来源", level=1)
-    for name, label, task, source in sources(report):
-        doc.add_paragraph(f"任务{task} {label}（{name}）：{source}", style="List Bullet")
+    for line in sources(report):
+        doc.add_paragraph(line, style="List Bullet")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -133,7 +133,7 @@ def report_pdf(report: Mapping[str, Any]) -> bytes:
     for q in report["data_quality"]:
         story.append(_p(f"{q['what']} — {q['quality']}：{q['detail']}", _SMALL))
     story.append(_p("附录二 指标来源 Appendix: where each figure comes from", _H2))
-    for name, label, task, source in sources(report):
-        story.append(_p(f"任务{task} {label}（{name}）：{source}", _SMALL))
+    for line in sources(report):
+        story.append(_p(line, _SMALL))
     doc.build(story)
     return buffer.getvalue()

@@ -43,12 +43,15 @@ def figure(value: Any, unit: str = "") -> str:
     return str(value)
 
 
-def sources(report: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
-    """Every indicator once: (indicator, its title, the task, its source rule)."""
-    seen: dict[str, tuple[str, str, str, str]] = {}
+def sources(report: Mapping[str, Any]) -> list[str]:
+    """Every indicator once, as the appendix row that traces its figure: the task, its lead
+    unit, the indicator and the rule that computes it from the data."""
+    seen: dict[str, str] = {}
     for t in report["tasks"]:
         for i in t["indicators"]:
+            label = i["title"] or i["indicator"]
             seen.setdefault(
-                i["indicator"], (i["indicator"], i["title"], str(t["task"]), i["source"])
+                i["indicator"],
+                f"任务{t['task']}（牵头：{t['lead_unit']}）{label}（{i['indicator']}）：{i['source']}",
             )
     return list(seen.values())
