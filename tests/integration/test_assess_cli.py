@@ -196,6 +196,11 @@ def test_a_progress_note_keeps_author_time_and_encrypted_evidence(db: Path) -> N
     assert sealed and PNG not in sealed.encode() and "iVBOR" not in sealed
     report = _report(db)
     assert next(t for t in report["tasks"] if t["task"] == 4)["notes"] == 1
+    back = db / "back.png"
+    got = runner.invoke(app, ["assess", "evidence", "--county", "652828", "--id",
+                              str(note["files"][0]["id"]), "--out", str(back)])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    assert back.read_bytes() == PNG
     bad = runner.invoke(app, ["assess", "note", *ARGS, "--task", "99", "--text", "x"])
     assert bad.exit_code == 1 and "task 99" in bad.output
 

@@ -246,6 +246,23 @@ def _note_json(n: Any) -> dict[str, Any]:
     }
 
 
+@assess_app.command("evidence")
+def evidence(
+    county: County,
+    evidence_id: Annotated[int, typer.Option("--id", help="The evidence file's number")],
+    dest: Annotated[Path, typer.Option("--out", help="Where to write the file")],
+) -> None:
+    """Write an evidence file of a progress note, decrypted, to `--out`."""
+    vault = Vault(get_settings().data_key_bytes())
+    try:
+        meta, data = service.evidence(_uow(), vault, county, evidence_id, by=None)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    dest.write_bytes(data)
+    out.print(f"wrote {dest} ({meta.name}, {meta.content_type}, {meta.size} bytes, "
+              f"sha256 {meta.sha256[:12]}…)", highlight=False)  # fmt: skip
+
+
 @assess_app.command("notes")
 def notes(
     county: County,
