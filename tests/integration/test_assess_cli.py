@@ -216,3 +216,29 @@ def test_county_export_writes_the_stored_sheet_back(db: Path) -> None:
     folder = builtin_pack_path("heshuo")
     assert folder is not None
     assert read_sheet(db / "out", county.plan) == read_sheet(folder, county.plan)
+
+
+def test_a_pack_with_a_bad_sheet_is_refused_whole_naming_file_and_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Points that do not add up refuse the pack before anything is stored."""
+    import shutil
+
+    from countyexpress.adapters.packs.reader import builtin_pack_path
+
+    monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", f"sqlite:///{tmp_path / 'b.db'}")
+    get_settings.cache_clear()
+    folder = builtin_pack_path("heshuo")
+    assert folder is not None
+    pack = tmp_path / "pack"
+    shutil.copytree(folder, pack)
+    sheet = pack / "assessment.toml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("points = 18", "points = 19", 1),
+                     encoding="utf-8")  # fmt: skip
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    refused = runner.invoke(app, ["county", "load", str(pack)])
+    assert refused.exit_code == 1
+    assert "assessment.toml" in refused.output and "tasks.1.points" in refused.output
+    listed = runner.invoke(app, ["county", "list", "--json"])
+    assert json.loads(listed.stdout) == []
+    get_settings.cache_clear()
