@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, Field
 
-from countyexpress.adapters.packs.toml_file import checked, read_toml
+from countyexpress.adapters.packs.toml_file import checked, read_toml, write_toml
 from countyexpress.domain.assessment import (
     Basis,
     Line,
@@ -201,11 +200,8 @@ def builtin_sheet(county_code: str, plan: CountyPlan) -> tuple[Sheet, str]:
 
 def write_sheet(sheet: Sheet, folder: Path) -> Path:
     """Write `sheet` as the pack's `assessment.toml` (read back equal by `read_sheet`)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / FILE
-    header = "# The assessment's scoring sheet, exported by County Express (docs/assessment.md).\n"
-    path.write_text(header + tomli_w.dumps(to_data(sheet)), encoding="utf-8")
-    return path
+    header = "The assessment's scoring sheet, exported by County Express (docs/assessment.md)."
+    return write_toml(folder, FILE, header, to_data(sheet))
 
 
 def to_data(sheet: Sheet) -> dict[str, Any]:

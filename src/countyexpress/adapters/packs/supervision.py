@@ -15,11 +15,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, Field
 
 from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
-from countyexpress.adapters.packs.toml_file import checked, read_toml
+from countyexpress.adapters.packs.toml_file import checked, read_toml, write_toml
 from countyexpress.domain.supervision.calendar import WorkingCalendar
 from countyexpress.domain.supervision.clocks import ClockRule, Unit
 from countyexpress.domain.supervision.credit import (
@@ -211,11 +210,8 @@ def pack_rules(folder: Path) -> tuple[SupervisionRules, str]:
 
 def write_supervision(rules: SupervisionRules, folder: Path) -> Path:
     """Write `rules` as the pack's `supervision.toml` (read back equal by `read_supervision`)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / FILE
-    header = "# Supervision rules, exported by County Express (see docs/supervision.md).\n"
-    path.write_text(header + tomli_w.dumps(to_data(rules)), encoding="utf-8")
-    return path
+    header = "Supervision rules, exported by County Express (see docs/supervision.md)."
+    return write_toml(folder, FILE, header, to_data(rules))
 
 
 def builtin_rules(county_code: str) -> SupervisionRules | None:

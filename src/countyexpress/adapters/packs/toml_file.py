@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from countyexpress.errors import PackInvalid, PackProblem
 
-__all__ = ["checked", "read_toml"]
+__all__ = ["checked", "read_toml", "write_toml"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,6 +29,14 @@ def read_toml(file: Path) -> dict[str, Any]:
         found = re.search(r"at line (\d+)", str(exc))  # lineno only from Python 3.14
         line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         raise PackInvalid([PackProblem(file.name, line, None, str(exc))]) from exc
+
+
+def write_toml(folder: Path, name: str, header: str, data: Mapping[str, Any]) -> Path:
+    """Write `data` as the pack folder's file `name`, under a one-line comment `header`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"# {header}\n" + tomli_w.dumps(dict(data)), encoding="utf-8")
+    return path
 
 
 def checked(model: type[M], data: Mapping[str, Any], name: str) -> M:
