@@ -239,6 +239,8 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/assessment/{year}": COUNTY_READERS,
     "GET /counties/{code}/assessment": COUNTY_READERS,
     "POST /counties/{code}/assessment/{year}/notes": SUPERVISORS,
+    "GET /api/v1/counties/{code}/assessment/{year}/notes": COUNTY_READERS,
+    "POST /api/v1/counties/{code}/assessment/{year}/notes": SUPERVISORS,
     "GET /api/v1/counties/{code}/coverage": COUNTY_READERS,
     "POST /api/v1/counties/{code}/siting": PLANNERS,
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
@@ -708,8 +710,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
     if key == "POST /api/v1/counties/{code}/staff/{staff_no}/training":
         return {"json": {"on": county_today().isoformat()}}
-    if key == "POST /counties/{code}/assessment/{year}/notes":  # a note on task 4
-        return {"data": {"task": "4", "text": "新建村级服务站"}}
+    if key.endswith("/assessment/{year}/notes"):  # task 2: in both counties' plans
+        return {"data": {"task": "2", "text": "新建末端网点"}}
     if key == "POST /counties/{code}/facilities/import":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return {"data": {}, "files": {"file": ("facilities.xlsx", WORKBOOKS[county], mime)}}

@@ -97,3 +97,25 @@ def test_a_lead_units_user_sees_its_tasks_first_and_notes_only_on_them(app: obje
     other = unit.post(f"{PAGE}/2022/notes", data={"task": "12", "text": "x",
                       "csrf_token": token})  # fmt: skip
     assert "error=" in other.headers["location"] and "task%2012" in other.headers["location"]
+
+
+def test_notes_over_the_api_with_a_file_and_a_units_refusal(app: object) -> None:
+    """POST …/assessment/{year}/notes answers 201 with the note and its file; a unit's user
+    noting on another unit's task hears 409 with the reason; GET lists the year's notes."""
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    accounts.create_user(SqlUnitOfWork(engine), SYSTEM, "jtj2", PASSWORD, Role.REGULATOR,
+                         county=CODE, unit="transport")  # fmt: skip
+    api = f"/api/v1/counties/{CODE}/assessment/2022/notes"
+    reg = TestClient(app)  # type: ignore[arg-type]
+    log_in(reg, PEOPLE["regulator"].name)
+    token = {"X-CSRF-Token": csrf_of(reg.get(PAGE).text)}
+    r = reg.post(api, data={"task": "4", "text": "新建站"}, headers=token,
+                 files={"file": ("站.png", PNG, "image/png")})  # fmt: skip
+    assert r.status_code == 201, r.text
+    assert r.json()["task"] == 4 and r.json()["files"][0]["name"] == "站.png"
+    unit = TestClient(app)  # type: ignore[arg-type]
+    log_in(unit, "jtj2")
+    token = {"X-CSRF-Token": csrf_of(unit.get(PAGE).text)}
+    refused = unit.post(api, data={"task": "12", "text": "x"}, headers=token)
+    assert refused.status_code == 409 and "not a task of your unit" in refused.text
+    assert [n["task"] for n in reg.get(api).json()] == [4]

@@ -4,16 +4,25 @@ sheet; problems found and the data-quality appendix."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Form, Path, UploadFile
 from pydantic import BaseModel
 
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.assessment import Note
+from countyexpress.domain.supervision.attachments import MAX_BYTES
 from countyexpress.entrypoints.api.auth import PrincipalDep
-from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.guards import RedactedValidationRoute
+from countyexpress.entrypoints.api.supervision import AttachmentPublic
 from countyexpress.services import assessment as service
 
-router = APIRouter(prefix="/api/v1/counties", tags=["assessment"])
+router = APIRouter(
+    prefix="/api/v1/counties", tags=["assessment"], route_class=RedactedValidationRoute
+)
+Year = Annotated[int, Path(ge=1990, le=2100)]
 
 
 class AssessedPartPublic(BaseModel):
@@ -123,9 +132,54 @@ class AssessmentPublic(BaseModel):
 @router.get("/{code}/assessment/{year}", response_model=AssessmentPublic)
 def get_assessment(
     code: str,
-    year: Annotated[int, Path(ge=1990, le=2100)],
+    year: Year,
     uow: UowDep,
     by: PrincipalDep,
 ) -> AssessmentPublic:
     """The year's assessment on today's figures (a frozen report: `assess show --frozen`)."""
     return AssessmentPublic.model_validate(service.to_json(service.report(uow, code, year, by=by)))
+
+
+class NotePublic(BaseModel):
+    """A progress note on a task of a year: who wrote it, when, and its evidence files
+    (`record_id` of a file: the note's number)."""
+
+    id: int
+    year: int
+    task: int
+    text: str
+    added_at: dt.datetime
+    added_by: str
+    files: list[AttachmentPublic]
+
+
+def _note(n: Note) -> NotePublic:
+    return NotePublic.model_validate(n, from_attributes=True)
+
+
+@router.get("/{code}/assessment/{year}/notes", response_model=list[NotePublic])
+def get_notes(
+    code: str, year: Year, uow: UowDep, by: PrincipalDep, task: int | None = None
+) -> list[NotePublic]:
+    """The year's progress notes (of one task), oldest first."""
+    return [_note(n) for n in service.notes(uow, code, year, by=by, task=task)]
+
+
+@router.post("/{code}/assessment/{year}/notes", response_model=NotePublic, status_code=201)
+async def post_note(
+    code: str,
+    year: Year,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+    task: Annotated[int, Form(ge=1, le=999)],
+    text: Annotated[str, Form(max_length=service.MAX_NOTE)],
+    file: UploadFile | None = None,
+) -> NotePublic:
+    """A progress note on a task of the year, with a photo or a PDF as evidence (kept
+    encrypted); a unit's user notes on its unit's tasks only (409 otherwise)."""
+    given = []
+    if file is not None and file.filename:
+        given.append((file.filename, await file.read(MAX_BYTES + 1)))
+    vault = Vault(settings.data_key_bytes())
+    return _note(service.add_note(uow, vault, code, year, task, text, by=by, files=given))
