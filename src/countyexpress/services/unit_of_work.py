@@ -240,11 +240,22 @@ class UnitOfWork(Transaction, Protocol):
     @property
     def assessment(self) -> AssessmentStore: ...
     @property
-    def emergency(self) -> EmergencyStore: ...
-    @property
     def packaging(self) -> PackagingStore: ...
     @property
     def public_health(self) -> PublicHealthStore: ...
+    @property
+    def emergency(self) -> EmergencyStore: ...
+
+
+class EmergencyStore(Protocol):
+    """Emergency teams and resources (adapters/db/emergency.py), issue 14 task 13."""
+
+    def put_team(self, county_code: str, team: Team, at: dt.datetime) -> None: ...
+    def team(self, county_code: str, code: str) -> Team | None: ...
+    def teams(self, county_code: str) -> list[Team]: ...
+    def add_resource(self, county_code: str, resource: Resource, at: dt.datetime) -> int: ...
+    def resources(self, county_code: str) -> list[Resource]: ...
+    def route_orders(self, county_code: str) -> list[RouteOrder]: ...
 
 
 class PublicHealthStore(Protocol):
@@ -268,17 +279,10 @@ class PackagingStore(Protocol):
             source: str, at: dt.datetime) -> int: ...  # fmt: skip
     def reports(self, county_code: str, *, year: int | None = None, month: str | None = None,
                 carrier: str | None = None) -> list[PackagingReport]: ...  # fmt: skip
-
-
-class EmergencyStore(Protocol):
-    """Emergency teams and resources (adapters/db/emergency.py), issue 14 task 13."""
-
-    def put_team(self, county_code: str, team: Team, at: dt.datetime) -> None: ...
-    def team(self, county_code: str, code: str) -> Team | None: ...
-    def teams(self, county_code: str) -> list[Team]: ...
-    def add_resource(self, county_code: str, resource: Resource, at: dt.datetime) -> int: ...
-    def resources(self, county_code: str) -> list[Resource]: ...
-    def route_orders(self, county_code: str) -> list[RouteOrder]: ...
+    def record(self, county_code: str,
+               parcels: Sequence[TakenIn]) -> None: ...  # fmt: skip
+    def parcel_facts(self, county_code: str, *, year: int | None = None,
+                     month: str | None = None) -> list[IntakeFact]: ...  # fmt: skip
 
 
 class AssessmentStore(Protocol):
@@ -295,19 +299,6 @@ class AssessmentStore(Protocol):
                      by: str) -> int: ...  # fmt: skip
     def notes(self, county: str, year: int, task: int | None = None) -> list[Note]: ...
     def evidence_content(self, county: str, evidence_id: int) -> tuple[Attachment, str] | None: ...
-
-
-class PackagingStore(Protocol):
-    """Carriers' packaging reports (adapters/db/packaging.py), issue 14 task 17."""
-
-    def put(self, county_code: str, reports: Sequence[PackagingReport], *, by: str,
-            source: str, at: dt.datetime) -> int: ...  # fmt: skip
-    def reports(self, county_code: str, *, year: int | None = None, month: str | None = None,
-                carrier: str | None = None) -> list[PackagingReport]: ...  # fmt: skip
-    def record(self, county_code: str,
-               parcels: Sequence[TakenIn]) -> None: ...  # fmt: skip
-    def parcel_facts(self, county_code: str, *, year: int | None = None,
-                     month: str | None = None) -> list[IntakeFact]: ...  # fmt: skip
 
 
 class StaffRepository(Protocol):
