@@ -27,6 +27,7 @@ from jinja2.runtime import Context
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from countyexpress.domain.county_time import COUNTY_ZONE, county_clock, county_text
 from countyexpress.errors import N_ as N_  # the one marker, re-exported for the web
 from countyexpress.errors import CountyExpressError
 
@@ -115,17 +116,25 @@ def _date(ctx: Context, value: dt.date | dt.datetime | None, fmt: str = "medium"
     if value is None:
         return "—"
     loc = Locale.parse(_locale(ctx))
-    if isinstance(value, dt.datetime):
-        return str(format_datetime(value, format=fmt, locale=loc))
+    if isinstance(value, dt.datetime):  # an instant: on the county's clock, never UTC's
+        at = county_clock(value)
+        return str(format_datetime(at, format=fmt, locale=loc, tzinfo=COUNTY_ZONE))
     return str(format_date(value, format=fmt, locale=loc))
 
 
+def _clock(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """`{{ at|clock }}`, `{{ at|clock("%H:%M") }}`, `{{ at|clock("iso") }}`: an instant on
+    the county's clock (domain.county_time.county_text; a naive time is refused)."""
+    return "—" if value is None else county_text(value, fmt)
+
+
 def install(env: Environment) -> None:
-    """Give templates `_`, `ngettext` and the `number`, `percent` and `date` filters."""
+    """Give templates `_`, `ngettext` and the `number`, `percent`, `date` and `clock` filters
+    (the last two show an instant in the county's time, Asia/Shanghai +08:00)."""
     env.add_extension("jinja2.ext.i18n")
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     env.globals.update(LOCALES=LOCALES, LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG)
-    env.filters.update(number=_number, percent=_percent, date=_date)
+    env.filters.update(number=_number, percent=_percent, date=_date, clock=_clock)
 
 
 class LocaleMiddleware:

@@ -1,0 +1,156 @@
+"""Every time a person reads is on the county's clock (issue 12, wrong result 2).
+
+Times are stored in UTC; the shelf showed 02:39 for a scan at 10:39+08:00. Here parcels are
+shelved at 02:39Z (10:39 in the county) and at 16:30Z on 30 November (00:30 on 1 December
+in the county: the next day and the next month), and every page a regulator and a keeper can
+reach is swept for a UTC-looking time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+
+from countyexpress import bootstrap
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.vault import Vault
+from countyexpress.domain.county_time import COUNTY_ZONE, county_clock, county_text
+from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.entrypoints.api.app import create_app
+from countyexpress.entrypoints.web.render import templates
+from countyexpress.services import centre, stations
+from countyexpress.services import counties as service
+from countyexpress.settings import Settings
+from support.web import CARRIER, HESHUO, PEOPLE, RECEIVER_PHONE, STATION, add_user, log_in
+
+UTC = dt.UTC
+MORNING = "ZT7312345679101"  # shelved 2026-12-03 02:39Z = 10:39 in the county
+MIDNIGHT = "ZT7312345679102"  # shelved 2026-11-30 16:30Z = 2026-12-01 00:30 in the county
+SHELVED = {
+    MORNING: dt.datetime(2026, 12, 3, 2, 39, tzinfo=UTC),
+    MIDNIGHT: dt.datetime(2026, 11, 30, 16, 30, tzinfo=UTC),
+}
+UTC_LOOKING = re.compile(
+    r"\+00:?00|\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b|\bUTC\b|\bGMT\b"
+    r"|2026-12-03[T ]02:39|2026-11-30[T ]16:30|\b02:39\b|\b16:30\b"
+)
+
+
+def seed_shelved(engine: object, settings: Settings, shelved: dict[str, dt.datetime]) -> None:
+    """Each parcel on a manifest, sorted, dispatched and shelved at HS-STA-01 at its time."""
+    vault = Vault(settings.data_key_bytes())
+    uow = bootstrap.uow_factory(engine)  # type: ignore[arg-type]
+    first = min(shelved.values()) - dt.timedelta(hours=6)
+    centre.record_consent(uow(), vault, HESHUO, RECEIVER_PHONE, DeliveryChoice.STATION, now=first)
+    for waybill, at in shelved.items():
+        item = {"waybill_no": waybill, "receiver_name": "张三", "receiver_phone": RECEIVER_PHONE,
+                "address": "和硕县乌什塔拉回族乡塔拉村3组12号", "weight_kg": 1.2}  # fmt: skip
+        centre.add_manifest(uow(), vault, HESHUO, CARRIER, [(1, item)],
+                            now=at - dt.timedelta(hours=4))  # fmt: skip
+        bag = centre.centre_inbound(uow(), HESHUO, waybill, "HS-CENTER",
+                                    at=at - dt.timedelta(hours=3)).route_bag  # fmt: skip
+        assert bag is not None
+        centre.dispatch(uow(), HESHUO, bag, "VAN-01", "HS-CENTER", at=at - dt.timedelta(hours=2))
+        stations.station_inbound(uow(), vault, HESHUO, STATION, waybill, at=at)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    tmp: Path = tmp_path_factory.mktemp("times")
+    settings = Settings(database_url=f"sqlite:///{tmp / 'times.db'}")
+    engine = bootstrap.open_engine(settings)
+    service.load_county(SqlUnitOfWork(engine), bootstrap.read_pack_source("heshuo"))
+    for who in ("regulator", "station_keeper", "centre_operator", "driver"):
+        add_user(engine, PEOPLE[who])
+    seed_shelved(engine, settings, SHELVED)
+    yield create_app(settings, engine)
+    engine.dispose()
+
+
+# --- the formatter and the filters ------------------------------------------------------
+
+
+@given(
+    st.datetimes(timezones=st.sampled_from([UTC, COUNTY_ZONE, dt.timezone(-dt.timedelta(hours=5))]))
+)
+def test_any_aware_instant_reads_on_the_county_clock(at: dt.datetime) -> None:
+    """The same instant, whatever offset it came with, reads the same: +08:00."""
+    local = county_clock(at)
+    assert local == at and local.utcoffset() == dt.timedelta(hours=8)
+    assert county_text(at, "iso").endswith("+08:00")
+
+
+def test_a_naive_time_is_refused_not_guessed() -> None:
+    with pytest.raises(ValueError, match="naive time"):
+        county_text(dt.datetime(2026, 12, 3, 2, 39))
+
+
+def test_the_filters_show_county_time_across_midnight_and_month_end() -> None:
+    clock = templates.env.filters["clock"]
+    assert clock(SHELVED[MORNING]) == "2026-12-03 10:39"
+    assert clock(SHELVED[MIDNIGHT]) == "2026-12-01 00:30"
+    assert clock(SHELVED[MIDNIGHT], "%H:%M") == "00:30"
+    assert clock(SHELVED[MIDNIGHT], "iso") == "2026-12-01T00:30+08:00"
+    page = templates.env.from_string('{{ at|date("short") }}').render(at=SHELVED[MIDNIGHT])
+    assert page == "2026/12/1 00:30"
+
+
+# --- the pages --------------------------------------------------------------------------
+
+
+def test_the_shelf_shows_a_0239Z_scan_at_1039(app: object) -> None:
+    """The keeper's shelf: 10:39 on 3 December, 00:30 on 1 December; no UTC clock."""
+    with TestClient(app) as client:  # type: ignore[arg-type]
+        log_in(client, "keeper")
+        html = client.get(f"/counties/{HESHUO}/stations/{STATION}").text
+    row = re.search(rf'<tr data-waybill="{MORNING}">.*?</tr>', html, re.S)
+    assert row and "10:39" in row.group(0) and "02:39" not in row.group(0)
+    row = re.search(rf'<tr data-waybill="{MIDNIGHT}">.*?</tr>', html, re.S)
+    assert row and "2026/12/1 00:30" in row.group(0), row and row.group(0)
+
+
+SKIP = re.compile(r"^/(static|api|logout|docs|redoc|openapi)|\.(xlsx|csv|pdf|docx|zip|json)$")
+
+
+def _sweep(client: TestClient, start: list[str], limit: int = 80) -> dict[str, str]:
+    """The HTML of every page reachable by links from `start` (GET, same site)."""
+    seen: dict[str, str] = {}
+    todo = list(start)
+    while todo and len(seen) < limit:
+        url = todo.pop(0)
+        if url in seen or SKIP.search(url):
+            continue
+        r = client.get(url)
+        if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
+            seen[url] = ""
+            continue
+        seen[url] = r.text
+        todo += [h for h in re.findall(r'href="(/[^"#?]*)"', r.text) if h not in seen]
+    return seen
+
+
+@pytest.mark.parametrize("user", ["reg", "keeper", "centre", "driver"])
+def test_no_page_shows_a_utc_time(app: object, user: str) -> None:
+    """Every page each role reaches: no +00:00, no 'Z' time, no 'UTC', no 02:39 or 16:30."""
+    with TestClient(app) as client:  # type: ignore[arg-type]
+        log_in(client, user)
+        pages = _sweep(
+            client, ["/", f"/counties/{HESHUO}", f"/counties/{HESHUO}/stations/{STATION}"]
+        )
+    assert len([p for p in pages.values() if p]) >= 10, list(pages)
+    found = {
+        url: sorted({m.group(0) for m in UTC_LOOKING.finditer(_visible_and_data(html))})
+        for url, html in pages.items()
+    }
+    assert {url: hits for url, hits in found.items() if hits} == {}
+
+
+def _visible_and_data(html: str) -> str:
+    """The page without its scripts' and styles' bodies (times a person or a test reads)."""
+    return re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", html, flags=re.S)
