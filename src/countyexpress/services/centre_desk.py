@@ -12,6 +12,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
 from countyexpress.errors import NotFound
 from countyexpress.services import counties
+from countyexpress.services.centre import NOT_ON_MANIFEST
 from countyexpress.services.unit_of_work import UnitOfWork
 
 WINDOW = dt.timedelta(days=14)
@@ -20,12 +21,15 @@ WINDOW = dt.timedelta(days=14)
 
 @dataclass(frozen=True)
 class Queued:
-    """A parcel whose address did not resolve to a village: masked address only."""
+    """A parcel waiting for a person: its address did not resolve to a village (masked
+    address only), or it is on no manifest (`on_manifest` False: no address is known
+    until the carrier's manifest comes)."""
 
     waybill_no: str
     carrier: str
     address_masked: str
     resolution: str
+    on_manifest: bool = True
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ def centre_desk(
     with uow:
         items = uow.ops.manifest_items(county.code, since=since)
         unresolved = uow.ops.manifest_items(county.code, unresolved=True, since=since)
+        queue = unmanifested(uow, county.code, centre.code)
     waiting = Counter(i["route_bag"] for i in items if i["route_bag"] and not i["vehicle"])
-    queue = [
+    queue += [
         Queued(i["waybill_no"], i["carrier"], i["address_masked"], i["resolution"])
         for i in unresolved
     ]
@@ -78,3 +83,25 @@ def centre_desk(
         if d.level in (DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY)
     ]
     return CentreDesk(county, centre.code, centre.name, sorted(waiting.items()), queue, villages)
+
+
+def unmanifested(uow: UnitOfWork, county_code: str, centre_code: str) -> list[Queued]:
+    """The parcels scanned in at the centre on no manifest and not handled since (their last
+    event is the centre's open exception), oldest first; inside the caller's `with uow`."""
+    waiting = uow.ledger.open_exceptions(county_code, centre_code)
+    listed = uow.ops.manifest_items_for(county_code, waiting, ("carrier",))
+    summaries = uow.ledger.summaries(county_code, waiting)
+    return [
+        Queued(w, summaries[w].carrier if w in summaries else "", "", NOT_ON_MANIFEST, False)
+        for w in waiting
+        if w not in listed
+    ]
+
+
+def manual_queue(
+    uow: UnitOfWork, by: Principal, county_code: str, centre_code: str | None = None
+) -> list[Queued]:
+    """The centre's manual queue (the screen's list, for the API and the CLI)."""
+    county = counties.get_county(uow, county_code)
+    code = centre_code or the_centre(county)
+    return centre_desk(uow, by, county.code, code).queue

@@ -326,6 +326,17 @@ class SqlLedger:
         )
         return {state: int(n) for state, n in rows}
 
+    def open_exceptions(self, county_code: str, place: str) -> list[str]:
+        """The parcels whose last event is an open exception at `place` (the centre's manual
+        queue), by waybill number."""
+        c = parcels.c
+        rows = self.connection.execute(
+            select(c.waybill_no)
+            .where(c.county_code == county_code, c.place == place, c.open_exception.is_(True))
+            .order_by(c.last_at, c.waybill_no)
+        )
+        return [w for (w,) in rows]
+
     def places_in_state(self, county_code: str, state: str) -> dict[str, int]:
         """How many parcels in `state` are at each place (e.g. delivered per facility)."""
         rows = self.connection.execute(
