@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, require
+from countyexpress.domain.desk_rules import Desk as DeskKind
+from countyexpress.domain.desk_rules import desk_refusal
 from countyexpress.domain.facilities import FacilityKind
-from countyexpress.errors import NotFound
+from countyexpress.errors import NotAllowed, NotFound
 from countyexpress.services import counties
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -55,3 +58,24 @@ def desk(uow: UnitOfWork, by: Principal, county_code: str, facility_code: str) -
         Waiting(s["waybill_no"], s["shelf"], s["pickup_code"], s["stored_at"]) for s in slots
     ]
     return Desk(county.code, facility.code, facility.name, waiting)
+
+
+def desk_refusals(
+    uow: UnitOfWork, county_code: str, desk: DeskKind, facility: str, waybills: Sequence[str]
+) -> dict[str, NotAllowed]:
+    """Inside an open unit of work: the parcels among `waybills` that a live scan-in at
+    `desk` `facility` may not take, each with its refusal (`desk_rules.desk_refusal`: a
+    parcel handed over, on a shelf, sent back or gone on a vehicle from here)."""
+    summaries = uow.ledger.summaries(county_code, sorted(set(waybills)))
+    refused = {w: desk_refusal(desk, facility, s) for w, s in summaries.items()}
+    return {w: r for w, r in refused.items() if r is not None}
+
+
+def refused_again(
+    uow: UnitOfWork, county_code: str, desk: DeskKind, facility: str, waybill: str, reason: str
+) -> NotAllowed:
+    """The refusal of a desk scan answered in a batch (`reason`, in English), said again
+    with its message id for the reader's language (the parcel's state as read now)."""
+    with uow:
+        refused = desk_refusals(uow, county_code, desk, facility, [waybill])
+    return refused.get(waybill) or NotAllowed(reason)

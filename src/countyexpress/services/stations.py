@@ -13,6 +13,7 @@ from typing import Any
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
+from countyexpress.domain.desk_rules import Desk
 from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.lockers import Size, allocate
 from countyexpress.domain.privacy import mask_name
@@ -34,6 +35,7 @@ from countyexpress.services.batch import Batch, each
 from countyexpress.services.handover_guard import HandoverGuard
 from countyexpress.services.ports import Cipher, Notifier
 from countyexpress.services.scans import append_events, new_event
+from countyexpress.services.station_desk import desk_refusals
 from countyexpress.services.unit_of_work import UnitOfWork
 
 STORING_KINDS = {FacilityKind.STATION, FacilityKind.OUTLET}
@@ -214,6 +216,7 @@ def _shelve(
     occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
     sequence = uow.ops.slots_stored(county.code, facility.code)
     open_here = {s["waybill_no"] for s in uow.ops.open_slots(county.code, facility.code)}
+    later = desk_refusals(uow, county.code, Desk.STATION, facility.code, [w for w, _ in scans])
 
     def shelve(scan: tuple[str, dt.datetime]) -> Stored:
         nonlocal sequence
@@ -232,6 +235,8 @@ def _shelve(
             )
         if waybill in open_here:
             raise said(NotAllowed, N_("%(waybill)s is already on a shelf here"), waybill=waybill)
+        if waybill in later:  # handed over, shelved elsewhere, sent back: not shelved again
+            raise later[waybill]
         try:
             shelf = choose_shelf(rules.shelves, occupancy)
         except InvalidValue as exc:
