@@ -7,8 +7,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from countyexpress.adapters.packs.rows import read_table, uploaded_table
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.addresses import AddressBook, Resolution
 from countyexpress.domain.county import County
@@ -29,7 +31,8 @@ from countyexpress.domain.privacy import (
 )
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.domain.statements import Statement, StatementLine
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.domain.waybills import WaybillPattern
+from countyexpress.errors import N_, InvalidValue, NotFound, PackInvalid, PackProblem, said
 from countyexpress.memo import WeakMemo
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
@@ -50,6 +53,7 @@ class ManifestResult:
     unresolved: int = 0
     flagged_for_door: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    fields: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: (field, reason)
 
 
 def item_from_record(
@@ -139,11 +143,12 @@ def add_manifest(
                 item = item_from_record(record, carrier, synthetic)
             except InvalidValue as exc:
                 result.rejected.append(Rejection(line, str(exc)))
+                result.fields[line] = (exc.field, exc.reason)
                 continue
             if item.waybill_no in seen:
-                result.rejected.append(
-                    Rejection(line, f"waybill {item.waybill_no} twice in the manifest")
-                )
+                twice = f"waybill {item.waybill_no} twice in the manifest"
+                result.rejected.append(Rejection(line, twice))
+                result.fields[line] = ("waybill_no", twice)
                 continue
             seen.add(item.waybill_no)
             items.append((line, item))
@@ -176,6 +181,51 @@ def add_manifest(
         uow.ops.add_manifest_items(rows)
         uow.commit()
     return result
+
+
+def import_manifest_file(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    carrier: str,
+    path: Path,
+    by: Principal | None = None,
+    now: dt.datetime | None = None,
+) -> ManifestResult:
+    """A carrier's manifest file (CSV in UTF-8 or XLSX, columns `MANIFEST_FIELDS` and
+    optionally weight_kg, size, cold) taken all or nothing (`add_manifest`, the file's name
+    as the manifest id); PackInvalid naming each refused row by file, line and field."""
+    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, carrier=carrier))
+    problems: list[PackProblem] = []
+    records = [(row.line, row.cells) for row in read_table(path, MANIFEST_FIELDS, problems)]
+    if problems:
+        raise PackInvalid(problems)
+    result = add_manifest(
+        uow, cipher, county_code, carrier, records, manifest_id=path.name, now=now, by=by
+    )
+    if result.rejected:
+        raise PackInvalid(
+            [
+                PackProblem(path.name, r.line, *result.fields.get(r.line, (None, r.reason)))
+                for r in result.rejected
+            ]
+        )
+    return result
+
+
+def import_manifest_upload(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    carrier: str,
+    name: str,
+    data: bytes,
+    by: Principal | None = None,
+) -> ManifestResult:
+    """An uploaded manifest (its file name and bytes) taken as `import_manifest_file`
+    does; refused whole (PackInvalid) when it is not a .csv or .xlsx or is too large."""
+    with uploaded_table(name or "manifest.csv", data, "a manifest") as path:
+        return import_manifest_file(uow, cipher, county_code, carrier, path, by=by)
 
 
 class _Places:
@@ -297,14 +347,35 @@ def record_consents(
 
 @dataclass(frozen=True)
 class SortResult:
-    """Where a parcel was sorted to, or why it waits; `refused` when the desk refused the
-    scan (the parcel is past the centre: dispatched, shelved, handed over) and recorded
-    nothing."""
+    """Where a parcel was sorted to, or why it waits: `outcome` is "sorted" (to its route
+    bag), "outbound" (taken in at one of the county's stations: it leaves on the carrier's
+    line haul, not a village bag) or "queued" (the manual queue); `refused` when the desk
+    refused the scan (the parcel is past the centre: dispatched, shelved, handed over) and
+    recorded nothing."""
 
     waybill_no: str
     route_bag: str | None
     reason: str
+    outcome: str = "sorted"
     refused: bool = False
+
+
+WAYBILL_EMPTY = N_("invalid waybill number: nothing was scanned")
+WAYBILL_MALFORMED = N_("invalid waybill number %(waybill)s: it must be 6 to 32 letters or digits")
+WAYBILL_NO_CARRIER = N_("invalid waybill number %(waybill)s: it fits no carrier's number format")
+NOT_ON_MANIFEST = "not on any manifest"
+OUTBOUND = "outbound parcel taken in at {place}: it leaves on the {carrier} line haul"
+
+
+def scanned_waybill(number: str) -> str:
+    """A scanned waybill number, normalised; InvalidValue "invalid waybill number" with the
+    reason (in the county's language through `errors.said`) when it cannot be one."""
+    if not number.strip():
+        raise said(InvalidValue, WAYBILL_EMPTY, "waybill_no")
+    try:
+        return normalise_waybill(number)
+    except InvalidValue:
+        raise said(InvalidValue, WAYBILL_MALFORMED, "waybill_no", waybill=number.strip()) from None
 
 
 def centre_inbound(
@@ -315,10 +386,13 @@ def centre_inbound(
     actor: str = "",
     at: dt.datetime | None = None,
     by: Principal | None = None,
+    patterns: Sequence[WaybillPattern] = (),
 ) -> SortResult:
     """到件 then 分拣 of one parcel (see `centre_inbound_many`); NotAllowed, with the reason
     in the reader's language, when the parcel is past the centre."""
-    result = centre_inbound_many(uow, county_code, [(waybill_no, at)], centre, actor, by=by)[0]
+    result = centre_inbound_many(
+        uow, county_code, [(waybill_no, at)], centre, actor, by=by, patterns=patterns
+    )[0]
     if result.refused:
         raise refused_again(uow, county_code, Desk.CENTRE, centre, result.waybill_no, result.reason)
     return result
@@ -334,19 +408,30 @@ def centre_inbound_many(
     centre: str,
     actor: str = "",
     by: Principal | None = None,
+    patterns: Sequence[WaybillPattern] = (),
 ) -> list[SortResult]:
     """到件 then 分拣: match each parcel to its manifest and sort it to the route bag of its
     village (its station, locker, or a door bag); one transaction for the batch.
 
-    A parcel on no manifest, or whose address did not resolve, is scanned in and flagged
-    as an exception for the manual queue."""
+    A parcel on no manifest is looked up in the ledger: one taken in at a station of the
+    county (揽收) is outbound — scanned in (到件) for the carrier's line haul, not queued.
+    Otherwise it is scanned in and flagged as an exception: the manual queue lists it
+    once (a second scan adds nothing) until its manifest comes and it is scanned again.
+    An address that did not resolve queues it too. A number that cannot be a waybill
+    (empty, malformed, or — for a parcel nobody announced — fitting none of `patterns`,
+    the carriers' formats) is refused as InvalidValue, nothing recorded."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=centre))
     now = dt.datetime.now(dt.UTC)
-    parsed = [(normalise_waybill(w), at or now) for w, at in scans]
+    parsed = [(scanned_waybill(w), at or now) for w, at in scans]
     results: list[SortResult] = []
     with uow:
         items = uow.ops.manifest_items_for(county_code, [w for w, _ in parsed], _SORTING_COLUMNS)
         later = desk_refusals(uow, county_code, Desk.CENTRE, centre, [w for w, _ in parsed])
+        unknown = [w for w, _ in parsed if w not in items]
+        known = uow.ledger.events_of(county_code, unknown) if unknown else {}
+        for w in unknown:
+            if not known.get(w) and patterns and not any(p.matches(w) for p in patterns):
+                raise said(InvalidValue, WAYBILL_NO_CARRIER, "waybill_no", waybill=w)
         events: list[ScanEvent] = []
         bags: list[tuple[str, dict[str, Any]]] = []
         for waybill, at in parsed:
@@ -354,22 +439,36 @@ def centre_inbound_many(
                 results.append(SortResult(waybill, None, str(later[waybill]), refused=True))
                 continue
             item = items.get(waybill)
-            carrier = item["carrier"] if item else "unknown"
-            later = at + dt.timedelta(microseconds=1)  # events of one action keep their order
+            history = known.get(waybill) or []
+            carrier = item["carrier"] if item else (history[-1].carrier if history else "unknown")
+            after = at + dt.timedelta(microseconds=1)  # events of one action keep their order
+            if item is None and _queued_here(history, centre):
+                results.append(
+                    SortResult(
+                        waybill, None, f"{NOT_ON_MANIFEST}: already in the manual queue", "queued"
+                    )
+                )
+                continue
             events.append(new_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor))
-            if item is None:
+            taken_in = next((e for e in history if e.kind is ScanKind.COLLECT), None)
+            if item is None and taken_in is not None:
+                reason = OUTBOUND.format(place=taken_in.facility, carrier=carrier)
+                results.append(SortResult(waybill, None, reason, "outbound"))
+            elif item is None:
                 events.append(
                     new_event(
                         waybill,
                         carrier,
                         ScanKind.EXCEPTION,
                         centre,
-                        later,
+                        after,
                         actor,
-                        reason="not on any manifest",
+                        reason=NOT_ON_MANIFEST,
                     )
                 )
-                results.append(SortResult(waybill, None, "not on any manifest: manual queue"))
+                results.append(
+                    SortResult(waybill, None, f"{NOT_ON_MANIFEST}: manual queue", "queued")
+                )
             elif item["division_code"] is None:
                 events.append(
                     new_event(
@@ -377,18 +476,20 @@ def centre_inbound_many(
                         carrier,
                         ScanKind.EXCEPTION,
                         centre,
-                        later,
+                        after,
                         actor,
                         reason="address not resolved",
                     )
                 )
                 results.append(
-                    SortResult(waybill, None, f"address not resolved ({item['resolution']})")
+                    SortResult(
+                        waybill, None, f"address not resolved ({item['resolution']})", "queued"
+                    )
                 )
             else:
                 bag = item["target_facility"] or f"DOOR-{item['division_code']}"
                 events.append(
-                    new_event(waybill, carrier, ScanKind.SORT, centre, later, actor, route_bag=bag)
+                    new_event(waybill, carrier, ScanKind.SORT, centre, after, actor, route_bag=bag)
                 )
                 bags.append((waybill, {"route_bag": bag}))
                 results.append(SortResult(waybill, bag, item["delivery_reason"]))
@@ -396,6 +497,17 @@ def centre_inbound_many(
         append_events(uow, county_code, events, now)
         uow.commit()
     return results
+
+
+def _queued_here(history: Sequence[ScanEvent], centre: str) -> bool:
+    """Whether the parcel's last event is the centre's "not on any manifest" exception."""
+    last = history[-1] if history else None
+    return (
+        last is not None
+        and last.kind is ScanKind.EXCEPTION
+        and last.facility == centre
+        and last.payload.get("reason") == NOT_ON_MANIFEST
+    )
 
 
 def mark_priority(
