@@ -16,6 +16,7 @@ from rich.table import Table
 from countyexpress import bootstrap
 from countyexpress.adapters.packs import builtin_pack_path, write_geojson, write_pack
 from countyexpress.adapters.packs.assessment import pack_sheet, write_sheet
+from countyexpress.adapters.packs.documents import pack_documents, write_documents
 from countyexpress.adapters.packs.public_health import health_rules_for, write_health
 from countyexpress.adapters.packs.supervision import pack_rules, write_supervision
 from countyexpress.adapters.packs.vehicles import pack_registry, write_registry
@@ -161,7 +162,8 @@ def county_load(
         rules, origin = pack_rules(folder)  # checked first
         fleet = pack_registry(folder)
         sheet, sheet_origin = pack_sheet(folder, county.plan)
-        result = county_service.load_county(_uow(), county)
+        documents = pack_documents(folder)  # health, packaging, emergency, policy: checked
+        result = county_service.load_county(_uow(), county, documents)
         supervision_service.load_rules(_uow(), county.code, rules, origin, by=SYSTEM)
         assessment_service.load_sheet(_uow(), county.code, sheet, sheet_origin, by=SYSTEM)
         if fleet:
@@ -229,7 +231,10 @@ def county_export(
     files = write_pack(c, dest)
     files.append(write_supervision(rules, dest))
     files.append(write_sheet(assessment_service.sheet_of(_uow(), c.code, by=SYSTEM)[0], dest))
-    files.append(write_health(health_rules_for(c.code), dest))
+    stored = county_service.pack_documents(_uow(), c.code)  # as loaded: health, policy...
+    files += write_documents(stored, dest)
+    if "health" not in {d.name for d in stored}:
+        files.append(write_health(health_rules_for(c.code), dest))
     fleet = vehicle_service.list_fleet(_uow(), c.code)
     if fleet:
         files += write_registry(fleet, rules_for_vehicles(c.code), dest)
@@ -288,9 +293,10 @@ def serve(
     if prepare:
         try:
             pack = bootstrap.read_pack_source(settings.default_pack)
-            loaded = county_service.load_if_empty(bootstrap.uow_factory(engine)(), pack)
+            folder = builtin_pack_path(settings.default_pack) or Path(settings.default_pack)
+            loaded = county_service.load_if_empty(bootstrap.uow_factory(engine)(), pack,
+                                                  pack_documents(folder))  # fmt: skip
             if loaded:  # its vehicles into the registry, as `county load` does
-                folder = builtin_pack_path(settings.default_pack) or Path(settings.default_pack)
                 vehicle_service.load_pack_vehicles(bootstrap.uow_factory(engine)(), loaded.code,
                                                    folder)  # fmt: skip
         except CountyExpressError as exc:

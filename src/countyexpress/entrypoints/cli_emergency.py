@@ -111,7 +111,7 @@ def team_show(
     """One team, with whether it meets the pack's least size."""
     try:
         t = service.team(_uow(), county, code, by=SYSTEM)
-        least = service.rules(county).min_team_size
+        least = service.rules(_uow(), county).min_team_size
     except CountyExpressError as exc:
         raise _fail(exc) from None
     row = team_row(t) | {"min_size": least, "meets_min_size": t.size >= least}

@@ -9,11 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from countyexpress.adapters.packs.policy import policy_for
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.county_time import county_today
-from countyexpress.domain.geography import county_code6
 from countyexpress.domain.supervision.support import Application, Eligibility
 from countyexpress.entrypoints.cli_supervision import (
     CountyOpt,
@@ -57,7 +55,10 @@ def _show_check(e: Eligibility) -> None:
 @support_app.command("programmes")
 def support_programmes(county: CountyOpt, as_json: JsonOpt = False) -> None:
     """The county's support programmes from its pack (policy.toml), with their rules."""
-    rules = policy_for(county_code6(county))
+    try:
+        rules = support.programmes(_uow(), county)
+    except CountyExpressError as exc:
+        raise _refused(exc) from exc
     rows = [{"programme": p.code, "task": p.task, "title": p.title, "title_en": p.title_en,
              "max_grant": p.max_grant, "min_investment": p.min_investment,
              "share_of_investment": (str(p.share_of_investment)

@@ -29,7 +29,7 @@ from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.kinds import EMERGENCY_EVENT, EMERGENCY_GRADES
 from countyexpress.domain.supervision.records import Record, Subject
 from countyexpress.errors import N_, InvalidValue, NotFound, said
-from countyexpress.services import supervision
+from countyexpress.services import counties, supervision
 from countyexpress.services.authz import check, may
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -67,9 +67,16 @@ def sees_people(by: Principal | None, county: str) -> bool:
     return may(by, Action.EDIT, Resource.EMERGENCY, Where(county_code6(county)))
 
 
-def rules(county: str) -> EmergencyRules:
-    """The county's emergency figures from its pack (`emergency.toml`)."""
-    return emergency_rules_for(county_code6(county))
+def rules(uow: UnitOfWork, county: str) -> EmergencyRules:
+    """The county's emergency figures: its pack's `emergency.toml` as stored at load (else
+    the Heshuo pack's defaults, marked so in the notes)."""
+    code = county_code6(county)
+    with uow:
+        return _rules(uow, code)
+
+
+def _rules(uow: UnitOfWork, code: str) -> EmergencyRules:
+    return emergency_rules_for(code, counties.pack_document(uow, code, "emergency"))
 
 
 # teams and resources ---------------------------------------------------------------------
@@ -316,7 +323,7 @@ def snapshot(uow: UnitOfWork, county_code: str, today: dt.date) -> EmergencySnap
     with uow:
         return EmergencySnapshot(
             today,
-            emergency_rules_for(code),
+            _rules(uow, code),
             uow.emergency.teams(code),
             uow.emergency.resources(code),
             frozenset(m.staff_no for m in uow.staff.members(code)),

@@ -31,6 +31,7 @@ from countyexpress.domain.packaging_indicators import (
 )
 from countyexpress.domain.periods import check_year, parse_month
 from countyexpress.errors import Forbidden, InvalidValue, NotFound, PackInvalid, PackProblem
+from countyexpress.services import counties
 from countyexpress.services.authz import check, may
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -41,9 +42,12 @@ _PLACES = {FacilityKind.OUTLET, FacilityKind.STATION, FacilityKind.CENTER,
            FacilityKind.CARRIER_OFFICE, FacilityKind.LOCKER}  # fmt: skip
 
 
-def rules_of(county: County) -> PackagingRules:
-    """The county's packaging rules: the plan's tape width and its pack's packaging.toml."""
-    return packaging_rules_for(county.code, county.plan.standards.tape_width_max_mm)
+def rules_of(uow: UnitOfWork, county: County) -> PackagingRules:
+    """Inside an open unit of work: the county's packaging rules, the plan's tape width and
+    its pack's packaging.toml as stored at load (else the Heshuo pack's defaults, marked so
+    in `source`)."""
+    stored = counties.pack_document(uow, county.code, "packaging")
+    return packaging_rules_for(county.code, county.plan.standards.tape_width_max_mm, stored)
 
 
 def _county(uow: UnitOfWork, code: str) -> County:
@@ -105,7 +109,7 @@ def snapshot(
     asked = year if year is not None else today.year
     with uow:
         c = _county(uow, code)
-        rules = rules_of(c)
+        rules = rules_of(uow, c)
         reports = uow.packaging.reports(code, year=asked)
         facts = uow.packaging.parcel_facts(code, year=asked)
     merged = [*reports, *from_intake(facts, reports, rules.tape_width_max_mm)]
@@ -147,7 +151,7 @@ def breakdown_of(
         month = f"{y:04d}-{m:02d}"
     with uow:
         c = _county(uow, code)
-        rules = rules_of(c)
+        rules = rules_of(uow, c)
         if month is not None:
             asked, reports = int(month[:4]), uow.packaging.reports(code, month=month)
             facts = uow.packaging.parcel_facts(code, month=month)

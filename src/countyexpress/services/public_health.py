@@ -39,9 +39,12 @@ from countyexpress.services.unit_of_work import UnitOfWork
 __all__ = ["contactless", "log_measures", "rules", "set_level", "snapshot", "status"]
 
 
-def rules(county_code: str) -> HealthRules:
-    """The county's levels and measures (its pack's `health.toml`)."""
-    return health_rules_for(county_code)
+def rules(uow: UnitOfWork, county_code: str) -> HealthRules:
+    """The county's levels and measures: its pack's `health.toml` as stored at load (else
+    the Heshuo pack's defaults, marked so in `source`)."""
+    with uow:
+        stored = counties.pack_document(uow, county_code, "health")
+    return health_rules_for(county_code, stored)
 
 
 def _code(county_code: str) -> str:
@@ -78,7 +81,7 @@ def set_level(
     county = counties.get_county(uow, county_code)
     change = LevelChange(
         _township(county, township),
-        rules(county.code).check_level(level),
+        rules(uow, county.code).check_level(level),
         from_day,
         "local" if by is None else by.name,
         now or dt.datetime.now(dt.UTC),
@@ -114,7 +117,7 @@ def log_measures(
     if day > county_today(at):
         raise said(InvalidValue, N_("%(day)s is in the future: log measures that were done"),
                    "day", day=day.isoformat())  # fmt: skip
-    codes = rules(county.code).check_measures(done)
+    codes = rules(uow, county.code).check_measures(done)
     if not codes:
         raise said(InvalidValue, N_("name at least one measure done"), "done")
     entry = MeasureLog(code, day, codes, "local" if by is None else by.name, at)
@@ -135,13 +138,13 @@ def status(
     with uow:
         changes = uow.public_health.changes(county.code)
         logs = uow.public_health.logs(county.code, day, day)
-    checks = checklist(county, rules(county.code), changes, logs, day)
+    checks = checklist(county, rules(uow, county.code), changes, logs, day)
     scope = None if by is None else scope_of(by, Action.READ, Resource.HEALTH)
     if by is not None and scope is None:
         checks = []
     elif by is not None and scope is Scope.STATION:
         checks = [c for c in checks if c.facility_code == by.station]
-    return HealthStatus(day, levels_on(changes, day), tuple(checks), rules(county.code),
+    return HealthStatus(day, levels_on(changes, day), tuple(checks), rules(uow, county.code),
                         tuple(changes))  # fmt: skip
 
 
@@ -173,4 +176,4 @@ def snapshot(
         changes = uow.public_health.changes(county_code)
         logs = uow.public_health.logs(county_code, dt.date(year, 1, 1), dt.date(year, 12, 31))
         deliveries = uow.public_health.deliveries(county_code, since, until)
-    return HealthSnapshot(today, year, rules(county_code), changes, logs, deliveries)
+    return HealthSnapshot(today, year, rules(uow, county_code), changes, logs, deliveries)

@@ -39,6 +39,7 @@ from countyexpress.domain.supervision.support import (
 )
 from countyexpress.domain.support_indicators import SupportSnapshot
 from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
+from countyexpress.services import counties
 from countyexpress.services.authz import check as check_access
 from countyexpress.services.ports import Cipher
 from countyexpress.services.supervision import (
@@ -58,6 +59,7 @@ __all__ = [
     "apply",
     "decide",
     "decide_request",
+    "programmes",
     "request",
     "request_record",
     "requests",
@@ -67,6 +69,19 @@ __all__ = [
 NOT_ELIGIBLE = N_("not eligible for %(programme)s: %(reasons)s")
 _ENDED = ("refused", "withdrawn")
 MAX_REASON = 500
+
+
+def programmes(uow: UnitOfWork, county: str) -> PolicyRules:
+    """The county's support programmes: its pack's `policy.toml` as stored at load (a
+    county without one runs none)."""
+    code = county_code6(county)
+    with uow:
+        return _policy(uow, code)
+
+
+def _policy(uow: UnitOfWork, code: str) -> PolicyRules:
+    """Inside an open unit of work: the county's programmes (see `programmes`)."""
+    return policy_for(code, counties.pack_document(uow, code, "policy"))
 
 
 def _facts(
@@ -141,7 +156,7 @@ def application_record(
     day = on or county_today()
     if day > county_today():
         raise InvalidValue("on", f"an application made on {day} is in the future")
-    policy = rules or policy_for(county)
+    policy = rules or _policy(uow, county)
     e = check(policy, a, _facts(uow, county, carrier, a, day, policy))
     if not e.eligible:
         raise _refuse(e)
@@ -211,7 +226,7 @@ def decide(
             a = Application(f.get("programme", ""), int(f.get("amount", "0") or 0),
                             _int(f, "investment"), f.get("facility", ""),
                             f.get("vehicle", ""))  # fmt: skip
-            policy = policy_for(code)
+            policy = _policy(uow, code)
             e = check(policy, a, _facts(uow, code, rec.subject.key, a, day, policy, record_id))
             check_grant(e, a.amount, grant)
             done = rec.apply("grant", day, _name(by), sup.clocks, sup.calendar,

@@ -15,6 +15,7 @@ from countyexpress.domain.emergency import Resource, RouteOrder, Team
 from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.lifecycle import ParcelSummary
 from countyexpress.domain.lockers import Size
+from countyexpress.domain.pack_document import PackDocument
 from countyexpress.domain.packaging import IntakeFact, PackagingReport, TakenIn
 from countyexpress.domain.plan import CountyPlan
 from countyexpress.domain.public_health import LevelChange, MeasureLog
@@ -246,6 +247,16 @@ class UnitOfWork(Transaction, Protocol):
     def public_health(self) -> PublicHealthStore: ...
     @property
     def emergency(self) -> EmergencyStore: ...
+    @property
+    def pack_documents(self) -> PackDocumentStore: ...
+
+
+class PackDocumentStore(Protocol):
+    """A county's pack rule files as loaded (adapters/db/pack_documents.py)."""
+
+    def replace(self, county: str, documents: Sequence[PackDocument]) -> None: ...
+    def get(self, county: str, name: str) -> PackDocument | None: ...
+    def all(self, county: str) -> list[PackDocument]: ...
 
 
 class EmergencyStore(Protocol):

@@ -14,6 +14,7 @@ from countyexpress.adapters.db.emergency import SqlEmergency
 from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
 from countyexpress.adapters.db.operations import SqlOperations
+from countyexpress.adapters.db.pack_documents import SqlPackDocuments
 from countyexpress.adapters.db.packaging import SqlPackaging
 from countyexpress.adapters.db.public_health import SqlPublicHealth
 from countyexpress.adapters.db.repository import SqlCountyRepository, county_cache
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
     emergency: SqlEmergency
     packaging: SqlPackaging
     public_health: SqlPublicHealth
+    pack_documents: SqlPackDocuments
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
         self.emergency = SqlEmergency(self._connection)
         self.packaging = SqlPackaging(self._connection)
         self.public_health = SqlPublicHealth(self._connection)
+        self.pack_documents = SqlPackDocuments(self._connection)
         return self
 
     def __exit__(

@@ -9,13 +9,12 @@ import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from countyexpress.adapters.packs.reader import builtin_pack_path
+from countyexpress.adapters.packs.defaults import fallback_file
 from countyexpress.adapters.packs.rows import read_table
-from countyexpress.adapters.packs.vehicles import builtin_folder
 from countyexpress.adapters.supervision_xlsx import MAX_IMPORT_BYTES, MAX_ROWS, read_rows
 from countyexpress.domain.packaging import (
     OPTIONAL_COLUMNS,
@@ -27,7 +26,14 @@ from countyexpress.domain.packaging_indicators import PACKAGING_INDICATORS
 from countyexpress.domain.plan import Target
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
-__all__ = ["COLUMNS", "FILE", "packaging_rules_for", "read_packaging", "report_rows"]
+__all__ = [
+    "COLUMNS",
+    "FILE",
+    "packaging_rules_for",
+    "parse_packaging",
+    "read_packaging",
+    "report_rows",
+]
 
 FILE = "packaging.toml"
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
@@ -57,7 +63,19 @@ def read_packaging(path: Path, tape_width_max_mm: float = 45) -> PackagingRules:
     the file and field of every problem."""
     file = path / FILE if path.is_dir() else path
     try:
-        f = _File.model_validate(tomllib.loads(file.read_text(encoding="utf-8")))
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PackInvalid([PackProblem(file.name, None, None, str(exc))]) from exc
+    return parse_packaging(data, f"{file.parent.name}/{FILE}", tape_width_max_mm, file.name)
+
+
+def parse_packaging(
+    data: dict[str, Any], origin: str, tape_width_max_mm: float = 45, name: str = FILE
+) -> PackagingRules:
+    """The rules of a parsed `packaging.toml` (`origin`: where it came from); PackInvalid
+    names file `name` and the field of every problem."""
+    try:
+        f = _File.model_validate(data)
         unknown = [t.indicator for t in f.targets if t.indicator not in _NAMES]
         unknown += [n for n in f.no_target if n not in _NAMES]
         if unknown:
@@ -72,26 +90,28 @@ def read_packaging(path: Path, tape_width_max_mm: float = 45) -> PackagingRules:
             for t in f.targets
         )
         return PackagingRules(tape_width_max_mm, frozenset(f.prohibited_bags), targets,
-                              dict(f.no_target), f"{file.parent.name}/{FILE}")  # fmt: skip
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PackInvalid([PackProblem(file.name, None, None, str(exc))]) from exc
+                              dict(f.no_target), origin)  # fmt: skip
     except ValidationError as exc:
         raise PackInvalid(
             [
-                PackProblem(file.name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
+                PackProblem(name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
                 for e in exc.errors()
             ]
         ) from exc
     except InvalidValue as exc:
-        raise PackInvalid([PackProblem(file.name, None, exc.field, exc.reason)]) from exc
+        raise PackInvalid([PackProblem(name, None, exc.field, exc.reason)]) from exc
 
 
-def packaging_rules_for(county_code: str, tape_width_max_mm: float = 45) -> PackagingRules:
-    """The rules of the county's built-in pack, else the heshuo pack's."""
-    folder = builtin_folder(county_code)
-    if folder is None or not (folder / FILE).is_file():
-        folder = builtin_pack_path("heshuo") or Path(".")
-    return read_packaging(folder / FILE, tape_width_max_mm)
+def packaging_rules_for(
+    county_code: str, tape_width_max_mm: float = 45, stored: dict[str, Any] | None = None
+) -> PackagingRules:
+    """The county's rules: the `packaging.toml` stored with it at load (`stored`, as
+    parsed), else its built-in pack's, else the Heshuo pack's marked as its defaults."""
+    if stored is not None:
+        return parse_packaging(stored, f"{county_code} {FILE}", tape_width_max_mm)
+    file, origin = fallback_file(county_code, FILE)
+    data = tomllib.loads(file.read_text(encoding="utf-8"))
+    return parse_packaging(data, origin, tape_width_max_mm)
 
 
 def report_rows(

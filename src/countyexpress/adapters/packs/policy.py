@@ -1,9 +1,9 @@
 """A county pack's `policy.toml`: the support programmes of plan tasks 8, 10 and 18.
 
-Read like the vehicle rules: from the county's built-in pack by its code, or a pack folder.
-A county whose pack has no `policy.toml` runs no programmes (every application is refused
-with that reason), rather than borrowing another county's. Problems are located by file and
-field path.
+Stored with the county when its pack is loaded (`pack_documents`); a county loaded before
+that reads its built-in pack's. A county whose pack has no `policy.toml` runs no programmes
+(every application is refused with that reason), rather than borrowing another county's.
+Problems are located by file and field path.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from __future__ import annotations
 import tomllib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from countyexpress.adapters.packs.reader import BUILTIN_PACKS, builtin_pack_path
+from countyexpress.adapters.packs.vehicles import builtin_folder
 from countyexpress.domain.supervision.support import PolicyRules, Programme
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
-__all__ = ["POLICY_FILE", "pack_policy", "policy_for", "read_policy"]
+__all__ = ["POLICY_FILE", "pack_policy", "parse_policy", "policy_for", "read_policy"]
 
 POLICY_FILE = "policy.toml"
 
@@ -52,14 +53,20 @@ def read_policy(path: Path) -> PolicyRules:
     file = path / POLICY_FILE if path.is_dir() else path
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
-        f = _File.model_validate(data)
     except OSError as exc:
         raise PackInvalid([PackProblem(file.name, None, None, f"cannot read: {exc}")]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise PackInvalid([PackProblem(file.name, None, None, str(exc))]) from exc
+    return parse_policy(data, file.name)
+
+
+def parse_policy(data: dict[str, Any], name: str = POLICY_FILE) -> PolicyRules:
+    """The programmes of a parsed `policy.toml`; PackInvalid names file `name` and field."""
+    try:
+        f = _File.model_validate(data)
     except ValidationError as exc:
         raise PackInvalid([
-            PackProblem(file.name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
+            PackProblem(name, None, ".".join(str(p) for p in e["loc"]), e["msg"])
             for e in exc.errors()
         ]) from exc  # fmt: skip
     try:
@@ -70,7 +77,7 @@ def read_policy(path: Path) -> PolicyRules:
             for code, p in f.programmes.items()
         }  # fmt: skip
     except InvalidValue as exc:
-        raise PackInvalid([PackProblem(file.name, None, exc.field, exc.reason)]) from exc
+        raise PackInvalid([PackProblem(name, None, exc.field, exc.reason)]) from exc
     return PolicyRules(programmes, f.refuse_blacklisted, f.source)
 
 
@@ -82,13 +89,13 @@ def pack_policy(folder: Path) -> PolicyRules:
     return read_policy(file)
 
 
-def policy_for(county_code: str) -> PolicyRules:
-    """The programmes of the county's built-in pack; none for a county without one."""
-    for name in BUILTIN_PACKS:
-        folder = builtin_pack_path(name)
-        if folder is None or not (folder / "county.toml").is_file():
-            continue
-        data = tomllib.loads((folder / "county.toml").read_text(encoding="utf-8"))
-        if str(data.get("county", {}).get("code", "")) == county_code:
-            return pack_policy(folder)
-    return PolicyRules({}, True, f"county {county_code} has no built-in pack with {POLICY_FILE}")
+def policy_for(county_code: str, stored: dict[str, Any] | None = None) -> PolicyRules:
+    """The county's programmes: the `policy.toml` stored with it at load (`stored`, as
+    parsed), else its built-in pack's; none for a county without either (no other county's
+    money rules are borrowed)."""
+    if stored is not None:
+        return parse_policy(stored)
+    folder = builtin_folder(county_code)
+    if folder is not None:
+        return pack_policy(folder)
+    return PolicyRules({}, True, f"county {county_code} has no {POLICY_FILE} stored")

@@ -7,17 +7,17 @@ pack has no such file gets the heshuo pack's (an estimate: say so where it is sh
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from countyexpress.adapters.packs.reader import builtin_pack_path
-from countyexpress.adapters.packs.vehicles import builtin_folder
+from countyexpress.adapters.packs.defaults import fallback_file
 from countyexpress.domain.public_health import HealthRules, Measure, RiskLevel
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
-__all__ = ["HEALTH_FILE", "health_rules_for", "read_health", "write_health"]
+__all__ = ["HEALTH_FILE", "health_rules_for", "parse_health", "read_health", "write_health"]
 
 HEALTH_FILE = "health.toml"
 
@@ -37,6 +37,12 @@ def read_health(path: Path) -> HealthRules:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PackInvalid([PackProblem(file.name, None, None, str(exc))]) from exc
+    return parse_health(data, f"{file.parent.name}/{HEALTH_FILE}", file.name)
+
+
+def parse_health(data: dict[str, Any], origin: str, name: str = HEALTH_FILE) -> HealthRules:
+    """The rules of a parsed `health.toml` (`origin`: where it came from, shown with its
+    source); PackInvalid names file `name` and the field of every problem."""
     problems: list[PackProblem] = []
     levels: list[RiskLevel] = []
     measures: list[Measure] = []
@@ -51,14 +57,12 @@ def read_health(path: Path) -> HealthRules:
                 )
             )
         except InvalidValue as exc:
-            problems.append(PackProblem(file.name, None, f"{where}.{exc.field}", exc.reason))
+            problems.append(PackProblem(name, None, f"{where}.{exc.field}", exc.reason))
     for n, item in enumerate(data.get("measures", [])):
         where = f"measures[{n}]"
         named = item.get("levels", [])
         if not isinstance(named, list) or not all(isinstance(x, str) for x in named):
-            problems.append(
-                PackProblem(file.name, None, f"{where}.levels", "must list level codes")
-            )
+            problems.append(PackProblem(name, None, f"{where}.levels", "must list level codes"))
             named = []
         try:
             measures.append(
@@ -73,7 +77,7 @@ def read_health(path: Path) -> HealthRules:
                 )
             )
         except InvalidValue as exc:
-            problems.append(PackProblem(file.name, None, f"{where}.{exc.field}", exc.reason))
+            problems.append(PackProblem(name, None, f"{where}.{exc.field}", exc.reason))
     if problems:
         raise PackInvalid(problems)
     try:
@@ -81,18 +85,20 @@ def read_health(path: Path) -> HealthRules:
             tuple(levels),
             tuple(measures),
             str(data.get("quality", "")),
-            f"{file.parent.name}/{HEALTH_FILE}: {data.get('source', '')}".rstrip(": "),
+            f"{origin}: {data.get('source', '')}".rstrip(": "),
         )
     except InvalidValue as exc:
-        raise PackInvalid([PackProblem(file.name, None, exc.field, exc.reason)]) from exc
+        raise PackInvalid([PackProblem(name, None, exc.field, exc.reason)]) from exc
 
 
-def health_rules_for(county_code: str) -> HealthRules:
-    """The health rules of the county's built-in pack, else the heshuo pack's."""
-    folder = builtin_folder(county_code)
-    if folder is None or not (folder / HEALTH_FILE).is_file():
-        folder = builtin_pack_path("heshuo") or Path(".")
-    return read_health(folder / HEALTH_FILE)
+def health_rules_for(county_code: str, stored: dict[str, Any] | None = None) -> HealthRules:
+    """The county's rules: the `health.toml` stored with it at load (`stored`, as parsed),
+    else its built-in pack's, else the Heshuo pack's marked as its defaults."""
+    if stored is not None:
+        return parse_health(stored, f"{county_code} {HEALTH_FILE}")
+    file, origin = fallback_file(county_code, HEALTH_FILE)
+    rules = read_health(file)
+    return replace(rules, source=origin + rules.source.removeprefix(f"heshuo/{HEALTH_FILE}"))
 
 
 def write_health(rules: HealthRules, folder: Path) -> Path:

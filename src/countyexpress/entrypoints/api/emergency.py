@@ -125,7 +125,7 @@ def get_teams(code: str, uow: UowDep, by: PrincipalDep) -> TeamsPublic:
     found = service.teams(uow, code, by=by)
     people = service.sees_people(by, code)
     return TeamsPublic(
-        min_size=service.rules(code).min_team_size,
+        min_size=service.rules(uow, code).min_team_size,
         teams=[TeamPublic.model_validate(team_row(t, people)) for t in found],
     )
 

@@ -56,7 +56,7 @@ def _page(request: Request, code: str, uow: Any, by: Any, *, done: str = "", err
         row["due_local"] = e.report_due_at.astimezone(COUNTY_ZONE).strftime("%Y-%m-%d %H:%M")
         row["occurred_local"] = e.occurred_at.astimezone(COUNTY_ZONE).strftime("%Y-%m-%d %H:%M")
         events.append(row)
-    rules = service.rules(county.code)
+    rules = service.rules(uow, county.code)
     gettext = gettext_for(request.state.locale)
     ctx = {
         "teams": [team_row(t, people) for t in service.teams(uow, county.code, by=by)],

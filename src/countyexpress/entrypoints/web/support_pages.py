@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from countyexpress.adapters.packs.policy import policy_for
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.kinds import SUPPORT_REQUEST_TYPES
@@ -55,7 +54,7 @@ def support_page(
     gettext = gettext_for(request.state.locale)
     ctx = {
         "today": county_today(),
-        "programmes": policy_for(county.code).programmes,
+        "programmes": support.programmes(uow, county.code).programmes,
         "carriers": [c.code for c in county.carriers],
         "applications": sorted(asked, key=lambda v: (v.record.closed, -v.id)),
         "requests": sorted(received, key=lambda v: (v.record.closed, -v.id)),

@@ -1,0 +1,75 @@
+"""A pack's rule files stored with the county at load (`pack_documents`): which files, how
+each is checked, and reading them from a pack folder, all or nothing.
+
+A file is stored as its TOML parsed (`content`, read back through the same reader that
+checked it) and its text (`source`, what `county export` writes back)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from countyexpress.adapters.packs.emergency import FILE as EMERGENCY_FILE
+from countyexpress.adapters.packs.emergency import parse_emergency
+from countyexpress.adapters.packs.packaging import FILE as PACKAGING_FILE
+from countyexpress.adapters.packs.packaging import parse_packaging
+from countyexpress.adapters.packs.policy import POLICY_FILE, parse_policy
+from countyexpress.adapters.packs.public_health import HEALTH_FILE, parse_health
+from countyexpress.domain.pack_document import PackDocument
+from countyexpress.errors import PackInvalid, PackProblem
+
+__all__ = ["DOCUMENTS", "PackDocument", "pack_documents", "write_documents"]
+
+
+# name -> (file in the pack folder, the check its parsed content must pass)
+DOCUMENTS: dict[str, tuple[str, Callable[[dict[str, Any]], object]]] = {
+    "health": (HEALTH_FILE, lambda data: parse_health(data, HEALTH_FILE)),
+    "packaging": (PACKAGING_FILE, lambda data: parse_packaging(data, PACKAGING_FILE)),
+    "emergency": (EMERGENCY_FILE, parse_emergency),
+    "policy": (POLICY_FILE, parse_policy),
+}
+
+
+def pack_documents(folder: Path) -> list[PackDocument]:
+    """Every rule file of DOCUMENTS the pack folder has, each checked by its reader;
+    PackInvalid lists every problem of every file (file and field), nothing is kept."""
+    if not folder.is_dir():
+        return []
+    found: list[PackDocument] = []
+    problems: list[PackProblem] = []
+    for name, (file, check) in DOCUMENTS.items():
+        path = folder / file
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+            json.dumps(data)  # stored as JSON: TOML dates and times have no place here
+            check(data)
+        except TypeError as exc:
+            problems.append(PackProblem(file, None, None, f"a value JSON cannot hold: {exc}"))
+            continue
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            problems.append(PackProblem(file, None, None, str(exc)))
+            continue
+        except PackInvalid as exc:
+            problems += exc.problems
+            continue
+        found.append(PackDocument(name, data, text))
+    if problems:
+        raise PackInvalid(problems)
+    return found
+
+
+def write_documents(documents: list[PackDocument], folder: Path) -> list[Path]:
+    """Write each stored file back into a pack folder as it was loaded (its text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for d in documents:
+        path = folder / DOCUMENTS[d.name][0]
+        path.write_text(d.source, encoding="utf-8")
+        out.append(path)
+    return out
