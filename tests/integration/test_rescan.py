@@ -116,6 +116,25 @@ def test_a_dispatched_parcel_rescanned_at_the_centre_stays_dispatched(heshuo: En
     assert state(heshuo) == ("in_transit", "HS-CENTER")
 
 
+def test_a_batch_at_the_centre_sorts_the_others_and_refuses_the_dispatched_one(
+    heshuo: Engine,
+) -> None:
+    """One refusal holds nothing else up: the next parcel of the scan batch is sorted."""
+    dispatched(heshuo)
+    other = "ZT7312345678932"
+    row = {"waybill_no": other, "receiver_name": "李四", "receiver_phone": PHONE,
+           "weight_kg": 1.0, "address": "和硕县乌什塔拉回族乡塔拉村3组12号"}  # fmt: skip
+    centre.add_manifest(uow(heshuo), VAULT, COUNTY, "zto", [(1, row)], now=T0)
+    answers = centre.centre_inbound_many(
+        uow(heshuo), COUNTY, [(WB, None), (other, None)], "HS-CENTER"
+    )
+    assert [(a.waybill_no, a.refused, a.route_bag is not None) for a in answers] == [
+        (WB, True, False),
+        (other, False, True),
+    ]
+    assert state(heshuo) == ("in_transit", "HS-CENTER")
+
+
 def test_a_sorted_parcel_may_be_scanned_again_at_the_centre(heshuo: Engine) -> None:
     """Not later than the desk's own step: the manual queue's "scan it in again" works."""
     centre.centre_inbound(uow(heshuo), COUNTY, WB, "HS-CENTER", at=T0)

@@ -3,7 +3,9 @@
 Events are ordered by device time (ties by event id), since offline devices upload late
 and out of order. An event that makes no sense after the ones before it is *reported* as
 an anomaly, never refused: the ledger keeps what was scanned, the state follows the
-physical scans, and people look at the anomalies.
+physical scans, and people look at the anomalies. (A desk scan — a person at a screen
+scanning a parcel in now — is another matter: a desk refuses one that contradicts the
+parcel's later state, `domain/desk_rules.py`.)
 """
 
 from __future__ import annotations
