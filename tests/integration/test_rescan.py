@@ -155,3 +155,24 @@ def test_a_late_upload_of_a_real_past_event_is_still_kept(heshuo: Engine) -> Non
     view = scans.parcel_status(uow(heshuo), WB)
     assert record["event_id"] in {e.event_id for e in view.status.events}
     assert state(heshuo) == ("delivered", station)
+
+
+def test_a_locker_parcel_picked_up_is_not_deposited_again(heshuo: Engine) -> None:
+    """投柜 is a desk too: picked up from the locker, deposited again — refused, no
+    compartment, no code, no second SMS."""
+    phone = "13912345670"
+    centre.record_consent(uow(heshuo), VAULT, COUNTY, phone, DeliveryChoice.LOCKER)
+    parcel = "ZT7312345678933"
+    row = {"waybill_no": parcel, "receiver_name": "王五", "receiver_phone": phone,
+           "weight_kg": 1.0, "size": "M", "address": "和硕县特吾里克镇团结社区2栋"}  # fmt: skip
+    centre.add_manifest(uow(heshuo), VAULT, COUNTY, "zto", [(1, row)], now=T0)
+    bag = centre.centre_inbound(uow(heshuo), COUNTY, parcel, "HS-CENTER", at=T0).route_bag
+    assert bag is not None and bag.startswith("HS-LCK-")
+    stored = stations.locker_deposit(uow(heshuo), VAULT, COUNTY, bag, parcel, at=T0)
+    stations.locker_pickup(uow(heshuo), COUNTY, bag, stored.pickup_code,
+                           at=T0 + dt.timedelta(hours=1))  # fmt: skip
+    sent = messages(heshuo)
+    with pytest.raises(NotAllowed, match=f"{parcel} was handed over on 12-03 10:00"):
+        stations.locker_deposit(uow(heshuo), VAULT, COUNTY, bag, parcel)
+    assert messages(heshuo) == sent
+    assert scans.parcel_status(uow(heshuo), parcel).status.state.value == "delivered"

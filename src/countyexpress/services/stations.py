@@ -621,6 +621,9 @@ def locker_deposit_many(
         uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
         free = uow.ops.free_compartments(county.code, locker.code)
         codes = {r["pickup_code"] for r in uow.ops.occupied_compartments(county.code, locker.code)}
+        later = desk_refusals(
+            uow, county.code, Desk.STATION, locker.code, [w for w, _, _ in parsed]
+        )
         filled: list[tuple[str, str, str, dt.datetime]] = []
         events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
@@ -638,6 +641,8 @@ def locker_deposit_many(
                     waybill=waybill,
                     why=item["delivery_reason"],
                 )
+            if waybill in later:  # handed over, in a compartment or on a shelf, sent back
+                raise later[waybill]
             parcel_size = size or Size(item["size"])
             compartment = allocate(parcel_size, free)
             if compartment is None:
