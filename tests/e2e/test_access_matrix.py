@@ -207,6 +207,7 @@ MATRIX: dict[str, Row] = {
     "POST /counties/{code}/centre/{centre_code}/dispatch": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/resolve": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/priority": CENTRE_DESK,  # 应急物资
+    "POST /counties/{code}/centre/{centre_code}/manifest": CENTRE_DESK,  # a carrier's file
     "POST /api/v1/scans": SCANNERS,
     "GET /api/v1/parcels/{waybill_no}": PARCEL_READERS,
     "POST /api/v1/parcels/lookup": PUBLIC,
@@ -685,6 +686,11 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/dispatch":
         return {"data": {"route_bag": station, "vehicle": "VAN-01"}}
+    if key == "POST /counties/{code}/centre/{centre_code}/manifest":  # a fresh parcel's file
+        row = f"{_waybill(carrier)},李四,13700000000,{ADDRESSES[station]}\n"
+        manifest = "waybill_no,receiver_name,receiver_phone,address\n" + row
+        files = {"file": ("manifest.csv", manifest.encode(), "text/csv")}
+        return {"data": {"carrier": carrier}, "files": files}
     if key == "POST /counties/{code}/centre/{centre_code}/priority":
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/resolve":

@@ -6,16 +6,23 @@ the answer (its route bag, or why it went to the manual queue) replaces the last
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from countyexpress.adapters.packs.rows import MAX_TABLE_BYTES
+from countyexpress.adapters.vault import Vault
+from countyexpress.adapters.waybill_patterns import load_waybill_patterns
+from countyexpress.domain.waybills import WaybillPattern
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
-from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
-from countyexpress.errors import InvalidValue, NotAllowed, NotFound
+from countyexpress.errors import InvalidValue, NotAllowed, NotFound, PackInvalid, PackProblem
 from countyexpress.services import centre, centre_desk, registries
 
 router = APIRouter(include_in_schema=False)
@@ -31,18 +38,30 @@ def the_centre(code: str, uow: UowDep, by: PrincipalDep) -> Response:
 
 
 def _page(
-    request: Request, uow: Any, by: Any, code: str, centre_code: str, result: dict[str, Any]
+    request: Request,
+    uow: Any,
+    by: Any,
+    code: str,
+    centre_code: str,
+    result: dict[str, Any],
+    problems: Sequence[PackProblem] = (),
 ) -> Response:
     desk = centre_desk.centre_desk(uow, by, code, centre_code)
     if request.headers.get("HX-Request") and result:
         response = render(request, "_centre_result.html", {"result": result})
         response.headers["HX-Trigger"] = "centre-changed"
         return response
-    status = 422 if result and not result.get("ok") and result.get("kind") != "inbound" else 200
+    refused = result and not result.get("ok") and result.get("outcome") not in ("queued",)
     return render(
-        request, "centre.html", {"desk": desk, "result": result},
-        county=desk.county, active="centre", status_code=status,
+        request, "centre.html", {"desk": desk, "result": result, "problems": problems},
+        county=desk.county, active="centre", status_code=422 if refused or problems else 200,
     )  # fmt: skip
+
+
+@functools.cache
+def _patterns() -> list[WaybillPattern]:
+    """The carriers' waybill-number formats (the shipped patterns file), read once."""
+    return load_waybill_patterns()
 
 
 @router.get("/counties/{code}/centre/{centre_code}")
@@ -71,15 +90,53 @@ def centre_scan_in(
     by: PrincipalDep,
     waybill: Annotated[str, Form()] = "",
 ) -> Response:
-    """到件 and 分拣 of one scanned parcel."""
+    """到件 and 分拣 of one scanned parcel: its route bag, outbound (the line haul), the
+    manual queue, or "invalid waybill number" with the reason (nothing recorded)."""
     try:
-        done = centre.centre_inbound(uow, code, waybill, centre_code, actor=by.id, by=by)
+        done = centre.centre_inbound(
+            uow, code, waybill, centre_code, actor=by.id, by=by, patterns=_patterns()
+        )
         result: dict[str, Any] = {
-            "ok": done.route_bag is not None, "kind": "inbound", "waybill": done.waybill_no,
-            "bag": done.route_bag, "reason": done.reason,
+            "ok": done.outcome != "queued", "kind": "inbound", "outcome": done.outcome,
+            "waybill": done.waybill_no, "bag": done.route_bag, "reason": done.reason,
+            "unmanifested": done.reason.startswith(centre.NOT_ON_MANIFEST),
         }  # fmt: skip
     except (InvalidValue, NotAllowed, NotFound) as exc:
-        result = {"ok": False, "kind": "inbound", "waybill": waybill.strip(), "reason": str(exc)}
+        outcome = "invalid" if isinstance(exc, InvalidValue) else "refused"
+        reason = reason_of(exc, gettext_for(request.state.locale))
+        result = {"ok": False, "kind": "inbound", "outcome": outcome, "waybill": waybill.strip(),
+                  "reason": reason}  # fmt: skip
+    return _page(request, uow, by, code, centre_code, result)
+
+
+@router.post("/counties/{code}/centre/{centre_code}/manifest", dependencies=[CsrfDep])
+async def centre_manifest(
+    code: str,
+    centre_code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+    file: UploadFile,
+    carrier: Annotated[str, Form()] = "",
+) -> Response:
+    """A carrier's manifest (CSV or XLSX) uploaded at the centre, all or nothing (the CLI's
+    `centre manifest` import): the counts, or every refused row by file, line and field."""
+    centre_desk.centre_desk(uow, by, code, centre_code)  # the desk's reach, before any change
+    data = await file.read(MAX_TABLE_BYTES + 1)
+    name = Path(file.filename or "manifest.csv").name
+    try:
+        done = centre.import_manifest_upload(
+            uow, Vault(settings.data_key_bytes()), code, carrier.strip().lower(), name, data, by=by
+        )
+    except PackInvalid as exc:
+        return _page(request, uow, by, code, centre_code, {}, problems=exc.problems)
+    except (InvalidValue, NotAllowed, NotFound) as exc:
+        reason = reason_of(exc, gettext_for(request.state.locale))
+        result: dict[str, Any] = {"ok": False, "kind": "manifest", "reason": reason}
+        return _page(request, uow, by, code, centre_code, result)
+    result = {"ok": True, "kind": "manifest", "file": name, "accepted": done.accepted,
+              "duplicates": done.duplicates, "unresolved": done.unresolved}  # fmt: skip
     return _page(request, uow, by, code, centre_code, result)
 
 
