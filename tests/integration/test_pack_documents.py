@@ -97,6 +97,7 @@ def test_a_county_loaded_from_its_own_folder_gets_its_own_rules_through_the_cli(
     assert added.exit_code == 0, added.output
     team = _json("emergency", "team", "show", "T2", *C)
     assert team["min_size"] == 2 and team["meets_min_size"]
+    assert HESHUO_DEFAULTS not in team["min_size_source"]
     kpis = {r["indicator"]: r for r in _json("plan", "kpis", *C, "--year", "2022")}
     assert kpis["slim_tape_share"]["target"] == 0.85
     out = cli / "out"
@@ -135,6 +136,27 @@ def test_a_county_reloaded_without_a_file_falls_back_to_heshuo_defaults_and_says
     assert all(HESHUO_DEFAULTS in n for n in emergency.rules(SqlUnitOfWork(engine),
                                                               "650101").notes.values())  # fmt: skip
     assert support.programmes(SqlUnitOfWork(engine), "650101").programmes == {}
+
+
+def test_the_cli_names_where_the_rules_come_from_and_a_reload_drops_a_removed_file(
+    cli: Path, tmp_path: Path
+) -> None:
+    """`health level show` and `packaging report` print the origin of their rules; loading
+    the folder again without health.toml removes the stored one (the county's built-in
+    pack's stands in, as for an install loaded before files were stored)."""
+    pack = _copy(tmp_path)
+    assert runner.invoke(app, ["county", "load", str(pack)]).exit_code == 0
+    shown = runner.invoke(app, ["health", "level", "show", *C])
+    assert "rules: 652828 health.toml" in shown.output
+    report = runner.invoke(app, ["packaging", "report", *C, "--year", "2022"])
+    assert report.exit_code == 0, report.output
+    assert "targets: 652828 packaging.toml" in report.output
+    (pack / "health.toml").unlink()
+    assert runner.invoke(app, ["county", "load", str(pack)]).exit_code == 0
+    assert _json("health", "level", "show", *C)["rules"]["source"].startswith("heshuo/health.toml")
+    with SqlUnitOfWork(bootstrap.open_engine(get_settings())) as uow:
+        assert counties.pack_document(uow, "652828", "health") is None
+        assert counties.pack_document(uow, "652828", "policy") is not None
 
 
 def test_stored_documents_survive_a_new_engine(engine: Engine, tmp_path: Path) -> None:

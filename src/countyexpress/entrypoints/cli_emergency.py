@@ -111,10 +111,12 @@ def team_show(
     """One team, with whether it meets the pack's least size."""
     try:
         t = service.team(_uow(), county, code, by=SYSTEM)
-        least = service.rules(_uow(), county).min_team_size
+        rules = service.rules(_uow(), county)
     except CountyExpressError as exc:
         raise _fail(exc) from None
-    row = team_row(t) | {"min_size": least, "meets_min_size": t.size >= least}
+    least = rules.min_team_size
+    row = team_row(t) | {"min_size": least, "meets_min_size": t.size >= least,
+                         "min_size_source": rules.notes.get("teams", "")}  # fmt: skip
     if as_json:
         out.print_json(json.dumps(row, ensure_ascii=False))
         return

@@ -112,6 +112,7 @@ def show_levels(
     for code, level in data["levels"].items():
         table.add_row(code, level)
     out.print(table)
+    out.print(f"rules: {s.rules.source}", highlight=False, markup=False)
 
 
 @health_app.command("log")

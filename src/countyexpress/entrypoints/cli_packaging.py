@@ -98,7 +98,8 @@ def report(
     indicators = [indicator_json(v) for v in b.indicators]
     if as_json:
         out.print_json(json.dumps({"county": b.county, "period": b.period, "by": b.level,
-                                   "indicators": indicators, "rows": b.rows},
+                                   "indicators": indicators, "rows": b.rows,
+                                   "rules_source": b.rules.source},
                                   ensure_ascii=False))  # fmt: skip
         return
     out.print(f"Green packaging, county {b.county}, {b.period} ({len(b.reports)} reports)")
@@ -107,6 +108,7 @@ def report(
         target = "-" if v.target is None else f"{_pct(v.target, v.unit)} ({v.target_year or ''})"
         summary.add_row(v.title_en, _pct(v.value, v.unit), target, v.status.value)
     out.print(summary)
+    out.print(f"targets: {b.rules.source}", highlight=False, markup=False)
     units = {v.indicator: v.unit for v in b.indicators}
     table = Table(Column(b.level, no_wrap=True), "parcels", *(_SHORT[n] for n in service.NAMES))
     for row in b.rows:

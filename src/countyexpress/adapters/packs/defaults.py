@@ -9,7 +9,7 @@ from pathlib import Path
 from countyexpress.adapters.packs.reader import builtin_pack_path
 from countyexpress.adapters.packs.vehicles import builtin_folder
 
-__all__ = ["HESHUO_DEFAULTS", "fallback_file"]
+__all__ = ["HESHUO_DEFAULTS", "defaults_file", "fallback_file"]
 
 HESHUO_DEFAULTS = "defaults of the Heshuo pack"
 
@@ -22,3 +22,9 @@ def fallback_file(county_code: str, file: str) -> tuple[Path, str]:
         return folder / file, f"{folder.name}/{file}"
     heshuo = builtin_pack_path("heshuo") or Path(".")
     return heshuo / file, f"{HESHUO_DEFAULTS} (heshuo/{file})"
+
+
+def defaults_file(source: str, file: str) -> str:
+    """`file` when `source` (a rule set's origin) says it is the Heshuo pack's defaults, else
+    "": what a screen names in its note."""
+    return file if source.startswith(HESHUO_DEFAULTS) else ""

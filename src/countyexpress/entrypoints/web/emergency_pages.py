@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from countyexpress.adapters.packs.defaults import defaults_file
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import COUNTY_ZONE
 from countyexpress.domain.supervision.kinds import EMERGENCY_GRADES
@@ -63,6 +64,7 @@ def _page(request: Request, code: str, uow: Any, by: Any, *, done: str = "", err
         "resources": [resource_row(r) for r in service.resources(uow, county.code, by=by)],
         "events": events,
         "rules": rules,
+        "pack_defaults": defaults_file(next(iter(rules.notes.values()), ""), "emergency.toml"),
         "people": people,
         "may_edit": allowed(by, Action.EDIT, Resource.EMERGENCY, Where(county.code)),
         "AVAILABILITY": AVAILABILITY, "KINDS": KINDS, "STATES": STATES, "VERBS": VERBS,

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from countyexpress.adapters.packs.defaults import defaults_file
 from countyexpress.adapters.packs.packaging import COLUMNS, report_rows
 from countyexpress.adapters.supervision_xlsx import MAX_IMPORT_BYTES
 from countyexpress.domain.access import Action, Resource, Where, allowed, require
@@ -59,6 +60,7 @@ def _page(
     gettext = gettext_for(request.state.locale)
     ctx = {
         "b": b,
+        "pack_defaults": defaults_file(b.rules.source, "packaging.toml"),
         "columns": COLUMNS,
         "levels": LEVEL_LABELS,
         "STATUS_LABELS": STATUS_LABELS,

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from countyexpress.adapters.packs.defaults import defaults_file
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import DivisionLevel
@@ -80,6 +81,7 @@ def health_page(
         "measure_names": {m.code: name_of(m) for m in rules.measures},
         "measures": rules.measures,
         "rules": rules,
+        "pack_defaults": defaults_file(rules.source, "health.toml"),
         "contactless": contactless_data(tally, on.year),
         "division_names": {d.code: d.name for d in county.divisions},
         "may_set": allowed(by, Action.EDIT, Resource.HEALTH, Where(county.code)),
