@@ -19,45 +19,19 @@ from hypothesis import strategies as st
 
 from countyexpress import bootstrap
 from countyexpress.adapters.db.uow import SqlUnitOfWork
-from countyexpress.adapters.vault import Vault
 from countyexpress.domain.county_time import COUNTY_ZONE, county_clock, county_text
-from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.entrypoints.web.render import templates
-from countyexpress.services import centre, stations
 from countyexpress.services import counties as service
 from countyexpress.settings import Settings
-from support.web import CARRIER, HESHUO, PEOPLE, RECEIVER_PHONE, STATION, add_user, log_in
+from support.shelved import MIDNIGHT, MORNING, SHELVED, seed_shelved
+from support.web import HESHUO, PEOPLE, STATION, add_user, log_in
 
 UTC = dt.UTC
-MORNING = "ZT7312345679101"  # shelved 2026-12-03 02:39Z = 10:39 in the county
-MIDNIGHT = "ZT7312345679102"  # shelved 2026-11-30 16:30Z = 2026-12-01 00:30 in the county
-SHELVED = {
-    MORNING: dt.datetime(2026, 12, 3, 2, 39, tzinfo=UTC),
-    MIDNIGHT: dt.datetime(2026, 11, 30, 16, 30, tzinfo=UTC),
-}
 UTC_LOOKING = re.compile(
     r"\+00:?00|\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b|\bUTC\b|\bGMT\b"
     r"|2026-12-03[T ]02:39|2026-11-30[T ]16:30|\b02:39\b|\b16:30\b"
 )
-
-
-def seed_shelved(engine: object, settings: Settings, shelved: dict[str, dt.datetime]) -> None:
-    """Each parcel on a manifest, sorted, dispatched and shelved at HS-STA-01 at its time."""
-    vault = Vault(settings.data_key_bytes())
-    uow = bootstrap.uow_factory(engine)  # type: ignore[arg-type]
-    first = min(shelved.values()) - dt.timedelta(hours=6)
-    centre.record_consent(uow(), vault, HESHUO, RECEIVER_PHONE, DeliveryChoice.STATION, now=first)
-    for waybill, at in shelved.items():
-        item = {"waybill_no": waybill, "receiver_name": "张三", "receiver_phone": RECEIVER_PHONE,
-                "address": "和硕县乌什塔拉回族乡塔拉村3组12号", "weight_kg": 1.2}  # fmt: skip
-        centre.add_manifest(uow(), vault, HESHUO, CARRIER, [(1, item)],
-                            now=at - dt.timedelta(hours=4))  # fmt: skip
-        bag = centre.centre_inbound(uow(), HESHUO, waybill, "HS-CENTER",
-                                    at=at - dt.timedelta(hours=3)).route_bag  # fmt: skip
-        assert bag is not None
-        centre.dispatch(uow(), HESHUO, bag, "VAN-01", "HS-CENTER", at=at - dt.timedelta(hours=2))
-        stations.station_inbound(uow(), vault, HESHUO, STATION, waybill, at=at)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, allowed, scope_of
+from countyexpress.domain.county_time import county_text
 from countyexpress.domain.lifecycle import derive
 from countyexpress.domain.privacy import phone_digits
 from countyexpress.domain.scans import normalise_waybill
@@ -29,6 +31,17 @@ PUBLIC_KINDS = {
 }
 
 
+class PublicStep(NamedTuple):
+    """One step of a parcel's public timeline: when (ISO 8601 on the county's clock, always
+    +08:00), what (both languages), where (the facility's name) and the scan's kind, which a
+    page translates (labels.STEP_LABELS)."""
+
+    at: str
+    what: str
+    where: str
+    kind: str
+
+
 @dataclass(frozen=True)
 class PublicParcel:
     """What anyone holding the waybill and the phone tail may see: nothing personal in clear.
@@ -43,7 +56,7 @@ class PublicParcel:
     receiver: str
     receiver_phone: str
     address: str
-    steps: tuple[tuple[str, str, str], ...]  # (time, what, where)
+    steps: tuple[PublicStep, ...]
 
 
 def public_lookup(uow: UnitOfWork, cipher: Cipher, waybill_no: str, tail: str) -> PublicParcel:
@@ -66,8 +79,8 @@ def public_lookup(uow: UnitOfWork, cipher: Cipher, waybill_no: str, tail: str) -
             events = uow.ledger.events_of(code, [waybill])[waybill]
             status = derive(waybill, events)
             steps = tuple(
-                (e.at.isoformat(timespec="minutes"), PUBLIC_KINDS[e.kind.value],
-                 names.get(e.facility, ""))
+                PublicStep(county_text(e.at, "iso"), PUBLIC_KINDS[e.kind.value],
+                           names.get(e.facility, ""), e.kind.value)
                 for e in status.events
             )  # fmt: skip
             return PublicParcel(

@@ -235,5 +235,5 @@ def post_lookup(
         )
     found = privacy.public_lookup(uow, _vault(settings), body.waybill_no, body.phone_tail)
     data = asdict(found)
-    data["steps"] = [{"at": at, "what": what, "where": where} for at, what, where in found.steps]
+    data["steps"] = [s._asdict() for s in found.steps]  # times all +08:00 (county time)
     return data

@@ -94,6 +94,18 @@ STATE_LABELS = {
     "delivered": N_("delivered"),
     "returned": N_("being returned"),
 }
+STEP_LABELS = {  # a scan's kind as a step of the public look-up's timeline
+    "collect": STATE_LABELS["collected"],
+    "inspect": STATE_LABELS["inspected"],
+    "screen": STATE_LABELS["screened"],
+    "arrive": STATE_LABELS["arrived"],
+    "sort": STATE_LABELS["sorted"],
+    "depart": STATE_LABELS["in_transit"],
+    "store": STATE_LABELS["stored"],
+    "pickup": STATE_LABELS["delivered"],
+    "return": STATE_LABELS["returned"],
+    "exception": N_("needs attention"),
+}
 STATION_NAV = N_("Station")
 CENTRE_NAV = N_("Centre")
 SITING_NAV = N_("Siting")
@@ -136,6 +148,7 @@ ALL = {
     "ALERT_LABELS": ALERT_LABELS,
     "VOLUME_LABELS": VOLUME_LABELS,
     "STATE_LABELS": STATE_LABELS,
+    "STEP_LABELS": STEP_LABELS,
     "STOP_STATE_LABELS": STOP_STATE_LABELS,
     "SIGNER_LABELS": SIGNER_LABELS,
 }
