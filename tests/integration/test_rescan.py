@@ -176,3 +176,16 @@ def test_a_locker_parcel_picked_up_is_not_deposited_again(heshuo: Engine) -> Non
         stations.locker_deposit(uow(heshuo), VAULT, COUNTY, bag, parcel)
     assert messages(heshuo) == sent
     assert scans.parcel_status(uow(heshuo), parcel).status.state.value == "delivered"
+
+
+def test_the_time_said_is_the_hand_over_not_a_later_exception(heshuo: Engine) -> None:
+    """A problem noted after the hand-over (an uploaded exception at 11:30) does not change
+    what the desk says: handed over at 10:39."""
+    station = handed_over(heshuo)
+    record = {"event_id": "7d3f1c52-0000-4000-8000-000000000002", "waybill_no": WB,
+              "carrier": "zto", "kind": "exception", "facility": station,
+              "at": (T0 + dt.timedelta(minutes=150)).isoformat(),
+              "payload": {"reason": "damaged"}}  # fmt: skip
+    assert scans.ingest(uow(heshuo), [(1, record)], county=COUNTY).accepted == 1
+    with pytest.raises(NotAllowed, match=f"{WB} was handed over on 12-03 10:39"):
+        stations.station_inbound(uow(heshuo), VAULT, COUNTY, station, WB)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from countyexpress.domain.desk_rules import Desk, desk_refusal, when
-from countyexpress.domain.lifecycle import ParcelState, ParcelSummary, derive
+from countyexpress.domain.lifecycle import ParcelState, ParcelSummary, derive, entered_at
 from countyexpress.domain.scans import ScanEvent, ScanKind
 
 K = ScanKind
@@ -118,3 +118,29 @@ def test_the_time_said_is_the_countys(at: datetime) -> None:
     local = at + timedelta(hours=8) if at.year < 9999 else None
     if local is not None:
         assert when(at) == local.strftime("%m-%d %H:%M")
+
+
+@given(histories, st.lists(st.integers(0, 50), max_size=4))
+def test_the_time_said_is_when_the_parcel_came_into_its_state_not_a_later_note(
+    events: list[ScanEvent], notes: list[int]
+) -> None:
+    """Exception scans after the history (a note, not a move) leave `entered_at` as it was;
+    it is the time of the latest moving scan, and never later than `last_at`."""
+    settled = entered_at(events)
+    noted = [*events, *(scan(K.EXCEPTION, 2000 + n, CENTRE) for n in notes)]
+    assert entered_at(noted) == settled
+    s = summary(events)
+    assert settled is None or (s.last_at is not None and settled <= s.last_at)
+    if s.state is not S.NEW:
+        assert settled is not None
+
+
+def test_a_note_after_the_hand_over_does_not_move_the_time_said() -> None:
+    """Handed over at 10:39, a problem noted at 11:00: still 已于 12-03 10:39 交付."""
+    events = [*DOWN, scan(K.EXCEPTION, 180, STATION)]
+    s = summary(events)
+    assert when(s.last_at) == "12-03 11:00"
+    settled = ParcelSummary(s.waybill_no, s.carrier, s.state, s.place, entered_at(events),
+                            s.events, s.anomalies, s.open_exception)  # fmt: skip
+    refusal = desk_refusal(Desk.STATION, STATION, settled)
+    assert refusal is not None and refusal.params["when"] == "12-03 10:39"

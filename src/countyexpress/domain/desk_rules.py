@@ -55,7 +55,8 @@ def desk_refusal(desk: Desk, facility: str, parcel: ParcelSummary | None) -> Not
     """Why a live scan-in of `parcel` at `desk` `facility` contradicts its state now, or None.
 
     `parcel` is the ledger's summary of the parcel (None: nothing scanned yet). The time
-    said is the parcel's latest event (`last_at`), in the county's time."""
+    said is its `last_at`, in the county's time: give the summary with the time it came
+    into its state (`lifecycle.entered_at`) when an exception scan may have come after."""
     if parcel is None:
         return None
     state, place = parcel.state, parcel.place

@@ -176,6 +176,18 @@ def derive(waybill_no: str, events: Iterable[ScanEvent]) -> ParcelStatus:
     )
 
 
+def entered_at(events: Iterable[ScanEvent]) -> datetime | None:
+    """When the parcel came into its state now: the device time of its latest scan that
+    moved it (an exception scan, or a scan after delivery, does not; `last_at` counts the
+    exceptions too)."""
+    state, at = S.NEW, None
+    for e in order({e.event_id: e for e in events}.values()):
+        state, moved, _ = _step(state, e)
+        if moved:
+            at = e.at
+    return at
+
+
 def advance(summary: ParcelSummary, events: Iterable[ScanEvent]) -> ParcelSummary | None:
     """Continue a parcel's summary with new events, or None when they cannot simply follow.
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from countyexpress.domain.access import Action, Principal, Resource, Where, require
 from countyexpress.domain.desk_rules import Desk as DeskKind
 from countyexpress.domain.desk_rules import desk_refusal
 from countyexpress.domain.facilities import FacilityKind
+from countyexpress.domain.lifecycle import entered_at
 from countyexpress.errors import NotAllowed, NotFound
 from countyexpress.services import counties
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -67,8 +68,17 @@ def desk_refusals(
     `desk` `facility` may not take, each with its refusal (`desk_rules.desk_refusal`: a
     parcel handed over, on a shelf, sent back or gone on a vehicle from here)."""
     summaries = uow.ledger.summaries(county_code, sorted(set(waybills)))
-    refused = {w: desk_refusal(desk, facility, s) for w, s in summaries.items()}
-    return {w: r for w, r in refused.items() if r is not None}
+    refused = [w for w, s in summaries.items() if desk_refusal(desk, facility, s) is not None]
+    if not refused:
+        return {}
+    events = uow.ledger.events_of(county_code, refused)  # the time it came into its state
+    out: dict[str, NotAllowed] = {}
+    for w in refused:
+        settled = replace(summaries[w], last_at=entered_at(events[w]) or summaries[w].last_at)
+        refusal = desk_refusal(desk, facility, settled)
+        if refusal is not None:
+            out[w] = refusal
+    return out
 
 
 def refused_again(
