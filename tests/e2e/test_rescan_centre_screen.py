@@ -37,6 +37,13 @@ def test_the_centre_screen_refuses_a_dispatched_parcel_and_it_stays_dispatched(
         page = client.post(f"{url}/inbound", data=form)
         answer = re.search(r'id="centre-result"[^>]*>(.*?)</div>', page.text, re.S)
         assert answer is not None and said.search(answer.group(1))
+        api = client.post(
+            "/api/v1/centre/HS-CENTER/inbound",
+            headers={"X-CSRF-Token": csrf_of(client.get(url).text)},
+            json={"county": HESHUO, "waybills": [WB]},
+        ).json()
+        assert [(r["waybill_no"], r["refused"], r["route_bag"]) for r in api] == [(WB, True, None)]
+        assert "left HS-CENTER on a vehicle on" in api[0]["reason"]
         parcel = client.get(f"/api/v1/parcels/{WB}").json()
     assert (parcel["state"], parcel["place"]) == ("in_transit", "HS-CENTER")
     engine.dispose()
