@@ -23,7 +23,14 @@ from countyexpress.adapters.packs.documents import pack_documents
 from countyexpress.domain.staff import Occupation, StaffMember
 from countyexpress.entrypoints.cli import app
 from countyexpress.errors import PackInvalid
-from countyexpress.services import counties, emergency, packaging, public_health, support
+from countyexpress.services import (
+    counties,
+    emergency,
+    packaging,
+    public_health,
+    support,
+    vehicles,
+)
 from countyexpress.settings import get_settings
 
 runner = CliRunner()
@@ -51,6 +58,7 @@ def _copy(tmp_path: Path) -> Path:
     edit("packaging.toml", "value = 0.90", "value = 0.85")
     edit("emergency.toml", "min_size = 5", "min_size = 2")
     edit("policy.toml", "max_grant = 500000", "max_grant = 123456")
+    edit("vehicle_rules.toml", "speed_kmh = 40.0", "speed_kmh = 33.0")
     return pack
 
 
@@ -168,7 +176,9 @@ def test_stored_documents_survive_a_new_engine(engine: Engine, tmp_path: Path) -
     try:
         uow = SqlUnitOfWork(fresh)
         assert [d.name for d in counties.pack_documents(uow, "652828")] == [
-            "emergency", "health", "packaging", "policy"]  # fmt: skip
+            "emergency", "health", "packaging", "policy", "vehicle_rules"]  # fmt: skip
+        speeds = {k: v.get("speed_kmh") for k, v in vehicles.rules(uow, "652828").kinds.items()}
+        assert 33.0 in speeds.values()
         assert "Severe risk" in {lv.en for lv in public_health.rules(uow, "652828").levels}
         with uow:
             rules = packaging.rules_of(uow, read_pack(pack))

@@ -20,7 +20,6 @@ from countyexpress.adapters.packs.documents import pack_documents, write_documen
 from countyexpress.adapters.packs.public_health import health_rules_for, write_health
 from countyexpress.adapters.packs.supervision import pack_rules, write_supervision
 from countyexpress.adapters.packs.vehicles import pack_registry, write_registry
-from countyexpress.adapters.packs.vehicles import rules_for as rules_for_vehicles
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.cli_assess import assess_app
@@ -237,7 +236,7 @@ def county_export(
         files.append(write_health(health_rules_for(c.code), dest))
     fleet = vehicle_service.list_fleet(_uow(), c.code)
     if fleet:
-        files += write_registry(fleet, rules_for_vehicles(c.code), dest)
+        files += write_registry(fleet, vehicle_service.rules(_uow(), c.code), dest)
     files.append(write_geojson(c, dest / f"{c.code}.geojson"))
     for f in files:
         out.print(f"wrote {f}", highlight=False)

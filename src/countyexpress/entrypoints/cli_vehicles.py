@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from countyexpress import bootstrap
-from countyexpress.adapters.packs.vehicles import rules_for
 from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import vehicles as service
@@ -49,7 +48,7 @@ def vehicle_import(
 ) -> None:
     """Replace the county's fleet with the file's vehicles, all or nothing (exit 2 if refused)."""
     try:
-        count = service.import_fleet(_uow(), county, file, rules_for(county), who=by)
+        count = service.import_fleet(_uow(), county, file, service.rules(_uow(), county), who=by)
     except PackInvalid as exc:
         err.print(f"[red]{file.name} refused: {len(exc.problems)} problem(s); nothing was "
                   "stored[/red]")  # fmt: skip

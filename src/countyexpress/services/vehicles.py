@@ -9,7 +9,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from countyexpress.adapters.packs.vehicles import VehicleRules, pack_registry, read_registry
+from countyexpress.adapters.packs.vehicles import (
+    VehicleRules,
+    pack_registry,
+    read_registry,
+    rules_for,
+)
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.vehicle_indicators import VehicleSnapshot
 from countyexpress.domain.vehicles import RegisteredVehicle
@@ -18,10 +23,10 @@ from countyexpress.planning.routing.fleet import Fleet, FleetVehicle
 from countyexpress.planning.routing.loads import Capacity
 from countyexpress.planning.routing.vehicles import VehicleKind
 from countyexpress.services.authz import check, may, visible
-from countyexpress.services.unit_of_work import VehicleStore
+from countyexpress.services.unit_of_work import UnitOfWork, VehicleStore
 
 __all__ = ["fleet_of", "import_fleet", "import_upload", "imports", "list_fleet",
-           "load_pack_vehicles", "registry_fleet", "replace_fleet", "show_vehicle",
+           "load_pack_vehicles", "registry_fleet", "replace_fleet", "rules", "show_vehicle",
            "snapshot"]  # fmt: skip
 
 
@@ -43,6 +48,14 @@ def replace_fleet(
                                      at=now or dt.datetime.now(dt.UTC))  # fmt: skip
         uow.commit()
     return count
+
+
+def rules(uow: UnitOfWork, county_code: str) -> VehicleRules:
+    """The county's registry rules: its pack's `vehicle_rules.toml` as stored at load (else
+    its built-in pack's, else the heshuo pack's)."""
+    with uow:
+        found = uow.pack_documents.get(county_code, "vehicle_rules")
+    return rules_for(county_code, None if found is None else found.content)
 
 
 def load_pack_vehicles(uow: VehiclesUnitOfWork, county_code: str, folder: Path) -> int:

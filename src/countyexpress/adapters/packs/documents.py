@@ -18,6 +18,8 @@ from countyexpress.adapters.packs.packaging import FILE as PACKAGING_FILE
 from countyexpress.adapters.packs.packaging import parse_packaging
 from countyexpress.adapters.packs.policy import POLICY_FILE, parse_policy
 from countyexpress.adapters.packs.public_health import HEALTH_FILE, parse_health
+from countyexpress.adapters.packs.vehicles import RULES_FILE as VEHICLE_RULES_FILE
+from countyexpress.adapters.packs.vehicles import parse_vehicle_rules
 from countyexpress.domain.pack_document import PackDocument
 from countyexpress.errors import PackInvalid, PackProblem
 
@@ -30,6 +32,7 @@ DOCUMENTS: dict[str, tuple[str, Callable[[dict[str, Any]], object]]] = {
     "packaging": (PACKAGING_FILE, lambda data: parse_packaging(data, PACKAGING_FILE)),
     "emergency": (EMERGENCY_FILE, parse_emergency),
     "policy": (POLICY_FILE, parse_policy),
+    "vehicle_rules": (VEHICLE_RULES_FILE, lambda data: parse_vehicle_rules(data, "")),
 }
 
 

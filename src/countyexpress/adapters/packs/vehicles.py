@@ -38,6 +38,7 @@ __all__ = [
     "pack_fleet",
     "pack_registry",
     "pack_vehicle_rules",
+    "parse_vehicle_rules",
     "read_fleet",
     "read_registry",
     "rules_for",
@@ -151,8 +152,11 @@ def builtin_folder(county_code: str) -> Path | None:
     return None
 
 
-def rules_for(county_code: str) -> VehicleRules:
-    """The vehicle rules of the county's built-in pack, else the heshuo pack's."""
+def rules_for(county_code: str, stored: dict[str, Any] | None = None) -> VehicleRules:
+    """The county's vehicle rules: the `vehicle_rules.toml` stored with it at load (`stored`,
+    as parsed), else its built-in pack's, else the heshuo pack's."""
+    if stored is not None:
+        return parse_vehicle_rules(stored, f"{county_code} {RULES_FILE}")
     folder = builtin_folder(county_code) or builtin_pack_path("heshuo") or Path(".")
     return pack_vehicle_rules(folder)
 
@@ -198,16 +202,25 @@ def pack_vehicle_rules(pack: Path) -> VehicleRules:
         path = builtin / RULES_FILE if builtin is not None else path
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PackInvalid([PackProblem(RULES_FILE, None, "number.format", str(exc))]) from exc
+    return parse_vehicle_rules(data, f"{path.parent.name}/{RULES_FILE}")
+
+
+def parse_vehicle_rules(data: dict[str, Any], origin: str) -> VehicleRules:
+    """The rules of a parsed `vehicle_rules.toml` (`origin`: where it came from); located
+    problems."""
+    try:
         pattern = str(data["number"]["format"])
         re.compile(pattern)
-    except (OSError, tomllib.TOMLDecodeError, KeyError, re.error) as exc:
+    except (KeyError, TypeError, re.error) as exc:
         raise PackInvalid([PackProblem(RULES_FILE, None, "number.format", str(exc))]) from exc
     kinds = {str(k): dict(v) for k, v in data.get("kinds", {}).items()}
     for kind, limits in kinds.items():
         why = _speed_problem(limits.get("speed_kmh"), limits.get("max_speed_kmh"))
         if why:
             raise PackInvalid([PackProblem(RULES_FILE, None, f"kinds.{kind}.speed_kmh", why)])
-    return VehicleRules(pattern, kinds, f"{path.parent.name}/{RULES_FILE}")
+    return VehicleRules(pattern, kinds, origin)
 
 
 def _speed_problem(speed: Any, most: Any) -> str:

@@ -17,7 +17,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from countyexpress.adapters.packs.vehicles import rules_for
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.entrypoints.api.auth import PrincipalDep
@@ -116,7 +115,7 @@ async def post_vehicle_import(
     data = await file.read(service.MAX_UPLOAD_BYTES + 1)
     name = file.filename or "vehicles.csv"
     try:
-        count = service.import_upload(uow, code, name, data, rules_for(code), by=by)
+        count = service.import_upload(uow, code, name, data, service.rules(uow, code), by=by)
     except PackInvalid as exc:
         return file_problems(exc)
     return VehicleImportedPublic(county=code, count=count, source=Path(name).name)

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from countyexpress.adapters.packs.vehicles import REGISTRY_COLUMNS, rules_for
+from countyexpress.adapters.packs.vehicles import REGISTRY_COLUMNS
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import COUNTY_ZONE, county_today
 from countyexpress.domain.vehicle_indicators import VehicleSnapshot, measure
@@ -62,7 +62,7 @@ def _page(
         "imports": [
             {**i, "at": _local(i["at"])} for i in service.imports(uow, county.code, by=by)[:5]
         ],
-        "rules": rules_for(county.code),
+        "rules": service.rules(uow, county.code),
         "columns": REGISTRY_COLUMNS,
         "KIND_LABELS": KIND_LABELS,
         "may_import": may_import,
@@ -96,7 +96,7 @@ async def post_vehicles_import(
     data = await file.read(service.MAX_UPLOAD_BYTES + 1)
     name = file.filename or "vehicles.csv"
     try:
-        service.import_upload(uow, code, name, data, rules_for(code), by=by)
+        service.import_upload(uow, code, name, data, service.rules(uow, code), by=by)
     except (Forbidden, NotAuthenticated):
         raise
     except PackInvalid as exc:
