@@ -25,12 +25,12 @@ from countyexpress.entrypoints.web.render import templates
 from countyexpress.services import counties as service
 from countyexpress.settings import Settings
 from support.shelved import MIDNIGHT, MORNING, SHELVED, seed_shelved
-from support.web import HESHUO, PEOPLE, STATION, add_user, log_in
+from support.web import HESHUO, PEOPLE, STATION, add_user, csrf_of, log_in
 
 UTC = dt.UTC
 UTC_LOOKING = re.compile(
     r"\+00:?00|\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b|\bUTC\b|\bGMT\b"
-    r"|2026-12-03[T ]02:39|2026-11-30[T ]16:30|\b02:39\b|\b16:30\b"
+    r"|2026-12-03[T ]02:39|2026-11-30[T ]1[56]:30|\b02:39\b|\b16:30\b|\b15:30\b"
 )
 
 
@@ -43,7 +43,19 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     for who in ("regulator", "station_keeper", "centre_operator", "driver"):
         add_user(engine, PEOPLE[who])
     seed_shelved(engine, settings, SHELVED)
-    yield create_app(settings, engine)
+    app = create_app(settings, engine)
+    with TestClient(app) as client:  # an audited read and an emergency, each shows a time
+        log_in(client, "centre")
+        r = client.get(f"/api/v1/counties/{HESHUO}/parcels/{MORNING}/receiver")
+        assert r.status_code == 200, r.text
+    with TestClient(app) as client:
+        log_in(client, "reg")
+        page = client.get(f"/counties/{HESHUO}/emergency")
+        form = {"csrf_token": csrf_of(page.text), "grade": "II", "subject": "carrier:zto",
+                "occurred_at": "2026-11-30T23:30", "summary": "暴雪"}  # fmt: skip
+        made = client.post(f"/counties/{HESHUO}/emergency/events", data=form)
+        assert made.status_code in (200, 303), made.text
+    yield app
     engine.dispose()
 
 
@@ -118,6 +130,9 @@ def test_no_page_shows_a_utc_time(app: object, user: str) -> None:
             client, ["/", f"/counties/{HESHUO}", f"/counties/{HESHUO}/stations/{STATION}"]
         )
     assert len([p for p in pages.values() if p]) >= 10, list(pages)
+    if user == "reg":  # the emergency at 23:30 county time, the audited read at its time
+        assert "2026-11-30 23:30" in pages[f"/counties/{HESHUO}/emergency"]
+        assert f'data-subject="{MORNING}"' in pages[f"/counties/{HESHUO}/audit"]
     found = {
         url: sorted({m.group(0) for m in UTC_LOOKING.finditer(_visible_and_data(html))})
         for url, html in pages.items()
@@ -128,3 +143,18 @@ def test_no_page_shows_a_utc_time(app: object, user: str) -> None:
 def _visible_and_data(html: str) -> str:
     """The page without its scripts' and styles' bodies (times a person or a test reads)."""
     return re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", html, flags=re.S)
+
+
+def test_the_sms_carry_no_utc_time(app: object) -> None:
+    """The "ready for pickup" messages of both shelvings: their text parameters hold no time
+    at all (no deadline is sent), so none can be in UTC; a time added later must be county
+    time (county_text) or this sweep of the outbox finds it."""
+    engine = app.state.engine  # type: ignore[attr-defined]
+    uow = SqlUnitOfWork(engine)
+    with uow:
+        sent = [r for r in uow.ops.outbox(HESHUO) if r["channel"] == "sms"]
+    assert {r["template"] for r in sent} == {"pickup_ready"} and len(sent) == len(SHELVED)
+    for r in sent:
+        text = " ".join(str(v) for v in r["params"].values())
+        assert UTC_LOOKING.search(text) is None, r["params"]
+        assert not any(isinstance(v, dt.datetime) for v in r["params"].values())

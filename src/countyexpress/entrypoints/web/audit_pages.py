@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -13,7 +11,6 @@ from countyexpress.entrypoints.web.render import render
 from countyexpress.services import accounts, registries
 
 router = APIRouter(include_in_schema=False)
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 SHOWN = 500
 
 
@@ -28,7 +25,7 @@ def audit_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) -> Re
         key = (line.who, line.entry.role)
         per_person[key] = per_person.get(key, 0) + 1
     ctx = {
-        "lines": [(line, line.entry.at.astimezone(BEIJING)) for line in lines],
+        "lines": [(line, line.entry.at) for line in lines],  # shown by the clock filter
         "per_person": sorted(per_person.items(), key=lambda kv: -kv[1]),
         "shown": SHOWN,
     }

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.adapters.packs.defaults import defaults_file
 from countyexpress.domain.access import Action, Resource, Where, allowed
-from countyexpress.domain.county_time import COUNTY_ZONE
+from countyexpress.domain.county_time import county_text
 from countyexpress.domain.supervision.kinds import EMERGENCY_GRADES
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import RowId, UowDep
@@ -54,8 +54,9 @@ def _page(request: Request, code: str, uow: Any, by: Any, *, done: str = "", err
     for e in service.events(uow, county.code, by=by):
         row = event_row(e, now)
         row["left"] = _left(row["minutes_left"])
-        row["due_local"] = e.report_due_at.astimezone(COUNTY_ZONE).strftime("%Y-%m-%d %H:%M")
-        row["occurred_local"] = e.occurred_at.astimezone(COUNTY_ZONE).strftime("%Y-%m-%d %H:%M")
+        row["due_local"] = county_text(e.report_due_at)
+        row["due_iso"] = county_text(e.report_due_at, "iso")
+        row["occurred_local"] = county_text(e.occurred_at)
         events.append(row)
     rules = service.rules(uow, county.code)
     gettext = gettext_for(request.state.locale)
@@ -69,7 +70,7 @@ def _page(request: Request, code: str, uow: Any, by: Any, *, done: str = "", err
         "may_edit": allowed(by, Action.EDIT, Resource.EMERGENCY, Where(county.code)),
         "AVAILABILITY": AVAILABILITY, "KINDS": KINDS, "STATES": STATES, "VERBS": VERBS,
         "GRADES": GRADES, "grades": list(EMERGENCY_GRADES),
-        "now_local": now.astimezone(COUNTY_ZONE).strftime("%Y-%m-%dT%H:%M"),
+        "now_local": county_text(now, "%Y-%m-%dT%H:%M"),
         "done": gettext(DONE[done]) if done in DONE else "",
         "error": error[:300],
     }  # fmt: skip
