@@ -20,6 +20,7 @@ from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs import builtin_pack_path, read_pack
 from countyexpress.adapters.packs.defaults import HESHUO_DEFAULTS
 from countyexpress.adapters.packs.documents import pack_documents
+from countyexpress.adapters.packs.simulation import params_for
 from countyexpress.domain.staff import Occupation, StaffMember
 from countyexpress.entrypoints.cli import app
 from countyexpress.errors import PackInvalid
@@ -59,6 +60,7 @@ def _copy(tmp_path: Path) -> Path:
     edit("emergency.toml", "min_size = 5", "min_size = 2")
     edit("policy.toml", "max_grant = 500000", "max_grant = 123456")
     edit("vehicle_rules.toml", "speed_kmh = 40.0", "speed_kmh = 33.0")
+    edit("simulation.toml", "stop_minutes = 12", "stop_minutes = 9")
     return pack
 
 
@@ -111,7 +113,13 @@ def test_a_county_loaded_from_its_own_folder_gets_its_own_rules_through_the_cli(
     out = cli / "out"
     exported = runner.invoke(app, ["county", "export", "652828", str(out)])
     assert exported.exit_code == 0, exported.output
-    for name in ("health.toml", "packaging.toml", "emergency.toml", "policy.toml"):
+    for name in (
+        "health.toml",
+        "packaging.toml",
+        "emergency.toml",
+        "policy.toml",
+        "simulation.toml",
+    ):
         assert (out / name).read_text(encoding="utf-8") == (pack / name).read_text(
             encoding="utf-8"
         ), name
@@ -175,10 +183,13 @@ def test_stored_documents_survive_a_new_engine(engine: Engine, tmp_path: Path) -
     fresh = make_engine(url)
     try:
         uow = SqlUnitOfWork(fresh)
-        assert [d.name for d in counties.pack_documents(uow, "652828")] == [
-            "emergency", "health", "packaging", "policy", "vehicle_rules"]  # fmt: skip
+        names = [d.name for d in counties.pack_documents(uow, "652828")]
+        assert names == ["emergency", "health", "packaging", "policy", "simulation",
+                         "vehicle_rules"]  # fmt: skip
         speeds = {k: v.get("speed_kmh") for k, v in vehicles.rules(uow, "652828").kinds.items()}
         assert 33.0 in speeds.values()
+        stored = counties.stored_document(uow, "652828", "simulation")
+        assert params_for(read_pack(pack), None, stored).timetable.stop_minutes == 9
         assert "Severe risk" in {lv.en for lv in public_health.rules(uow, "652828").levels}
         with uow:
             rules = packaging.rules_of(uow, read_pack(pack))

@@ -161,7 +161,7 @@ def county_load(
         rules, origin = pack_rules(folder)  # checked first
         fleet = pack_registry(folder)
         sheet, sheet_origin = pack_sheet(folder, county.plan)
-        documents = pack_documents(folder)  # health, packaging, emergency, policy: checked
+        documents = pack_documents(folder, county)  # health, packaging, policy...: checked
         result = county_service.load_county(_uow(), county, documents)
         supervision_service.load_rules(_uow(), county.code, rules, origin, by=SYSTEM)
         assessment_service.load_sheet(_uow(), county.code, sheet, sheet_origin, by=SYSTEM)
@@ -294,7 +294,7 @@ def serve(
             pack = bootstrap.read_pack_source(settings.default_pack)
             folder = builtin_pack_path(settings.default_pack) or Path(settings.default_pack)
             loaded = county_service.load_if_empty(bootstrap.uow_factory(engine)(), pack,
-                                                  pack_documents(folder))  # fmt: skip
+                                                  pack_documents(folder, pack))  # fmt: skip
             if loaded:  # its vehicles into the registry, as `county load` does
                 vehicle_service.load_pack_vehicles(bootstrap.uow_factory(engine)(), loaded.code,
                                                    folder)  # fmt: skip

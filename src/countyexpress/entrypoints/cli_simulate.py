@@ -74,6 +74,12 @@ def _county(engine: Engine, code: str) -> County:
     return counties.get_county(bootstrap.uow_factory(engine)(), code)
 
 
+def _params(engine: Engine, county: County, path: Path | None = None) -> SimulationParams:
+    """`path`'s parameters, else the county's `simulation.toml` as stored at load."""
+    stored = counties.stored_document(bootstrap.uow_factory(engine)(), county.code, "simulation")
+    return params_for(county, path, stored)
+
+
 def _window(county: County, params: SimulationParams, days: int,
             end: dt.datetime | None) -> tuple[dt.date, dt.date]:  # fmt: skip
     last = end.date() if end else dt.datetime.now(params.timetable.tz).date() - dt.timedelta(1)
@@ -106,7 +112,7 @@ def run_simulation(
 ) -> simulation.RunResult:
     """Simulate with a progress bar on stderr."""
     county = _county(engine, county_code)
-    params = params_for(county, params_path)
+    params = _params(engine, county, params_path)
     start, last = _window(county, params, days, end)
     cache: dict[str, County] = {}
     factory = lambda: CountyCachingUnitOfWork(engine, cache)  # noqa: E731
@@ -166,7 +172,7 @@ def demo_morning(
     from countyexpress.services.routes import plan_day
 
     county = _county(engine, county_code)
-    params = params_for(county)
+    params = _params(engine, county)
     now = (now or dt.datetime.now(dt.UTC)).astimezone(params.timetable.tz)
     if now.time() < params.timetable.dispatch_time:
         return
@@ -302,7 +308,7 @@ def compare(
     try:
         engine = _engine(settings)
         c = _county(engine, county)
-        p = params_for(c, params)
+        p = _params(engine, c, params)
         start, _last = _window(c, p, days, end)
         sites: list[str] | int = (
             [s.strip() for s in lockers_at.split(",") if s.strip()] if lockers_at else lockers

@@ -55,6 +55,12 @@ def pack_document(uow: UnitOfWork, county_code: str, name: str) -> dict[str, Any
     return None if found is None else found.content
 
 
+def stored_document(uow: UnitOfWork, county_code: str, name: str) -> dict[str, Any] | None:
+    """The parsed rule file `name` stored with the county at load, None when it has none."""
+    with uow:
+        return pack_document(uow, county_code, name)
+
+
 def pack_documents(uow: UnitOfWork, county_code: str) -> list[PackDocument]:
     """Every rule file stored with the county at load (what `county export` writes back)."""
     with uow:

@@ -18,27 +18,37 @@ from countyexpress.adapters.packs.packaging import FILE as PACKAGING_FILE
 from countyexpress.adapters.packs.packaging import parse_packaging
 from countyexpress.adapters.packs.policy import POLICY_FILE, parse_policy
 from countyexpress.adapters.packs.public_health import HEALTH_FILE, parse_health
+from countyexpress.adapters.packs.simulation import FILE as SIMULATION_FILE
+from countyexpress.adapters.packs.simulation import parse_simulation
 from countyexpress.adapters.packs.vehicles import RULES_FILE as VEHICLE_RULES_FILE
 from countyexpress.adapters.packs.vehicles import parse_vehicle_rules
+from countyexpress.domain.county import County
 from countyexpress.domain.pack_document import PackDocument
 from countyexpress.errors import PackInvalid, PackProblem
 
 __all__ = ["DOCUMENTS", "PackDocument", "pack_documents", "write_documents"]
 
 
-# name -> (file in the pack folder, the check its parsed content must pass)
-DOCUMENTS: dict[str, tuple[str, Callable[[dict[str, Any]], object]]] = {
-    "health": (HEALTH_FILE, lambda data: parse_health(data, HEALTH_FILE)),
-    "packaging": (PACKAGING_FILE, lambda data: parse_packaging(data, PACKAGING_FILE)),
-    "emergency": (EMERGENCY_FILE, parse_emergency),
-    "policy": (POLICY_FILE, parse_policy),
-    "vehicle_rules": (VEHICLE_RULES_FILE, lambda data: parse_vehicle_rules(data, "")),
+# name -> (file in the pack folder, the check its parsed content must pass for the county)
+DOCUMENTS: dict[str, tuple[str, Callable[[dict[str, Any], County | None], object]]] = {
+    "health": (HEALTH_FILE, lambda data, _: parse_health(data, HEALTH_FILE)),
+    "packaging": (
+        PACKAGING_FILE,
+        lambda data, c: parse_packaging(
+            data, PACKAGING_FILE, c.plan.standards.tape_width_max_mm if c else 45
+        ),
+    ),
+    "emergency": (EMERGENCY_FILE, lambda data, _: parse_emergency(data)),
+    "policy": (POLICY_FILE, lambda data, _: parse_policy(data)),
+    "vehicle_rules": (VEHICLE_RULES_FILE, lambda data, _: parse_vehicle_rules(data, "")),
+    "simulation": (SIMULATION_FILE, parse_simulation),
 }
 
 
-def pack_documents(folder: Path) -> list[PackDocument]:
-    """Every rule file of DOCUMENTS the pack folder has, each checked by its reader;
-    PackInvalid lists every problem of every file (file and field), nothing is kept."""
+def pack_documents(folder: Path, county: County | None = None) -> list[PackDocument]:
+    """Every rule file of DOCUMENTS the pack folder has, each checked by its reader (for
+    `county`, the pack's, when given); PackInvalid lists every problem of every file (file
+    and field), nothing is kept."""
     if not folder.is_dir():
         return []
     found: list[PackDocument] = []
@@ -51,7 +61,7 @@ def pack_documents(folder: Path) -> list[PackDocument]:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)
             json.dumps(data)  # stored as JSON: TOML dates and times have no place here
-            check(data)
+            check(data, county)
         except TypeError as exc:
             problems.append(PackProblem(file, None, None, f"a value JSON cannot hold: {exc}"))
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -141,8 +142,14 @@ class _File(_Model):
 
 def read_simulation(path: Path, county: County | None = None) -> SimulationParams:
     """Read a `simulation.toml`; PackInvalid lists every problem with its field path."""
-    name = path.name
-    f = checked(_File, read_toml(path), name)
+    return parse_simulation(read_toml(path), county, path.name)
+
+
+def parse_simulation(
+    data: dict[str, Any], county: County | None = None, name: str = FILE
+) -> SimulationParams:
+    """The parameters of a parsed `simulation.toml`; PackInvalid lists every problem."""
+    f = checked(_File, data, name)
     try:
         return _params(f, county)
     except InvalidValue as exc:
@@ -253,11 +260,16 @@ def default_params(county: County) -> SimulationParams:
     )
 
 
-def params_for(county: County, path: Path | None = None) -> SimulationParams:
-    """The county's parameters: `path` if given, else the built-in pack of the same county
-    code, else `default_params`."""
+def params_for(
+    county: County, path: Path | None = None, stored: dict[str, Any] | None = None
+) -> SimulationParams:
+    """The county's parameters: `path` if given, else the `simulation.toml` stored with the
+    county at load (`stored`, as parsed), else the built-in pack of the same county code,
+    else `default_params`."""
     if path is not None:
         return read_simulation(path if path.is_file() else path / FILE, county)
+    if stored is not None:
+        return parse_simulation(stored, county)
     for name in BUILTIN_PACKS:
         folder = builtin_pack_path(name)
         if folder is None or not (folder / FILE).is_file():

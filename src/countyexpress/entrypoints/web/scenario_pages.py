@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 
 from countyexpress.adapters.db.scenario_runs import ScenarioRunsUnitOfWork, scratch_workspace
 from countyexpress.adapters.packs.simulation import params_for
@@ -29,7 +31,8 @@ from countyexpress.entrypoints.web.i18n import N_, gettext_for
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound
 from countyexpress.planning.simulation import fleet
-from countyexpress.services import registries, scenarios, siting
+from countyexpress.planning.simulation.params import SimulationParams
+from countyexpress.services import counties, registries, scenarios, siting
 from countyexpress.services import scenario_runs as runs
 from countyexpress.services.scenarios import Comparison, Scenario
 
@@ -77,12 +80,19 @@ def runner_of(app: FastAPI) -> runs.Runner:
                 cache: dict[str, County] = {}  # per run: the registry may change in between
                 return runs.execute(
                     run_id, lambda: ScenarioRunsUnitOfWork(engine, cache), scratch_workspace,
-                    Vault(settings.data_key_bytes()), params_for,
+                    Vault(settings.data_key_bytes()), partial(_params, engine),
                 )  # fmt: skip
 
             runner = runs.Runner(execute_one)
             app.state.scenario_runner = runner
         return runner
+
+
+def _params(engine: Engine, county: County) -> SimulationParams:
+    """The county's simulation parameters: its `simulation.toml` as stored at load, else
+    its built-in pack's, else the defaults (adapters/packs/simulation.params_for)."""
+    stored = counties.stored_document(ScenarioRunsUnitOfWork(engine), county.code, "simulation")
+    return params_for(county, None, stored)
 
 
 def _uow(request: Request) -> ScenarioRunsUnitOfWork:
@@ -289,7 +299,8 @@ def scenarios_start(
             tuple(scenario or ()), days, seed, scale, last,
             (close,) if close.strip() else (), lockers, peak, tuple(siting_scenario or ()),
         )  # fmt: skip
-        run = runs.start_run(_uow(request), county.code, choice, params_for(county), by=by)
+        params = _params(request.app.state.engine, county)
+        run = runs.start_run(_uow(request), county.code, choice, params, by=by)
     except (InvalidValue, NotFound, NotAllowed) as exc:
         status = 409 if isinstance(exc, NotAllowed) else 422
         return _page(request, county, by, values=values, error=str(exc), status_code=status)
