@@ -53,7 +53,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], CountyCachingU
 
 def _queue(f: Callable[[], CountyCachingUnitOfWork]) -> list[str]:
     operator = Principal("op", "op", Role.CENTRE_OPERATOR, county=HESHUO)
-    return [q.waybill_no for q in centre_desk.manual_queue(f(), operator, HESHUO)]
+    return [q.waybill_no for q in centre_desk.manual_queue(f(), HESHUO, by=operator)]
 
 
 def test_the_simulations_parcels_sort_at_the_centre(day) -> None:  # type: ignore[no-untyped-def]

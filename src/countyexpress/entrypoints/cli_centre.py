@@ -14,15 +14,15 @@ from rich.console import Console
 from countyexpress import bootstrap
 from countyexpress.adapters.db.personal import wipe_free_space
 from countyexpress.adapters.exports import write_statement_xlsx
-from countyexpress.adapters.packs.rows import read_table
 from countyexpress.adapters.vault import Vault
+from countyexpress.adapters.waybill_patterns import load_waybill_patterns
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.periods import parse_month
 from countyexpress.domain.privacy import mask_phone
-from countyexpress.errors import CountyExpressError, PackProblem
-from countyexpress.services import centre, counties, privacy, stations
+from countyexpress.errors import CountyExpressError, PackInvalid
+from countyexpress.services import centre, centre_desk, counties, privacy, stations
 from countyexpress.settings import get_settings
 
 centre_app = typer.Typer(help="The co-delivery centre (共配中心).", no_args_is_help=True)
@@ -80,32 +80,18 @@ def manifest(
     as_json: JsonOpt = False,
 ) -> None:
     """Take a carrier's manifest, all or nothing, with row-level errors."""
-    header: list[PackProblem] = []
-    required = ("waybill_no", "receiver_name", "receiver_phone", "address")
-    records = [(row.line, row.cells) for row in read_table(file, required, header)]
-    if header:
-        for p in header:
-            err.print(str(p), markup=False)
-        raise typer.Exit(1)
-    result = _run(
-        centre.add_manifest,
-        _uow(),
-        _vault(),
-        county,
-        carrier.lower(),
-        records,
-        manifest_id=file.name,
-    )
-    data = asdict(result)
-    if result.rejected:
-        err.print(f"[red]manifest refused: {len(result.rejected)} bad row(s); nothing stored[/red]")
-        for r in result.rejected:
-            err.print(f"  {file.name} line {r.line}: {r.reason}", markup=False, highlight=False)
-        if as_json:
-            _emit(data, True, "")
-        raise typer.Exit(1)
+    try:
+        result = centre.import_manifest_file(_uow(), _vault(), county, carrier.lower(), file)
+    except PackInvalid as exc:
+        err.print(f"[red]manifest refused: {len(exc.problems)} problem(s); nothing stored[/red]")
+        for p in exc.problems:
+            err.print(f"  {p}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    except CountyExpressError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(1) from exc
     _emit(
-        data,
+        asdict(result),
         as_json,
         f"accepted {result.accepted}, duplicates {result.duplicates}, "
         f"unresolved {result.unresolved}, door (no consent) {result.flagged_for_door}",
@@ -122,8 +108,27 @@ def inbound(
 ) -> None:
     """到件 and 分拣: scan a parcel in at the centre and sort it to its route bag."""
     code = centre_code or _centre_of(county)
-    r = _run(centre.centre_inbound, _uow(), county, waybill, code, actor)
-    _emit(asdict(r), as_json, f"{r.waybill_no} → {r.route_bag or 'manual queue'} ({r.reason})")
+    r = _run(centre.centre_inbound, _uow(), county, waybill, code, actor,
+             patterns=load_waybill_patterns())  # fmt: skip
+    where = r.route_bag or {"outbound": "line haul", "queued": "manual queue"}.get(r.outcome)
+    _emit(asdict(r), as_json, f"{r.waybill_no} → {where} ({r.reason})")
+
+
+@centre_app.command("queue")
+def queue(
+    county: CountyOpt,
+    centre_code: Annotated[str, typer.Option("--centre", help="Centre facility code")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """The centre's manual queue: parcels on no manifest, addresses that did not resolve."""
+    listed = _run(centre_desk.manual_queue, _uow(), county, centre_code or None)
+    rows = [asdict(q) for q in listed]
+    text = "\n".join(
+        f"{q.waybill_no}  {q.carrier}  "
+        + ("not on any manifest" if not q.on_manifest else f"{q.address_masked} ({q.resolution})")
+        for q in listed
+    )
+    _emit(rows, as_json, text or "the manual queue is empty")
 
 
 def _centre_of(county: str) -> str:

@@ -12,6 +12,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
 from countyexpress.errors import NotFound
 from countyexpress.services import counties
+from countyexpress.services.authz import check
 from countyexpress.services.centre import NOT_ON_MANIFEST
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -70,13 +71,8 @@ def centre_desk(
     since = (now or dt.datetime.now(dt.UTC)) - WINDOW
     with uow:
         items = uow.ops.manifest_items(county.code, since=since)
-        unresolved = uow.ops.manifest_items(county.code, unresolved=True, since=since)
-        queue = unmanifested(uow, county.code, centre.code)
+        queue = _queue(uow, county.code, centre.code, since)
     waiting = Counter(i["route_bag"] for i in items if i["route_bag"] and not i["vehicle"])
-    queue += [
-        Queued(i["waybill_no"], i["carrier"], i["address_masked"], i["resolution"])
-        for i in unresolved
-    ]
     villages = [
         (d.code, d.name)
         for d in county.divisions
@@ -85,23 +81,34 @@ def centre_desk(
     return CentreDesk(county, centre.code, centre.name, sorted(waiting.items()), queue, villages)
 
 
-def unmanifested(uow: UnitOfWork, county_code: str, centre_code: str) -> list[Queued]:
+def _queue(uow: UnitOfWork, county_code: str, centre_code: str, since: dt.datetime) -> list[Queued]:
     """The parcels scanned in at the centre on no manifest and not handled since (their last
-    event is the centre's open exception), oldest first; inside the caller's `with uow`."""
+    event is the centre's open exception), oldest first, then the manifest items since
+    `since` whose address did not resolve; inside the caller's `with uow`."""
     waiting = uow.ledger.open_exceptions(county_code, centre_code)
     listed = uow.ops.manifest_items_for(county_code, waiting, ("carrier",))
     summaries = uow.ledger.summaries(county_code, waiting)
+    unresolved = uow.ops.manifest_items(county_code, unresolved=True, since=since)
     return [
         Queued(w, summaries[w].carrier if w in summaries else "", "", NOT_ON_MANIFEST, False)
         for w in waiting
         if w not in listed
+    ] + [
+        Queued(i["waybill_no"], i["carrier"], i["address_masked"], i["resolution"])
+        for i in unresolved
     ]
 
 
 def manual_queue(
-    uow: UnitOfWork, by: Principal, county_code: str, centre_code: str | None = None
+    uow: UnitOfWork,
+    county_code: str,
+    centre_code: str | None = None,
+    by: Principal | None = None,
+    now: dt.datetime | None = None,
 ) -> list[Queued]:
-    """The centre's manual queue (the screen's list, for the API and the CLI)."""
+    """The centre's manual queue as its screen lists it (for the API and the CLI)."""
     county = counties.get_county(uow, county_code)
     code = centre_code or the_centre(county)
-    return centre_desk(uow, by, county.code, code).queue
+    check(by, Action.SCAN, Resource.PARCEL, Where(county.code, station=code))
+    with uow:
+        return _queue(uow, county.code, code, (now or dt.datetime.now(dt.UTC)) - WINDOW)
