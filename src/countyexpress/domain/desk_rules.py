@@ -27,7 +27,7 @@ from countyexpress.domain.county_time import COUNTY_ZONE
 from countyexpress.domain.lifecycle import ParcelState, ParcelSummary
 from countyexpress.errors import N_, NotAllowed, said
 
-__all__ = ["Desk", "desk_refusal", "when"]
+__all__ = ["Desk", "desk_refusal", "shelved", "when"]
 
 
 class Desk(StrEnum):
@@ -51,6 +51,12 @@ def when(at: dt.datetime | None) -> str:
     return moment.astimezone(COUNTY_ZONE).strftime("%m-%d %H:%M")
 
 
+def shelved(waybill: str, place: str, at: dt.datetime | None) -> NotAllowed:
+    """The refusal of a parcel put on a shelf or in a locker at `place` at `at` (one taken a
+    moment ago by the same batch, before the ledger has it, is refused as later ones are)."""
+    return said(NotAllowed, STORED, waybill=waybill, when=when(at), place=place)
+
+
 def desk_refusal(desk: Desk, facility: str, parcel: ParcelSummary | None) -> NotAllowed | None:
     """Why a live scan-in of `parcel` at `desk` `facility` contradicts its state now, or None.
 
@@ -64,7 +70,7 @@ def desk_refusal(desk: Desk, facility: str, parcel: ParcelSummary | None) -> Not
     if state is ParcelState.DELIVERED:
         return said(NotAllowed, HANDED_OVER, **params)
     if state is ParcelState.STORED:
-        return said(NotAllowed, STORED, **params)
+        return shelved(parcel.waybill_no, place, parcel.last_at)
     if state is ParcelState.IN_TRANSIT and place == facility:
         return said(NotAllowed, DISPATCHED, **params)
     if state is ParcelState.RETURNED and desk is Desk.STATION:

@@ -13,7 +13,7 @@ from typing import Any
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
-from countyexpress.domain.desk_rules import Desk
+from countyexpress.domain.desk_rules import Desk, shelved
 from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.lockers import Size, allocate
 from countyexpress.domain.privacy import mask_name
@@ -217,6 +217,9 @@ def _shelve(
     sequence = uow.ops.slots_stored(county.code, facility.code)
     open_here = {s["waybill_no"] for s in uow.ops.open_slots(county.code, facility.code)}
     later = desk_refusals(uow, county.code, Desk.STATION, facility.code, [w for w, _ in scans])
+    for e in events:  # shelved at an earlier stop of this run: not shelved again here
+        if e.kind is ScanKind.STORE:
+            later[e.waybill_no] = shelved(e.waybill_no, e.facility, e.at)
 
     def shelve(scan: tuple[str, dt.datetime]) -> Stored:
         nonlocal sequence
@@ -653,6 +656,7 @@ def locker_deposit_many(
                     locker=locker.code,
                 )
             free[:] = [f for f in free if f[0] != compartment]
+            later[waybill] = shelved(waybill, locker.code, at)  # not twice in one batch
             code = _locker_code(codes)
             codes.add(code)
             filled.append((compartment, waybill, code, at))
