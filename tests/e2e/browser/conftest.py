@@ -126,12 +126,14 @@ def browser() -> Iterator[Any]:
 class Outside:
     """Requests that tried to leave the machine, and what the page's console said wrong:
     Content-Security-Policy violations (Chromium reports each as a console error, "Refused
-    to …") and uncaught script errors. Any of them fails the test that caused it."""
+    to …"), uncaught script errors, and failed requests (no answer, a missing asset, a
+    server error). Any of them fails the test that caused it, on every page it opens."""
 
     def __init__(self) -> None:
         self.urls: list[str] = []
         self.violations: list[str] = []
         self.page_errors: list[str] = []
+        self.failed: list[str] = []
 
     def console(self, message: Any) -> None:
         text = str(message.text)
@@ -141,10 +143,26 @@ class Outside:
     def page_error(self, error: Any) -> None:
         self.page_errors.append(str(error))
 
+    def request_failed(self, request: Any) -> None:
+        """A request to the app that got no answer (an outside one is in `urls` already)."""
+        if request.url.startswith("http://127.0.0.1"):
+            self.failed.append(f"{request.method} {request.url}: {request.failure}")
+
+    def response(self, response: Any) -> None:
+        """A script, style sheet, image or font the page needs that the app did not serve,
+        and any server error (a 4xx answer to a page or a form is the test's business)."""
+        kind = response.request.resource_type
+        bad = response.status >= 500 or (
+            response.status >= 400 and kind in {"script", "stylesheet", "image", "font"}
+        )
+        if bad:
+            self.failed.append(f"{response.request.method} {response.url}: {response.status}")
+
     def check(self) -> None:
         assert self.urls == [], f"pages reached outside the machine: {self.urls}"
         assert self.violations == [], f"Content-Security-Policy violations: {self.violations}"
         assert self.page_errors == [], f"script errors on the page: {self.page_errors}"
+        assert self.failed == [], f"failed requests: {self.failed}"
 
 
 def _new_page(browser: Any, base_url: str, width: int, height: int) -> tuple[Any, Any, Outside]:
@@ -165,6 +183,8 @@ def _new_page(browser: Any, base_url: str, width: int, height: int) -> tuple[Any
     pg = context.new_page()
     pg.on("console", outside.console)
     pg.on("pageerror", outside.page_error)
+    pg.on("requestfailed", outside.request_failed)
+    pg.on("response", outside.response)
     pg.ce_outside = outside  # what a test may read (see test_browser_security.py)
     return context, pg, outside
 
