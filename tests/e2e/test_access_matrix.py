@@ -225,6 +225,9 @@ MATRIX: dict[str, Row] = {
     "POST /counties/{code}/driver/door": row(("centre_operator", "driver"), county=True),
     "POST /api/v1/manifests": row(("centre_operator", "driver", CARRIER), county=True),
     "POST /api/v1/centre/{centre_code}/inbound": row(("centre_operator", "driver"), county=True),
+    "GET /api/v1/counties/{code}/centre/{centre_code}/queue": row(
+        ("centre_operator", "driver"), county=True
+    ),
     "POST /api/v1/centre/{centre_code}/dispatch": row(("centre_operator", "driver"), county=True),
     "POST /api/v1/stations/{facility}/inbound": STATION_SCANNERS,
     "POST /api/v1/stations/{facility}/handover": STATION_SCANNERS,

@@ -92,9 +92,12 @@ def test_a_parcel_on_no_manifest_is_listed_once_until_its_manifest_comes(
     page = operator.get(BASE).text
     assert page.count(f'data-waybill="{STRAY}"') == 1 and 'data-queue="unmanifested"' in page
     assert 'id="queue-empty"' not in page
+    listed = operator.get(f"/api/v1/counties/{HESHUO}/centre/HS-CENTER/queue").json()
+    assert [(q["waybill_no"], q["on_manifest"]) for q in listed] == [(STRAY, False)]
     _upload(operator, "zto-late.csv", HEADER + f"{STRAY},张三,{RECEIVER_PHONE},{ADDRESS}\n")
     assert 'data-outcome="sorted"' in _scan(operator, STRAY)
     assert f'data-waybill="{STRAY}"' not in operator.get(BASE).text
+    assert operator.get(f"/api/v1/counties/{HESHUO}/centre/HS-CENTER/queue").json() == []
 
 
 @pytest.mark.parametrize("number", ["ZZ123", "   ", "ZZ1234567"])

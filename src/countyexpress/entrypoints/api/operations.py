@@ -23,7 +23,7 @@ from countyexpress.entrypoints.api.guards import RedactedValidationRoute, Scanne
 from countyexpress.entrypoints.api.handovers import REFUSED, client_of, too_many
 from countyexpress.entrypoints.api.throttle import SlidingWindow
 from countyexpress.errors import Forbidden, InvalidValue, TooManyRequests
-from countyexpress.services import centre, privacy, stations
+from countyexpress.services import centre, centre_desk, privacy, stations
 
 router = APIRouter(prefix="/api/v1", tags=["operations"], route_class=RedactedValidationRoute)
 
@@ -75,6 +75,15 @@ def post_centre_inbound(
         uow, body.county, [(w, None) for w in body.waybills], centre_code, by.name, by=by
     )
     return [asdict(r) for r in results]
+
+
+@router.get("/counties/{code}/centre/{centre_code}/queue")
+def get_centre_queue(
+    code: str, centre_code: str, uow: UowDep, by: ScannerDep
+) -> list[dict[str, Any]]:
+    """The centre's manual queue: parcels on no manifest (`on_manifest` false), then
+    addresses that did not resolve (masked); each parcel once."""
+    return [asdict(q) for q in centre_desk.manual_queue(uow, code, centre_code, by=by)]
 
 
 class DispatchIn(BaseModel):
