@@ -10,21 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from countyexpress import bootstrap
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.domain.county_time import COUNTY_ZONE, county_clock, county_text
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.entrypoints.web.render import templates
-from countyexpress.services import counties as service
-from countyexpress.settings import Settings
-from support.shelved import MIDNIGHT, MORNING, SHELVED, seed_shelved
+from support.shelved import MIDNIGHT, MORNING, SHELVED, shelved_county
 from support.web import HESHUO, PEOPLE, STATION, add_user, csrf_of, log_in
 
 UTC = dt.UTC
@@ -36,13 +32,9 @@ UTC_LOOKING = re.compile(
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    tmp: Path = tmp_path_factory.mktemp("times")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'times.db'}")
-    engine = bootstrap.open_engine(settings)
-    service.load_county(SqlUnitOfWork(engine), bootstrap.read_pack_source("heshuo"))
+    engine, settings = shelved_county(tmp_path_factory.mktemp("times"))
     for who in ("regulator", "station_keeper", "centre_operator", "driver"):
         add_user(engine, PEOPLE[who])
-    seed_shelved(engine, settings, SHELVED)
     app = create_app(settings, engine)
     with TestClient(app) as client:  # an audited read and an emergency, each shows a time
         log_in(client, "centre")

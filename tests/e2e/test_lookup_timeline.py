@@ -15,12 +15,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from countyexpress import bootstrap
-from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.entrypoints.api.app import create_app
-from countyexpress.services import counties as service
-from countyexpress.settings import Settings
-from support.shelved import MIDNIGHT, MORNING, SHELVED, seed_shelved
+from support.shelved import MIDNIGHT, MORNING, SHELVED, shelved_county
 from support.web import RECEIVER_PHONE
 
 _HOSTS = itertools.count(1)
@@ -28,11 +24,7 @@ _HOSTS = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    tmp: Path = tmp_path_factory.mktemp("timeline")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'timeline.db'}")
-    engine = bootstrap.open_engine(settings)
-    service.load_county(SqlUnitOfWork(engine), bootstrap.read_pack_source("heshuo"))
-    seed_shelved(engine, settings, SHELVED)
+    engine, settings = shelved_county(tmp_path_factory.mktemp("timeline"))
     yield create_app(settings, engine)
     engine.dispose()
 

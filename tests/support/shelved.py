@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -10,6 +11,7 @@ from countyexpress import bootstrap
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.services import centre, stations
+from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings
 from support.web import CARRIER, HESHUO, RECEIVER_PHONE, STATION
 
@@ -38,3 +40,14 @@ def seed_shelved(engine: Engine, settings: Settings, shelved: dict[str, dt.datet
         assert bag is not None
         centre.dispatch(uow(), HESHUO, bag, "VAN-01", "HS-CENTER", at=at - dt.timedelta(hours=2))
         stations.station_inbound(uow(), vault, HESHUO, STATION, waybill, at=at)
+
+
+def shelved_county(folder: Path) -> tuple[Engine, Settings]:
+    """Heshuo in a fresh SQLite database under `folder`, with SHELVED on HS-STA-01's shelf."""
+    settings = Settings(database_url=f"sqlite:///{folder / 'shelved.db'}")
+    engine = bootstrap.open_engine(settings)
+    county_service.load_county(
+        bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo")
+    )
+    seed_shelved(engine, settings, SHELVED)
+    return engine, settings
