@@ -109,3 +109,14 @@ def test_an_invalid_number_is_answered_invalid_not_queued(
     assert 'data-outcome="invalid"' in html and "运单号无效" in html
     assert 'data-outcome="queued"' not in html
     assert 'id="queue-empty"' in operator.get(BASE).text
+
+
+def test_the_api_answers_an_invalid_number_422_and_queues_nothing(operator: TestClient) -> None:
+    token = csrf_of(operator.get(BASE).text)
+    r = operator.post(
+        "/api/v1/centre/HS-CENTER/inbound",
+        json={"county": HESHUO, "waybills": ["ZZ1234567"]},
+        headers={"X-CSRF-Token": token},
+    )
+    assert r.status_code == 422 and "invalid waybill number" in r.text
+    assert operator.get(f"/api/v1/counties/{HESHUO}/centre/HS-CENTER/queue").json() == []

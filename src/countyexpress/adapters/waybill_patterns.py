@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from importlib import resources
@@ -11,7 +12,7 @@ from typing import Any
 from countyexpress.domain.waybills import WaybillPattern
 from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
-__all__ = ["BUILTIN_PATTERNS", "builtin_patterns_path", "load_waybill_patterns"]
+__all__ = ["BUILTIN_PATTERNS", "builtin_patterns", "builtin_patterns_path", "load_waybill_patterns"]
 
 BUILTIN_PATTERNS = "waybill_patterns.toml"
 _KEYS = {"carrier", "regex", "prior", "note"}
@@ -22,6 +23,12 @@ _HEADER = re.compile(r"^\s*\[\[\s*pattern\s*\]\]")
 def builtin_patterns_path() -> Path:
     """The patterns file shipped in the package (countyexpress/packs)."""
     return Path(str(resources.files("countyexpress.packs").joinpath(BUILTIN_PATTERNS)))
+
+
+@functools.cache
+def builtin_patterns() -> tuple[WaybillPattern, ...]:
+    """The shipped patterns, read once (the centre's scan checks a number against them)."""
+    return tuple(load_waybill_patterns())
 
 
 def load_waybill_patterns(path: Path | None = None) -> list[WaybillPattern]:

@@ -15,7 +15,7 @@ from countyexpress import bootstrap
 from countyexpress.adapters.db.personal import wipe_free_space
 from countyexpress.adapters.exports import write_statement_xlsx
 from countyexpress.adapters.vault import Vault
-from countyexpress.adapters.waybill_patterns import load_waybill_patterns
+from countyexpress.adapters.waybill_patterns import builtin_patterns
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.lockers import Size
@@ -109,7 +109,7 @@ def inbound(
     """到件 and 分拣: scan a parcel in at the centre and sort it to its route bag."""
     code = centre_code or _centre_of(county)
     r = _run(centre.centre_inbound, _uow(), county, waybill, code, actor,
-             patterns=load_waybill_patterns())  # fmt: skip
+             patterns=builtin_patterns())  # fmt: skip
     where = r.route_bag or {"outbound": "line haul", "queued": "manual queue"}.get(r.outcome)
     _emit(asdict(r), as_json, f"{r.waybill_no} → {where} ({r.reason})")
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from countyexpress.adapters.exports import write_statement_xlsx
 from countyexpress.adapters.vault import Vault
+from countyexpress.adapters.waybill_patterns import builtin_patterns
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.lockers import Size
 from countyexpress.domain.periods import parse_month
@@ -70,10 +71,13 @@ class WaybillsIn(BaseModel):
 def post_centre_inbound(
     centre_code: str, body: WaybillsIn, uow: UowDep, by: ScannerDep
 ) -> list[dict[str, Any]]:
-    """到件 + 分拣 at the centre: each parcel's route bag, or why it waits."""
+    """到件 + 分拣 at the centre: each parcel's route bag, or why it waits (`outcome`:
+    sorted, outbound, queued); 422 "invalid waybill number" for a number that cannot be
+    one (nothing recorded)."""
     results = centre.centre_inbound_many(
-        uow, body.county, [(w, None) for w in body.waybills], centre_code, by.name, by=by
-    )
+        uow, body.county, [(w, None) for w in body.waybills], centre_code, by.name, by=by,
+        patterns=builtin_patterns(),
+    )  # fmt: skip
     return [asdict(r) for r in results]
 
 

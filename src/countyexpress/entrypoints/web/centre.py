@@ -6,7 +6,6 @@ the answer (its route bag, or why it went to the manual queue) replaces the last
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,8 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from countyexpress.adapters.packs.rows import MAX_TABLE_BYTES
 from countyexpress.adapters.vault import Vault
-from countyexpress.adapters.waybill_patterns import load_waybill_patterns
-from countyexpress.domain.waybills import WaybillPattern
+from countyexpress.adapters.waybill_patterns import builtin_patterns
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
@@ -58,12 +56,6 @@ def _page(
     )  # fmt: skip
 
 
-@functools.cache
-def _patterns() -> list[WaybillPattern]:
-    """The carriers' waybill-number formats (the shipped patterns file), read once."""
-    return load_waybill_patterns()
-
-
 @router.get("/counties/{code}/centre/{centre_code}")
 def centre_page(
     code: str, centre_code: str, request: Request, uow: UowDep, by: PrincipalDep
@@ -94,7 +86,7 @@ def centre_scan_in(
     manual queue, or "invalid waybill number" with the reason (nothing recorded)."""
     try:
         done = centre.centre_inbound(
-            uow, code, waybill, centre_code, actor=by.id, by=by, patterns=_patterns()
+            uow, code, waybill, centre_code, actor=by.id, by=by, patterns=builtin_patterns()
         )
         result: dict[str, Any] = {
             "ok": done.outcome != "queued", "kind": "inbound", "outcome": done.outcome,
