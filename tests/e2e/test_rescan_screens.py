@@ -107,7 +107,8 @@ def test_the_station_api_refuses_a_rescan_by_name(
 def test_the_command_line_refuses_a_rescan_and_the_parcel_stays_handed_over(
     handed_over: tuple[Settings, Engine, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`station inbound` exits 1 with the reason; `parcel show --json` says delivered."""
+    """`station inbound` and `centre inbound` exit 1 with the reason; `parcel show --json`
+    says delivered."""
     settings, engine, when = handed_over
     monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", settings.database_url)
     get_settings.cache_clear()
@@ -118,6 +119,8 @@ def test_the_command_line_refuses_a_rescan_and_the_parcel_stays_handed_over(
         )
         assert again.exit_code == 1
         assert f"{WB} was handed over on {when}" in again.stderr
+        centre = runner.invoke(cli_app, ["centre", "inbound", WB, "--county", HESHUO])
+        assert centre.exit_code == 1 and f"{WB} was handed over on {when}" in centre.stderr
         shown = runner.invoke(cli_app, ["parcel", "show", WB, "--json"])
         assert shown.exit_code == 0, shown.stderr
         assert json.loads(shown.stdout)["state"] == "delivered"
