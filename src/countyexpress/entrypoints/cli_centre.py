@@ -60,6 +60,11 @@ def _emit(data: Any, as_json: bool, text: str) -> None:
 def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
+    except PackInvalid as exc:  # a file refused whole: each problem by file, line and field
+        err.print(f"[red]refused: {len(exc.problems)} problem(s); nothing stored[/red]")
+        for p in exc.problems:
+            err.print(f"  {p}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
     except CountyExpressError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(1) from exc
@@ -80,16 +85,7 @@ def manifest(
     as_json: JsonOpt = False,
 ) -> None:
     """Take a carrier's manifest, all or nothing, with row-level errors."""
-    try:
-        result = centre.import_manifest_file(_uow(), _vault(), county, carrier.lower(), file)
-    except PackInvalid as exc:
-        err.print(f"[red]manifest refused: {len(exc.problems)} problem(s); nothing stored[/red]")
-        for p in exc.problems:
-            err.print(f"  {p}", markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-    except CountyExpressError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
-        raise typer.Exit(1) from exc
+    result = _run(centre.import_manifest_file, _uow(), _vault(), county, carrier.lower(), file)
     _emit(
         asdict(result),
         as_json,
