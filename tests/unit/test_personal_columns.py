@@ -56,6 +56,8 @@ EXEMPT: dict[tuple[str, str], str] = {
     # patterns in it are scrubbed at ingest (issue 11 defect 4), the ledger is append-only.
     ("scan_events", "actor"): "the staff member or device that scanned",
     ("vehicles", "owner"): "a carrier's code or the centre, an organisation",
+    ("emergency_teams", "name"): "a team's name (一队), not a person's; members by staff number",
+    ("emergency_resources", "name"): "a material, radio or fund (帐篷, 卫星电话), not a person",
 }
 
 
