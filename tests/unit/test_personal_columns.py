@@ -58,6 +58,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("vehicles", "owner"): "a carrier's code or the centre, an organisation",
     ("emergency_teams", "name"): "a team's name (一队), not a person's; members by staff number",
     ("emergency_resources", "name"): "a material, radio or fund (帐篷, 卫星电话), not a person",
+    ("pack_documents", "name"): "the name of a pack file (health, packaging …)",
 }
 
 
