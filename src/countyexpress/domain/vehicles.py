@@ -13,10 +13,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["KINDS", "OWNER_CENTRE", "RegisteredVehicle", "VehicleProblem", "check_fleet"]
+__all__ = [
+    "KINDS", "KIND_NAMES", "OWNER_CENTRE", "RegisteredVehicle", "VehicleProblem", "check_fleet",
+    "vehicle_name",
+]  # fmt: skip
 
 KINDS = ("van", "refrigerated_van", "etricycle")
 OWNER_CENTRE = "centre"
+KIND_NAMES = {
+    "van": "厢式货车",
+    "refrigerated_van": "冷藏车",
+    "etricycle": "电动三轮车",
+    "e_tricycle": "电动三轮车",  # routing's name of the same kind
+}
+"""A kind's name as the county's people call it (a name, like a place's: not translated)."""
+
+
+def vehicle_name(number: str, plate: str = "", kind: str = "") -> str:
+    """The one name of a vehicle everywhere it is named (the centre's screen, route sheets,
+    the driver's page): "unified number · plate · kind", the parts it has (an electric
+    tricycle may have no plate)."""
+    parts = (number.strip(), plate.strip(), KIND_NAMES.get(kind, kind))
+    return " · ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +51,11 @@ class RegisteredVehicle:
     courier_staff_no: str | None = None
     priority_permit: bool = False
     routing: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """Its name everywhere (`vehicle_name`)."""
+        return vehicle_name(self.unified_no, self.plate, self.kind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from countyexpress.adapters.packs.rows import read_table, uploaded_table
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.addresses import AddressBook, Resolution
 from countyexpress.domain.county import County
+from countyexpress.domain.county_time import county_today
 from countyexpress.domain.delivery import DeliveryChoice, decide_delivery, pickup_point
 from countyexpress.domain.desk_rules import Desk
 from countyexpress.domain.facilities import FacilityKind
@@ -31,11 +32,13 @@ from countyexpress.domain.privacy import (
 )
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
 from countyexpress.domain.statements import Statement, StatementLine
+from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.domain.waybills import WaybillPattern
 from countyexpress.errors import N_, InvalidValue, NotFound, PackInvalid, PackProblem, said
 from countyexpress.memo import WeakMemo
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
+from countyexpress.services.routes import RouteStore
 from countyexpress.services.scans import Rejection, append_events, new_event
 from countyexpress.services.staff import check_run
 from countyexpress.services.station_desk import desk_refusals, refused_again
@@ -659,6 +662,125 @@ def dispatch_many(
         append_events(uow, county_code, events, dt.datetime.now(dt.UTC))
         uow.commit()
     return sent
+
+
+NOT_REGISTERED = N_(
+    "vehicle %(vehicle)s is not in the county's vehicle registry: choose a registered vehicle"
+)
+NOTHING_SORTED = N_(
+    "nothing to dispatch on %(vehicle)s: no sorted parcel waits in the bags of its run"
+)
+
+
+def registered_vehicle(uow: UnitOfWork, county_code: str, key: str) -> RegisteredVehicle:
+    """The registered vehicle a dispatch names (unified number, plate or routing code);
+    InvalidValue "vehicle" (said) when the county's registry does not hold it."""
+    key = key.strip()
+    with uow:
+        fleet = uow.vehicles.fleet(county_code6(county_code))
+    for v in fleet:
+        if key and key in (v.unified_no, v.plate, str(v.routing.get("code") or "")):
+            return v
+    raise said(InvalidValue, NOT_REGISTERED, "vehicle", vehicle=key or "-")
+
+
+class RunsUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also reads the stored route plans."""
+
+    @property
+    def routes(self) -> RouteStore: ...
+
+
+@dataclass(frozen=True)
+class PlannedBag:
+    """A route bag (a stop) of a planned run: parcels the plan carries to it, and the sorted
+    parcels waiting in it now (ready to leave)."""
+
+    code: str
+    name: str
+    planned: int
+    ready: int
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """A run of today's plan as the centre dispatches it: its vehicle by its one name, and
+    its bags in stop order."""
+
+    plan_id: str
+    vehicle: str  # the plan's code of the vehicle
+    name: str  # vehicle_name: unified number · plate · kind
+    departs: dt.datetime
+    bags: tuple[PlannedBag, ...]
+
+    @property
+    def ready(self) -> int:
+        """Sorted parcels waiting in the run's bags."""
+        return sum(b.ready for b in self.bags)
+
+    @property
+    def planned(self) -> int:
+        """Parcels the plan carries on the run."""
+        return sum(b.planned for b in self.bags)
+
+
+def todays_runs(
+    uow: RunsUnitOfWork,
+    county_code: str,
+    centre: str,
+    day: dt.date | None = None,
+    by: Principal | None = None,
+) -> list[PlannedRun]:
+    """The runs of the county day's newest plan (none: empty), each with its bags and how
+    many sorted parcels wait in each."""
+    code = county_code6(county_code)
+    check(by, Action.SCAN, Resource.PARCEL, Where(code, station=centre))
+    with uow:
+        ids = uow.routes.plan_ids(code, day or county_today())
+        plan = uow.routes.get(ids[0]) if ids else None
+        if plan is None:
+            return []
+        stops = {s.code for r in plan.runs for s in r.stops}
+        ready = {b: len(uow.ops.undispatched(code, b)) for b in sorted(stops)}
+    return [
+        PlannedRun(
+            plan.plan_id, r.vehicle, r.label, r.departs,
+            tuple(PlannedBag(s.code, s.name, s.parcels, ready[s.code]) for s in r.stops
+                  if s.parcels or ready[s.code]),
+        )
+        for r in plan.runs
+    ]  # fmt: skip
+
+
+def dispatch_run(
+    uow: RunsUnitOfWork,
+    county_code: str,
+    plan_id: str,
+    vehicle: str,
+    centre: str,
+    actor: str = "",
+    at: dt.datetime | None = None,
+    by: Principal | None = None,
+) -> dict[str, list[str]]:
+    """派件 of a planned run with one action: every sorted parcel of each of its bags leaves
+    on the run's vehicle (`dispatch_many`: the staff gate refuses a courier without pre-job
+    training, nothing leaves); InvalidValue (said) when none of its bags holds a sorted
+    parcel. The waybills by bag."""
+    code = county_code6(county_code)
+    check(by, Action.SCAN, Resource.PARCEL, Where(code, station=centre))
+    with uow:
+        plan = uow.routes.get(plan_id.strip())
+        if plan is None or plan.county_code != code:
+            raise NotFound(f"no route plan {plan_id} in county {code}")
+        run = next((r for r in plan.runs if r.vehicle == vehicle.strip()), None)
+        if run is None:
+            raise NotFound(f"no run of vehicle {vehicle} in route plan {plan_id}")
+        bags = list(dict.fromkeys(s.code for s in run.stops))
+        waiting = any(uow.ops.undispatched(code, b) for b in bags)
+    if not waiting:
+        raise said(InvalidValue, NOTHING_SORTED, "route_bag", vehicle=run.label)
+    key = run.number or run.vehicle
+    return dispatch_many(uow, code, [(b, key) for b in bags], centre, actor, at, by=by)
 
 
 def monthly_statement(

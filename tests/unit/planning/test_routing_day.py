@@ -135,7 +135,7 @@ def test_a_day_plan_carries_local_planned_times_and_each_stops_parcels() -> None
     """Times are in the county's offset; the stop parcels list deliveries and pickups."""
     dp, stored = _day()
     run = stored.runs[0]
-    assert run.departs == local_time(DAY, 480, 8) and run.label == "新F-V1"
+    assert run.departs == local_time(DAY, 480, 8) and run.label == "V1 · 新F-V1 · 厢式货车"
     assert [s.code for s in run.stops] == ["STA-1", "STA-2"]
     assert run.stops[0].arrival.utcoffset() == dt.timedelta(hours=8)
     assert sorted(stop_parcels(dp)["STA-2"]) == [("P1", "zto", "pickup"), ("W2", "zto", "delivery")]
@@ -162,7 +162,8 @@ def test_scans_make_stops_done_partial_or_pending_and_list_what_is_off_the_plan(
     report = progress(stored, expected, events)
     states = {s.stop: s.state for s in report.stops}
     assert states == {"STA-1": StopState.DONE, "STA-2": StopState.PARTIAL}
-    assert [o.reason for o in report.off_plan] == ["left C on 新F-V9, planned on V1 (新F-V1)"]
+    reason = "left C on 新F-V9, planned on V1 (V1 · 新F-V1 · 厢式货车)"
+    assert [o.reason for o in report.off_plan] == [reason]
     events["P1"] = [scan("P1", ScanKind.DEPART, "STA-2", 55, vehicle="V1")]
     events["W2"].append(scan("W2", ScanKind.STORE, "STA-1", 59))
     report = progress(stored, expected, events)

@@ -32,7 +32,6 @@ CJK = "STSong-Light"
 LATIN = "Helvetica"
 KINDS = {"station": "服务站", "locker": "快递柜", "door": "上门", "outlet": "网点",
          "center": "中心"}  # fmt: skip
-VEHICLE_KINDS = {"van": "厢式货车", "e_tricycle": "电动三轮车"}
 WARN = HexColor("#b00020")
 GRID = HexColor("#888888")
 
@@ -132,9 +131,8 @@ def _page(
     y = top - 6 * mm
     _text(c, left, y, f"路单 Route sheet  {plan.depot.name}", 15)
     y -= 8 * mm
-    kind = VEHICLE_KINDS.get(run.kind, run.kind)
     cold = "  冷藏 refrigerated" if run.refrigerated else ""
-    _text(c, left, y, f"车辆 {kind}{cold}    {run.vehicle}   {run.label}", 11)
+    _text(c, left, y, f"车辆 {run.label}{cold}", 11)
     y -= 6 * mm
     _text(c, left, y, "日期 / 出发 / 返回", 9)
     times = f"{run.departs:%H:%M} - {run.returns:%H:%M}"

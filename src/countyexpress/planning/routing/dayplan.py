@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from countyexpress.domain.geography import Coordinates
+from countyexpress.domain.vehicles import vehicle_name
 from countyexpress.planning.routing.daily import DayProblem, Place
 from countyexpress.planning.routing.fleet import Fleet
 from countyexpress.planning.routing.plan import PlanCheck, RoutePlan, check_route, timetable
@@ -51,8 +52,8 @@ class VehicleRun:
 
     @property
     def label(self) -> str:
-        """Plate and unified number, as a driver reads them."""
-        return " / ".join(x for x in (self.plate, self.number) if x) or self.vehicle
+        """Its one name everywhere: unified number · plate · kind (`vehicle_name`)."""
+        return vehicle_name(self.number or self.vehicle, self.plate, self.kind)
 
     def identifies(self, text: str) -> bool:
         """Whether a scan's vehicle field names this vehicle (code, plate or number)."""
