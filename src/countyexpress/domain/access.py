@@ -71,6 +71,7 @@ class Resource(StrEnum):
     EMERGENCY = "emergency"  # emergency teams, resources and events (task 13)
     VEHICLE = "vehicle"  # the vehicle registry (task 18): a carrier's key reads its own
     STAFF = "staff"  # couriers and handlers (tasks 19-20), masked; a carrier's key: its own
+    WEBHOOK = "webhook"  # carriers' webhooks and their dead letters (issue 12)
 
 
 class Scope(StrEnum):
@@ -112,6 +113,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.VEHICLE: _g(_COUNTY, _R, _E, _I, _X),
         Resource.STAFF: _g(_COUNTY, _R, _E, _I, _X),
         Resource.HEALTH: _g(_COUNTY, _R, _E, _S),
+        Resource.WEBHOOK: _g(_COUNTY, _R, _E),  # sees them, replays dead letters
     },
     Role.CENTRE_OPERATOR: {
         Resource.COUNTY: _g(_COUNTY, _R),
@@ -153,6 +155,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.PACKAGING: _g(Scope.CARRIER, _I),  # uploads its own packaging reports
         Resource.VEHICLE: _g(Scope.CARRIER, _R),  # its own vehicles
         Resource.STAFF: _g(Scope.CARRIER, _R),  # its own staff, masked
+        Resource.WEBHOOK: _g(Scope.CARRIER, _R, _E),  # registers its own webhooks
     },
     Role.ADMIN: {
         Resource.COUNTY: _g(Scope.ALL, _R, _E, _X),
@@ -169,6 +172,7 @@ RULES: Mapping[Role, Mapping[Resource, Grant]] = {
         Resource.VEHICLE: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.STAFF: _g(Scope.ALL, _R, _E, _I, _X),
         Resource.HEALTH: _g(Scope.ALL, _R, _E, _S),
+        Resource.WEBHOOK: _g(Scope.ALL, _R, _E),
     },
 }
 """Which role may do which action on which resource, and how far. Personal data is read only

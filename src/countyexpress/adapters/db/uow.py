@@ -23,6 +23,7 @@ from countyexpress.adapters.db.siting_scenarios import SqlSitingScenarios
 from countyexpress.adapters.db.staff import SqlStaff
 from countyexpress.adapters.db.supervision import SqlSupervision
 from countyexpress.adapters.db.vehicles import SqlVehicles
+from countyexpress.adapters.db.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
     packaging: SqlPackaging
     public_health: SqlPublicHealth
     pack_documents: SqlPackDocuments
+    webhooks: SqlWebhooks
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
         self.packaging = SqlPackaging(self._connection)
         self.public_health = SqlPublicHealth(self._connection)
         self.pack_documents = SqlPackDocuments(self._connection)
+        self.webhooks = SqlWebhooks(self._connection)
         return self
 
     def __exit__(
