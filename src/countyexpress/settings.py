@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     map_tile_attribution: str = ""
     map_approval_number: str = ""
     """The map's approval number (审图号) that a tile service such as Tianditu requires."""
+    webhook_retry_base_seconds: float = Field(default=30.0, gt=0)
+    """Carriers' webhooks: the first retry waits up to this long (docs/webhooks.md)."""
+    webhook_retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    """No retry waits longer than this."""
+    webhook_max_attempts: int = Field(default=16, ge=1)
+    """Tries before a delivery becomes a dead letter (replayable on screen)."""
 
     _key_file: Path | None = PrivateAttr(default=None)
     _data_key_given: bool = PrivateAttr(default=False)

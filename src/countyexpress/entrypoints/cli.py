@@ -54,6 +54,7 @@ from countyexpress.entrypoints.cli_supervision import (
 from countyexpress.entrypoints.cli_support import support_app
 from countyexpress.entrypoints.cli_users import apikey_app, user_app
 from countyexpress.entrypoints.cli_vehicles import vehicle_app
+from countyexpress.entrypoints.cli_webhooks import webhooks_app
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.services import assessment as assessment_service
 from countyexpress.services import counties as county_service
@@ -100,6 +101,7 @@ app.add_typer(emergency_app, name="emergency")
 app.add_typer(packaging_app, name="packaging")
 app.add_typer(health_app, name="health")
 app.add_typer(support_app, name="support")
+app.add_typer(webhooks_app, name="webhooks")
 
 out = Console()
 err = Console(stderr=True)
