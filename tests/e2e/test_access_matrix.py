@@ -205,6 +205,7 @@ MATRIX: dict[str, Row] = {
     "GET /counties/{code}/centre/{centre_code}/panels": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/inbound": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/dispatch": CENTRE_DESK,
+    "POST /counties/{code}/centre/{centre_code}/runs/dispatch": CENTRE_DESK,  # 发车 a run
     "POST /counties/{code}/centre/{centre_code}/resolve": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/priority": CENTRE_DESK,  # 应急物资
     "POST /counties/{code}/centre/{centre_code}/manifest": CENTRE_DESK,  # a carrier's file
@@ -321,6 +322,10 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/staff": STAFF_LIST,
     "GET /api/v1/counties/{code}/staff/{staff_no}": STAFF_READERS,
     "POST /api/v1/counties/{code}/staff/import": SUPERVISORS,
+    "GET /api/v1/counties/{code}/webhooks": STAFF_LIST,  # a carrier: its own
+    "POST /api/v1/counties/{code}/webhooks": row(
+        ("regulator", "admin", CARRIER), carrier=True, county=True
+    ),  # a carrier registers its own
     "POST /api/v1/counties/{code}/staff/{staff_no}/training": SUPERVISORS,
     "GET /counties/{code}/staff": STAFF_LIST,  # a carrier: its own staff, masked
     "POST /counties/{code}/staff/import": SUPERVISORS,
@@ -343,6 +348,7 @@ NOT_2XX: dict[str, str] = {
     "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
     "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
     "POST /counties/{code}/vehicles/import": "the 车辆 form answers 303 back to the page",
+    "POST /counties/{code}/centre/{centre_code}/runs/dispatch": "no plan of that id (422)",
     **{
         k: "a 监管 form answers 303 back to the page with its result"
         for k in (
@@ -660,7 +666,7 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /api/v1/centre/{centre_code}/inbound":
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/centre/{centre_code}/dispatch":
-        return {"json": {"county": county, "route_bag": station, "vehicle": "VAN-01"}}
+        return {"json": {"county": county, "route_bag": station, "vehicle": v["vehicle"]}}
     if key == "POST /api/v1/stations/{facility}/inbound":
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/stations/{facility}/handover":
@@ -688,7 +694,9 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/centre/{centre_code}/inbound":
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/dispatch":
-        return {"data": {"route_bag": station, "vehicle": "VAN-01"}}
+        return {"data": {"route_bag": station, "vehicle": v["vehicle"]}}
+    if key == "POST /counties/{code}/centre/{centre_code}/runs/dispatch":
+        return {"data": {"plan": "RP-NONE", "vehicle": v["vehicle"]}}
     if key == "POST /counties/{code}/centre/{centre_code}/manifest":  # a fresh parcel's file
         row = f"{_waybill(carrier)},李四,13700000000,{ADDRESSES[station]}\n"
         manifest = "waybill_no,receiver_name,receiver_phone,address\n" + row
@@ -717,6 +725,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key.endswith("/staff/import"):  # the target's member again (replaced by number)
         files = {"file": ("staff.csv", _staff_list(target), "text/csv")}
         return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
+    if key == "POST /api/v1/counties/{code}/webhooks":  # a webhook of the target's carrier
+        return {"json": {"url": "http://127.0.0.1:9/hooks", "carrier": carrier}}
     if key == "POST /api/v1/counties/{code}/staff/{staff_no}/training":
         return {"json": {"on": county_today().isoformat()}}
     if key.endswith("/assessment/{year}/notes"):  # task 2: in both counties' plans

@@ -30,6 +30,7 @@ from countyexpress.entrypoints.api import (
     supervision,
     support,
     vehicles,
+    webhooks,
 )
 from countyexpress.entrypoints.api.faults import (
     STORAGE_RETRY_AFTER_S,
@@ -121,6 +122,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(vehicles.router)
     app.include_router(staff.router)
     app.include_router(emergency.router)
+    app.include_router(webhooks.router)
     shell.install(app, settings)  # web pages, log-in, sessions, languages, API docs
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)  # outermost: every answer
     openapi.install(app)  # the document as the app answers: security, refusals, real 422
