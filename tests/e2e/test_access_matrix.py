@@ -205,7 +205,6 @@ MATRIX: dict[str, Row] = {
     "GET /counties/{code}/centre/{centre_code}/panels": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/inbound": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/dispatch": CENTRE_DESK,
-    "POST /counties/{code}/centre/{centre_code}/runs/dispatch": CENTRE_DESK,  # 发车 a run
     "POST /counties/{code}/centre/{centre_code}/resolve": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/priority": CENTRE_DESK,  # 应急物资
     "POST /counties/{code}/centre/{centre_code}/manifest": CENTRE_DESK,  # a carrier's file
@@ -348,7 +347,6 @@ NOT_2XX: dict[str, str] = {
     "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
     "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
     "POST /counties/{code}/vehicles/import": "the 车辆 form answers 303 back to the page",
-    "POST /counties/{code}/centre/{centre_code}/runs/dispatch": "no plan of that id (422)",
     **{
         k: "a 监管 form answers 303 back to the page with its result"
         for k in (
@@ -666,7 +664,7 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /api/v1/centre/{centre_code}/inbound":
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/centre/{centre_code}/dispatch":
-        return {"json": {"county": county, "route_bag": station, "vehicle": v["vehicle"]}}
+        return {"json": {"county": county, "route_bag": station, "vehicle": "VAN-01"}}
     if key == "POST /api/v1/stations/{facility}/inbound":
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/stations/{facility}/handover":
@@ -694,9 +692,7 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/centre/{centre_code}/inbound":
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/dispatch":
-        return {"data": {"route_bag": station, "vehicle": v["vehicle"]}}
-    if key == "POST /counties/{code}/centre/{centre_code}/runs/dispatch":
-        return {"data": {"plan": "RP-NONE", "vehicle": v["vehicle"]}}
+        return {"data": {"route_bag": station, "vehicle": "VAN-01"}}
     if key == "POST /counties/{code}/centre/{centre_code}/manifest":  # a fresh parcel's file
         row = f"{_waybill(carrier)},李四,13700000000,{ADDRESSES[station]}\n"
         manifest = "waybill_no,receiver_name,receiver_phone,address\n" + row
