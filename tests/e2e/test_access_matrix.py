@@ -42,7 +42,6 @@ from countyexpress.adapters.packs.vehicles import (
     write_registry,
 )
 from countyexpress.adapters.vault import Vault
-from countyexpress.domain.access import Role
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import FacilityKind
@@ -156,7 +155,6 @@ STAFF_LIST = row(("regulator", "admin", CARRIER), county=True)  # a carrier: its
 STAFF_READERS = row(("regulator", "admin", CARRIER), carrier=True, county=True)
 """A staff member: a carrier's key reads its own carrier's only (masked)."""
 
-ADMINS = row(("admin",))  # users and roles (issue 12)
 HEALTH_LOGGERS = row(
     ("regulator", "centre_operator", "station_keeper", "admin"), station=True, county=True
 )  # a keeper logs its own station's measures only
@@ -172,10 +170,6 @@ MATRIX: dict[str, Row] = {
     "GET /setup": PUBLIC,
     "POST /setup": PUBLIC,
     "POST /logout": PUBLIC,
-    "GET /users": ADMINS,  # 用户 (issue 12)
-    "POST /users": ADMINS,
-    "POST /users/active": ADMINS,
-    "POST /users/password": ADMINS,
     "GET /": LOGGED_IN,
     "GET /api/v1/counties": LOGGED_IN,
     "GET /api/v1/counties/{code}": COUNTY_READERS,
@@ -211,6 +205,7 @@ MATRIX: dict[str, Row] = {
     "GET /counties/{code}/centre/{centre_code}/panels": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/inbound": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/dispatch": CENTRE_DESK,
+    "POST /counties/{code}/centre/{centre_code}/runs/dispatch": CENTRE_DESK,  # 发车 a run
     "POST /counties/{code}/centre/{centre_code}/resolve": CENTRE_DESK,
     "POST /counties/{code}/centre/{centre_code}/priority": CENTRE_DESK,  # 应急物资
     "POST /counties/{code}/centre/{centre_code}/manifest": CENTRE_DESK,  # a carrier's file
@@ -353,6 +348,7 @@ NOT_2XX: dict[str, str] = {
     "POST /counties/{code}/scenarios": "a valid form starts a month-long simulation",
     "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
     "POST /counties/{code}/vehicles/import": "the 车辆 form answers 303 back to the page",
+    "POST /counties/{code}/centre/{centre_code}/runs/dispatch": "no plan of that id (422)",
     **{
         k: "a 监管 form answers 303 back to the page with its result"
         for k in (
@@ -670,7 +666,7 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /api/v1/centre/{centre_code}/inbound":
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/centre/{centre_code}/dispatch":
-        return {"json": {"county": county, "route_bag": station, "vehicle": "VAN-01"}}
+        return {"json": {"county": county, "route_bag": station, "vehicle": v["vehicle"]}}
     if key == "POST /api/v1/stations/{facility}/inbound":
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/stations/{facility}/handover":
@@ -698,7 +694,9 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/centre/{centre_code}/inbound":
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/dispatch":
-        return {"data": {"route_bag": station, "vehicle": "VAN-01"}}
+        return {"data": {"route_bag": station, "vehicle": v["vehicle"]}}
+    if key == "POST /counties/{code}/centre/{centre_code}/runs/dispatch":
+        return {"data": {"plan": "RP-NONE", "vehicle": v["vehicle"]}}
     if key == "POST /counties/{code}/centre/{centre_code}/manifest":  # a fresh parcel's file
         row = f"{_waybill(carrier)},李四,13700000000,{ADDRESSES[station]}\n"
         manifest = "waybill_no,receiver_name,receiver_phone,address\n" + row
@@ -762,14 +760,6 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):
         return _supervision_body(w, key, target)
-    if key in ("POST /users", "POST /users/password"):  # a new user; the reset: of a spare
-        spare = f"spare{next(_numbers)}"
-        add_user(w.engine, Someone(spare, Role.ADMIN))
-        if key == "POST /users":
-            return {"data": {"username": f"{spare}x", "role": "admin", "password": PASSWORD}}
-        return {"data": {"username": spare}}
-    if key == "POST /users/active":  # enables the (active) regulator: no session ends
-        return {"data": {"username": w.creds["regulator"], "active": "1"}}
     if key == "POST /login":  # anyone may log in: as themselves, a visitor as the regulator
         name = w.creds.get(role, "") if role not in (ANON, CARRIER) else w.creds["regulator"]
         return {"data": {"username": name, "password": PASSWORD}}

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from countyexpress import bootstrap
+from countyexpress.adapters.packs import builtin_pack_path
 from countyexpress.entrypoints.api.app import create_app
-from countyexpress.services import counties
+from countyexpress.services import counties, vehicles
 from countyexpress.settings import Settings
 from support.web import PEOPLE, add_key, add_user, csrf_of, log_in
 
@@ -29,6 +30,8 @@ def app_and_key(tmp_path: Path) -> Iterator[tuple[object, str]]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'api.db'}")
     engine = bootstrap.open_engine(settings)
     counties.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo"))
+    pack = builtin_pack_path("heshuo") or Path("heshuo")
+    vehicles.load_pack_vehicles(bootstrap.uow_factory(engine)(), "652828", pack)  # registry
     add_user(engine, PEOPLE["centre_operator"])
     yield create_app(settings, engine), add_key(engine, "zto")
     engine.dispose()
@@ -65,7 +68,7 @@ def test_a_parcel_flows_down_through_the_api(app_and_key: tuple[object, str]) ->
     sent = client.post(
         "/api/v1/centre/HS-CENTER/dispatch",
         headers=h,
-        json={"county": "652828", "route_bag": sorted_["route_bag"], "vehicle": "新A-00001"},
+        json={"county": "652828", "route_bag": sorted_["route_bag"], "vehicle": "新F-DEMO01"},
     ).json()
     assert sent["waybills"] == [ITEM["waybill_no"]]
     refused = client.post(

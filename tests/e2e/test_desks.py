@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 
 from countyexpress import bootstrap
 from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.packs import builtin_pack_path
 from countyexpress.adapters.vault import Vault
 from countyexpress.entrypoints.api.app import create_app
-from countyexpress.services import centre
+from countyexpress.services import centre, vehicles
 from countyexpress.services import counties as service
 from countyexpress.settings import Settings
 from support.web import CARRIER, HESHUO, PEOPLE, RECEIVER_PHONE, add_user, csrf_of, log_in
@@ -28,6 +29,8 @@ def operator(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'desk.db'}")
     engine = bootstrap.open_engine(settings)
     service.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo"))
+    pack = builtin_pack_path("heshuo") or Path("heshuo")
+    vehicles.load_pack_vehicles(bootstrap.uow_factory(engine)(), HESHUO, pack)  # registry
     add_user(engine, PEOPLE["centre_operator"])
     vault = Vault(settings.data_key_bytes())
     now = dt.datetime.now(dt.UTC)
@@ -58,7 +61,7 @@ def test_a_parcel_is_sorted_to_its_bag_and_the_bag_dispatched(operator: TestClie
     html = _post(operator, f"{base}/inbound", waybill=GOOD)
     bag = re.search(r'class="big route-bag">([^<]+)<', html).group(1)  # type: ignore[union-attr]
     assert f'data-bag="{bag}"' in operator.get(base).text
-    html = _post(operator, f"{base}/dispatch", route_bag=bag, vehicle="VAN-01")
+    html = _post(operator, f"{base}/dispatch", route_bag=bag, vehicle="HS-KD-DEMO-V01")
     assert 'data-outcome="dispatched"' in html and f'data-bag="{bag}"' not in html
 
 

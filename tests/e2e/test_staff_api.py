@@ -15,9 +15,10 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from countyexpress import bootstrap
+from countyexpress.adapters.packs import builtin_pack_path
 from countyexpress.domain.county_time import county_today
 from countyexpress.entrypoints.api.app import create_app
-from countyexpress.services import counties
+from countyexpress.services import counties, vehicles
 from countyexpress.settings import Settings
 from support.web import PEOPLE, add_key, add_user, csrf_of, log_in
 
@@ -33,6 +34,8 @@ def world(tmp_path: Path) -> Iterator[tuple[object, str]]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'api.db'}")
     engine = bootstrap.open_engine(settings)
     counties.load_county(bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo"))
+    pack = builtin_pack_path("heshuo") or Path("heshuo")
+    vehicles.load_pack_vehicles(bootstrap.uow_factory(engine)(), "652828", pack)  # registry
     for who in PEOPLE.values():
         add_user(engine, who)
     yield create_app(settings, engine), add_key(engine, "zto")

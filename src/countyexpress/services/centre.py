@@ -684,6 +684,17 @@ def registered_vehicle(uow: UnitOfWork, county_code: str, key: str) -> Registere
     raise said(InvalidValue, NOT_REGISTERED, "vehicle", vehicle=key or "-")
 
 
+def dispatch_vehicles(
+    uow: UnitOfWork, county_code: str, centre: str, by: Principal | None = None
+) -> list[RegisteredVehicle]:
+    """The registered vehicles a bag may leave on, for whoever dispatches at the centre (a
+    driver too, who reads no registry otherwise)."""
+    code = county_code6(county_code)
+    check(by, Action.SCAN, Resource.PARCEL, Where(code, station=centre))
+    with uow:
+        return uow.vehicles.fleet(code)
+
+
 class RunsUnitOfWork(UnitOfWork, Protocol):
     """A unit of work that also reads the stored route plans."""
 

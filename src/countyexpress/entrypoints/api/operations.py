@@ -101,18 +101,21 @@ class DispatchIn(BaseModel):
 def post_dispatch(
     centre_code: str, body: DispatchIn, uow: UowDep, by: ScannerDep
 ) -> dict[str, Any]:
-    """派件: the sorted parcels of a route bag leave on a vehicle."""
+    """派件: the sorted parcels of a route bag leave on a vehicle of the county's registry
+    (unified number, plate or routing code; 422 naming `vehicle` otherwise)."""
+    vehicle = centre.registered_vehicle(uow, body.county, body.vehicle)
     sent = centre.dispatch(
         uow,
         body.county,
         body.route_bag,
-        body.vehicle,
+        vehicle.unified_no,
         centre_code,
         by.name,
         by=by,
         driver=body.driver,
     )
-    return {"route_bag": body.route_bag, "vehicle": body.vehicle, "waybills": sent}
+    return {"route_bag": body.route_bag, "vehicle": vehicle.unified_no, "name": vehicle.name,
+            "waybills": sent}  # fmt: skip
 
 
 @router.post("/stations/{facility}/inbound")

@@ -35,6 +35,17 @@ def the_centre(code: str, uow: UowDep, by: PrincipalDep) -> Response:
     )
 
 
+def _desk(uow: Any, by: Any, code: str, centre_code: str) -> dict[str, Any]:
+    """What the panels show: the desk, today's planned runs with their bags, the bags on no
+    run, and the registered vehicles to choose from for those."""
+    desk = centre_desk.centre_desk(uow, by, code, centre_code)
+    runs = centre.todays_runs(uow, desk.county.code, desk.centre_code, by=by)
+    on_runs = {b.code for r in runs for b in r.bags}
+    loose = [(bag, n) for bag, n in desk.bags if bag not in on_runs]
+    fleet = centre.dispatch_vehicles(uow, desk.county.code, desk.centre_code, by=by)
+    return {"desk": desk, "runs": runs, "loose": loose, "fleet": fleet}
+
+
 def _page(
     request: Request,
     uow: Any,
@@ -44,15 +55,19 @@ def _page(
     result: dict[str, Any],
     problems: Sequence[PackProblem] = (),
 ) -> Response:
-    desk = centre_desk.centre_desk(uow, by, code, centre_code)
     if request.headers.get("HX-Request") and result:
         response = render(request, "_centre_result.html", {"result": result})
+        if result.get("kind") == "run" and not result.get("ok"):
+            return response  # next to its run (the form's target); the panels stay as they are
         response.headers["HX-Trigger"] = "centre-changed"
+        response.headers["HX-Retarget"] = "#centre-result"
         return response
+    panels = _desk(uow, by, code, centre_code)
     refused = result and not result.get("ok") and result.get("outcome") not in ("queued",)
+    status = 422 if refused or problems else 200
     return render(
-        request, "centre.html", {"desk": desk, "result": result, "problems": problems},
-        county=desk.county, active="centre", status_code=422 if refused or problems else 200,
+        request, "centre.html", {**panels, "result": result, "problems": problems},
+        county=panels["desk"].county, active="centre", status_code=status,
     )  # fmt: skip
 
 
@@ -69,8 +84,7 @@ def centre_panels(
     code: str, centre_code: str, request: Request, uow: UowDep, by: PrincipalDep
 ) -> Response:
     """The bags and the queue alone, refreshed after each action."""
-    desk = centre_desk.centre_desk(uow, by, code, centre_code)
-    return render(request, "_centre_panels.html", {"desk": desk})
+    return render(request, "_centre_panels.html", _desk(uow, by, code, centre_code))
 
 
 @router.post("/counties/{code}/centre/{centre_code}/inbound", dependencies=[CsrfDep])
@@ -142,21 +156,50 @@ def centre_dispatch(
     route_bag: Annotated[str, Form()] = "",
     vehicle: Annotated[str, Form()] = "",
 ) -> Response:
-    """派件: a route bag leaves on a vehicle."""
+    """派件: a route bag on no planned run leaves on a vehicle chosen from the registry."""
     try:
-        if not vehicle.strip():
-            raise InvalidValue("vehicle", "name the vehicle")
+        chosen = centre.registered_vehicle(uow, code, vehicle)
         sent = centre.dispatch(
-            uow, code, route_bag, vehicle.strip(), centre_code, actor=by.id, by=by
+            uow, code, route_bag, chosen.unified_no, centre_code, actor=by.id, by=by
         )
         result: dict[str, Any] = {
             "ok": bool(sent), "kind": "dispatch", "bag": route_bag, "n": len(sent),
-            "vehicle": vehicle.strip(),
+            "vehicle": chosen.name,
         }  # fmt: skip
     except (InvalidValue, NotAllowed, NotFound) as exc:
         reason = reason_of(exc, gettext_for(request.state.locale))  # the gate reads in Chinese
         result = {"ok": False, "kind": "dispatch", "bag": route_bag, "reason": reason}
     return _page(request, uow, by, code, centre_code, result)
+
+
+@router.post("/counties/{code}/centre/{centre_code}/runs/dispatch", dependencies=[CsrfDep])
+def centre_dispatch_run(
+    code: str,
+    centre_code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    plan: Annotated[str, Form()] = "",
+    vehicle: Annotated[str, Form()] = "",
+) -> Response:
+    """发车: every sorted bag of today's planned run leaves on the run's vehicle; a refusal
+    (the staff gate, nothing sorted) is shown next to the run."""
+    try:
+        sent = centre.dispatch_run(uow, code, plan, vehicle, centre_code, actor=by.id, by=by)
+        result: dict[str, Any] = {
+            "ok": True, "kind": "run", "run": vehicle, "n": sum(map(len, sent.values())),
+            "bags": sum(1 for w in sent.values() if w),
+            "vehicle": _run_name(uow, by, code, centre_code, vehicle),
+        }  # fmt: skip
+    except (InvalidValue, NotAllowed, NotFound) as exc:
+        reason = reason_of(exc, gettext_for(request.state.locale))
+        result = {"ok": False, "kind": "run", "run": vehicle, "reason": reason}
+    return _page(request, uow, by, code, centre_code, result)
+
+
+def _run_name(uow: Any, by: Any, code: str, centre_code: str, vehicle: str) -> str:
+    runs = centre.todays_runs(uow, code, centre_code, by=by)
+    return next((r.name for r in runs if r.vehicle == vehicle), vehicle)
 
 
 @router.post("/counties/{code}/centre/{centre_code}/resolve", dependencies=[CsrfDep])
