@@ -75,6 +75,7 @@ class HandoverOutcome(StrEnum):
     LOCKED = "locked"  # too many failures for this parcel (by this client)
     THROTTLED = "throttled"  # too many failures by this client
     NOT_HERE = "not_here"  # the parcel is not waiting here
+    AMBIGUOUS = "ambiguous"  # the number alone, waiting under two shelves: not a failure
 
 
 @dataclass(frozen=True)
@@ -158,3 +159,10 @@ def check_handover(
 def unclaimed(stored_at: datetime, now: datetime, days: int) -> bool:
     """Whether a parcel has waited longer than `days` and becomes a return."""
     return now - stored_at > timedelta(days=days)
+
+
+def waited(stored_at: datetime, now: datetime) -> tuple[int, int]:
+    """How long a parcel has waited since it was stored: whole days and the hours past them
+    (0, 0 for a time still to come)."""
+    hours = max(0, int((now - stored_at) / timedelta(hours=1)))
+    return divmod(hours, 24)

@@ -11,6 +11,7 @@ from countyexpress.domain.desk_rules import Desk as DeskKind
 from countyexpress.domain.desk_rules import desk_refusal
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.lifecycle import entered_at
+from countyexpress.domain.shelves import unclaimed, waited
 from countyexpress.errors import NotAllowed, NotFound
 from countyexpress.services import counties
 from countyexpress.services.unit_of_work import UnitOfWork
@@ -26,6 +27,8 @@ class Waiting:
     shelf: str
     pickup_code: str
     stored_at: dt.datetime
+    waited: tuple[int, int] = (0, 0)  # days, hours since stored
+    due_return: bool = False  # waited past the county's holding period (`return_unclaimed`)
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,15 @@ def check_desk(uow: UnitOfWork, by: Principal, county_code: str, facility_code: 
     require(by, Action.SCAN, Resource.PARCEL, Where(county.code, station=facility_code))
 
 
-def desk(uow: UnitOfWork, by: Principal, county_code: str, facility_code: str) -> Desk:
-    """The station's waiting parcels, if `by` works the station (its keeper, the centre)."""
+def desk(
+    uow: UnitOfWork,
+    by: Principal,
+    county_code: str,
+    facility_code: str,
+    now: dt.datetime | None = None,
+) -> Desk:
+    """The station's waiting parcels, if `by` works the station (its keeper, the centre),
+    each with its wait at `now` and whether it is due for return."""
     county = counties.get_county(uow, county_code)
     require(by, Action.SCAN, Resource.PARCEL, Where(county.code, station=facility_code))
     facility = next(
@@ -55,9 +65,15 @@ def desk(uow: UnitOfWork, by: Principal, county_code: str, facility_code: str) -
         raise NotFound(f"{facility_code} is not a station or outlet of {county.code}")
     with uow:
         slots = uow.ops.open_slots(county.code, facility.code)
+    now = now or dt.datetime.now(dt.UTC)
+    days = county.operations.return_after_days
     waiting = [
-        Waiting(s["waybill_no"], s["shelf"], s["pickup_code"], s["stored_at"]) for s in slots
-    ]
+        Waiting(
+            s["waybill_no"], s["shelf"], s["pickup_code"], s["stored_at"],
+            waited(s["stored_at"], now), unclaimed(s["stored_at"], now, days),
+        )
+        for s in slots
+    ]  # fmt: skip
     return Desk(county.code, facility.code, facility.name, waiting)
 
 

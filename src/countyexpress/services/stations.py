@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from countyexpress.domain import pickup_codes
 from countyexpress.domain.access import Action, Principal, Resource, Where
 from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.desk_rules import Desk, shelved
 from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.lockers import Size, allocate
+from countyexpress.domain.pickup_codes import Resolution
 from countyexpress.domain.privacy import mask_name
 from countyexpress.domain.public_health_indicators import contactless_tally
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
@@ -307,6 +309,7 @@ _MESSAGES = {
     HandoverOutcome.LOCKED: "too many wrong attempts for this parcel: try again later",
     HandoverOutcome.THROTTLED: "too many wrong attempts from this device: try again later",
     HandoverOutcome.NOT_HERE: "no parcel with this code is waiting here",
+    HandoverOutcome.AMBIGUOUS: "ambiguous: give the shelf letter",
 }
 
 
@@ -413,7 +416,7 @@ def _hand_over_at(
     the slots it closes and its pickup events added to `closed` and `events`."""
     policy = county.operations.handover
     slots = {s["pickup_code"].upper(): s for s in uow.ops.open_slots(county.code, facility.code)}
-    asked = {p.strip().upper() for p, _, _ in attempts}
+    asked = {pickup_codes.resolve(p, slots)[1] for p, _, _ in attempts}
     parcels = [s["waybill_no"] for code, s in slots.items() if code in asked]
     items = uow.ops.manifest_items_for(county.code, parcels, ("carrier", "phone_tail_hash"))
     history: dict[str, list[Attempt]] = uow.ops.attempts_for(county.code, parcels)
@@ -430,7 +433,11 @@ def _hand_over_at(
         if blocked is not None:  # refused before the code is looked at: nothing to learn
             answer(HandoverOutcome.THROTTLED, wait=_wait(blocked, at))
             continue
-        slot = slots.get(pickup.strip().upper())
+        found, code = pickup_codes.resolve(pickup, slots)  # as typed: a0146, 0146 ...
+        if found is Resolution.AMBIGUOUS:  # the keeper's shelf list shows as much: no failure
+            answer(HandoverOutcome.AMBIGUOUS)
+            continue
+        slot = slots.get(code)
         if slot is None:
             recorded.append(("", at, False))  # a wrong code is a failure too
             if client:
@@ -451,7 +458,7 @@ def _hand_over_at(
         outcome = check_handover(
             expected_code=slot["pickup_code"],
             expected_tail=given if tail_ok else "\0",
-            code=pickup,
+            code=code,
             tail=given,
             parcel_attempts=parcel_attempts,
             client_failures=mine,

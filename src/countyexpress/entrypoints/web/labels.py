@@ -48,6 +48,7 @@ HANDOVER_LABELS = {
     "locked": N_("Too many wrong attempts for this parcel from this device."),
     "throttled": N_("Too many wrong attempts from this device."),
     "not_here": N_("No parcel with this code is waiting here."),
+    "ambiguous": N_("Two parcels here have this number: give the shelf letter."),
     "refused": N_("Not handed over"),
 }
 CONTENT_LABELS = {
@@ -111,6 +112,7 @@ CENTRE_NAV = N_("Centre")
 SITING_NAV = N_("Siting")
 SCENARIOS_NAV = N_("Scenarios")
 AUDIT_NAV = N_("Audit log")
+WEBHOOKS_NAV = N_("Webhooks")
 SUPERVISION_NAV = N_("Supervision")
 VEHICLES_NAV = N_("Vehicles")
 DRIVER_NAV = N_("Driver")
