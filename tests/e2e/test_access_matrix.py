@@ -42,6 +42,7 @@ from countyexpress.adapters.packs.vehicles import (
     write_registry,
 )
 from countyexpress.adapters.vault import Vault
+from countyexpress.domain.access import Role
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import FacilityKind
@@ -155,6 +156,7 @@ STAFF_LIST = row(("regulator", "admin", CARRIER), county=True)  # a carrier: its
 STAFF_READERS = row(("regulator", "admin", CARRIER), carrier=True, county=True)
 """A staff member: a carrier's key reads its own carrier's only (masked)."""
 
+ADMINS = row(("admin",))  # users and roles (issue 12)
 HEALTH_LOGGERS = row(
     ("regulator", "centre_operator", "station_keeper", "admin"), station=True, county=True
 )  # a keeper logs its own station's measures only
@@ -170,6 +172,10 @@ MATRIX: dict[str, Row] = {
     "GET /setup": PUBLIC,
     "POST /setup": PUBLIC,
     "POST /logout": PUBLIC,
+    "GET /users": ADMINS,  # 用户 (issue 12)
+    "POST /users": ADMINS,
+    "POST /users/active": ADMINS,
+    "POST /users/password": ADMINS,
     "GET /": LOGGED_IN,
     "GET /api/v1/counties": LOGGED_IN,
     "GET /api/v1/counties/{code}": COUNTY_READERS,
@@ -760,6 +766,14 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         key.startswith(SUPERVISION_API) and any(m in key for m in SUPERVISION_PATHS)
     ):
         return _supervision_body(w, key, target)
+    if key in ("POST /users", "POST /users/password"):  # a new user; the reset: of a spare
+        spare = f"spare{next(_numbers)}"
+        add_user(w.engine, Someone(spare, Role.ADMIN))
+        if key == "POST /users":
+            return {"data": {"username": f"{spare}x", "role": "admin", "password": PASSWORD}}
+        return {"data": {"username": spare}}
+    if key == "POST /users/active":  # enables the (active) regulator: no session ends
+        return {"data": {"username": w.creds["regulator"], "active": "1"}}
     if key == "POST /login":  # anyone may log in: as themselves, a visitor as the regulator
         name = w.creds.get(role, "") if role not in (ANON, CARRIER) else w.creds["regulator"]
         return {"data": {"username": name, "password": PASSWORD}}

@@ -46,6 +46,7 @@ class User:
     active: bool = True
     session_version: int = 1
     unit: str | None = None  # a regulator's unit of the plan (牵头/配合单位), by code
+    last_login: dt.datetime | None = None  # the last log-in, UTC
 
     def principal(self) -> Principal:
         """The user acting on the platform."""

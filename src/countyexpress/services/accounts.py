@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from countyexpress.adapters.security import (
@@ -24,7 +25,7 @@ from countyexpress.domain.accounts import (
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import county_code6
-from countyexpress.errors import InvalidValue, NotAuthenticated, NotFound
+from countyexpress.errors import N_, InvalidValue, NotAllowed, NotAuthenticated, NotFound, said
 from countyexpress.services.unit_of_work import Transaction
 
 STATION_KINDS = (FacilityKind.STATION, FacilityKind.OUTLET, FacilityKind.LOCKER)
@@ -50,6 +51,7 @@ class AccountRepository(Protocol):
     def user_named(self, username: str) -> User | None: ...
     def users(self) -> list[User]: ...
     def set_password(self, user_id: int, password_hash: str) -> None: ...
+    def set_active(self, user_id: int, active: bool) -> None: ...
     def touch_login(self, user_id: int, password_hash: str | None = None) -> None: ...
     def add_key(
         self, prefix: str, key_hash: str, carrier: str, county: str | None, name: str
@@ -127,7 +129,7 @@ def create_user(
     with uow:
         code = _check_binding(uow, role, county, station, carrier, unit)
         if uow.accounts.user_named(name) is not None:
-            raise InvalidValue("username", f"user {name} exists already")
+            raise said(InvalidValue, N_("User %(name)s exists already."), "username", name=name)
         user = uow.accounts.add_user(
             name,
             display_name.strip(),
@@ -194,6 +196,62 @@ def change_password(uow: AccountsUnitOfWork, by: Principal, name: str, password:
         check_password(password, user.username)
         uow.accounts.set_password(user.id, hash_password(password))
         uow.commit()
+
+
+def _audit_user_change(uow: AccountsUnitOfWork, by: Principal, user: User, what: str) -> None:
+    """Note in the audit log that `by` changed `user` (`what`: disable, enable, password)."""
+    uow.accounts.audit(
+        AuditEntry(
+            at=dt.datetime.now(dt.UTC), principal_id=by.id, role=by.role.value,
+            action=Action.EDIT.value, resource=Resource.USER.value, county=user.county,
+            subject=f"user:{user.id} {what}",
+        )
+    )  # fmt: skip
+
+
+def set_active(uow: AccountsUnitOfWork, by: Principal, name: str, active: bool) -> User:
+    """Disable a user (its sessions end at once) or enable it again; only an administrator
+    may, and not on themselves. Audit-logged."""
+    require(by, Action.EDIT, Resource.USER)
+    with uow:
+        user = uow.accounts.user_named(name.strip().lower())
+        if user is None:
+            raise said(NotFound, N_("There is no user %(name)s."), name=name)
+        if not active and by.id == f"user:{user.id}":
+            raise said(NotAllowed, N_("You cannot disable your own account."))
+        uow.accounts.set_active(user.id, active)
+        _audit_user_change(uow, by, user, "enable" if active else "disable")
+        uow.commit()
+    return replace(user, active=active)
+
+
+def reset_password(
+    uow: AccountsUnitOfWork, by: Principal, name: str, password: str | None = None
+) -> str:
+    """Set a user's password to `password`, or to a new one-time password when none is
+    given (returned to be shown once and handed over); the user's sessions end. Only an
+    administrator may. Audit-logged (never the password)."""
+    require(by, Action.EDIT, Resource.USER)
+    new = password or new_one_time_password()
+    with uow:
+        user = uow.accounts.user_named(name.strip().lower())
+        if user is None:
+            raise said(NotFound, N_("There is no user %(name)s."), name=name)
+        try:
+            check_password(new, user.username)
+        except InvalidValue as exc:
+            raise said(
+                InvalidValue, N_("Use at least 10 characters, not the user name."), "password"
+            ) from exc
+        uow.accounts.set_password(user.id, hash_password(new))
+        _audit_user_change(uow, by, user, "password")
+        uow.commit()
+    return new
+
+
+def new_one_time_password() -> str:
+    """A random password of 16 characters for a reset, to be changed by its user."""
+    return secrets.token_urlsafe(12)
 
 
 def list_users(uow: AccountsUnitOfWork, by: Principal) -> list[User]:

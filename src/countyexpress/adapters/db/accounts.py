@@ -29,6 +29,11 @@ def _user(r: Any) -> User:
         active=bool(r.active),
         session_version=r.session_version,
         unit=r.unit_code,
+        last_login=(
+            r.last_login_at.replace(tzinfo=dt.UTC)
+            if r.last_login_at is not None and r.last_login_at.tzinfo is None  # SQLite
+            else r.last_login_at
+        ),
     )
 
 
@@ -100,6 +105,17 @@ class SqlAccountRepository:
             update(t.users)
             .where(t.users.c.id == user_id)
             .values(password_hash=password_hash, session_version=t.users.c.session_version + 1)
+        )
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        """Disable a user (ending its sessions) or enable it again."""
+        self.connection.execute(
+            update(t.users)
+            .where(t.users.c.id == user_id)
+            .values(
+                active=active,
+                session_version=t.users.c.session_version + (0 if active else 1),
+            )
         )
 
     def touch_login(self, user_id: int, password_hash: str | None = None) -> None:

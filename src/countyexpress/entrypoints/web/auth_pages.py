@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from countyexpress.domain.access import Principal, Role
 from countyexpress.entrypoints.api.auth import CsrfDep
 from countyexpress.entrypoints.api.deps import UowDep
 from countyexpress.entrypoints.api.throttle import SlidingWindow
@@ -26,6 +27,21 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def landing(by: Principal) -> str:
+    """Where a role's day starts: a station keeper on their station, a centre operator on
+    the centre, a driver on today's run, a regulator of a county on its overview; anyone
+    else (an administrator, a region-wide regulator) on the first page."""
+    if by.role is Role.STATION_KEEPER and by.county and by.station:
+        return f"/counties/{by.county}/stations/{by.station}"
+    if by.role is Role.CENTRE_OPERATOR and by.county:
+        return f"/counties/{by.county}/centre"
+    if by.role is Role.DRIVER and by.county:
+        return f"/counties/{by.county}/driver"
+    if by.role is Role.REGULATOR and by.county:
+        return f"/counties/{by.county}/overview"
+    return "/"
 
 
 def login_url(path: str) -> str:
@@ -73,7 +89,7 @@ def login(
         response.headers["Retry-After"] = str(wait)
         return response
     try:
-        _principal, session = accounts.log_in(uow, username, password)
+        principal, session = accounts.log_in(uow, username, password)
     except NotAuthenticated:
         per_name.record(name_key)
         per_address.record(address)
@@ -86,7 +102,8 @@ def login(
     request.session.update(uid=session.user_id, ver=session.version)
     if csrf:
         request.session["csrf"] = csrf
-    return RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next)
+    return RedirectResponse(landing(principal) if target == "/" else target, status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfDep])

@@ -9,6 +9,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.web.auth_pages import landing
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import NotFound
 from countyexpress.services import registries as service
@@ -18,7 +19,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request, uow: UowDep, by: PrincipalDep) -> Response:
-    """The first page: the only county's overview, or the list of counties."""
+    """The first page: the screen of the caller's role (`auth_pages.landing`), else the
+    only county's overview, or the list of counties."""
+    if (start := landing(by)) != "/":
+        return RedirectResponse(start, status_code=303)
     summaries = service.visible_counties(uow, by)
     if len(summaries) == 1:
         return RedirectResponse(f"/counties/{summaries[0].code}/overview", status_code=303)

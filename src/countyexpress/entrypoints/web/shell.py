@@ -34,6 +34,7 @@ from countyexpress.entrypoints.web import (
     station,
     supervision_pages,
     support_pages,
+    users_pages,
     vehicle_pages,
 )
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
@@ -99,6 +100,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(packaging_pages.router)
     app.include_router(emergency_pages.router)
     app.include_router(driver.router)
+    app.include_router(users_pages.router)
     # The last added runs first: sessions, then the locale, then who is asking.
     app.add_middleware(AuthMiddleware)
     app.add_middleware(LocaleMiddleware)
