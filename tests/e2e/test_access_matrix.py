@@ -329,6 +329,8 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/staff/{staff_no}": STAFF_READERS,
     "POST /api/v1/counties/{code}/staff/import": SUPERVISORS,
     "GET /api/v1/counties/{code}/webhooks": STAFF_LIST,  # a carrier: its own
+    "GET /counties/{code}/webhooks": SUPERVISORS,
+    "POST /counties/{code}/webhooks/replay": SUPERVISORS,  # a dead letter sent again
     "POST /api/v1/counties/{code}/webhooks": row(
         ("regulator", "admin", CARRIER), carrier=True, county=True
     ),  # a carrier registers its own
@@ -731,6 +733,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key.endswith("/staff/import"):  # the target's member again (replaced by number)
         files = {"file": ("staff.csv", _staff_list(target), "text/csv")}
         return {"files": files} if key.startswith("POST /api/") else {"data": {}, "files": files}
+    if key == "POST /counties/{code}/webhooks/replay":  # none such: the page says so
+        return {"data": {"delivery_id": "0"}}
     if key == "POST /api/v1/counties/{code}/webhooks":  # a webhook of the target's carrier
         return {"json": {"url": "http://127.0.0.1:9/hooks", "carrier": carrier}}
     if key == "POST /api/v1/counties/{code}/staff/{staff_no}/training":

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from countyexpress.domain import webhooks as rules
 from countyexpress.domain.access import Action, Principal, Resource, Where
-from countyexpress.errors import InvalidValue, NotFound
+from countyexpress.errors import N_, InvalidValue, NotFound, said
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
 
@@ -114,12 +114,15 @@ def deliveries(
         return found
 
 
-def replay(uow: Any, by: Principal | None, delivery_id: int, now: dt.datetime) -> None:
-    """A dead (or any) delivery back to pending, due now, its tries counted afresh."""
+def replay(
+    uow: Any, by: Principal | None, delivery_id: int, now: dt.datetime, county: str | None = None
+) -> None:
+    """A dead (or any) delivery back to pending, due now, its tries counted afresh; with
+    `county`, only one of that county's."""
     with uow:
         row = uow.webhooks.delivery(delivery_id)
-        if row is None:
-            raise NotFound(f"webhook delivery {delivery_id} does not exist")
+        if row is None or (county is not None and row["county_code"] != county):
+            raise said(NotFound, N_("webhook delivery %(id)s does not exist"), id=delivery_id)
         check(by, Action.EDIT, Resource.WEBHOOK, Where(row["county_code"], carrier=row["carrier"]))
         uow.webhooks.record_try(
             delivery_id,

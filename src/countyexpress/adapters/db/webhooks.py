@@ -18,6 +18,10 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
+def _utc_or_none(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else _utc(value)
+
+
 def _record(row: Any) -> Record:
     out = dict(row._mapping)
     for key, value in out.items():
@@ -94,7 +98,7 @@ class SqlWebhooks:
                     {
                         **r,
                         "created_at": _utc(r["created_at"]),
-                        "next_try_at": _utc(r["next_try_at"]),
+                        "next_try_at": _utc_or_none(r["next_try_at"]),
                     }
                     for r in rows
                 ],

@@ -88,6 +88,12 @@ def render(
     if (
         county
         and principal is not None
+        and allowed(principal, Action.EDIT, Resource.WEBHOOK, Where(county=county.code))
+    ):  # 回调 before the audit log, for those who replay dead letters
+        nav.append(("webhooks", f"/counties/{county.code}/webhooks", labels.WEBHOOKS_NAV))
+    if (
+        county
+        and principal is not None
         and allowed(principal, Action.READ, Resource.AUDIT, Where(county=county.code))
     ):  # 审计日志 last
         nav.append(("audit", f"/counties/{county.code}/audit", labels.AUDIT_NAV))

@@ -36,6 +36,7 @@ from countyexpress.entrypoints.web import (
     support_pages,
     users_pages,
     vehicle_pages,
+    webhook_pages,
 )
 from countyexpress.entrypoints.web.i18n import LocaleMiddleware
 from countyexpress.entrypoints.web.render import render
@@ -94,6 +95,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(supervision_pages.router)
     app.include_router(assessment_pages.router)
     app.include_router(vehicle_pages.router)
+    app.include_router(webhook_pages.router)
     app.include_router(public_health_pages.router)
     app.include_router(support_pages.router)
     app.include_router(staff_pages.router)

@@ -1,0 +1,74 @@
+"""The 回调 page (issue 12): a regulator sees the carriers' webhooks and the dead letters,
+and sends one again with its button."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from countyexpress import bootstrap
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.packs import builtin_pack_path, read_pack
+from countyexpress.adapters.vault import Vault
+from countyexpress.entrypoints.api.app import create_app
+from countyexpress.services import counties
+from countyexpress.services import webhooks as service
+from countyexpress.settings import Settings
+from support.web import PEOPLE, add_user, csrf_of, log_in
+
+HESHUO = "652828"
+EVENT = "0b7c2a52-6a57-4c47-9a1f-3f1e8f7b0001"
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[tuple[TestClient, Engine]]:
+    settings = Settings(data_dir=tmp_path, environment="test")
+    engine = bootstrap.open_engine(settings)
+    path = builtin_pack_path("heshuo")
+    assert path is not None
+    counties.load_county(SqlUnitOfWork(engine), read_pack(path))
+    add_user(engine, PEOPLE["regulator"])
+    now = dt.datetime.now(dt.UTC)
+    vault = Vault(settings.data_key_bytes())
+    hook, _ = service.add(SqlUnitOfWork(engine), vault, None, HESHUO, "zto",
+                          "https://zto.example/cx", now)  # fmt: skip
+    with SqlUnitOfWork(engine) as uow:
+        uow.webhooks.enqueue([{
+            "webhook_id": hook, "county_code": HESHUO, "event_id": EVENT,
+            "event": "parcel.stored", "payload": {"waybill_no": "ZT7312345678931"},
+            "attempts": 16, "next_try_at": None, "last_status": 503, "last_error": "HTTP 503",
+            "state": "dead", "created_at": now,
+        }])  # fmt: skip
+        uow.commit()
+    with TestClient(create_app(settings, engine)) as client:
+        yield client, engine
+
+
+def test_a_regulator_sees_a_dead_letter_and_sends_it_again(
+    world: tuple[TestClient, Engine],
+) -> None:
+    client, engine = world
+    log_in(client, PEOPLE["regulator"].name)
+    page = client.get(f"/counties/{HESHUO}/webhooks", headers={"Accept-Language": "zh-CN"})
+    assert page.status_code == 200
+    assert "https://zto.example/cx" in page.text and "ZT7312345678931" in page.text
+    assert f'data-event-id="{EVENT}"' in page.text
+    delivery_id = re.search(r'name="delivery_id" value="(\d+)"', page.text)
+    assert delivery_id is not None
+    sent = client.post(f"/counties/{HESHUO}/webhooks/replay", follow_redirects=False,
+                       data={"delivery_id": delivery_id.group(1),
+                             "csrf_token": csrf_of(page.text)})  # fmt: skip
+    assert sent.status_code == 303
+    after = client.get(sent.headers["location"])
+    assert f'data-event-id="{EVENT}"' not in after.text
+    rows = service.deliveries(SqlUnitOfWork(engine), None, HESHUO, "pending")
+    assert [(r["event_id"], r["attempts"]) for r in rows] == [(EVENT, 0)]
+    form = {"delivery_id": "999", "csrf_token": csrf_of(after.text)}
+    missing = client.post(f"/counties/{HESHUO}/webhooks/replay", data=form)
+    assert missing.status_code == 200 and "999" in missing.text
