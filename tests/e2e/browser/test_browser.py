@@ -19,7 +19,11 @@ def log_in(page: Any, name: str) -> None:
     page.fill('input[name="username"]', name)
     page.fill('input[name="password"]', PASSWORD)
     page.click('#login-form button[type="submit"]')
-    page.wait_for_url("**/overview")
+    page.wait_for_url(LANDS.get(name, "**/overview"))  # each role lands on its screen
+
+
+LANDS = {"keeper": "**/stations/HS-STA-01", "centre": "**/centre/*"}
+"""Where a log-in lands (issue 12): the keeper on its station, the centre on the centre."""
 
 
 def test_a_regulator_logs_in_and_sees_the_overview_in_chinese(page: Any) -> None:
@@ -104,8 +108,11 @@ def test_the_facilities_export_downloads_a_real_workbook(page: Any, tmp_path: Pa
 def test_the_overview_fits_a_360_px_phone(phone: Any) -> None:
     """A station keeper's phone: nothing wider than the screen, the menu wraps."""
     log_in(phone, "keeper")
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"the page is {width} px wide on a 360 px screen"
+    for _screen in ("station", "overview"):  # where the keeper lands, then the overview
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"the {_screen} is {width} px wide on a 360 px screen"
+        if _screen == "station":
+            phone.goto("/counties/652828/overview")
     assert phone.locator("#who").is_visible()
     shoot(phone, "overview-360")
     phone.click('nav.main a[href$="/map"]')
