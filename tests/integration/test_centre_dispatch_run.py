@@ -14,6 +14,7 @@ from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs import builtin_pack_path, read_pack
 from countyexpress.adapters.packs.vehicles import fleet_for, pack_registry
 from countyexpress.domain.staff import Occupation, StaffMember
+from countyexpress.entrypoints.presenters_routes import plan_json
 from countyexpress.errors import InvalidValue, NotAllowed
 from countyexpress.planning.routing import PyVRPPlanner
 from countyexpress.services import centre, counties, routes
@@ -93,3 +94,12 @@ def test_no_plan_today_means_no_runs(engine: Engine) -> None:
     counties.load_county(SqlUnitOfWork(engine), read_pack(path))
     day = DAY + dt.timedelta(days=1)
     assert centre.todays_runs(SqlUnitOfWork(engine), HESHUO, "HS-CENTER", day=day) == []
+
+
+def test_the_plan_names_each_vehicle_as_the_centre_does(planned: tuple[Engine, str]) -> None:
+    """The route API and the map carry the same one name the centre's screen shows."""
+    engine, plan_id = planned
+    plan = routes.get_plan(SqlUnitOfWork(engine), plan_id)
+    runs = centre.todays_runs(SqlUnitOfWork(engine), HESHUO, "HS-CENTER", day=DAY)
+    assert [r["name"] for r in plan_json(plan)["runs"]] == [r.name for r in runs]
+    assert all(r.name.startswith("HS-KD-DEMO-V") for r in runs)

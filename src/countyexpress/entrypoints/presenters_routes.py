@@ -37,6 +37,7 @@ def run_json(r: VehicleRun) -> dict[str, Any]:
         "kind": r.kind,
         "plate": r.plate,
         "number": r.number,
+        "name": r.label,  # unified number · plate · kind, as every screen names it
         "refrigerated": r.refrigerated,
         "departs": r.departs.isoformat(),
         "returns": r.returns.isoformat(),

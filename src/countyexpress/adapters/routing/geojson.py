@@ -40,6 +40,7 @@ def plan_geojson(plan: DayPlan) -> dict[str, Any]:
                 "properties": {
                     "role": "route", "plan_id": plan.plan_id, "vehicle": run.vehicle,
                     "kind": run.kind, "plate": run.plate, "number": run.number,
+                    "name": run.label,
                     "refrigerated": run.refrigerated, "stops": len(run.stops),
                     "parcels": run.parcels, "pickups": run.pickups,
                     "distance_km": run.distance_km, "duration_h": run.duration_h,

@@ -51,6 +51,7 @@ class RunPublic(BaseModel):
     kind: str
     plate: str
     number: str
+    name: str = ""  # unified number · plate · kind, as every screen names the vehicle
     refrigerated: bool
     departs: dt.datetime
     returns: dt.datetime
