@@ -57,6 +57,11 @@ class RegisteredVehicle:
         """Its name everywhere (`vehicle_name`)."""
         return vehicle_name(self.unified_no, self.plate, self.kind)
 
+    def known_as(self, key: str) -> bool:
+        """Whether `key` names it: its unified number, plate or routing code."""
+        key, code = key.strip(), str(self.routing.get("code") or "")
+        return bool(key) and key in (self.unified_no, self.plate, code)
+
 
 @dataclass(frozen=True, slots=True)
 class VehicleProblem:

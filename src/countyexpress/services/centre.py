@@ -679,7 +679,7 @@ def registered_vehicle(uow: UnitOfWork, county_code: str, key: str) -> Registere
     with uow:
         fleet = uow.vehicles.fleet(county_code6(county_code))
     for v in fleet:
-        if key and key in (v.unified_no, v.plate, str(v.routing.get("code") or "")):
+        if v.known_as(key):
             return v
     raise said(InvalidValue, NOT_REGISTERED, "vehicle", vehicle=key or "-")
 
