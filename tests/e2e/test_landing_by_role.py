@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from countyexpress import bootstrap
-from countyexpress.domain.access import Principal, Role
+from countyexpress.domain.access import Action, Principal, Resource, Role, Where, allowed
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.entrypoints.web.auth_pages import landing
 from countyexpress.services import counties
@@ -68,3 +70,25 @@ def test_landing_of_principals_without_a_county_is_the_first_page() -> None:
     assert landing(Principal("user:1", "r", Role.REGULATOR)) == "/"
     assert landing(Principal("key:x", "zto", Role.CARRIER, "652828", carrier="zto")) == "/"
     assert landing(Principal("user:2", "a", Role.ADMIN)) == "/"
+
+
+@given(
+    role=st.sampled_from([r for r in Role if r is not Role.CARRIER]),
+    county=st.sampled_from(["652828", "990101", None]),
+)
+def test_a_landing_is_a_screen_the_principal_may_open(role: Role, county: str | None) -> None:
+    """Wherever a role lands lies in its own county, on a screen its role may use."""
+    station = "HS-STA-01" if role is Role.STATION_KEEPER else None
+    if role in (Role.STATION_KEEPER, Role.CENTRE_OPERATOR, Role.DRIVER) and county is None:
+        return  # not a valid binding (the domain refuses it)
+    p = Principal("user:9", "x", role, county, station)
+    target = landing(p)
+    if target == "/":
+        return
+    assert target.startswith(f"/counties/{county}/")
+    where = Where(county=county, station=station)
+    assert allowed(p, Action.READ, Resource.COUNTY, where)
+    if target.endswith("/driver"):
+        assert allowed(p, Action.READ, Resource.ROUTE, where)
+    if "/stations/" in target or target.endswith("/centre"):
+        assert allowed(p, Action.SCAN, Resource.PARCEL, where)

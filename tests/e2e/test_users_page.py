@@ -84,6 +84,12 @@ def test_an_administrator_adds_disables_enables_and_resets(
     log_in(TestClient(app), "reg2", one_time)
     assert one_time not in client.get("/users").text  # shown once
 
+    myself = client.post("/users/active", data={"csrf_token": token, "username": "admin",
+                                                "active": "0"})  # fmt: skip
+    assert myself.status_code == 422 and "不能停用自己的账号" in myself.text
+    english = client.get("/users?lang=en").text
+    assert "Add a user" in english and "Last log-in" in english
+
     with SqlUnitOfWork(engine) as uow:
         logged = [e.subject for e in uow.accounts.audit_entries(None, 50)]
     assert any(s.endswith(" disable") for s in logged)

@@ -16,7 +16,7 @@ from countyexpress.entrypoints.api.deps import UowDep
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import N_, CountyExpressError, InvalidValue, NotFound, said
-from countyexpress.services import accounts, staff
+from countyexpress.services import accounts, registries, staff
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +28,7 @@ def _page(
 ) -> Response:
     users = accounts.list_users(uow, by)
     ctx = {"users": users, "roles": [r.value for r in Role if r is not Role.CARRIER],
-           "result": result}  # fmt: skip
+           "counties": registries.visible_counties(uow, by), "result": result}  # fmt: skip
     return render(request, "users.html", ctx, active="users", status_code=status)
 
 
