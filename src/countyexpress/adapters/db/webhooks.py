@@ -8,26 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, exists, insert, select, update
 
+from countyexpress.adapters.db.operations import _record, _utc
 from countyexpress.adapters.db.tables_ledger import scan_events
 from countyexpress.adapters.db.tables_webhooks import webhook_deliveries, webhooks
 
 Record = dict[str, Any]
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC)
-
-
-def _utc_or_none(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else _utc(value)
-
-
-def _record(row: Any) -> Record:
-    out = dict(row._mapping)
-    for key, value in out.items():
-        if value.__class__ is dt.datetime and value.tzinfo is None:
-            out[key] = value.replace(tzinfo=dt.UTC)  # SQLite: stored as UTC, read back naive
-    return out
 
 
 class SqlWebhooks:
@@ -98,7 +83,7 @@ class SqlWebhooks:
                     {
                         **r,
                         "created_at": _utc(r["created_at"]),
-                        "next_try_at": _utc_or_none(r["next_try_at"]),
+                        "next_try_at": _utc(r["next_try_at"]),
                     }
                     for r in rows
                 ],
