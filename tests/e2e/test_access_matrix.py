@@ -736,7 +736,7 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
     if key == "POST /counties/{code}/webhooks/replay":  # none such: the page says so
         return {"data": {"delivery_id": "0"}}
     if key == "POST /api/v1/counties/{code}/webhooks":  # a webhook of the target's carrier
-        return {"json": {"url": "http://127.0.0.1:9/hooks", "carrier": carrier}}
+        return {"json": {"url": "https://carrier.example/hooks", "carrier": carrier}}
     if key == "POST /api/v1/counties/{code}/staff/{staff_no}/training":
         return {"json": {"on": county_today().isoformat()}}
     if key.endswith("/assessment/{year}/notes"):  # task 2: in both counties' plans

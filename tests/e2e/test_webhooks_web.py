@@ -97,3 +97,6 @@ def test_a_carrier_registers_its_webhook_and_sees_the_secret_once(
     assert other.status_code == 403
     bad = c.post(f"/api/v1/counties/{HESHUO}/webhooks", json={"url": "ftp://x"}, headers=auth)
     assert bad.status_code == 422 and "url" in bad.text
+    for inside in ("http://127.0.0.1:8000/", "http://10.0.0.5/", "http://localhost/x"):
+        near = c.post(f"/api/v1/counties/{HESHUO}/webhooks", json={"url": inside}, headers=auth)
+        assert near.status_code == 422 and "inside" in near.text

@@ -165,6 +165,7 @@ def test_a_carriers_key_registers_and_sees_only_its_own(
     heshuo: Engine, receiver: tuple[Receiver, str]
 ) -> None:
     _, url = receiver
+    url = "https://zto.example/cx"  # a carrier's key names a public address
     zto = Principal("k1", "zto key", Role.CARRIER, county=COUNTY, carrier="zto")
     service.add(uow(heshuo), VAULT, zto, COUNTY, "zto", url, T0)
     service.add(uow(heshuo), VAULT, None, COUNTY, "sto", url, T0)

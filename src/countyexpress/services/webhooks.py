@@ -15,6 +15,7 @@ before the write sends it again; the receiver deduplicates by the event id.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import random
 import secrets
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from countyexpress.domain import webhooks as rules
-from countyexpress.domain.access import Action, Principal, Resource, Where
+from countyexpress.domain.access import Action, Principal, Resource, Role, Where
 from countyexpress.errors import N_, InvalidValue, NotFound, said
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
@@ -59,10 +60,23 @@ class Poster(Protocol):
     def __call__(self, url: str, body: bytes, headers: dict[str, str]) -> Answer: ...
 
 
-def _check_url(url: str) -> str:
+def _check_url(url: str, outside: bool) -> str:
+    """The URL stripped; InvalidValue unless http(s) with a host, and, when `outside`, unless
+    its host is a name or a public address (not this machine or a private network)."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidValue("url", f"webhook URL {url!r} must be an http(s) address")
+    if outside:
+        host = parts.hostname
+        try:
+            inside = not ipaddress.ip_address(host).is_global
+        except ValueError:
+            inside = host == "localhost" or host.endswith(".localhost")
+        if inside:
+            raise InvalidValue(
+                "url", f"webhook URL {url!r} points inside the platform's network: give "
+                "the carrier's public address"
+            )  # fmt: skip
     return url.strip()
 
 
@@ -78,7 +92,7 @@ def add(
     """Register `carrier`'s webhook; its id and its signing secret (shown once, kept
     encrypted). Events from now on are sent to it."""
     check(by, Action.EDIT, Resource.WEBHOOK, Where(county, carrier=carrier))
-    url = _check_url(url)
+    url = _check_url(url, outside=by is not None and by.role is Role.CARRIER)
     secret = "whsec_" + secrets.token_urlsafe(32)
     with uow:
         found = uow.counties.get(county)
