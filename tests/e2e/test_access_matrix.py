@@ -230,6 +230,7 @@ MATRIX: dict[str, Row] = {
     "GET /counties/{code}/audit": row(("regulator", "admin"), county=True),
     "GET /counties/{code}/driver": ROUTE_READERS,
     "POST /counties/{code}/driver/door": row(("centre_operator", "driver"), county=True),
+    "POST /counties/{code}/driver/phone": row(("driver",), county=True),
     "POST /api/v1/manifests": row(("centre_operator", "driver", CARRIER), county=True),
     "POST /api/v1/centre/{centre_code}/inbound": row(("centre_operator", "driver"), county=True),
     "GET /api/v1/counties/{code}/centre/{centre_code}/queue": row(
@@ -714,6 +715,9 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/centre/{centre_code}/resolve":
         return {"data": {"waybill": w.fresh(target, "manifest"), "division": ""}}
+    if key == "POST /counties/{code}/driver/phone":  # not due at the run's doors: said so
+        day = DAY.isoformat()
+        return {"data": {"waybill": w.fresh(target, "manifest"), "day": day, "plan": v["plan_id"]}}
     if key == "POST /counties/{code}/driver/door":
         form = {"waybill": w.fresh(target, "manifest"), "signer_type": "receiver",
                 "signer_name": "张三", "day": DAY.isoformat(), "plan": v["plan_id"]}  # fmt: skip

@@ -8,15 +8,38 @@ stop, the parcels still to hand over, each delivered with proof (`stations.deliv
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from countyexpress.domain.access import Action, Principal, Resource, Where, allowed
+from countyexpress.domain.access import Action, Principal, Resource, Role, Where, allowed
 from countyexpress.domain.geography import county_code6
-from countyexpress.errors import NotFound
+from countyexpress.errors import N_, Forbidden, NotFound, said
 from countyexpress.planning.routing.dayplan import DayPlan, PlannedStop, VehicleRun
 from countyexpress.planning.routing.progress import StopProgress, StopState, progress
+from countyexpress.services.accounts import AccountsUnitOfWork, record_personal_read
 from countyexpress.services.authz import check
+from countyexpress.services.ports import Cipher
 from countyexpress.services.routes import RoutesUnitOfWork
+from countyexpress.services.unit_of_work import Operations
+
+
+class DriverUnitOfWork(RoutesUnitOfWork, AccountsUnitOfWork, Protocol):
+    """The routes, the ledger, the manifests and the audit log."""
+
+    @property
+    def ops(self) -> Operations: ...
+
+
+@dataclass(frozen=True)
+class DoorParcel:
+    """A parcel due at a door, as the driver sees it: the address and the receiver masked
+    as stored (`manifest_items.*_masked`); the full phone only by `reveal_phone`."""
+
+    waybill_no: str
+    receiver: str
+    address: str
+    phone: str
 
 
 @dataclass(frozen=True)
@@ -26,6 +49,7 @@ class DriverStop:
     stop: PlannedStop
     progress: StopProgress
     door_waybills: tuple[str, ...]  # door stops: parcels not handed over yet
+    doors: tuple[DoorParcel, ...] = ()  # the same parcels with where and to whom
 
     @property
     def done(self) -> bool:
@@ -50,7 +74,7 @@ class DriverRun:
 
 
 def driver_run(
-    uow: RoutesUnitOfWork,
+    uow: DriverUnitOfWork,
     by: Principal,
     county_code: str,
     day: dt.date,
@@ -77,6 +101,7 @@ def driver_run(
         mine = {s.code for s in run.stops}
         waybills = sorted({w for stop in mine for w, _ in expected.get(stop, ())})
         events = uow.ledger.events_of(code, waybills)
+        door_items = uow.ops.manifest_items_for(code, waybills, _DOOR_COLUMNS)
     done = progress(plan, {s: expected.get(s, []) for s in mine}, events)
     by_stop = {p.stop: p for p in done.stops if p.vehicle == run.vehicle}
     stops = []
@@ -89,6 +114,58 @@ def driver_run(
                     e.kind.value == "pickup" and e.at >= plan.created_at for e in events.get(w, ())
                 )
             )  # fmt: skip
-        stops.append(DriverStop(s, by_stop[s.code], due))
+        doors = tuple(_door(w, door_items.get(w)) for w in due)
+        stops.append(DriverStop(s, by_stop[s.code], due, doors))
     may = allowed(by, Action.SCAN, Resource.PARCEL, Where(code))
     return DriverRun(plan, ids, run, tuple(stops), may)
+
+
+_DOOR_COLUMNS = ("receiver_name_masked", "address_masked", "receiver_phone_masked")
+
+
+def _door(waybill: str, item: Mapping[str, Any] | None) -> DoorParcel:
+    if item is None:  # planned from a manifest since purged: nothing personal left
+        return DoorParcel(waybill, "", "", "")
+    return DoorParcel(
+        waybill, item["receiver_name_masked"], item["address_masked"], item["receiver_phone_masked"]
+    )
+
+
+NOT_ON_YOUR_RUN = N_("no parcel of that number is due at a door of your run")
+"""The one answer to a reveal refused: the same whether or not the parcel exists."""
+
+
+def reveal_phone(
+    uow: DriverUnitOfWork,
+    cipher: Cipher,
+    by: Principal,
+    county_code: str,
+    day: dt.date,
+    plan_id: str | None,
+    vehicle: str | None,
+    waybill: str,
+) -> str:
+    """The receiver's full phone number of a parcel due at a door stop of the run, for a
+    driver of the county, written to the audit log (`accounts.record_personal_read`).
+
+    Anyone but a driver of the county is Forbidden before any parcel is looked at; for a
+    driver, a run that is not there or a parcel not due at one of the run's doors is the
+    same NotFound: neither answer tells what parcels exist."""
+    code = county_code6(county_code)
+    if by.role is not Role.DRIVER or by.county != code:
+        raise Forbidden("only a driver of the county reveals a receiver's phone on their run")
+    refused = said(NotFound, NOT_ON_YOUR_RUN)
+    try:
+        run = driver_run(uow, by, code, day, plan_id, vehicle)
+    except NotFound:
+        raise refused from None
+    wanted = waybill.strip().upper()
+    if not any(wanted in s.door_waybills for s in run.stops):
+        raise refused
+    with uow:
+        item = uow.ops.manifest_item(code, wanted)
+    if item is None:
+        raise refused
+    phone = cipher.decrypt(item["receiver_phone_enc"])
+    record_personal_read(uow, by, code, f"receiver phone of {wanted} (door stop)")
+    return phone
