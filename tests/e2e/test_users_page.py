@@ -59,7 +59,7 @@ def test_an_administrator_adds_disables_enables_and_resets(
     app, engine = world
     client, token = admin(app)
     page = client.get("/users").text
-    assert "用户" in page and 'data-user="keeper"' in page and "站点管理员" in page
+    assert "<title>用户" in page and 'data-user="keeper"' in page and "站点管理员" in page
     form = {"csrf_token": token, "username": "reg2", "role": "regulator", "county": "652828",
             "password": "another long password"}  # fmt: skip
     added = client.post("/users", data=form)
@@ -87,6 +87,8 @@ def test_an_administrator_adds_disables_enables_and_resets(
     myself = client.post("/users/active", data={"csrf_token": token, "username": "admin",
                                                 "active": "0"})  # fmt: skip
     assert myself.status_code == 422 and "不能停用自己的账号" in myself.text
+    changes = client.get("/users").text.split('id="user-changes"')[1]
+    assert "reg2 · 已停用" in changes and "reg2 · 密码已重置" in changes
     english = client.get("/users?lang=en").text
     assert "Add a user" in english and "Last log-in" in english
 

@@ -343,8 +343,22 @@ def audit_report(
     """The newest reads of a county's personal data, newest first, each with who read it
     (the log keeps ids; a user renamed or removed later shows its id)."""
     entries = audit_log(uow, by, county_code6(county), limit)
+    reads = [e for e in entries if e.resource != Resource.USER.value]
+    return _named(uow, reads)  # reads; an administrator's changes of users: `user_changes`
+
+
+def _named(uow: AccountsUnitOfWork, entries: list[AuditEntry]) -> list[AuditLine]:
     with uow:
         names = {f"user:{u.id}": u.username for u in uow.accounts.users()}
         api_keys = uow.accounts.keys()
         names.update({f"key:{k.prefix}": k.name or k.carrier for k in api_keys})
     return [AuditLine(e, names.get(e.principal_id, e.principal_id)) for e in entries]
+
+
+def user_changes(uow: AccountsUnitOfWork, by: Principal, limit: int = 50) -> list[AuditLine]:
+    """The newest changes of users (disable, enable, password), newest first, each with who
+    made it; only an administrator may see them."""
+    require(by, Action.READ, Resource.USER)
+    with uow:
+        entries = uow.accounts.audit_entries(None, 1000)
+    return _named(uow, [e for e in entries if e.resource == Resource.USER.value][:limit])

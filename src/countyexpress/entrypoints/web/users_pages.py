@@ -21,6 +21,9 @@ from countyexpress.services import accounts, registries, staff
 router = APIRouter(include_in_schema=False)
 
 STAFF_ROLES = (Role.STATION_KEEPER, Role.DRIVER)
+CHANGE_LABELS = {"disable": N_("disabled"), "enable": N_("enabled"),
+                 "password": N_("password reset")}  # fmt: skip
+"""The audit log's changes of a user (`accounts.set_active`, `accounts.reset_password`)."""
 
 
 def _page(
@@ -28,7 +31,9 @@ def _page(
 ) -> Response:
     users = accounts.list_users(uow, by)
     ctx = {"users": users, "roles": [r.value for r in Role if r is not Role.CARRIER],
-           "counties": registries.visible_counties(uow, by), "result": result}  # fmt: skip
+           "counties": registries.visible_counties(uow, by), "result": result,
+           "changes": accounts.user_changes(uow, by), "CHANGE_LABELS": CHANGE_LABELS,
+           "user_names": {f"user:{u.id}": u.username for u in users}}  # fmt: skip
     return render(request, "users.html", ctx, active="users", status_code=status)
 
 
