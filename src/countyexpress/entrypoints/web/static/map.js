@@ -68,10 +68,12 @@
       var el_ = pair[0].getElement();
       if (el_ && d.cover) { el_.setAttribute("data-within", d.cover.within ? "1" : "0"); }
     });
-    document.getElementById("legend-villages").hidden = mode !== "station";
-    document.getElementById("legend-quality").hidden = mode !== "quality";
-    var lc = document.getElementById("legend-coverage");
-    if (lc) { lc.hidden = mode !== "coverage"; }
+    // the driver's small map has no legends: only the county map's are toggled
+    [["legend-villages", "station"], ["legend-quality", "quality"], ["legend-coverage", "coverage"]]
+      .forEach(function (p) {
+        var legend = document.getElementById(p[0]);
+        if (legend) { legend.hidden = mode !== p[1]; }
+      });
     el.dataset.colourBy = mode;
   }
   var checked = document.querySelector('input[name="colour-by"]:checked');
