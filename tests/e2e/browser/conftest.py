@@ -20,7 +20,9 @@ import httpx
 import pytest
 
 from countyexpress import bootstrap
+from countyexpress.adapters.packs import builtin_pack_path
 from countyexpress.services import counties as county_service
+from countyexpress.services import vehicles as vehicle_service
 from countyexpress.settings import Settings
 from support.web import PEOPLE, add_user, seed_manifest_parcel, seed_station_parcel
 
@@ -72,6 +74,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = bootstrap.open_engine(settings)
     county_service.load_county(
         bootstrap.uow_factory(engine)(), bootstrap.read_pack_source("heshuo")
+    )
+    vehicle_service.load_pack_vehicles(  # the registry the centre dispatches on
+        bootstrap.uow_factory(engine)(), "652828", builtin_pack_path("heshuo") or Path("heshuo")
     )
     for who in PEOPLE.values():
         add_user(engine, who)

@@ -176,14 +176,20 @@ def test_the_centre_sorts_a_scanned_parcel_and_dispatches_its_bag(page: Any) -> 
     page.keyboard.press("Enter")
     sorted_ = page.wait_for_selector('#centre-result [data-outcome="sorted"]')
     bag = sorted_.query_selector(".route-bag").inner_text()
-    page.wait_for_selector(f'#bags tr[data-bag="{bag}"]')
+    page.wait_for_selector(f'#centre-panels tr[data-bag="{bag}"]')
     page.wait_for_function(FOCUSED)
     shoot(page, "centre-sorted")
     # locators, not element handles: the panels are swapped in again after each action
-    row = page.locator(f'#bags tr[data-bag="{bag}"]')
-    row.locator('input[name="vehicle"]').fill("VAN-02")
-    row.locator('button[type="submit"]').click()
-    page.wait_for_selector('#centre-result [data-outcome="dispatched"]')
+    run = page.locator(f'#runs .run:has(tr[data-bag="{bag}"])')
+    if run.count():  # on today's planned run: its one 发车 button sends all its bags
+        run.locator('button[type="submit"]').click()
+        page.wait_for_selector('#centre-result [data-outcome="run-dispatched"]')
+        page.wait_for_selector(f'#runs .run[data-ready="0"]:has(tr[data-bag="{bag}"])')
+    else:  # on no run: a registered vehicle chosen from the select
+        row = page.locator(f'#bags tr[data-bag="{bag}"]')
+        row.locator('select[name="vehicle"]').select_option(index=1)
+        row.locator('button[type="submit"]').click()
+        page.wait_for_selector('#centre-result [data-outcome="dispatched"]')
     page.wait_for_selector(f'#bags tr[data-bag="{bag}"]', state="detached")
     shoot(page, "centre-dispatched")
 
