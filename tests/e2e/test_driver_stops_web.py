@@ -3,9 +3,10 @@ phone that is audited, the stop order on a small map, and each answer inside its
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from sqlalchemy import Engine, select
 
 from countyexpress import bootstrap
 from countyexpress.adapters.db.tables_auth import audit_log
+from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs.reader import builtin_pack_path
 from countyexpress.domain.access import Role
+from countyexpress.domain.staff import Occupation, StaffMember
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.services import counties as county_service
 from countyexpress.services import vehicles
@@ -26,6 +29,7 @@ from support.web import PEOPLE, Someone, add_user, csrf_of, log_in
 
 DAY = "2026-11-28"
 GREEDY = Someone("driver-greedy", Role.DRIVER, "652828")
+OTHER = Someone("driver-other", Role.DRIVER, "652828")
 
 
 @dataclass
@@ -48,7 +52,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
         bootstrap.uow_factory(engine)(), "652828", builtin_pack_path("heshuo")
     )
     heshuo_day(engine)
-    for who in [*PEOPLE.values(), GREEDY]:
+    for who in [*PEOPLE.values(), GREEDY, OTHER]:
         add_user(engine, who)
     application = create_app(settings, engine)
     operator = as_(application, "centre")
@@ -171,3 +175,37 @@ def test_a_door_delivery_answers_inside_its_stop(day: Day) -> None:
     assert f'id="stop-{door.stop}"' in done.text
     assert 'data-outcome="delivered"' in done.text and door.waybill in done.text
     assert 'id="stops"' not in done.text  # only the stop, not the whole run
+
+
+def test_once_the_registry_assigns_the_van_a_courier_only_that_driver_reveals(day: Day) -> None:
+    """The vehicle registry's courier (`courier_staff_no`, linked to the user "driver"):
+    another driver of the county is refused with the answer a made-up parcel gets."""
+    driver = as_(day.app, "driver")
+    door = a_door(driver)
+    uow = SqlUnitOfWork(day.engine)
+    with uow:
+        fleet = uow.vehicles.fleet("652828")
+    known = [
+        v
+        for v in fleet
+        if door.form["vehicle"] in (v.unified_no, v.plate, str(v.routing.get("code") or ""))
+    ]
+    assert known, "the run's van is in the registry"
+    now = dt.datetime.now(dt.UTC)
+    assigned = [replace(v, courier_staff_no="D-001") if v in known else v for v in fleet]
+    with uow:
+        uow.staff.put("652828", StaffMember("D-001", "HS-CENTER", Occupation.COURIER,
+                                            username="driver"), {}, now)  # fmt: skip
+        uow.vehicles.replace("652828", assigned, by="test", at=now, source="test")
+        uow.commit()
+    try:
+        other = as_(day.app, OTHER.name)
+        real = reveal(other, door.form)
+        made_up = reveal(other, {**door.form, "waybill": "ZT9999999999999"})
+        texts = {re.sub(r'id="phone-[A-Z0-9]*"', "", a.text) for a in (real, made_up)}  # type: ignore[attr-defined]
+        assert len(texts) == 1 and "tel:" not in texts.pop()
+        assert "tel:" in reveal(driver, door.form).text  # type: ignore[attr-defined]
+    finally:
+        with uow:
+            uow.vehicles.replace("652828", fleet, by="test", at=now, source="test")
+            uow.commit()

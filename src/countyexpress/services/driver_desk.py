@@ -21,14 +21,18 @@ from countyexpress.services.accounts import AccountsUnitOfWork, record_personal_
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
 from countyexpress.services.routes import RoutesUnitOfWork
-from countyexpress.services.unit_of_work import Operations
+from countyexpress.services.unit_of_work import Operations, StaffRepository, VehicleStore
 
 
 class DriverUnitOfWork(RoutesUnitOfWork, AccountsUnitOfWork, Protocol):
-    """The routes, the ledger, the manifests and the audit log."""
+    """The routes, the ledger, the manifests, the vehicles and their couriers, the audit log."""
 
     @property
     def ops(self) -> Operations: ...
+    @property
+    def vehicles(self) -> VehicleStore: ...
+    @property
+    def staff(self) -> StaffRepository: ...
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,28 @@ def _door(waybill: str, item: Mapping[str, Any] | None) -> DoorParcel:
     )
 
 
+def _drives(uow: DriverUnitOfWork, by: Principal, code: str, run: VehicleRun) -> bool:
+    """Whether `by` drives `run`: when the vehicle registry assigns the run's vehicle a
+    courier (`courier_staff_no`), only the user linked to that staff member (`staff
+    .create_staff_user`); a vehicle with no courier assigned binds nobody, so any driver of
+    the county does."""
+    with uow:
+        fleet = uow.vehicles.fleet(code)
+        assigned = {
+            v.courier_staff_no for v in fleet
+            if v.courier_staff_no and any(
+                run.identifies(n) for n in (v.unified_no, v.plate, str(v.routing.get("code") or ""))
+            )
+        }  # fmt: skip
+        if not assigned:
+            return True
+        if not by.id.startswith("user:") or not by.id.removeprefix("user:").isdigit():
+            return False
+        user = uow.accounts.user(int(by.id.removeprefix("user:")))
+        me = uow.staff.by_account(code, user.username) if user else None
+    return me is not None and me.staff_no in assigned
+
+
 NOT_ON_YOUR_RUN = N_("no parcel of that number is due at a door of your run")
 """The one answer to a reveal refused: the same whether or not the parcel exists."""
 
@@ -160,7 +186,7 @@ def reveal_phone(
     except NotFound:
         raise refused from None
     wanted = waybill.strip().upper()
-    if not any(wanted in s.door_waybills for s in run.stops):
+    if not any(wanted in s.door_waybills for s in run.stops) or not _drives(uow, by, code, run.run):
         raise refused
     with uow:
         item = uow.ops.manifest_item(code, wanted)
