@@ -255,3 +255,33 @@ def test_with_the_key_in_the_environment_the_new_key_is_given_and_no_file_writte
         assert again.already_done
     finally:
         engine.dispose()
+
+
+def test_a_webhook_secret_is_re_encrypted_by_a_rotation_and_never_purged(
+    install: tuple[Settings, Engine],
+) -> None:
+    """A sealed column (not personal) goes to the new key with the personal ones, so a
+    carrier's webhook still signs after `keys rotate`; the purge leaves it alone."""
+    from countyexpress.adapters.db.personal import purge
+    from countyexpress.adapters.db.tables_webhooks import webhooks
+    from countyexpress.services import webhooks as hooks
+
+    settings, engine = install
+    old = Vault(settings.data_key_bytes())
+    when = dt.datetime.now(dt.UTC)
+    hook_id, secret = hooks.add(SqlUnitOfWork(engine), old, None, HESHUO, "zto",
+                                "https://hooks.example.com/ce", when)  # fmt: skip
+    done = keys.rotate(settings, engine)
+    new = Vault(settings.data_key_bytes())
+    assert done.columns["webhooks.secret_enc"] == 1
+    with engine.connect() as conn:
+        stored = conn.execute(select(webhooks.c.secret_enc).where(webhooks.c.id == hook_id))
+        cipher = stored.scalar_one()
+    assert new.decrypt(cipher) == secret
+    with pytest.raises(VaultError):
+        old.decrypt(cipher)
+    with engine.begin() as conn:
+        purge(conn, HESHUO, when + dt.timedelta(days=3650))
+    with engine.connect() as conn:
+        kept = conn.execute(select(webhooks.c.secret_enc).where(webhooks.c.id == hook_id))
+        assert new.decrypt(kept.scalar_one()) == secret

@@ -27,6 +27,9 @@ from countyexpress.adapters.db.schema import full_metadata
 
 PERSONAL = "personal"
 CLOCK = "personal_clock"
+SEALED = "sealed"
+"""A Vault ciphertext that is not personal (a webhook's signing secret): re-encrypted by a key
+rotation like a personal one, never cleared by the purge."""
 
 
 def personal_columns(table: Table) -> list[Column[Any]]:
@@ -37,6 +40,16 @@ def personal_columns(table: Table) -> list[Column[Any]]:
 def personal_tables() -> list[Table]:
     """Every table of the schema with at least one personal column, in dependency order."""
     return [t for t in full_metadata().sorted_tables if personal_columns(t)]
+
+
+def sealed_columns(table: Table) -> list[Column[Any]]:
+    """The columns of `table` marked sealed (Vault ciphertext that is not personal)."""
+    return [c for c in table.columns if SEALED in c.info]
+
+
+def vault_tables() -> list[Table]:
+    """Every table with a personal or a sealed column: what a key rotation rewrites."""
+    return [t for t in full_metadata().sorted_tables if personal_columns(t) or sealed_columns(t)]
 
 
 def cleared(column: Column[Any]) -> Any:

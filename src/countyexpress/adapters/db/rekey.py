@@ -2,8 +2,9 @@
 
 In the caller's one transaction:
 
-- every column marked `ciphertext` is decrypted with the old vault and encrypted with the
-  new one (a purged value, '' or NULL, is left as it is);
+- every column marked `ciphertext` (personal) or `sealed` (a Vault value that is not personal,
+  such as a webhook's secret) is decrypted with the old vault and encrypted with the new one
+  (a purged value, '' or NULL, is left as it is);
 - every `digest` column with an `"of"` is recomputed from that column's plaintext, passed
   through its `"normalise"` function of `domain.privacy` (or none). The old digest must equal
   the old key's digest of the same value, else the marks are wrong and the rotation stops
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, Table, and_, bindparam, select, update
 
-from countyexpress.adapters.db.personal import personal_columns, personal_tables
+from countyexpress.adapters.db.personal import personal_columns, sealed_columns, vault_tables
 from countyexpress.adapters.vault import Vault, ciphertext_prefix, is_ciphertext
 from countyexpress.domain import privacy
 from countyexpress.errors import CountyExpressError
@@ -51,6 +52,11 @@ class Rekeyed:
 
 def _kind(column: Column[Any]) -> str:
     return str(column.info.get("personal", ""))
+
+
+def _ciphertexts(table: Table) -> list[Column[Any]]:
+    """The Vault ciphertext columns of `table`: personal ones and sealed ones."""
+    return [c for c in personal_columns(table) if _kind(c) == "ciphertext"] + sealed_columns(table)
 
 
 def _normaliser(table: Table, column: Column[Any]) -> tuple[str, Callable[[str], str]]:
@@ -107,11 +113,11 @@ def _primary_key(table: Table) -> list[Column[Any]]:
 def rekey(connection: Connection, old: Vault, new: Vault) -> Rekeyed:
     """Re-encrypt and re-digest every marked column, in the caller's transaction."""
     done = Rekeyed()
-    tables = personal_tables()
+    tables = vault_tables()
     _lock(connection, tables)
     mapped: dict[str, dict[str, str]] = defaultdict(dict)  # normalise → old digest → new
     for table in tables:
-        cipher = [c for c in personal_columns(table) if _kind(c) == "ciphertext"]
+        cipher = _ciphertexts(table)
         derived = [c for c in personal_columns(table) if _kind(c) == "digest" and "of" in c.info]
         if not cipher and not derived:
             continue
@@ -175,13 +181,12 @@ def rekey(connection: Connection, old: Vault, new: Vault) -> Rekeyed:
 
 
 def uses_key(engine: Engine, key: str) -> bool:
-    """Whether any marked ciphertext of the database was made under the key with id `key`."""
+    """Whether any marked (personal or sealed) ciphertext of the database was made under the
+    key with id `key`."""
     prefix = ciphertext_prefix(key)
     with engine.connect() as connection:
-        for table in personal_tables():
-            for c in personal_columns(table):
-                if _kind(c) != "ciphertext":
-                    continue
+        for table in vault_tables():
+            for c in _ciphertexts(table):
                 hit = connection.execute(
                     select(c).where(c.startswith(prefix, autoescape=True)).limit(1)
                 ).first()

@@ -31,7 +31,8 @@ webhooks = Table(
     Column("county_code", String(6), nullable=False),
     Column("carrier", String(20), nullable=False),
     Column("url", String(500), nullable=False),
-    Column("secret_enc", Text, nullable=False),  # the signing secret, Vault ciphertext
+    # the signing secret, Vault ciphertext: re-encrypted by `keys rotate`, never purged
+    Column("secret_enc", Text, nullable=False, info={"sealed": True}),
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_webhooks_county_carrier", "county_code", "carrier"),
