@@ -21,6 +21,7 @@ from countyexpress.domain.county_time import COUNTY_ZONE, county_clock, county_t
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.entrypoints.web.render import templates
 from support.shelved import MIDNIGHT, MORNING, SHELVED, shelved_county
+from support.sweep import sweep
 from support.web import HESHUO, PEOPLE, STATION, add_user, csrf_of, log_in
 
 UTC = dt.UTC
@@ -93,32 +94,12 @@ def test_the_shelf_shows_a_0239Z_scan_at_1039(app: object) -> None:
     assert row and "2026/12/1 00:30" in row.group(0), row and row.group(0)
 
 
-SKIP = re.compile(r"^/(static|api|logout|docs|redoc|openapi)|\.(xlsx|csv|pdf|docx|zip|json)$")
-
-
-def _sweep(client: TestClient, start: list[str], limit: int = 80) -> dict[str, str]:
-    """The HTML of every page reachable by links from `start` (GET, same site)."""
-    seen: dict[str, str] = {}
-    todo = list(start)
-    while todo and len(seen) < limit:
-        url = todo.pop(0)
-        if url in seen or SKIP.search(url):
-            continue
-        r = client.get(url)
-        if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
-            seen[url] = ""
-            continue
-        seen[url] = r.text
-        todo += [h for h in re.findall(r'href="(/[^"#?]*)"', r.text) if h not in seen]
-    return seen
-
-
 @pytest.mark.parametrize("user", ["reg", "keeper", "centre", "driver"])
 def test_no_page_shows_a_utc_time(app: object, user: str) -> None:
     """Every page each role reaches: no +00:00, no 'Z' time, no 'UTC', no 02:39 or 16:30."""
     with TestClient(app) as client:  # type: ignore[arg-type]
         log_in(client, user)
-        pages = _sweep(
+        pages = sweep(
             client, ["/", f"/counties/{HESHUO}", f"/counties/{HESHUO}/stations/{STATION}"]
         )
     assert len([p for p in pages.values() if p]) >= 10, list(pages)
