@@ -242,3 +242,49 @@ def test_a_pack_with_a_bad_sheet_is_refused_whole_naming_file_and_field(
     listed = runner.invoke(app, ["county", "list", "--json"])
     assert json.loads(listed.stdout) == []
     get_settings.cache_clear()
+
+
+def test_monthly_snapshots_make_the_trend_and_frozen_years_the_year_on_year(db: Path) -> None:
+    """`assess snapshot` keeps a month; running a report keeps the current month; the JSON's
+    trend lists the year's months, those without a snapshot saying so (no value made up)."""
+    from countyexpress.domain.county_time import county_today
+
+    today = county_today()
+    year, this = today.year, f"{today.year:04d}-{today.month:02d}"
+    earlier = f"{year - 1:04d}-12"
+    taken = runner.invoke(app, ["assess", "snapshot", "--county", "652828", "--month", earlier,
+                                "--json"])  # fmt: skip
+    assert taken.exit_code == 0, taken.output
+    kept = json.loads(taken.stdout)["values"]
+    assert "village_coverage_rate" in kept
+    future = f"{year + 1:04d}-01"
+    refused = runner.invoke(app, ["assess", "snapshot", "--county", "652828", "--month", future])
+    assert refused.exit_code == 1 and "month" in refused.output
+    bad = runner.invoke(app, ["assess", "snapshot", "--county", "652828", "--month", "2026-13"])
+    assert bad.exit_code == 1 and "YYYY-MM" in bad.output
+    frozen_before = runner.invoke(
+        app, ["assess", "report", "--county", "652828", "--year", str(year - 1), "--freeze"]
+    )
+    assert frozen_before.exit_code == 0, frozen_before.output
+    data = runner.invoke(
+        app, ["assess", "report", "--county", "652828", "--year", str(year), "--json"]
+    )
+    report = json.loads(data.stdout)
+    village = next(t for t in report["tasks"] if t["task"] == 4)
+    coverage = next(i for i in village["indicators"] if i["indicator"] == "village_coverage_rate")
+    months = coverage["trend"]["months"]
+    assert [m["month"] for m in months] == [
+        f"{year:04d}-{m:02d}" for m in range(1, today.month + 1)
+    ]
+    assert months[-1] == {"month": this, "value": coverage["value"], "snapshot": True}
+    assert all(m == {"month": m["month"], "value": None, "snapshot": False} for m in months[:-1])
+    assert coverage["trend"]["years"] == [
+        {"year": year - 1, "value": kept["village_coverage_rate"]}
+    ]
+    last_year = runner.invoke(
+        app, ["assess", "show", "--county", "652828", "--year", str(year - 1), "--json"]
+    )
+    december = json.loads(last_year.stdout)["tasks"][3]["indicators"]
+    (rate,) = [i for i in december if i["indicator"] == "village_coverage_rate"]
+    assert rate["trend"]["months"][-1]["snapshot"] is True
+    assert [m["snapshot"] for m in rate["trend"]["months"][:-1]] == [False] * 11

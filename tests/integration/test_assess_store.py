@@ -54,3 +54,20 @@ def test_sheet_reports_and_notes_round_trip(engine: Engine) -> None:
         assert again is not None and again.report["total_score"] == 30.0
         assert again.replaced_at == later and again.frozen_by == "admin"
         assert [f.year for f in uow.assessment.frozen_all("652828")] == [2021, 2022]
+
+
+def test_a_month_snapshot_is_upserted_and_read_by_year(engine: Engine) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        uow.assessment.save_snapshot("652828", "2026-11", {"coverage": 0.5, "x": None}, AT)
+        uow.assessment.save_snapshot("652828", "2025-12", {"coverage": 0.25}, AT)
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        uow.assessment.save_snapshot("652828", "2026-11", {"coverage": 0.75}, AT)
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.assessment.snapshots("652828", 2026) == {"2026-11": {"coverage": 0.75}}
+        assert uow.assessment.snapshots("652828") == {
+            "2025-12": {"coverage": 0.25},
+            "2026-11": {"coverage": 0.75},
+        }
+        assert uow.assessment.snapshots("650000") == {}

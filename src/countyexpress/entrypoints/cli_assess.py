@@ -4,6 +4,7 @@
 report.xlsx (`--out`), prints the JSON (`--json`) and freezes it as issued (`--freeze`,
 refused a second time unless `--replace`); `show` prints today's or the frozen report;
 `compare` sets the frozen report beside today's figures; `history` lists the frozen years;
+`snapshot` stores the indicators' values of a month (the report's trend);
 `note` records a progress note with evidence files on a task of a year, `notes` lists them.
 """
 
@@ -194,6 +195,24 @@ def compare(county: County, year: Year, as_json: AsJson = False) -> None:
         table.add_row(str(t["task"]), t["title"], f"{t['frozen_score']}", f"{t['score']:g}",
                       f"{t['frozen_status']} → {t['status']}")  # fmt: skip
     out.print(table)
+
+
+@assess_app.command("snapshot")
+def snapshot(
+    county: County,
+    month: Annotated[str, typer.Option("--month", help="The county's month, YYYY-MM")],
+    as_json: AsJson = False,
+) -> None:
+    """Store each indicator's value of a month (the trend), replacing that month's."""
+    try:
+        values = service.snapshot(_uow(), county, month, by=None)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json({"county": county, "month": month, "values": values})
+        return
+    kept = sum(v is not None for v in values.values())
+    out.print(f"snapshot {month}: {len(values)} indicators, {kept} with a figure", highlight=False)
 
 
 @assess_app.command("note")

@@ -44,6 +44,7 @@ __all__ = [
     "notes",
     "report",
     "sheet_of",
+    "snapshot",
     "to_json",
     "unit_tasks",
 ]
@@ -74,6 +75,10 @@ class Report:
     data_quality: tuple[QualityNote, ...]
     notes: Mapping[int, int] = field(default_factory=dict)  # notes per task
     townships: Mapping[str, str] = field(default_factory=dict)  # division code → township
+    # indicator → the year's months with their stored value (None: no snapshot that month)
+    trend: Mapping[str, tuple[tuple[str, float | None, bool], ...]] = field(default_factory=dict)
+    # indicator → (year, value) from each frozen report
+    years: Mapping[str, tuple[tuple[int, float | None], ...]] = field(default_factory=dict)
 
 
 def _read(by: Principal | None, county: str) -> None:
@@ -106,6 +111,77 @@ def sheet_of(uow: UnitOfWork, county: str, *, by: Principal | None) -> tuple[She
     _read(by, c.code)
     with uow:
         return uow.assessment.sheet(c.code, c.plan)
+
+
+def _month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+    except ValueError:
+        raise InvalidValue("month", f"month {text!r} is not YYYY-MM") from None
+    if not 1 <= month <= 12 or len(text) != 7:
+        raise InvalidValue("month", f"month {text!r} is not YYYY-MM")
+    return _year(year), month
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def _values(values: Sequence[Any]) -> dict[str, float | None]:
+    return {v.indicator: v.value for v in values}
+
+
+def snapshot(
+    uow: UnitOfWork,
+    county: str,
+    month: str,
+    *,
+    by: Principal | None,
+    today: dt.date | None = None,
+) -> dict[str, float | None]:
+    """Store each indicator's value of a county month (YYYY-MM, the county's), replacing the
+    month's snapshot; a month not yet begun is refused. The figures are today's data as of
+    the month's last day (or today, in the current month)."""
+    c = counties.get_county(uow, county)
+    _edit(by, c.code)
+    year, number = _month(month)
+    day = today or county_today()
+    if (year, number) > (day.year, day.month):
+        raise InvalidValue("month", f"month {month} has not begun (today is {day:%Y-%m-%d})")
+    as_of = min(day, _month_end(year, number))
+    found = _values(indicators.plan_kpis(uow, c.code, year, by=by or SYSTEM, today=as_of))
+    with uow:
+        uow.assessment.save_snapshot(c.code, month, found, dt.datetime.now(dt.UTC))
+        uow.commit()
+    return found
+
+
+def _trend(
+    stored: Mapping[str, Mapping[str, float | None]], names: Sequence[str], year: int, day: dt.date
+) -> dict[str, tuple[tuple[str, float | None, bool], ...]]:
+    last = 12 if year < day.year else day.month if year == day.year else 0
+    months = [f"{year:04d}-{m:02d}" for m in range(1, last + 1)]
+    return {
+        name: tuple((m, stored.get(m, {}).get(name), name in stored.get(m, {})) for m in months)
+        for name in names
+    }
+
+
+def _years(
+    reports: Sequence[FrozenReport], names: Sequence[str]
+) -> dict[str, tuple[tuple[int, float | None], ...]]:
+    found: dict[str, list[tuple[int, float | None]]] = {name: [] for name in names}
+    for f in reports:
+        values = {
+            i["indicator"]: i.get("value")
+            for t in f.report.get("tasks", [])
+            for i in t.get("indicators", [])
+        }
+        for name in names:
+            if name in values:
+                found[name].append((f.year, values[name]))
+    return {name: tuple(rows) for name, rows in found.items()}
 
 
 def _quality(county: County, sheet_quality: str, sheet_source: str) -> tuple[QualityNote, ...]:
@@ -149,9 +225,17 @@ def report(
     _read(by, c.code)
     day = today or county_today()
     values = indicators.plan_kpis(uow, c.code, _year(year), by=by or SYSTEM, today=day)
+    names = sorted({v.indicator for v in values})
+    if year == day.year:  # the current county month's snapshot, upserted
+        with uow:
+            month = f"{day.year:04d}-{day.month:02d}"
+            uow.assessment.save_snapshot(c.code, month, _values(values), dt.datetime.now(dt.UTC))
+            uow.commit()
     with uow:
         sheet, origin = uow.assessment.sheet(c.code, c.plan)
         counted = Counter(n.task for n in uow.assessment.notes(c.code, year))
+        stored = uow.assessment.snapshots(c.code, year)
+        reports = uow.assessment.frozen_all(c.code)
     scored = score(sheet, c.plan, values, year, current_year=day.year)
     return Report(
         county=c.code,
@@ -164,12 +248,23 @@ def report(
         data_quality=_quality(c, sheet.quality, f"{origin}: {sheet.source}"),
         notes=dict(counted),
         townships=_townships(c),
+        trend=_trend(stored, names, year, day),
+        years=_years(reports, names),
     )
 
 
 def _townships(county: County) -> dict[str, str]:
     names = {d.code: d.name for d in county.divisions_at(DivisionLevel.TOWNSHIP)}
     return {d.code: names.get(d.parent_code, d.name) for d in county.divisions}
+
+
+def _trend_json(r: Report, name: str) -> dict[str, Any]:
+    return {
+        "months": [
+            {"month": m, "value": v, "snapshot": kept} for m, v, kept in r.trend.get(name, ())
+        ],
+        "years": [{"year": y, "value": v} for y, v in r.years.get(name, ())],
+    }
 
 
 def _indicator_json(s: Any, townships: Mapping[str, str]) -> dict[str, Any]:
@@ -236,7 +331,10 @@ def to_json(r: Report) -> dict[str, Any]:
                 "lead_unit": t.lead_unit,
                 "lead_units": list(t.lead_units),
                 "cooperating_units": list(t.cooperating_units),
-                "indicators": [_indicator_json(s, r.townships) for s in t.indicators],
+                "indicators": [
+                    _indicator_json(s, r.townships) | {"trend": _trend_json(r, s.value.indicator)}
+                    for s in t.indicators
+                ],
                 "score": t.score,
                 "max_score": t.max_score,
                 "status": t.status.value,

@@ -311,6 +311,10 @@ class AssessmentStore(Protocol):
                      by: str) -> int: ...  # fmt: skip
     def notes(self, county: str, year: int, task: int | None = None) -> list[Note]: ...
     def evidence_content(self, county: str, evidence_id: int) -> tuple[Attachment, str] | None: ...
+    def save_snapshot(self, county: str, month: str, values: Mapping[str, float | None],
+                      at: dt.datetime) -> None: ...  # fmt: skip
+    def snapshots(self, county: str,
+                  year: int | None = None) -> dict[str, dict[str, float | None]]: ...  # fmt: skip
 
 
 class StaffRepository(Protocol):

@@ -14,6 +14,7 @@ from countyexpress.adapters.db.tables_assessment import (
     assessment_notes,
     assessment_reports,
     assessment_sheets,
+    assessment_snapshots,
 )
 from countyexpress.adapters.packs.assessment import builtin_sheet, sheet_from_data, to_data
 from countyexpress.domain.assessment import FrozenReport, Note, Sheet
@@ -158,3 +159,29 @@ class SqlAssessment:
         meta = Attachment(r.id, r.note_id, r.file_name, r.content_type, r.size, r.sha256,
                           _utc(r.added_at), r.added_by, False)  # fmt: skip
         return meta, str(r.content_enc)
+
+    # monthly snapshots -----------------------------------------------------------------
+    def save_snapshot(
+        self, county: str, month: str, values: Mapping[str, float | None], at: dt.datetime
+    ) -> None:
+        """Store the indicators' values of a county month, replacing that month's."""
+        t = assessment_snapshots
+        self._c.execute(delete(t).where(t.c.county_code == county, t.c.month == month))
+        rows = [
+            {"county_code": county, "month": month, "indicator": name, "value": value,
+             "taken_at": at}
+            for name, value in sorted(values.items())
+        ]  # fmt: skip
+        if rows:
+            self._c.execute(insert(t), rows)
+
+    def snapshots(self, county: str, year: int | None = None) -> dict[str, dict[str, float | None]]:
+        """The stored months of the county (of one year): month → indicator → value."""
+        t = assessment_snapshots
+        query = select(t.c.month, t.c.indicator, t.c.value).where(t.c.county_code == county)
+        if year is not None:
+            query = query.where(t.c.month.like(f"{year:04d}-%"))
+        out: dict[str, dict[str, float | None]] = {}
+        for r in self._c.execute(query.order_by(t.c.month, t.c.indicator)):
+            out.setdefault(r.month, {})[r.indicator] = None if r.value is None else float(r.value)
+        return out

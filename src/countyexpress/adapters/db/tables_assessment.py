@@ -4,12 +4,25 @@
 loaded; `assessment_reports` the frozen (issued) report of a county's year, as its JSON;
 `assessment_notes` the lead units' progress notes on a task of a year, one row a note, never
 updated (the audit trail: who, when); `assessment_evidence` the files attached to a note,
-their content encrypted with the Vault (they may show people) and purged after retention.
+their content encrypted with the Vault (they may show people) and purged after retention;
+`assessment_snapshots` each indicator's value in a county month (the trend: the indicators
+measure today's data, a snapshot keeps what they said then).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from countyexpress.adapters.db.tables import metadata
 
@@ -67,4 +80,14 @@ assessment_evidence = Table(
     Column("added_by", String(100), nullable=False),
     Index("ix_assessment_evidence_note", "note_id"),
     info={"personal_clock": "added_at"},
+)
+
+assessment_snapshots = Table(
+    "assessment_snapshots",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("month", String(7), primary_key=True),  # the county's month, YYYY-MM
+    Column("indicator", String(80), primary_key=True),
+    Column("value", Float),  # None: the indicator had no figure that month
+    Column("taken_at", DateTime(timezone=True), nullable=False),
 )
