@@ -183,6 +183,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/facilities": COUNTY_READERS,
     "GET /counties/{code}": COUNTY_READERS,
     "GET /counties/{code}/overview": COUNTY_READERS,
+    "GET /counties/{code}/parcels": ROUTE_READERS,  # stuck parcels (issue 12)
     "GET /counties/{code}/map": COUNTY_READERS,
     "GET /counties/{code}/facilities": COUNTY_READERS,
     "GET /counties/{code}/carriers": COUNTY_READERS,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -17,12 +18,14 @@ from countyexpress.domain.access import Action, Principal, Resource, Where, allo
 from countyexpress.domain.county import County, CountySummary
 from countyexpress.domain.county_time import county_today
 from countyexpress.domain.facilities import FacilityKind
-from countyexpress.domain.geography import DataQuality, DivisionLevel
+from countyexpress.domain.geography import DataQuality, DivisionLevel, county_code6
 from countyexpress.domain.indicators import Direction, IndicatorValue
+from countyexpress.domain.lifecycle import TERMINAL, ParcelState
 from countyexpress.domain.plan import Target
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
 from countyexpress.domain.supervision.indicators import SupervisionSnapshot
+from countyexpress.errors import InvalidValue
 from countyexpress.services import counties, indicators, supervision
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -43,6 +46,27 @@ class TargetRow:
         if self.current is None:
             return None
         return self.direction.meets(self.current, self.target.value)
+
+    @property
+    def progress(self) -> float | None:
+        """How far the current value is towards the target, 0..1 (the progress bar); for a
+        lower-is-better target, target/current."""
+        if self.current is None or not self.target.value:
+            return None
+        if self.direction is Direction.HIGHER_IS_BETTER:
+            ratio = self.current / self.target.value
+        else:
+            ratio = self.target.value / self.current if self.current else 1.0
+        return max(0.0, min(1.0, ratio))
+
+    @property
+    def deadline(self) -> dt.date:
+        """The target's deadline: the last day of its year."""
+        return dt.date(self.target.year, 12, 31)
+
+    def overdue(self, today: dt.date) -> bool:
+        """已逾期: the county day is past the deadline and the target is not met."""
+        return today > self.deadline and self.met is not True
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,72 @@ class Overview:
     computed_from_demo: bool  # some current values count demonstration facilities
     villages_with_station: int
     parcels_by_state: dict[str, int] | None  # None: the principal may not see parcel counts
+    today: dt.date | None = None  # the county day the overview was computed for
+    ageing: list[AgeingRow] | None = None  # None: the principal may not see parcels
+    stuck_hours: int = 0
+
+
+STUCK_HOURS = 48
+"""Parcel ageing: a parcel in one non-final state at one place for longer than this many
+hours is stuck. An estimate (the operating rules of the packs set no figure yet): a parcel
+stored at a village station is normally taken within two days."""
+NOT_FINAL = tuple(s.value for s in ParcelState if s not in TERMINAL)
+
+
+@dataclass(frozen=True)
+class AgeingRow:
+    """How many parcels are stuck at one place with one carrier."""
+
+    place: str
+    carrier: str
+    count: int
+
+
+@dataclass(frozen=True)
+class StuckParcel:
+    """A stuck parcel of the filtered list: no personal data."""
+
+    waybill_no: str
+    carrier: str
+    state: str
+    place: str
+    last_at: dt.datetime
+    hours: float
+
+
+def stuck_parcels(
+    uow: UnitOfWork,
+    by: Principal,
+    code: str,
+    hours: int = STUCK_HOURS,
+    place: str | None = None,
+    carrier: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[StuckParcel]:
+    """The parcels of a county in one non-final state for more than `hours`, optionally at
+    one place and of one carrier, oldest first."""
+    county = counties.get_county(uow, code)
+    require(by, Action.READ, Resource.PARCEL, Where(county=county.code))
+    if hours < 1:
+        raise InvalidValue("stuck_hours", f"stuck_hours must be at least 1, not {hours}")
+    at = now or dt.datetime.now(dt.UTC)
+    with uow:
+        rows = uow.ledger.stuck(
+            county_code6(county.code), at - dt.timedelta(hours=hours), NOT_FINAL
+        )
+    return [
+        StuckParcel(w, c, s, p, t, round((at - t).total_seconds() / 3600, 1))
+        for w, c, s, p, t in rows
+        if (place is None or p == place) and (carrier is None or c == carrier)
+    ]
+
+
+def ageing(parcels: Sequence[StuckParcel]) -> list[AgeingRow]:
+    """Stuck parcels counted by place and carrier, most first."""
+    counts = Counter((p.place, p.carrier) for p in parcels)
+    return [
+        AgeingRow(pl, c, n) for (pl, c), n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    ]
 
 
 def _alerts(county: County, today: dt.date, snap: SupervisionSnapshot) -> list[Alert]:
@@ -122,20 +212,24 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
     }
     stations = {f.division_code for f in county.facilities_of(FacilityKind.STATION)}
     villages = county.divisions_at(DivisionLevel.VILLAGE)
-    parcels = (
-        _parcels_by_state(uow, county.code)
-        if allowed(by, Action.READ, Resource.PARCEL, Where(county=county.code))
-        else None
-    )
+    sees_parcels = allowed(by, Action.READ, Resource.PARCEL, Where(county=county.code))
+    parcels = _parcels_by_state(uow, county.code) if sees_parcels else None
+    aged = ageing(stuck_parcels(uow, by, county.code)) if sees_parcels else None
+    alerts = _alerts(county, today, snap)
+    if aged:
+        alerts.append(Alert("parcels_stuck", sum(r.count for r in aged)))
     return Overview(
         county=county,
         summary=county.summary(),
         targets=[_row(t, kpis.get(t.indicator)) for t in county.plan.targets],
         others=[v for k, v in kpis.items() if k not in {t.indicator for t in county.plan.targets}],
-        alerts=_alerts(county, today, snap),
+        alerts=alerts,
         computed_from_demo=any(f.quality is DataQuality.DEMO for f in county.facilities),
         villages_with_station=sum(1 for v in villages if v.code in stations),
         parcels_by_state=parcels,
+        today=today,
+        ageing=aged,
+        stuck_hours=STUCK_HOURS,
     )
 
 

@@ -346,6 +346,28 @@ class SqlLedger:
         )
         return {place: int(n) for place, n in rows}
 
+    def stuck(
+        self, county_code: str, before: dt.datetime, states: Sequence[str]
+    ) -> list[tuple[str, str, str, str, dt.datetime]]:
+        """Parcels in one of `states` whose last event is older than `before` (the overview's
+        parcel ageing): waybill, carrier, state, place, last event time; oldest first."""
+        c = parcels.c
+        rows = self.connection.execute(
+            select(c.waybill_no, c.carrier, c.state, c.place, c.last_at)
+            .where(
+                c.county_code == county_code,
+                c.state.in_(list(states)),
+                c.last_at.is_not(None),
+                c.last_at < before.astimezone(dt.UTC),
+            )
+            .order_by(c.last_at, c.waybill_no)
+        )
+        parse = dt.datetime.fromisoformat
+        return [
+            (w, carrier, state, place, _aware(parse(t) if isinstance(t, str) else t))
+            for w, carrier, state, place, t in rows
+        ]
+
     def event_count(self, county_code: str) -> int:
         """How many events a county's ledger holds."""
         q = (

@@ -77,6 +77,7 @@ ALERT_LABELS = {
     "supervision_overdue": N_("%(n)s supervision records are past a time limit."),
     "outlets_filing_incomplete": N_("%(n)s outlets have an incomplete filing record."),
     "placeholder_divisions": N_("%(n)s divisions are placeholders awaiting official names."),
+    "parcels_stuck": N_("%(n)s parcels are stuck at one place beyond the ageing limit."),
 }
 VOLUME_LABELS = {
     "arrive": N_("arrivals"),

@@ -108,6 +108,26 @@ def overview_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) ->
     return render(request, "overview.html", ctx, county=ov.county, active="overview")
 
 
+@router.get("/counties/{code}/parcels")
+def stuck_parcels_page(
+    code: str,
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    stuck_hours: int = overview_service.STUCK_HOURS,
+    place: str | None = None,
+    carrier: str | None = None,
+) -> Response:
+    """滞留包裹: the parcels stuck at one place for more than `stuck_hours`, by place and
+    carrier (the overview's ageing alert opens it); waybill numbers only, nothing personal."""
+    county = registries.county(uow, by, code)
+    rows = overview_service.stuck_parcels(
+        uow, by, county.code, stuck_hours, place or None, carrier or None
+    )
+    ctx = {"rows": rows, "stuck_hours": stuck_hours, "place": place, "carrier": carrier}
+    return render(request, "parcels_stuck.html", ctx, county=county, active="overview")
+
+
 def _cover_of(report: CoverageReport | None) -> dict[str, dict[str, Any]]:
     """Each place's nearest facility of the report's one kind, by division code."""
     if report is None:
