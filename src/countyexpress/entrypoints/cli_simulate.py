@@ -19,7 +19,6 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
@@ -38,8 +37,8 @@ from countyexpress.settings import Settings, get_settings
 
 DEMO_DAYS = 30
 DEMO_SCALE = 0.1
-"""The first start simulates a tenth of Heshuo's modelled demand (about 40 s for 30 days on the
-benchmark machine, against about 8 min for all of it: see benchmarks/simulation)."""
+"""The first start simulates a tenth of Heshuo's modelled demand, for 30 days (the measured
+times, at a tenth and at all of it, are in benchmarks/simulation/README.md)."""
 
 simulate_app = typer.Typer(
     help="Simulated parcel flows (demo data, labelled SIM-) and policy scenarios.",
@@ -87,12 +86,14 @@ def _window(county: County, params: SimulationParams, days: int,
 
 
 def _progress_bar() -> Progress:
+    """Short enough for an 80-column terminal: the days done of all and the day being made
+    come first (a longer line had rich cut the count of days to '0…')."""
     return Progress(
         TextColumn("[bold]{task.description}"),
-        BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("days · {task.fields[parcels]:,} parcels · {task.fields[events]:,} events"),
-        TimeElapsedColumn(),
+        TextColumn("days"),
+        BarColumn(bar_width=12),
+        TextColumn("{task.fields[parcels]:,} parcels · {task.fields[events]:,} events"),
         TimeRemainingColumn(),
         console=err,
         transient=False,
@@ -116,15 +117,16 @@ def run_simulation(
     start, last = _window(county, params, days, end)
     cache: dict[str, County] = {}
     factory = lambda: CountyCachingUnitOfWork(engine, cache)  # noqa: E731
+    err.print(f"simulating {county.name} {start}…{last} ({days} days)", highlight=False)
     with _progress_bar() as bar:
-        task = bar.add_task(f"simulating {county.name} {start}…{last}", total=days,
-                            parcels=0, events=0)  # fmt: skip
+        task = bar.add_task(str(start), total=days, parcels=0, events=0)
         totals = {"parcels": 0, "events": 0}
 
         def tick(done: int, total: int, s: simulation.DayStats) -> None:
             totals["parcels"] += s.planned
             totals["events"] += s.events
-            bar.update(task, completed=done, parcels=totals["parcels"], events=totals["events"])
+            bar.update(task, completed=done, description=str(s.day), parcels=totals["parcels"],
+                       events=totals["events"])  # fmt: skip
 
         result = simulation.simulate(
             factory, Vault(settings.data_key_bytes()), county.code, params, start, days,
