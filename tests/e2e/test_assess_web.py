@@ -119,3 +119,37 @@ def test_notes_over_the_api_with_a_file_and_a_units_refusal(app: object) -> None
     refused = unit.post(api, data={"task": "12", "text": "x"}, headers=token)
     assert refused.status_code == 409 and "not a task of your unit" in refused.text
     assert [n["task"] for n in reg.get(api).json()] == [4]
+
+
+def test_a_sparkline_joins_only_months_with_a_snapshot() -> None:
+    from countyexpress.entrypoints.web.assessment_pages import spark
+
+    months = [
+        {"month": "2026-01", "value": 0.5, "snapshot": True},
+        {"month": "2026-02", "value": 0.75, "snapshot": True},
+        {"month": "2026-03", "value": None, "snapshot": False},
+        {"month": "2026-04", "value": 1.0, "snapshot": True},
+    ]
+    drawn = spark(months)
+    assert len(drawn["lines"]) == 1 and drawn["lines"][0].count(",") == 2  # Jan–Feb only
+    assert len(drawn["dots"]) == 3 and drawn["missing"] == ["2026-03"]
+    assert drawn["stored"] == 3 and (drawn["low"], drawn["high"]) == (0.5, 1.0)
+    assert spark([{"month": "2026-01", "value": None, "snapshot": False}])["lines"] == []
+
+
+def test_the_page_draws_each_tasks_trend_from_the_current_months_snapshot(app: object) -> None:
+    from countyexpress.domain.county_time import county_today
+
+    reg = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(reg, PEOPLE["regulator"].name)
+    year = county_today().year
+    page = reg.get(f"{PAGE}?year={year}")
+    assert page.status_code == 200, page.text
+    data = reg.get(f"/api/v1/counties/{CODE}/assessment/{year}").json()
+    measured = [t for t in data["tasks"] if t["indicators"]]
+    assert page.text.count('<svg class="spark"') == len(measured) > 10
+    first = measured[0]["indicators"][0]
+    assert first["trend"]["months"][-1]["snapshot"] is True  # the page's run kept this month
+    assert "<script" not in page.text.split('<table id="tasks">')[1].split("</table>")[0]
+    if county_today().month > 1:
+        assert "months without a snapshot" in page.text

@@ -146,6 +146,14 @@ def test_pdf_docx_and_xlsx_carry_the_county_every_task_and_the_json_total(db: Pa
     places = list(wb["by_division"].iter_rows(values_only=True))
     uncovered = [r for r in places[1:] if r[1] == "village_coverage_rate" and r[8] == "behind"]
     assert len(uncovered) == 5 and all(r[2] for r in uncovered)  # each with its township
+    trend = list(wb["trend"].iter_rows(values_only=True))
+    assert trend[0] == ("task", "indicator", "period", "value", "kept")
+    kept = {
+        (r[0], r[1], r[2]): (r[3], r[4])
+        for r in trend[1:]  # 2022 is past: its twelve months, none with a snapshot
+    }
+    assert kept[(4, "village_coverage_rate", "2022-12")] == (None, "no snapshot")
+    assert sum(1 for k in kept if k[:2] == (4, "village_coverage_rate")) == 12
 
 
 def test_a_year_is_frozen_once_unless_replaced_and_compared_with_today(db: Path) -> None:

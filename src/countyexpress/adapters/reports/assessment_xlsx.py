@@ -1,7 +1,8 @@
 """The yearly assessment as an xlsx workbook: a summary sheet (total, sections, tasks) and
 one row per indicator with its task, lead unit, value, target, status, score and SOURCE
-(the indicator's rule), each indicator's places by township (`by_division`), then problems
-and the data-quality appendix."""
+(the indicator's rule), each indicator's places by township (`by_division`), its trend
+(`trend`: the year's months, a month without a snapshot left empty and saying so, then the
+frozen years), then problems and the data-quality appendix."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from openpyxl.styles import Font
 
 from countyexpress.adapters.reports.assessment_text import status_text, title
 
-__all__ = ["INDICATOR_COLUMNS", "PART_COLUMNS", "report_xlsx"]
+__all__ = ["INDICATOR_COLUMNS", "PART_COLUMNS", "TREND_COLUMNS", "report_xlsx"]
 
 INDICATOR_COLUMNS = (
     "task", "title", "lead_unit", "indicator", "indicator_title", "value", "unit", "target",
@@ -25,6 +26,9 @@ INDICATOR_COLUMNS = (
 PART_COLUMNS = (
     "task", "indicator", "township", "code", "name", "level", "value", "required", "status",
 )  # fmt: skip
+
+
+TREND_COLUMNS = ("task", "indicator", "period", "value", "kept")
 
 
 def report_xlsx(report: Mapping[str, Any]) -> bytes:
@@ -65,6 +69,16 @@ def report_xlsx(report: Mapping[str, Any]) -> bytes:
             for p in i.get("parts", []):
                 parts.append([t["task"], i["indicator"], p["township"], p["code"], p["name"],
                               p["level"], p["value"], p["required"], p["status"]])  # fmt: skip
+    trend = wb.create_sheet("trend")  # the months stored, then the frozen years
+    trend.append(list(TREND_COLUMNS))
+    for t in report["tasks"]:
+        for i in t["indicators"]:
+            kept = i.get("trend", {})
+            for m in kept.get("months", []):
+                trend.append([t["task"], i["indicator"], m["month"], m["value"],
+                              "snapshot" if m["snapshot"] else "no snapshot"])  # fmt: skip
+            for y in kept.get("years", []):
+                trend.append([t["task"], i["indicator"], y["year"], y["value"], "frozen"])
     problems = wb.create_sheet("problems")
     problems.append(["task", "indicator", "lead_unit", "problem", "measure"])
     for p in report["problems"]:

@@ -37,6 +37,29 @@ class AssessedPartPublic(BaseModel):
     status: str
 
 
+class TrendMonthPublic(BaseModel):
+    """A month of the year: the indicator's stored value, or `snapshot` false (no value is
+    made up for a month without one)."""
+
+    month: str
+    value: float | None
+    snapshot: bool
+
+
+class TrendYearPublic(BaseModel):
+    """The indicator's value in a frozen (issued) report of a year."""
+
+    year: int
+    value: float | None
+
+
+class TrendPublic(BaseModel):
+    """An indicator's months stored (`assess snapshot`) and its frozen years."""
+
+    months: list[TrendMonthPublic]
+    years: list[TrendYearPublic]
+
+
 class AssessedIndicatorPublic(BaseModel):
     """An indicator of a task: its value against the target, what it earned and its source."""
 
@@ -55,6 +78,7 @@ class AssessedIndicatorPublic(BaseModel):
     source: str
     note: str
     parts: list[AssessedPartPublic]
+    trend: TrendPublic
 
 
 class AssessedTaskPublic(BaseModel):

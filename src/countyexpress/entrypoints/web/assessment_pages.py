@@ -4,7 +4,8 @@ data-quality appendix, and the progress notes; a regulator adds a note with a fi
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -31,6 +32,47 @@ TASK_STATUS = {
     "no_target": N_("no target"),
 }
 DONE = {"noted": N_("Progress note recorded.")}
+
+
+SPARK_W, SPARK_H = 96, 24
+
+
+def spark(months: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A sparkline of an indicator's months: polylines joining consecutive months with a
+    snapshot (a month without one breaks the line: nothing is drawn in between), dots for
+    lone months, and the months without a snapshot named."""
+    values = [m["value"] for m in months if m["snapshot"] and m["value"] is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    span = (high - low) or 1.0
+    step = SPARK_W / max(len(months) - 1, 1)
+    segments: list[list[str]] = [[]]
+    dots = []
+    for n, m in enumerate(months):
+        if not m["snapshot"] or m["value"] is None:
+            segments.append([])
+            continue
+        x, y = round(n * step, 1), round(SPARK_H - 2 - (m["value"] - low) / span * (SPARK_H - 4), 1)
+        segments[-1].append(f"{x},{y}")
+        dots.append((x, y))
+    return {
+        "lines": [" ".join(seg) for seg in segments if len(seg) > 1],
+        "dots": dots,
+        "missing": [m["month"] for m in months if not m["snapshot"]],
+        "stored": len(months) - sum(not m["snapshot"] for m in months),
+        "low": low,
+        "high": high,
+    }
+
+
+def _sparks(report: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    out = {}
+    for t in report["tasks"]:
+        for i in t["indicators"]:
+            months = i.get("trend", {}).get("months", [])
+            if months:
+                out[t["task"]] = spark(months) | {"indicator": i["indicator"]}
+                break
+    return out
 
 
 def _page(code: str, year: int, done: str = "", error: str = "") -> str:
@@ -68,6 +110,9 @@ def assessment_page(
         "mine": set(mine),
         "unit": county.plan.unit(by.unit) if by.unit else None,
         "report": data,
+        "sparks": _sparks(data),
+        "SPARK_W": SPARK_W,
+        "SPARK_H": SPARK_H,
         "frozen": frozen,
         "notes": assessment.notes(uow, county.code, asked, by=by),
         "history": assessment.history(uow, county.code, by=by),
