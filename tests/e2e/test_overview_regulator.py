@@ -80,4 +80,21 @@ def test_a_target_past_its_year_and_unmet_is_overdue() -> None:
 def test_the_overview_shows_deadlines_and_progress(client: TestClient) -> None:
     page = client.get(f"/counties/{HESHUO}/overview").text
     targets = page.split('id="targets"', 1)[1].split("</table>", 1)[0]
-    assert "截止" in targets or "Deadline" in targets
+    assert "截止" in targets and "<progress" in targets
+
+
+def test_the_two_coverage_figures_are_named_apart_and_linked(client: TestClient) -> None:
+    page = client.get(f"/counties/{HESHUO}/overview").text
+    figures = page.split('id="coverage-figures"', 1)[1].split("</section>", 1)[0]
+    villages = figures.split('data-figure="village_coverage"', 1)[1].split("</div>", 1)[0]
+    residents = figures.split('data-figure="resident_coverage"', 1)[1].split("</div>", 1)[0]
+    assert "行政村快递服务覆盖率" in villages and "公里内居民覆盖率" in residents
+    assert "kind=station" in villages and "radius_km=" in residents
+
+
+def test_station_volume_and_carrier_shares(client: TestClient) -> None:
+    page = client.get(f"/counties/{HESHUO}/overview").text
+    row = page.split(f'data-station="{STATION}"', 1)[1].split("</tr>", 1)[0]
+    assert ">2<" in row  # both parcels stored in the last 30 days
+    shares = page.split('id="carrier-shares"', 1)[1].split("</table>", 1)[0]
+    assert 'data-carrier="zto"' in shares and "100%" in shares

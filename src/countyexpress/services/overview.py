@@ -22,6 +22,7 @@ from countyexpress.domain.geography import DataQuality, DivisionLevel, county_co
 from countyexpress.domain.indicators import Direction, IndicatorValue
 from countyexpress.domain.lifecycle import TERMINAL, ParcelState
 from countyexpress.domain.plan import Target
+from countyexpress.domain.scans import ScanKind
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
 from countyexpress.domain.supervision.indicators import SupervisionSnapshot
@@ -92,6 +93,9 @@ class Overview:
     today: dt.date | None = None  # the county day the overview was computed for
     ageing: list[AgeingRow] | None = None  # None: the principal may not see parcels
     stuck_hours: int = 0
+    village_coverage: float | None = None  # 行政村快递服务覆盖率: villages with a station
+    resident_coverage: float | None = None  # N 公里内居民覆盖率: residents within N km
+    radius_km: float = 0.0  # the N of the residents' figure
 
 
 STUCK_HOURS = 48
@@ -218,6 +222,8 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
     alerts = _alerts(county, today, snap)
     if aged:
         alerts.append(Alert("parcels_stuck", sum(r.count for r in aged)))
+    reach = indicators.coverage(uow, county.code, by=by, kinds=[FacilityKind.STATION])
+    within = reach.summary[0].population_share if reach.summary else None
     return Overview(
         county=county,
         summary=county.summary(),
@@ -230,6 +236,11 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
         today=today,
         ageing=aged,
         stuck_hours=STUCK_HOURS,
+        village_coverage=(sum(1 for v in villages if v.code in stations) / len(villages))
+        if villages
+        else None,
+        resident_coverage=within,
+        radius_km=reach.radius_km,
     )
 
 
@@ -243,6 +254,9 @@ class DayCounts(Protocol):
     def scans_per_day(
         self, county: str, since: dt.datetime, kinds: Sequence[str], utc_offset_hours: int = 8
     ) -> list[tuple[dt.date, str, int]]: ...
+    def scans_by_place(
+        self, county: str, since: dt.datetime, kinds: Sequence[str]
+    ) -> list[tuple[str, str, str, int]]: ...
 
 
 class DashboardUnitOfWork(UnitOfWork, Protocol):
@@ -282,3 +296,77 @@ def volumes(
         if day in table:
             table[day][kind] = n
     return [DayVolume(d, c) for d, c in table.items()]
+
+
+STATION_DAYS = 30
+"""Volume and unclaimed rate per station are counted over the last this many county days."""
+
+
+@dataclass(frozen=True)
+class StationVolume:
+    """One station's last `STATION_DAYS` county days: parcels stored, sent back unclaimed."""
+
+    code: str
+    name: str
+    stored: int
+    returned: int
+
+    @property
+    def unclaimed_rate(self) -> float | None:
+        """Returned (未取退回) per parcel stored; None when nothing was stored."""
+        return self.returned / self.stored if self.stored else None
+
+
+@dataclass(frozen=True)
+class CarrierShare:
+    """A carrier's share of the parcels arriving in the county (到件) in the window."""
+
+    carrier: str
+    parcels: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Volume and unclaimed rate per station and carrier shares, last `days` county days."""
+
+    days: int
+    stations: list[StationVolume]
+    carriers: list[CarrierShare]
+
+
+def activity(
+    uow: DashboardUnitOfWork,
+    by: Principal,
+    code: str,
+    days: int = STATION_DAYS,
+    today: dt.date | None = None,
+) -> Activity | None:
+    """Per station: parcels stored and returned unclaimed; per carrier: its share of the
+    arrivals; over the last `days` county days. None when `by` may not see the parcels."""
+    county = counties.get_county(uow, code)
+    require(by, Action.READ, Resource.COUNTY, Where(county=county.code))
+    if not allowed(by, Action.READ, Resource.PARCEL, Where(county=county.code)):
+        return None
+    tz = dt.timezone(dt.timedelta(hours=BEIJING_UTC_OFFSET))
+    first = (today or county_today()) - dt.timedelta(days=days - 1)
+    since = dt.datetime.combine(first, dt.time(), tz)
+    kinds = (ScanKind.STORE.value, ScanKind.RETURN.value, ScanKind.ARRIVE.value)
+    with uow:
+        rows = uow.dashboard.scans_by_place(county_code6(county.code), since, kinds)
+    per: dict[tuple[str, str], int] = Counter()
+    by_carrier: dict[str, int] = Counter()
+    for place, carrier, kind, n in rows:
+        per[place, kind] += n
+        if kind == ScanKind.ARRIVE.value:
+            by_carrier[carrier] += n
+    stations = [
+        StationVolume(f.code, f.name, per[f.code, "store"], per[f.code, "return"])
+        for f in county.facilities_of(FacilityKind.STATION)
+    ]
+    total = sum(by_carrier.values())
+    shares = [
+        CarrierShare(c, n, n / total)
+        for c, n in sorted(by_carrier.items(), key=lambda i: (-i[1], i[0]))
+    ]
+    return Activity(days, sorted(stations, key=lambda s: (-s.stored, s.code)), shares)

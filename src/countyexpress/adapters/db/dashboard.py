@@ -48,3 +48,18 @@ class SqlDashboard:
             d = r.day if isinstance(r.day, dt.date) else dt.date.fromisoformat(str(r.day))
             out.append((d, str(r.kind), int(r.n)))
         return out
+
+    def scans_by_place(
+        self, county: str, since: dt.datetime, kinds: Sequence[str]
+    ) -> list[tuple[str, str, str, int]]:
+        """(facility, carrier, kind, events) scanned since `since` (the overview's volume
+        per station, unclaimed returns and carrier shares)."""
+        e = scan_events.c
+        q = (
+            select(e.facility, e.carrier, e.kind, func.count().label("n"))
+            .where(
+                e.county_code == county, e.at >= since.astimezone(dt.UTC), e.kind.in_(list(kinds))
+            )
+            .group_by(e.facility, e.carrier, e.kind)
+        )
+        return [(str(f), str(c), str(k), int(n)) for f, c, k, n in self.connection.execute(q)]

@@ -105,6 +105,7 @@ def overview_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) ->
             ],
         }  # fmt: skip
     ctx = {"ov": ov, "days": days, "chart": chart}
+    ctx["activity"] = overview_service.activity(uow, by, code)
     return render(request, "overview.html", ctx, county=ov.county, active="overview")
 
 
