@@ -75,6 +75,18 @@ def test_a_target_past_its_year_and_unmet_is_overdue() -> None:
     assert row.progress == 0.5
     met = TargetRow(Target("x", 1.0, 2025, unit="share"), 1.0)
     assert not met.overdue(dt.date(2027, 1, 1))
+    unknown = TargetRow(Target("x", 1.0, 2025, unit="share"), None)
+    assert not unknown.overdue(dt.date(2027, 1, 1))
+
+
+def test_heshuos_unmet_targets_of_2021_and_2022_show_overdue(client: TestClient) -> None:
+    """Heshuo's plan sets its targets for 2021-2022; each one not met shows 已逾期."""
+    page = client.get(f"/counties/{HESHUO}/overview").text
+    rows = page.split('id="targets"', 1)[1].split("</table>", 1)[0].split("<tr data-indicator")[1:]
+    unmet = [r for r in rows if "未达标" in r]
+    assert unmet, "Heshuo has no unmet target to show"
+    assert all("已逾期" in r for r in unmet)
+    assert not any("已逾期" in r for r in rows if "未达标" not in r)
 
 
 def test_the_overview_shows_deadlines_and_progress(client: TestClient) -> None:

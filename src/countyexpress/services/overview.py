@@ -66,8 +66,9 @@ class TargetRow:
         return dt.date(self.target.year, 12, 31)
 
     def overdue(self, today: dt.date) -> bool:
-        """已逾期: the county day is past the deadline and the target is not met."""
-        return today > self.deadline and self.met is not True
+        """已逾期: the county day is past the deadline and the target is not met (a value not
+        computed is not judged)."""
+        return today > self.deadline and self.met is False
 
 
 @dataclass(frozen=True)

@@ -104,8 +104,8 @@ def overview_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) ->
                 for k in overview_service.VOLUME_KINDS
             ],
         }  # fmt: skip
-    ctx = {"ov": ov, "days": days, "chart": chart}
-    ctx["activity"] = overview_service.activity(uow, by, code)
+    activity = overview_service.activity(uow, by, code)
+    ctx: dict[str, Any] = {"ov": ov, "days": days, "chart": chart, "activity": activity}
     return render(request, "overview.html", ctx, county=ov.county, active="overview")
 
 
