@@ -17,7 +17,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 import venv
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -65,9 +69,66 @@ def sync(uv: str) -> None:
     _run(uv, "sync", "--frozen")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect from /setup is the answer itself: someone can log in
+
+
+def _status(url: str) -> int | None:
+    """The HTTP status of a GET (redirects not followed), None when nothing answers."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_ready(
+    url: str, timeout: float, alive: Callable[[], bool] = lambda: True, every: float = 0.2
+) -> bool:
+    """Poll url/healthz until it answers 200, then print the address, and the link to
+    create the first administrator while nobody exists (/setup answers 200 instead of
+    sending to /login). False, printing nothing, when timeout passes or alive() is False."""
+    deadline = time.monotonic() + timeout
+    while _status(f"{url}/healthz") != 200:
+        if time.monotonic() >= deadline or not alive():
+            return False
+        time.sleep(every)
+    _say(f"County Express answers on {url}")
+    if _status(f"{url}/setup") == 200:
+        _say(f"no user yet: create the first administrator at {url}/setup (from this machine)")
+    return True
+
+
+def _address(args: list[str]) -> str:
+    """The address `serve` listens on, from --host/--port or COUNTYEXPRESS_HOST/PORT."""
+    opts = {"--host": os.environ.get("COUNTYEXPRESS_HOST", "127.0.0.1"),
+            "--port": os.environ.get("COUNTYEXPRESS_PORT", "8000")}  # fmt: skip
+    for i, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in opts:
+            opts[name] = value if eq else (args[i + 1] if i + 1 < len(args) else opts[name])
+    host = opts["--host"]
+    host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+    return f"http://{host}:{opts['--port']}"
+
+
 def cmd_run(uv: str, args: list[str]) -> int:
+    """Serve; the address is printed once the server answers (first start migrates, loads
+    the pack and simulates the demo month first, which takes a while)."""
     sync(uv)
-    return _run(uv, "run", "--frozen", "countyexpress", "serve", *args, check=False)
+    cmd = (uv, "run", "--frozen", "countyexpress", "serve", *args)
+    _say(" ".join(cmd))
+    server = subprocess.Popen(cmd, cwd=ROOT)
+    try:
+        wait_ready(_address(args), timeout=3600, alive=lambda: server.poll() is None)
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return server.wait()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

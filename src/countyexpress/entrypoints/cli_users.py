@@ -78,8 +78,11 @@ def add(
 ) -> None:
     """Add a user with a role, bound to a county, a station or a carrier as the role needs.
     A station keeper or a driver is a registered staff member (--staff-no) who passes the
-    gate: pre-job training recorded and not blacklisted (docs/staff.md)."""
+    gate: pre-job training recorded and not blacklisted (docs/staff.md). With --station and
+    no --county, the county is the station's."""
     try:
+        if station and not county:
+            county = _county_of_station(station)
         if role in (Role.STATION_KEEPER, Role.DRIVER):
             if not (staff_no and county):
                 raise InvalidValue(
@@ -97,6 +100,17 @@ def add(
     except CountyExpressError as exc:
         raise _fail(exc) from exc
     out.print(f"created {user.role.value} {user.username}", highlight=False)
+
+
+def _county_of_station(station: str) -> str:
+    """The one loaded county with a facility of that code."""
+    with _uow() as uow:
+        counties = sorted(uow.counties.facility_counties().get(station, set()))
+    if len(counties) != 1:
+        why = "is not a facility of any loaded county" if not counties else (
+            f"is in several counties ({', '.join(counties)})")  # fmt: skip
+        raise InvalidValue("station", f"{station} {why}: give --county")
+    return str(counties[0])
 
 
 @user_app.command("set-password")
