@@ -39,7 +39,7 @@ def _section(data: Mapping[str, Any], name: str, allowed: set[str]) -> dict[str,
 
 def rules_from_dict(data: Mapping[str, Any]) -> OperatingRules:
     """Operating rules from a dict; InvalidValue names the key at fault."""
-    unknown = set(data) - {*SECTIONS, "return_after_days"}
+    unknown = set(data) - {*SECTIONS, "return_after_days", "stuck_after_hours"}
     if unknown:
         raise InvalidValue("operations", f"unknown key(s): {', '.join(sorted(unknown))}")
     t = _section(data, "tariff", {"default_per_parcel", "per_parcel", "free_kg", "per_kg_over"})
@@ -102,6 +102,7 @@ def rules_from_dict(data: Mapping[str, Any]) -> OperatingRules:
         tariff=tariff,
         screening=screening,
         return_after_days=int(data.get("return_after_days", 7)),
+        stuck_after_hours=int(data.get("stuck_after_hours", 48)),
         shelves=shelves,
         handover=handover,
         locker_fees=locker_fees,
@@ -114,6 +115,7 @@ def rules_to_dict(rules: OperatingRules) -> dict[str, Any]:
     t, s, h, lf = rules.tariff, rules.screening, rules.handover, rules.locker_fees
     return {
         "return_after_days": rules.return_after_days,
+        "stuck_after_hours": rules.stuck_after_hours,
         "tariff": {
             "default_per_parcel": str(t.default_per_parcel),
             "per_parcel": {k: str(v) for k, v in t.per_parcel.items()},

@@ -74,7 +74,10 @@ class OperatingRules:
     handover: HandoverPolicy = field(default_factory=HandoverPolicy)
     locker_fees: LockerFees = field(default_factory=LockerFees)
     scan_window: ScanWindow = field(default_factory=ScanWindow)
+    stuck_after_hours: int = 48  # parcel ageing: in one state at one place longer is stuck
 
     def __post_init__(self) -> None:
         if not 1 <= self.return_after_days <= 90:
             raise InvalidValue("return_after_days", "must be between 1 and 90 days")
+        if not 1 <= self.stuck_after_hours <= 24 * 90:
+            raise InvalidValue("stuck_after_hours", "must be between 1 and 2160 hours")

@@ -21,6 +21,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DataQuality, DivisionLevel, county_code6
 from countyexpress.domain.indicators import Direction, IndicatorValue
 from countyexpress.domain.lifecycle import TERMINAL, ParcelState
+from countyexpress.domain.operations import OperatingRules
 from countyexpress.domain.plan import Target
 from countyexpress.domain.scans import ScanKind
 from countyexpress.domain.supervision.clocks import ClockState
@@ -99,10 +100,10 @@ class Overview:
     radius_km: float = 0.0  # the N of the residents' figure
 
 
-STUCK_HOURS = 48
+STUCK_HOURS = OperatingRules().stuck_after_hours
 """Parcel ageing: a parcel in one non-final state at one place for longer than this many
-hours is stuck. An estimate (the operating rules of the packs set no figure yet): a parcel
-stored at a village station is normally taken within two days."""
+hours is stuck; the pack's `[operations] stuck_after_hours` (an estimate), this default
+when a county sets none."""
 NOT_FINAL = tuple(s.value for s in ParcelState if s not in TERMINAL)
 
 
@@ -131,15 +132,16 @@ def stuck_parcels(
     uow: UnitOfWork,
     by: Principal,
     code: str,
-    hours: int = STUCK_HOURS,
+    hours: int | None = None,
     place: str | None = None,
     carrier: str | None = None,
     now: dt.datetime | None = None,
 ) -> list[StuckParcel]:
-    """The parcels of a county in one non-final state for more than `hours`, optionally at
-    one place and of one carrier, oldest first."""
+    """The parcels of a county in one non-final state for more than `hours` (default: the
+    county's `stuck_after_hours`), optionally at one place and of one carrier, oldest first."""
     county = counties.get_county(uow, code)
     require(by, Action.READ, Resource.PARCEL, Where(county=county.code))
+    hours = county.operations.stuck_after_hours if hours is None else hours
     if hours < 1:
         raise InvalidValue("stuck_hours", f"stuck_hours must be at least 1, not {hours}")
     at = now or dt.datetime.now(dt.UTC)
@@ -236,7 +238,7 @@ def overview(uow: UnitOfWork, by: Principal, code: str) -> Overview:
         parcels_by_state=parcels,
         today=today,
         ageing=aged,
-        stuck_hours=STUCK_HOURS,
+        stuck_hours=county.operations.stuck_after_hours,
         village_coverage=(sum(1 for v in villages if v.code in stations) / len(villages))
         if villages
         else None,

@@ -115,7 +115,7 @@ def stuck_parcels_page(
     request: Request,
     uow: UowDep,
     by: PrincipalDep,
-    stuck_hours: int = overview_service.STUCK_HOURS,
+    stuck_hours: int | None = None,
     place: str | None = None,
     carrier: str | None = None,
 ) -> Response:
@@ -125,7 +125,8 @@ def stuck_parcels_page(
     rows = overview_service.stuck_parcels(
         uow, by, county.code, stuck_hours, place or None, carrier or None
     )
-    ctx = {"rows": rows, "stuck_hours": stuck_hours, "place": place, "carrier": carrier}
+    hours = county.operations.stuck_after_hours if stuck_hours is None else stuck_hours
+    ctx = {"rows": rows, "stuck_hours": hours, "place": place, "carrier": carrier}
     return render(request, "parcels_stuck.html", ctx, county=county, active="overview")
 
 
