@@ -5,8 +5,10 @@ peak) is simulated through the real services in a database of its own, from the 
 seed, so the receivers and their parcels are the same; separate delivery (each carrier
 alone) moves the same parcels as the baseline and differs only in the vans, so it reuses
 the baseline's run. Measures come from each run's ledger (delivery time, unclaimed
-share, how parcels reached receivers) and from its route bags (vehicle-km and cost: an
-estimate, see planning.simulation.fleet, until the route planner replaces it).
+share, how parcels reached receivers) and from its route bags (vehicle-km and cost: the
+quick estimate of planning.simulation.fleet, or each day routed by the route planner,
+planning.simulation.routed). A closed station's village is still a stop: its parcels go
+to the receivers' doors instead, so vehicle-km and cost stay as in the baseline.
 """
 
 from __future__ import annotations

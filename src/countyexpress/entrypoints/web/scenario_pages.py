@@ -30,7 +30,6 @@ from countyexpress.entrypoints.api.guards import PlannerDep, PlanReaderDep
 from countyexpress.entrypoints.web.i18n import N_, gettext_for
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound
-from countyexpress.planning.simulation import fleet
 from countyexpress.planning.simulation.params import SimulationParams
 from countyexpress.services import counties, registries, scenarios, siting
 from countyexpress.services import scenario_runs as runs
@@ -331,6 +330,16 @@ def _stage(run: runs.ScenarioRun, gettext: Any) -> str:
     return scenario_label(found, gettext) if found else run.stage
 
 
+def _closed_same(c: Comparison) -> list[str]:
+    """The closed stations of scenarios whose vehicle-km and village visits equal the
+    baseline's: their villages are still stops (parcels to the door instead), which the
+    page explains."""
+    base = c.outcomes[0]
+    return [code for o in c.outcomes[1:] if o.scenario.closed
+            and round(o.vehicle_km, 1) == round(base.vehicle_km, 1) and o.trips == base.trips
+            for code in o.scenario.closed]  # fmt: skip
+
+
 def _run_context(run: runs.ScenarioRun, gettext: Any) -> dict[str, Any]:
     c = run.comparison
     return {
@@ -341,7 +350,8 @@ def _run_context(run: runs.ScenarioRun, gettext: Any) -> dict[str, Any]:
         "rows": table_rows(c, gettext) if c else [],
         "charts": charts(c, gettext) if c else [],
         "carriers": _carriers(c) if c else [],
-        "km_estimate": c is not None and c.km_note == fleet.ESTIMATE_NOTE,
+        "km_estimate": c is not None and c.km_note.startswith("estimate:"),
+        "closed_same": _closed_same(c) if c else [],
         "poll_seconds": POLL_SECONDS,
         "STATUS_LABELS": STATUS_LABELS,
         "RUN_KIND_LABELS": KIND_LABELS,

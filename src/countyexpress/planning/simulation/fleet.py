@@ -1,11 +1,12 @@
 """Vehicle-km and cost of a day's deliveries: co-delivery against each carrier alone.
 
-ESTIMATE until the route planner is wired in: every village or community served on a
-day costs one round trip from the centre, great-circle distance × the pack's circuity
-factor (`round_trip_km`). Real routes chain stops, so both figures are too high, but
-the comparison keeps its direction: co-delivery serves a village once however many
-carriers have parcels for it, separate delivery once per carrier. A real planner replaces
-exactly one thing: pass another `RouteEstimator` (a function from a day's stops to km).
+The quick ESTIMATE (the default): every village or community served on a day costs one
+round trip from the centre, great-circle distance × the pack's circuity factor
+(`round_trip_km`). Real routes chain stops, so both figures are too high, but the
+comparison keeps its direction: co-delivery serves a village once however many carriers
+have parcels for it, separate delivery once per carrier. The route planner (PyVRP) is the
+other `RouteEstimator`: `simulate compare --routes planner` passes
+`planning.simulation.routed.PlannedRoutes`, which routes each day's stops.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from countyexpress.domain.geography import Coordinates
 
 ESTIMATE_NOTE = (
     "estimate: one round trip from the centre per village or community served per day, "
-    "great-circle km × the pack's circuity factor (no route planner yet)"
+    "great-circle km × the pack's circuity factor "
+    "(routed days: `simulate compare --routes planner`)"
 )
 
 
