@@ -16,6 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from countyexpress.entrypoints.api.app import create_app
+from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
+from countyexpress.errors import N_, NotFound, said
+from countyexpress.services import centre
 from support.shelved import shelved_county
 from support.sweep import sweep
 from support.web import HESHUO, PEOPLE, STATION, add_user, log_in
@@ -64,7 +67,6 @@ REMAINING: dict[str, str] = {
     "patterns overlap with other carriers": "/counties/{code}/carriers",
     "presence in Heshuo not verified": "/counties/{code}/carriers",
     "state postal operator": "/counties/{code}/carriers",
-    "no route plan for": "/counties/{code}/driver",
     "The original gives no year for the": "/counties/{code}/overview",
     "The original sets no rate or year": "/counties/{code}/overview",
     "all stations meeting the five haves by": "/counties/{code}/overview",
@@ -73,9 +75,6 @@ REMAINING: dict[str, str] = {
     "is the section": "/counties/{code}/overview",
     "residents per community": "/counties/{code}/overview",
     "the villages the coverage rate counts": "/counties/{code}/overview",
-    "Reusable boxes in use": "/counties/{code}/packaging",
-    "Reusable transit bags": "/counties/{code}/packaging",
-    "Shipped in original package": "/counties/{code}/packaging",
     "no packaging reports for": "/counties/{code}/packaging",
     "not checked against the notice": "/counties/{code}/packaging",
     "delivery without consent": "/counties/{code}/supervision",
@@ -90,8 +89,6 @@ REMAINING: dict[str, str] = {
     "purchase subsidies for new-energy delivery vehicles": "/counties/{code}/support",
     "support by the investment in sorting-centre and warehouse-and-delivery centre projects": "/counties/{code}/support",  # noqa: E501
     "the cap of": "/counties/{code}/support",
-    "New-energy delivery vehicles": "/counties/{code}/vehicles",
-    "Vehicles numbered and marked": "/counties/{code}/vehicles",
     "no vehicle registered": "/counties/{code}/vehicles",
 }
 
@@ -155,3 +152,21 @@ def test_the_remaining_list_only_shrinks(app: object) -> None:
             pages = sweep(client, ["/", f"/counties/{HESHUO}"])
         seen |= {run for page in pages.values() for run in english_runs(page)}
     assert sorted(set(REMAINING) - seen) == []
+
+
+def test_service_reasons_read_in_the_readers_language() -> None:
+    """The centre's queue reasons and the driver's "no plan" refusal: Chinese in zh_CN, the
+    English text in en."""
+    zh, en = gettext_for("zh_CN"), gettext_for("en")
+    queued = centre._said("ZT1", centre.NOT_RESOLVED, "queued", resolution="no village")
+    assert queued.reason == "address not resolved (no village)"
+    assert queued.reason_in(zh) == "地址未解析（no village）"
+    assert queued.reason_in(en) == queued.reason
+    outbound = centre._said("ZT1", centre.OUTBOUND, "outbound", place="HS-STA-01", carrier="zto")
+    assert "HS-STA-01" in outbound.reason_in(zh) and "干线" in outbound.reason_in(zh)
+    plain = centre.SortResult("ZT1", "HS-STA-01", "village station")
+    assert plain.reason_in(zh) == "village station"  # not translatable: as it was
+    exc = said(NotFound, N_("no route plan for %(day)s in county %(code)s"), day="2026-12-06",
+               code=HESHUO)  # fmt: skip
+    assert reason_of(exc, zh) == f"2026-12-06 县 {HESHUO} 没有线路计划"
+    assert reason_of(exc, en) == str(exc) == f"no route plan for 2026-12-06 in county {HESHUO}"

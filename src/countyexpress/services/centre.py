@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -361,13 +361,27 @@ class SortResult:
     reason: str
     outcome: str = "sorted"
     refused: bool = False
+    msgid: str = ""  # the reason's message id when it is translatable (`errors.said`)
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def reason_in(self, gettext: Callable[[str], str]) -> str:
+        """The reason in the reader's language (its English text when not translatable)."""
+        return gettext(self.msgid) % dict(self.params) if self.msgid else self.reason
+
+
+def _said(waybill: str, msgid: str, outcome: str, **params: object) -> SortResult:
+    """A result whose reason is `msgid % params`, translatable on screen."""
+    return SortResult(waybill, None, msgid % params, outcome, False, msgid, params)
 
 
 WAYBILL_EMPTY = N_("invalid waybill number: nothing was scanned")
 WAYBILL_MALFORMED = N_("invalid waybill number %(waybill)s: it must be 6 to 32 letters or digits")
 WAYBILL_NO_CARRIER = N_("invalid waybill number %(waybill)s: it fits no carrier's number format")
 NOT_ON_MANIFEST = "not on any manifest"
-OUTBOUND = "outbound parcel taken in at {place}: it leaves on the {carrier} line haul"
+QUEUED_AGAIN = N_("not on any manifest: already in the manual queue")
+QUEUED = N_("not on any manifest: manual queue")
+NOT_RESOLVED = N_("address not resolved (%(resolution)s)")
+OUTBOUND = N_("outbound parcel taken in at %(place)s: it leaves on the %(carrier)s line haul")
 
 
 def scanned_waybill(number: str) -> str:
@@ -446,17 +460,13 @@ def centre_inbound_many(
             carrier = item["carrier"] if item else (history[-1].carrier if history else "unknown")
             after = at + dt.timedelta(microseconds=1)  # events of one action keep their order
             if item is None and _queued_here(history, centre):
-                results.append(
-                    SortResult(
-                        waybill, None, f"{NOT_ON_MANIFEST}: already in the manual queue", "queued"
-                    )
-                )
+                results.append(_said(waybill, QUEUED_AGAIN, "queued"))
                 continue
             events.append(new_event(waybill, carrier, ScanKind.ARRIVE, centre, at, actor))
             taken_in = next((e for e in history if e.kind is ScanKind.COLLECT), None)
             if item is None and taken_in is not None:
-                reason = OUTBOUND.format(place=taken_in.facility, carrier=carrier)
-                results.append(SortResult(waybill, None, reason, "outbound"))
+                place = taken_in.facility
+                results.append(_said(waybill, OUTBOUND, "outbound", place=place, carrier=carrier))
             elif item is None:
                 events.append(
                     new_event(
@@ -469,9 +479,7 @@ def centre_inbound_many(
                         reason=NOT_ON_MANIFEST,
                     )
                 )
-                results.append(
-                    SortResult(waybill, None, f"{NOT_ON_MANIFEST}: manual queue", "queued")
-                )
+                results.append(_said(waybill, QUEUED, "queued"))
             elif item["division_code"] is None:
                 events.append(
                     new_event(
@@ -484,11 +492,8 @@ def centre_inbound_many(
                         reason="address not resolved",
                     )
                 )
-                results.append(
-                    SortResult(
-                        waybill, None, f"address not resolved ({item['resolution']})", "queued"
-                    )
-                )
+                resolution = item["resolution"]
+                results.append(_said(waybill, NOT_RESOLVED, "queued", resolution=resolution))
             else:
                 bag = item["target_facility"] or f"DOOR-{item['division_code']}"
                 events.append(

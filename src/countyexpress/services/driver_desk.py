@@ -94,9 +94,12 @@ def driver_run(
         chosen = plan_id.strip() if plan_id else (ids[0] if ids else None)
         plan = uow.routes.get(chosen) if chosen else None
         if plan is None or plan.county_code != code:
-            raise NotFound(f"no route plan for {day.isoformat()} in county {code}")
+            raise said(
+                NotFound, N_("no route plan for %(day)s in county %(code)s"),
+                day=day.isoformat(), code=code,
+            )  # fmt: skip
         if not plan.runs:
-            raise NotFound(f"route plan {plan.plan_id} has no vehicle runs")
+            raise said(NotFound, N_("route plan %(plan)s has no vehicle runs"), plan=plan.plan_id)
         run = next((r for r in plan.runs if vehicle and r.identifies(vehicle)), None)
         if vehicle and run is None:
             raise NotFound(f"vehicle {vehicle} has no run in route plan {plan.plan_id}")

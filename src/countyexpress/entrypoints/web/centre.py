@@ -104,7 +104,8 @@ def centre_scan_in(
         )
         result: dict[str, Any] = {
             "ok": done.outcome != "queued", "kind": "inbound", "outcome": done.outcome,
-            "waybill": done.waybill_no, "bag": done.route_bag, "reason": done.reason,
+            "waybill": done.waybill_no, "bag": done.route_bag,
+            "reason": done.reason_in(gettext_for(request.state.locale)),
             "unmanifested": done.reason.startswith(centre.NOT_ON_MANIFEST),
         }  # fmt: skip
     except (InvalidValue, NotAllowed, NotFound) as exc:

@@ -42,7 +42,7 @@ def _page(
         run = driver_desk.driver_run(uow, by, county.code, day, plan, vehicle)
         missing = ""
     except NotFound as exc:
-        run, missing = None, str(exc)
+        run, missing = None, reason_of(exc, gettext_for(request.state.locale))
     ctx: dict[str, Any] = {
         "run": run, "missing": missing, "day": day, "result": result,
         "signer_types": stations.SIGNER_TYPES,
