@@ -254,6 +254,7 @@ MATRIX: dict[str, Row] = {
     "POST /counties/{code}/assessment/{year}/notes": SUPERVISORS,
     "GET /api/v1/counties/{code}/assessment/{year}/notes": COUNTY_READERS,
     "POST /api/v1/counties/{code}/assessment/{year}/notes": SUPERVISORS,
+    "GET /counties/{code}/assessment/evidence/{evidence_id}": SUPERVISORS,
     "GET /api/v1/counties/{code}/coverage": COUNTY_READERS,
     "POST /api/v1/counties/{code}/siting": PLANNERS,
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
@@ -630,6 +631,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         values[target] |= _supervised(engine, vault, target)
     _register_vehicles(engine, values)
     _register_staff(engine, vault, values)
+    for target in (OWN, CARRIER_, COUNTY):  # an evidence file of a 年度考核 note
+        values[target]["evidence_id"] = _evidence_id(engine, vault, target)
+    values[STATION]["evidence_id"] = values[OWN]["evidence_id"]
     values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
     for v in values.values():  # the assessed year of the 年度考核 routes
         v["year"] = "2022"
@@ -912,6 +916,15 @@ def _fresh_support(engine: Engine, target: str, kind: str) -> int:
 
 def _application_id(w: World, target: str) -> dict[str, str]:
     return {"record_id": str(_fresh_support(w.engine, target, "support_application"))}
+
+
+def _evidence_id(engine: Engine, vault: Vault, target: str) -> str:
+    """An evidence file of a progress note on task 2 (in both counties' plans)."""
+    from countyexpress.services import assessment
+
+    note = assessment.add_note(SqlUnitOfWork(engine), vault, WHERE[target][0], 2022, 2,
+                               "新建末端网点", by=None, files=[("p.png", PNG)])  # fmt: skip
+    return str(note.files[0].id)
 
 
 FRESH_PATH: dict[str, Callable[[World, str], dict[str, str]]] = {

@@ -153,3 +153,26 @@ def test_the_page_draws_each_tasks_trend_from_the_current_months_snapshot(app: o
     assert "<script" not in page.text.split('<table id="tasks">')[1].split("</table>")[0]
     if county_today().month > 1:
         assert "months without a snapshot" in page.text
+
+
+def test_evidence_is_downloaded_by_those_who_may_note_and_the_read_is_audited(
+    app: object,
+) -> None:
+    reg = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(reg, PEOPLE["regulator"].name)
+    page = reg.get(f"{PAGE}?year=2022")
+    form = {"task": "4", "text": "站点照片", "csrf_token": csrf_of(page.text)}
+    reg.post(f"{PAGE}/2022/notes", data=form, files={"file": ("站点.png", PNG, "image/png")})
+    after = reg.get(f"{PAGE}?year=2022").text
+    (link,) = re.findall(r'href="(/counties/652828/assessment/evidence/\d+)"', after)
+    got = reg.get(link)
+    assert got.status_code == 200 and got.content == PNG
+    assert got.headers["content-type"] == "image/png" and "no-store" in got.headers["cache-control"]
+    evidence_id = link.rsplit("/", 1)[1]
+    audit = reg.get(f"/api/v1/counties/{CODE}/audit").json()
+    assert any(a["subject"] == f"assessment evidence {evidence_id}" for a in audit)
+    assert reg.get(f"{PAGE}/evidence/99999").status_code == 404
+    keeper = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(keeper, PEOPLE["station_keeper"].name)
+    assert keeper.get(link).status_code == 403
+    assert "/assessment/evidence/" not in keeper.get(f"{PAGE}?year=2022").text

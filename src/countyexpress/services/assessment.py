@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from countyexpress.domain.access import SYSTEM, Action, Principal, Resource, Where
+from countyexpress.domain.accounts import AuditEntry
 from countyexpress.domain.assessment import Assessment, FrozenReport, Note, Sheet, score
 from countyexpress.domain.county import County
 from countyexpress.domain.county_time import county_today
@@ -28,6 +29,7 @@ from countyexpress.errors import InvalidValue, NotAllowed, NotFound
 from countyexpress.services import counties, indicators
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
+from countyexpress.services.supervision import AuditedUnitOfWork
 from countyexpress.services.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -523,13 +525,33 @@ def notes(
 
 
 def evidence(
-    uow: UnitOfWork, cipher: Cipher, county: str, evidence_id: int, *, by: Principal | None
+    uow: AuditedUnitOfWork,
+    cipher: Cipher,
+    county: str,
+    evidence_id: int,
+    *,
+    by: Principal | None,
 ) -> tuple[Attachment, bytes]:
-    """An evidence file's description and bytes; NotFound when none such or purged."""
+    """An evidence file's description and bytes, for those who may note (a photo may show a
+    person): the read is noted in the audit log like other personal reads. NotFound when
+    none such or purged."""
     c = counties.get_county(uow, county)
     _edit(by, c.code)
     with uow:
         found = uow.assessment.evidence_content(c.code, evidence_id)
+        if found is not None and by is not None:
+            uow.accounts.audit(
+                AuditEntry(
+                    at=dt.datetime.now(dt.UTC),
+                    principal_id=by.id,
+                    role=by.role.value,
+                    action=Action.READ.value,
+                    resource=Resource.PERSONAL_DATA.value,
+                    county=c.code,
+                    subject=f"assessment evidence {evidence_id}",
+                )
+            )
+            uow.commit()
     if found is None:
         raise NotFound("no such evidence file in the county (or purged)")
     meta, sealed = found

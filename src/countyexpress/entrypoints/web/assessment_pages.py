@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -150,3 +151,23 @@ async def post_note(
         reason = reason_of(exc, gettext_for(request.state.locale))
         return RedirectResponse(_page(code, year, error=reason), status_code=303)
     return RedirectResponse(_page(code, year, done="noted"), status_code=303)
+
+
+@router.get("/counties/{code}/assessment/evidence/{evidence_id}")
+def get_evidence(
+    code: str, evidence_id: int, uow: UowDep, by: PrincipalDep, settings: SettingsDep
+) -> Response:
+    """An evidence file of a progress note, decrypted, for those who may note (the read is
+    audited); a purged or unknown file answers 404."""
+    vault = Vault(settings.data_key_bytes())
+    meta, data = assessment.evidence(uow, vault, code, evidence_id, by=by)
+    ascii_name = meta.name.encode("ascii", "ignore").decode() or "file"
+    return Response(
+        data,
+        media_type=meta.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(meta.name)}",
+            "Cache-Control": "no-store",
+        },
+    )
