@@ -275,6 +275,13 @@ class DayVolume:
     counts: dict[str, int]
 
 
+def _window(days: int, today: dt.date | None) -> tuple[dt.date, dt.datetime]:
+    """The first county day of the last `days` days to `today` and the instant it began."""
+    tz = dt.timezone(dt.timedelta(hours=BEIJING_UTC_OFFSET))
+    first = (today or dt.datetime.now(tz).date()) - dt.timedelta(days=days - 1)
+    return first, dt.datetime.combine(first, dt.time(), tz)
+
+
 def volumes(
     uow: DashboardUnitOfWork,
     by: Principal,
@@ -288,10 +295,7 @@ def volumes(
     require(by, Action.READ, Resource.COUNTY, Where(county=county.code))
     if not allowed(by, Action.READ, Resource.PARCEL, Where(county=county.code)):
         return None
-    tz = dt.timezone(dt.timedelta(hours=BEIJING_UTC_OFFSET))
-    last = today or dt.datetime.now(tz).date()
-    first = last - dt.timedelta(days=days - 1)
-    since = dt.datetime.combine(first, dt.time(), tz)
+    first, since = _window(days, today)
     with uow:
         rows = uow.dashboard.scans_per_day(county.code, since, VOLUME_KINDS, BEIJING_UTC_OFFSET)
     table = {first + dt.timedelta(days=i): dict.fromkeys(VOLUME_KINDS, 0) for i in range(days)}
@@ -351,9 +355,7 @@ def activity(
     require(by, Action.READ, Resource.COUNTY, Where(county=county.code))
     if not allowed(by, Action.READ, Resource.PARCEL, Where(county=county.code)):
         return None
-    tz = dt.timezone(dt.timedelta(hours=BEIJING_UTC_OFFSET))
-    first = (today or county_today()) - dt.timedelta(days=days - 1)
-    since = dt.datetime.combine(first, dt.time(), tz)
+    _, since = _window(days, today)
     kinds = (ScanKind.STORE.value, ScanKind.RETURN.value, ScanKind.ARRIVE.value)
     with uow:
         rows = uow.dashboard.scans_by_place(county_code6(county.code), since, kinds)
