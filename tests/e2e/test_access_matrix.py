@@ -54,6 +54,7 @@ from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.planning.routing import PyVRPPlanner
 from countyexpress.planning.siting import Objective, SitingRequest, SolveLimits
+from countyexpress.services import assessment as assessment_service
 from countyexpress.services import (
     centre,
     complaints,
@@ -255,6 +256,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/assessment/{year}/notes": COUNTY_READERS,
     "POST /api/v1/counties/{code}/assessment/{year}/notes": SUPERVISORS,
     "GET /counties/{code}/assessment/evidence/{evidence_id}": SUPERVISORS,
+    "GET /counties/{code}/assessment/{year}/frozen/{name}": COUNTY_READERS,
     "GET /api/v1/counties/{code}/coverage": COUNTY_READERS,
     "POST /api/v1/counties/{code}/siting": PLANNERS,
     "GET /api/v1/counties/{code}/scenarios": PLAN_READERS,
@@ -634,6 +636,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for target in (OWN, CARRIER_, COUNTY):  # an evidence file of a 年度考核 note
         values[target]["evidence_id"] = _evidence_id(engine, vault, target)
     values[STATION]["evidence_id"] = values[OWN]["evidence_id"]
+    for target in (OWN, COUNTY):  # a frozen 2022 report in each county, its PDF
+        assessment_service.freeze(SqlUnitOfWork(engine), values[target]["code"], 2022, by=None)
+    for v in values.values():
+        v["name"] = "report.pdf"
     values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
     for v in values.values():  # the assessed year of the 年度考核 routes
         v["year"] = "2022"
@@ -920,9 +926,7 @@ def _application_id(w: World, target: str) -> dict[str, str]:
 
 def _evidence_id(engine: Engine, vault: Vault, target: str) -> str:
     """An evidence file of a progress note on task 2 (in both counties' plans)."""
-    from countyexpress.services import assessment
-
-    note = assessment.add_note(SqlUnitOfWork(engine), vault, WHERE[target][0], 2022, 2,
+    note = assessment_service.add_note(SqlUnitOfWork(engine), vault, WHERE[target][0], 2022, 2,
                                "新建末端网点", by=None, files=[("p.png", PNG)])  # fmt: skip
     return str(note.files[0].id)
 

@@ -176,3 +176,35 @@ def test_evidence_is_downloaded_by_those_who_may_note_and_the_read_is_audited(
     log_in(keeper, PEOPLE["station_keeper"].name)
     assert keeper.get(link).status_code == 403
     assert "/assessment/evidence/" not in keeper.get(f"{PAGE}?year=2022").text
+
+
+def test_the_page_compares_the_frozen_report_and_serves_its_files(app: object) -> None:
+    import io
+
+    import openpyxl
+
+    from countyexpress.services import assessment
+
+    engine = app.state.test_engine  # type: ignore[attr-defined]
+    frozen = assessment.freeze(SqlUnitOfWork(engine), CODE, 2022, by=None)
+    keeper = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    log_in(keeper, PEOPLE["station_keeper"].name)
+    page = keeper.get(f"{PAGE}?year=2022", headers={"Accept-Language": "zh-CN"}).text
+    assert page.count('<tr data-compare="') == 20 and 'class="changed"' not in page
+    links = re.findall(r'href="(/counties/652828/assessment/2022/frozen/[\w.]+)"', page)
+    assert [link.rsplit("/", 1)[1] for link in links] == [
+        "report.pdf",
+        "report.docx",
+        "report.xlsx",
+    ]
+    pdf = keeper.get(links[0])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert keeper.get(links[1]).content.startswith(b"PK")
+    wb = openpyxl.load_workbook(io.BytesIO(keeper.get(links[2]).content))
+    summary = list(wb["summary"].iter_rows(values_only=True))
+    total = next(r for r in summary if r[0] == "total_score")
+    assert total[1] == frozen.report["total_score"]
+    assert keeper.get(f"{PAGE}/2022/frozen/report.exe").status_code == 404
+    assert keeper.get(f"{PAGE}/2021/frozen/report.pdf").status_code == 404
+    never = keeper.get(f"{PAGE}?year=2021").text
+    assert 'id="comparison"' not in never and "/frozen/" not in never

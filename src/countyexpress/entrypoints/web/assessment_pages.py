@@ -11,6 +11,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from countyexpress.adapters.reports.assessment_docx import report_docx
+from countyexpress.adapters.reports.assessment_pdf import report_pdf
+from countyexpress.adapters.reports.assessment_xlsx import report_xlsx
 from countyexpress.adapters.vault import Vault
 from countyexpress.domain.access import Action, Resource, Where, allowed
 from countyexpress.domain.county_time import county_today
@@ -36,6 +39,13 @@ DONE = {"noted": N_("Progress note recorded.")}
 
 
 SPARK_W, SPARK_H = 96, 24
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FROZEN_FILES = {  # the frozen report's files, made on request from its JSON
+    "report.pdf": (report_pdf, "application/pdf"),
+    "report.docx": (report_docx, DOCX),
+    "report.xlsx": (report_xlsx, XLSX),
+}
 
 
 def spark(months: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -102,6 +112,7 @@ def assessment_page(
         frozen = assessment.frozen(uow, county.code, asked, by=by)
     except NotFound:
         frozen = None
+    comparison = assessment.compare(uow, county.code, asked, by=by) if frozen else None
     mine = assessment.unit_tasks(county, by.unit)
     rank = {n: i for i, n in enumerate(mine)}
     data["tasks"].sort(key=lambda t: (rank.get(t["task"], len(rank)), t["task"]))
@@ -115,6 +126,8 @@ def assessment_page(
         "SPARK_W": SPARK_W,
         "SPARK_H": SPARK_H,
         "frozen": frozen,
+        "comparison": comparison,
+        "FROZEN_FILES": tuple(FROZEN_FILES),
         "notes": assessment.notes(uow, county.code, asked, by=by),
         "history": assessment.history(uow, county.code, by=by),
         "may_note": allowed(by, Action.EDIT, Resource.SUPERVISION, Where(county.code)),
@@ -171,3 +184,17 @@ def get_evidence(
             "Cache-Control": "no-store",
         },
     )
+
+
+@router.get("/counties/{code}/assessment/{year}/frozen/{name}")
+def get_frozen_file(code: str, year: int, name: str, uow: UowDep, by: PrincipalDep) -> Response:
+    """The frozen (issued) report of the year as PDF, Word or Excel, made from its JSON as
+    it was frozen (today's figures play no part)."""
+    if name not in FROZEN_FILES:
+        raise NotFound(f"no file {name!r}: report.pdf, report.docx or report.xlsx")
+    stored = assessment.frozen(uow, code, year, by=by)
+    render_file, media = FROZEN_FILES[name]
+    data = render_file(dict(stored.report))
+    stem = f"assessment-{stored.county}-{year}-frozen.{name.rsplit('.', 1)[1]}"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{stem}"'})  # fmt: skip
