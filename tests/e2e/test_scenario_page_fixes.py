@@ -29,6 +29,9 @@ def test_a_closed_station_keeps_km_and_cost_and_the_page_says_why(
     base, closed = shown["co_delivery"], shown["station_closed"]
     assert closed["vehicle_km"] == base["vehicle_km"] and closed["cost"] == base["cost"]
     assert float(closed["door_share"].rstrip("%")) > float(base["door_share"].rstrip("%"))
+    for row in shown.values():  # the van cost per parcel is the van cost over the parcels
+        cost, parcels = float(row["cost"].replace(",", "")), float(row["parcels"])
+        assert abs(float(row["cost_per_parcel"]) - cost / parcels) <= 0.5 / parcels + 0.005
     assert 'id="closed-note"' in html and "at the door" in html
     assert 'id="per-parcel-note"' in html and "0.05" in html
     assert "Van cost per parcel" in html
