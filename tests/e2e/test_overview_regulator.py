@@ -110,3 +110,12 @@ def test_station_volume_and_carrier_shares(client: TestClient) -> None:
     assert ">2<" in row  # both parcels stored in the last 30 days
     shares = page.split('id="carrier-shares"', 1)[1].split("</table>", 1)[0]
     assert 'data-carrier="zto"' in shares and "100%" in shares
+
+
+def test_each_alert_link_opens_a_page(client: TestClient) -> None:
+    page = client.get(f"/counties/{HESHUO}/overview").text
+    alerts = page.split('id="alerts"', 1)[1].split("</ul>", 1)[0]
+    links = {html.unescape(h) for h in re.findall(r'href="([^"]+)"', alerts)}
+    assert f"/counties/{HESHUO}/parcels?stuck_hours={STUCK_HOURS}" in links
+    for link in links:
+        assert client.get(link).status_code == 200, link
