@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
@@ -16,6 +16,7 @@ __all__ = [
     "NotFound",
     "PackInvalid",
     "PackProblem",
+    "Said",
     "TooManyRequests",
     "said",
 ]
@@ -46,6 +47,45 @@ def said(error: Callable[..., E], msgid: str, /, *args: str, **params: object) -
     exc = error(*args, msgid % params)
     exc.msgid, exc.params = msgid, MappingProxyType(dict(params))
     return exc
+
+
+class Said(str):
+    """An English reason (`msgid % params`) that remembers its message id and parameters, so
+    a screen can say it in the reader's language; e.g. one of several reasons passed as a
+    parameter of `said` (`Said.joined`). It compares and serialises as its English text."""
+
+    msgid: str
+    params: Mapping[str, object]
+
+    def __new__(cls, msgid: str, /, **params: object) -> Said:
+        text = super().__new__(cls, msgid % params)
+        text.msgid, text.params = msgid, MappingProxyType(dict(params))
+        return text
+
+    @staticmethod
+    def joined(reasons: Sequence[str]) -> Said:
+        """Several reasons as one, "; " between them (each translated on its own)."""
+        return _Joined(reasons)
+
+    def said_in(self, gettext: Callable[[str], str]) -> str:
+        """The reason in `gettext`'s language."""
+        return gettext(self.msgid) % {k: _in(v, gettext) for k, v in self.params.items()}
+
+
+class _Joined(Said):
+    def __new__(cls, reasons: Sequence[str]) -> _Joined:
+        text = str.__new__(cls, "; ".join(reasons))
+        text.msgid, text.params, text.parts = "", MappingProxyType({}), tuple(reasons)
+        return text
+
+    parts: tuple[str, ...]
+
+    def said_in(self, gettext: Callable[[str], str]) -> str:
+        return "; ".join(str(_in(r, gettext)) for r in self.parts)
+
+
+def _in(value: object, gettext: Callable[[str], str]) -> object:
+    return value.said_in(gettext) if isinstance(value, Said) else value
 
 
 class InvalidValue(CountyExpressError, ValueError):

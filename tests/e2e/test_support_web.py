@@ -118,7 +118,7 @@ def test_the_regulator_enters_a_paper_application_on_the_page(app: object) -> No
             "facility": "BZ-SORT", "csrf_token": token}  # fmt: skip
     refused = reg.post(f"{PAGE}/applications", data=form)
     page = reg.get(refused.headers["location"], headers={"Accept-Language": "zh-CN"}).text
-    assert "不符合 sorting_centre 的条件" in page and "not sited in the county" in page
+    assert "不符合 sorting_centre 的条件" in page and "设施 BZ-SORT 不在本县" in page
     form = {"carrier": "yto", "programme": "warehouse_project", "amount": "100000",
             "investment": "1500000", "csrf_token": token}  # fmt: skip
     done = reg.post(f"{PAGE}/applications", data=form)

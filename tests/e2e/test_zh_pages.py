@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
-from countyexpress.errors import N_, NotFound, said
+from countyexpress.errors import N_, NotAllowed, NotFound, Said, said
 from countyexpress.services import centre
 from support.shelved import shelved_county
 from support.sweep import sweep
@@ -170,3 +170,21 @@ def test_service_reasons_read_in_the_readers_language() -> None:
                code=HESHUO)  # fmt: skip
     assert reason_of(exc, zh) == f"2026-12-06 县 {HESHUO} 没有线路计划"
     assert reason_of(exc, en) == str(exc) == f"no route plan for 2026-12-06 in county {HESHUO}"
+
+
+def test_support_reasons_are_said_each_in_the_readers_language() -> None:
+    """An ineligible application's refusal names every reason, each in Chinese on a Chinese
+    screen; its English text (logs, API) is unchanged."""
+    reasons = [
+        Said(N_("vehicle %(v)s is not a new-energy vehicle"), v="XJ-001"),
+        Said(N_("the applicant is not a carrier of the county")),
+    ]
+    exc = said(NotAllowed, N_("not eligible for %(programme)s: %(reasons)s"),
+               programme="P1", reasons=Said.joined(reasons))  # fmt: skip
+    assert str(exc) == (
+        "not eligible for P1: vehicle XJ-001 is not a new-energy vehicle; "
+        "the applicant is not a carrier of the county"
+    )
+    zh = reason_of(exc, gettext_for("zh_CN"))
+    assert "XJ-001" in zh and not english_runs(f"<p>{zh}</p>"), zh
+    assert reason_of(exc, gettext_for("en")) == str(exc)

@@ -38,7 +38,7 @@ from countyexpress.domain.supervision.support import (
     check_grant,
 )
 from countyexpress.domain.support_indicators import SupportSnapshot
-from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, said
+from countyexpress.errors import N_, InvalidValue, NotAllowed, NotFound, Said, said
 from countyexpress.services import counties
 from countyexpress.services.authz import check as check_access
 from countyexpress.services.ports import Cipher
@@ -139,7 +139,7 @@ def _facts(
 
 def _refuse(e: Eligibility) -> NotAllowed:
     return said(NotAllowed, NOT_ELIGIBLE, programme=e.programme.code,
-                reasons="; ".join(e.reasons))  # fmt: skip
+                reasons=Said.joined(e.reasons))  # fmt: skip
 
 
 def application_record(

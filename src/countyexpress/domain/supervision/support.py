@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from countyexpress.errors import InvalidValue, NotAllowed
+from countyexpress.errors import N_, InvalidValue, NotAllowed, Said
 
 __all__ = [
     "MAX_AMOUNT",
@@ -170,51 +170,60 @@ def check(rules: PolicyRules, a: Application, facts: Facts) -> Eligibility:
     no: list[str] = []
     ok: list[str] = []
     if not facts.carrier_of_county:
-        no.append("the applicant is not a carrier of the county")
+        no.append(Said(N_("the applicant is not a carrier of the county")))
     if rules.refuse_blacklisted and facts.blacklisted:
-        no.append("the applicant is on the blacklist (失信名单): no policy benefits")
+        no.append(Said(N_("the applicant is on the blacklist (失信名单): no policy benefits")))
     if p.requires_licence:
         if facts.licensed:
-            ok.append("holds a valid express business licence")
+            ok.append(Said(N_("holds a valid express business licence")))
         else:
-            no.append("no valid express business licence (快递业务经营许可) is recorded")
+            no.append(Said(N_("no valid express business licence (快递业务经营许可) is recorded")))
     if p.facility_kinds:
         kinds = "/".join(p.facility_kinds)
         if not a.facility:
-            no.append(f"the application names no facility ({kinds})")
+            no.append(Said(N_("the application names no facility (%(kinds)s)"), kinds=kinds))
         elif facts.facility_kind is None:
-            no.append(f"facility {a.facility} is not in the facilities registry")
+            no.append(Said(N_("facility %(f)s is not in the facilities registry"), f=a.facility))
         elif facts.facility_kind not in p.facility_kinds:
-            no.append(f"facility {a.facility} is a {facts.facility_kind}, not a {kinds}")
+            no.append(Said(N_("facility %(f)s is a %(kind)s, not a %(kinds)s"), f=a.facility,
+                             kind=facts.facility_kind, kinds=kinds))  # fmt: skip
         elif not facts.facility_in_county:
-            no.append(f"facility {a.facility} is not sited in the county")
+            no.append(Said(N_("facility %(f)s is not sited in the county"), f=a.facility))
         elif not facts.facility_serves_applicant:
-            no.append(f"facility {a.facility} does not list the applicant as its carrier")
+            no.append(
+                Said(N_("facility %(f)s does not list the applicant as its carrier"), f=a.facility)
+            )
         else:
-            ok.append(f"{a.facility} is a {facts.facility_kind} sited in the county")
+            ok.append(Said(N_("%(f)s is a %(kind)s sited in the county"), f=a.facility,
+                             kind=facts.facility_kind))  # fmt: skip
     if p.new_energy_vehicle:
         if not a.vehicle:
-            no.append("the application names no vehicle (its unified number)")
+            no.append(Said(N_("the application names no vehicle (its unified number)")))
         elif not facts.vehicle_registered:
-            no.append(f"vehicle {a.vehicle} is not in the vehicle registry")
+            no.append(Said(N_("vehicle %(v)s is not in the vehicle registry"), v=a.vehicle))
         elif not facts.vehicle_new_energy:
-            no.append(f"vehicle {a.vehicle} is not a new-energy vehicle")
+            no.append(Said(N_("vehicle %(v)s is not a new-energy vehicle"), v=a.vehicle))
         elif not facts.vehicle_owned:
-            no.append(f"vehicle {a.vehicle} is not registered to the applicant")
+            no.append(Said(N_("vehicle %(v)s is not registered to the applicant"), v=a.vehicle))
         else:
-            ok.append(f"{a.vehicle} is a registered new-energy vehicle of the applicant")
+            ok.append(
+                Said(N_("%(v)s is a registered new-energy vehicle of the applicant"), v=a.vehicle)
+            )
     if p.needs_investment and a.investment is None:
-        no.append("the programme grants by investment: state the investment")
+        no.append(Said(N_("the programme grants by investment: state the investment")))
     if p.min_investment is not None and a.investment is not None:
         if a.investment < p.min_investment:
-            no.append(f"an investment of {a.investment} 元 is below the programme's "
-                      f"{p.min_investment} 元")  # fmt: skip
+            no.append(Said(N_("an investment of %(i)s 元 is below the programme's %(min)s 元"),
+                           i=a.investment, min=p.min_investment))  # fmt: skip
         else:
-            ok.append(f"investment {a.investment} 元 ≥ {p.min_investment} 元")
+            ok.append(
+                Said(N_("investment %(i)s 元 ≥ %(min)s 元"), i=a.investment, min=p.min_investment)
+            )
     if facts.earlier is not None:
-        no.append(f"application {facts.earlier} already asks this programme for it")
+        no.append(Said(N_("application %(n)s already asks this programme for it"), n=facts.earlier))
     if a.amount > top and not (p.needs_investment and a.investment is None):
-        no.append(f"asks {a.amount} 元; the programme grants at most {top} 元 here")
+        asks = N_("asks %(a)s 元; the programme grants at most %(top)s 元 here")
+        no.append(Said(asks, a=a.amount, top=top))
     return Eligibility(p, top, tuple(no), tuple(ok))
 
 

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from countyexpress.domain.county_time import COUNTY_ZONE, county_clock, county_text
 from countyexpress.errors import N_ as N_  # the one marker, re-exported for the web
-from countyexpress.errors import CountyExpressError
+from countyexpress.errors import CountyExpressError, Said
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 LOCALES: tuple[str, ...] = ("zh_CN", "en")
@@ -42,8 +42,8 @@ HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}
 def reason_of(exc: BaseException, gettext: Any) -> str:
     """An error's reason in the reader's language when the service made it with
     `errors.said`, else its English text."""
-    if isinstance(exc, CountyExpressError) and exc.msgid:
-        return str(gettext(exc.msgid) % dict(exc.params))
+    if isinstance(exc, CountyExpressError) and exc.msgid:  # a Said parameter is said too
+        return Said(exc.msgid, **exc.params).said_in(gettext)
     return str(exc)
 
 
