@@ -8,26 +8,16 @@ import importlib.util
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_cli import database as database  # each test its own SQLite file (the fixture)
 from typer.testing import CliRunner
 
 from countyexpress.entrypoints.cli import app
-from countyexpress.settings import get_settings
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    db = tmp_path / "cx.db"
-    monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", f"sqlite:///{db}")
-    get_settings.cache_clear()
-    yield db
-    get_settings.cache_clear()
 
 
 def ok(*args: str) -> str:
