@@ -119,3 +119,9 @@ def test_each_alert_link_opens_a_page(client: TestClient) -> None:
     assert f"/counties/{HESHUO}/parcels?stuck_hours={STUCK_HOURS}" in links
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def test_a_limit_below_one_hour_is_refused_in_chinese(client: TestClient) -> None:
+    r = client.get(f"/counties/{HESHUO}/parcels", params={"stuck_hours": 0})
+    assert r.status_code == 400 and 'id="stuck-error"' in r.text
+    assert "至少 1" in r.text.split('id="stuck-error"', 1)[1].split("</p>", 1)[0]

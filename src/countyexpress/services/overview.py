@@ -27,7 +27,7 @@ from countyexpress.domain.scans import ScanKind
 from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.indicators import INPUT as SUPERVISION_INPUT
 from countyexpress.domain.supervision.indicators import SupervisionSnapshot
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import N_, InvalidValue, said
 from countyexpress.services import counties, indicators, supervision
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -143,7 +143,12 @@ def stuck_parcels(
     require(by, Action.READ, Resource.PARCEL, Where(county=county.code))
     hours = county.operations.stuck_after_hours if hours is None else hours
     if hours < 1:
-        raise InvalidValue("stuck_hours", f"stuck_hours must be at least 1, not {hours}")
+        raise said(
+            InvalidValue,
+            N_("stuck_hours must be a whole number of hours, at least 1, not %(hours)s"),
+            "stuck_hours",
+            hours=hours,
+        )
     at = now or dt.datetime.now(dt.UTC)
     with uow:
         rows = uow.ledger.stuck(

@@ -21,10 +21,10 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
-from countyexpress.entrypoints.web.i18n import gettext_for
+from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.labels import KIND_LABELS, QUALITY_LABELS, VOLUME_LABELS
 from countyexpress.entrypoints.web.render import render
-from countyexpress.errors import PackInvalid
+from countyexpress.errors import InvalidValue, PackInvalid
 from countyexpress.services import indicators as indicators_service
 from countyexpress.services import overview as overview_service
 from countyexpress.services import registries
@@ -122,11 +122,15 @@ def stuck_parcels_page(
     """滞留包裹: the parcels stuck at one place for more than `stuck_hours`, by place and
     carrier (the overview's ageing alert opens it); waybill numbers only, nothing personal."""
     county = registries.county(uow, by, code)
-    rows = overview_service.stuck_parcels(
-        uow, by, county.code, stuck_hours, place or None, carrier or None
-    )
     hours = county.operations.stuck_after_hours if stuck_hours is None else stuck_hours
-    ctx = {"rows": rows, "stuck_hours": hours, "place": place, "carrier": carrier}
+    ctx: dict[str, Any] = {"stuck_hours": hours, "place": place, "carrier": carrier}
+    try:
+        ctx["rows"] = overview_service.stuck_parcels(
+            uow, by, county.code, hours, place or None, carrier or None
+        )
+    except InvalidValue as exc:
+        ctx["rows"], ctx["error"] = [], reason_of(exc, gettext_for(request.state.locale))
+        return render(request, "parcels_stuck.html", ctx, county=county, status_code=400)
     return render(request, "parcels_stuck.html", ctx, county=county, active="overview")
 
 
