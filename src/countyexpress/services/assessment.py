@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from countyexpress.domain.access import SYSTEM, Action, Principal, Resource, Where
-from countyexpress.domain.accounts import AuditEntry
 from countyexpress.domain.assessment import Assessment, FrozenReport, Note, Sheet, score
 from countyexpress.domain.county import County
 from countyexpress.domain.county_time import county_today
@@ -26,7 +25,7 @@ from countyexpress.domain.geography import DataQuality, DivisionLevel
 from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.attachments import MAX_PER_RECORD, Attachment, check_upload
 from countyexpress.errors import InvalidValue, NotAllowed, NotFound
-from countyexpress.services import counties, indicators
+from countyexpress.services import accounts, counties, indicators
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
 from countyexpress.services.supervision import AuditedUnitOfWork
@@ -539,20 +538,9 @@ def evidence(
     _edit(by, c.code)
     with uow:
         found = uow.assessment.evidence_content(c.code, evidence_id)
-        if found is not None and by is not None:
-            uow.accounts.audit(
-                AuditEntry(
-                    at=dt.datetime.now(dt.UTC),
-                    principal_id=by.id,
-                    role=by.role.value,
-                    action=Action.READ.value,
-                    resource=Resource.PERSONAL_DATA.value,
-                    county=c.code,
-                    subject=f"assessment evidence {evidence_id}",
-                )
-            )
-            uow.commit()
     if found is None:
         raise NotFound("no such evidence file in the county (or purged)")
+    if by is not None:
+        accounts.record_personal_read(uow, by, c.code, f"assessment evidence {evidence_id}")
     meta, sealed = found
     return meta, base64.b64decode(cipher.decrypt(sealed))

@@ -561,6 +561,11 @@ def get_attachment(
     meta, data = service.attachment_bytes(
         uow, _vault(settings), code, record_id, attachment_id, by=by
     )
+    return attachment_response(meta, data)
+
+
+def attachment_response(meta: Attachment, data: bytes) -> Response:
+    """A stored file's bytes to download: its name (UTF-8), its sniffed type, never cached."""
     ascii_name = meta.name.encode("ascii", "ignore").decode() or "file"
     return Response(
         data,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -20,6 +19,7 @@ from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.attachments import MAX_BYTES
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.supervision import attachment_response
 from countyexpress.entrypoints.web.i18n import N_, gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
 from countyexpress.entrypoints.web.supervision_pages import SupervisorDep
@@ -174,16 +174,7 @@ def get_evidence(
     audited); a purged or unknown file answers 404."""
     vault = Vault(settings.data_key_bytes())
     meta, data = assessment.evidence(uow, vault, code, evidence_id, by=by)
-    ascii_name = meta.name.encode("ascii", "ignore").decode() or "file"
-    return Response(
-        data,
-        media_type=meta.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{ascii_name}"; '
-            f"filename*=UTF-8''{quote(meta.name)}",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment_response(meta, data)
 
 
 @router.get("/counties/{code}/assessment/{year}/frozen/{name}")
