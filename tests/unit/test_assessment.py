@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from copy import deepcopy
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from countyexpress.domain.assessment import (
 from countyexpress.domain.indicators import Direction, IndicatorValue, status_of
 from countyexpress.domain.plan import CountyPlan, PlanTask, Unit
 from countyexpress.errors import InvalidValue, PackInvalid
+from countyexpress.services.assessment import _trend
 
 HESHUO = Path(__file__).resolve().parents[2] / "src/countyexpress/packs/heshuo"
 PLAN = CountyPlan(
@@ -222,3 +224,26 @@ def test_a_bad_sheet_is_refused_naming_file_and_field(tmp_path: Path) -> None:
     assert "assessment.toml" in str(err.value)
     with pytest.raises(InvalidValue):
         Line("x", 1, Rule.DEDUCTION, per=0)
+
+
+@given(
+    stored=st.dictionaries(
+        st.integers(1, 12).map(lambda m: f"2026-{m:02d}"),
+        st.dictionaries(st.sampled_from(["a", "b"]), st.none() | st.floats(0, 1)),
+    ),
+    month=st.integers(1, 12),
+)
+def test_a_trend_lists_the_years_months_and_makes_no_value_up(
+    stored: dict[str, dict[str, float | None]], month: int
+) -> None:
+    """Every month of the year up to today; a month without the indicator's snapshot has no
+    value and says so; a stored one is given as stored."""
+    trend = _trend(stored, ["a", "b"], 2026, dt.date(2026, month, 1))
+    for name in ("a", "b"):
+        months = trend[name]
+        assert [m for m, _, _ in months] == [f"2026-{n:02d}" for n in range(1, month + 1)]
+        for m, value, kept in months:
+            assert kept == (name in stored.get(m, {}))
+            assert value == (stored[m][name] if kept else None)
+    assert _trend(stored, ["a"], 2027, dt.date(2026, month, 1)) == {"a": ()}
+    assert len(_trend(stored, ["a"], 2025, dt.date(2026, month, 1))["a"]) == 12
