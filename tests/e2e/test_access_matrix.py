@@ -256,6 +256,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/assessment/{year}/notes": COUNTY_READERS,
     "POST /api/v1/counties/{code}/assessment/{year}/notes": SUPERVISORS,
     "GET /counties/{code}/assessment/evidence/{evidence_id}": SUPERVISORS,
+    "GET /api/v1/counties/{code}/assessment/evidence/{evidence_id}": SUPERVISORS,
     "GET /counties/{code}/assessment/{year}/frozen/{name}": COUNTY_READERS,
     "GET /api/v1/counties/{code}/coverage": COUNTY_READERS,
     "POST /api/v1/counties/{code}/siting": PLANNERS,

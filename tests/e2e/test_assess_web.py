@@ -172,6 +172,11 @@ def test_evidence_is_downloaded_by_those_who_may_note_and_the_read_is_audited(
     audit = reg.get(f"/api/v1/counties/{CODE}/audit").json()
     assert any(a["subject"] == f"assessment evidence {evidence_id}" for a in audit)
     assert reg.get(f"{PAGE}/evidence/99999").status_code == 404
+    api = reg.get(f"/api/v1/counties/{CODE}/assessment/evidence/{evidence_id}")
+    assert api.status_code == 200 and api.content == PNG
+    audit = reg.get(f"/api/v1/counties/{CODE}/audit").json()
+    reads = [a for a in audit if a["subject"] == f"assessment evidence {evidence_id}"]
+    assert len(reads) == 2 and all(a["resource"] == "personal_data" for a in reads)
     keeper = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
     log_in(keeper, PEOPLE["station_keeper"].name)
     assert keeper.get(link).status_code == 403

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, UploadFile
+from fastapi import APIRouter, Form, Path, Response, UploadFile
 from pydantic import BaseModel
 
 from countyexpress.adapters.vault import Vault
@@ -16,7 +16,7 @@ from countyexpress.domain.supervision.attachments import MAX_BYTES
 from countyexpress.entrypoints.api.auth import PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.api.guards import RedactedValidationRoute
-from countyexpress.entrypoints.api.supervision import AttachmentPublic
+from countyexpress.entrypoints.api.supervision import AttachmentPublic, attachment_response
 from countyexpress.services import assessment as service
 
 router = APIRouter(
@@ -207,3 +207,21 @@ async def post_note(
         given.append((file.filename, await file.read(MAX_BYTES + 1)))
     vault = Vault(settings.data_key_bytes())
     return _note(service.add_note(uow, vault, code, year, task, text, by=by, files=given))
+
+
+@router.get(
+    "/{code}/assessment/evidence/{evidence_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "application/pdf": {}}}},
+)
+def get_evidence(
+    code: str,
+    evidence_id: Annotated[int, Path(ge=1)],
+    uow: UowDep,
+    by: PrincipalDep,
+    settings: SettingsDep,
+) -> Response:
+    """An evidence file of a progress note, decrypted, for those who may note; the read is
+    written to the audit log (a photo may show a person)."""
+    meta, data = service.evidence(uow, Vault(settings.data_key_bytes()), code, evidence_id, by=by)
+    return attachment_response(meta, data)
