@@ -1,0 +1,24 @@
+"""Reserved for issue 12 (pack notes in both languages)
+
+A no-op placeholder so that concurrent work keeps one Alembic head; the work that owns it
+fills it in (and renames the file to say what it does).
+
+Revision ID: 0025
+Revises: 0024
+Create Date: 2026-12-06 09:20:00
+"""
+
+from __future__ import annotations
+
+revision = "0025"
+down_revision = "0024"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
