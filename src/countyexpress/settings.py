@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     """No retry waits longer than this."""
     webhook_max_attempts: int = Field(default=16, ge=1)
     """Tries before a delivery becomes a dead letter (replayable on screen)."""
+    webhook_send_every_seconds: float = Field(default=5.0, ge=0)
+    """`serve` sends carriers' webhook events from a background thread with a pass this
+    often; 0 leaves it to a separate `countyexpress webhooks deliver` (one per database)."""
 
     _key_file: Path | None = PrivateAttr(default=None)
     _data_key_given: bool = PrivateAttr(default=False)

@@ -7,12 +7,14 @@ import datetime as dt
 import json
 import random
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.adapters.packs import builtin_pack_path, read_pack
@@ -21,9 +23,11 @@ from countyexpress.adapters.webhook_http import post
 from countyexpress.domain.access import Principal, Role
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.webhooks import verify
+from countyexpress.entrypoints.webhook_sender import Sender, start_for_serve
 from countyexpress.errors import Forbidden, InvalidValue
 from countyexpress.services import centre, counties, stations
 from countyexpress.services import webhooks as service
+from countyexpress.settings import Settings
 
 T0 = dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC)  # 09:00 in the county
 VAULT = Vault(b"test-key-material-of-enough-length")
@@ -175,3 +179,65 @@ def test_a_carriers_key_registers_and_sees_only_its_own(
         service.add(uow(heshuo), VAULT, zto, COUNTY, "zto", "ftp://x", T0)
     mine = service.listing(uow(heshuo), zto, COUNTY)
     assert [h["carrier"] for h in mine] == ["zto"] and "secret_enc" not in mine[0]
+
+
+def _wait_for(condition: Any, within: float = 20.0) -> bool:
+    """Poll until `condition()` holds or `within` seconds pass (a bound, not a measure)."""
+    stop = time.monotonic() + within
+    while time.monotonic() < stop:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_the_servers_sender_thread_delivers_new_events_without_a_second_process(
+    heshuo: Engine, receiver: tuple[Receiver, str]
+) -> None:
+    state, url = receiver
+    service.add(uow(heshuo), VAULT, None, COUNTY, "zto", url, dt.datetime.now(dt.UTC))
+    sender = Sender(lambda: uow(heshuo), VAULT, 0.05, service.RetryPolicy()).start()
+    try:
+        parcels_move(heshuo)
+        assert _wait_for(lambda: len(state.got) == 3), state.got
+        assert _wait_for(lambda: not service.deliveries(uow(heshuo), None, COUNTY, "pending"))
+    finally:
+        sender.stop()
+    assert not sender.running and sender.failures == 0
+    events = sorted(json.loads(body)["event"] for _, body in state.got)
+    assert events == ["parcel.delivered_at_door", "parcel.handed_over", "parcel.stored"]
+
+
+def test_a_failing_pass_is_logged_and_the_sender_keeps_going(heshuo: Engine) -> None:
+    calls = 0
+
+    def flaky() -> SqlUnitOfWork:
+        nonlocal calls
+        calls += 1
+        if calls <= 2:
+            raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+        return uow(heshuo)
+
+    sender = Sender(flaky, VAULT, 0.01, service.RetryPolicy()).start()
+    try:
+        assert _wait_for(lambda: sender.passes >= 4)
+    finally:
+        sender.stop()
+    assert sender.failures == 2 and not sender.running
+
+
+@pytest.mark.parametrize(("every", "runs"), [(0.0, False), (30.0, True)])
+def test_serve_runs_the_sender_unless_the_settings_leave_it_to_a_separate_process(
+    engine: Engine, every: float, runs: bool
+) -> None:
+    settings = Settings(
+        environment="test", webhook_send_every_seconds=every,
+        secret_key="a-secret-key-for-the-test-of-enough-length",
+        data_key="a-data-key-for-the-test-of-enough-length",
+    )  # fmt: skip
+    sender = start_for_serve(settings, engine)
+    assert (sender is not None) is runs
+    if sender is not None:
+        assert sender.running
+        sender.stop()
+        assert not sender.running

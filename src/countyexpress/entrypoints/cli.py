@@ -287,6 +287,7 @@ def serve(
     """Serve the web UI and the API (default http://127.0.0.1:8000)."""
     import uvicorn
 
+    from countyexpress.entrypoints import webhook_sender
     from countyexpress.entrypoints.api.app import create_app
 
     settings = _settings()
@@ -316,7 +317,12 @@ def serve(
         )
     out.print(f"County Express on http://{h}:{p}  (database: {settings.database_url})",
               highlight=False)  # fmt: skip
-    uvicorn.run(web, host=h, port=p, log_level="warning", **bootstrap.server_options(settings))
+    sender = webhook_sender.start_for_serve(settings, engine)
+    try:
+        uvicorn.run(web, host=h, port=p, log_level="warning", **bootstrap.server_options(settings))
+    finally:
+        if sender is not None:
+            sender.stop()
 
 
 if __name__ == "__main__":

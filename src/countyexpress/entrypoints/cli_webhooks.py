@@ -17,6 +17,7 @@ from countyexpress import bootstrap
 from countyexpress.adapters.vault import Vault
 from countyexpress.adapters.webhook_http import post
 from countyexpress.domain.county_time import county_text
+from countyexpress.entrypoints.webhook_sender import policy
 from countyexpress.errors import CountyExpressError, InvalidValue
 from countyexpress.services import counties
 from countyexpress.services import webhooks as service
@@ -64,15 +65,6 @@ def _fail(exc: CountyExpressError) -> typer.Exit:
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def policy(settings: Settings) -> service.RetryPolicy:
-    """The retry schedule the settings give."""
-    return service.RetryPolicy(
-        settings.webhook_retry_base_seconds,
-        settings.webhook_retry_cap_seconds,
-        settings.webhook_max_attempts,
-    )
 
 
 @webhooks_app.command("add")
