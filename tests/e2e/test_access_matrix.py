@@ -239,6 +239,12 @@ MATRIX: dict[str, Row] = {
         ("centre_operator", "driver"), county=True
     ),
     "POST /api/v1/centre/{centre_code}/dispatch": row(("centre_operator", "driver"), county=True),
+    "GET /api/v1/counties/{code}/centre/{centre_code}/runs": row(
+        ("centre_operator", "driver"), county=True
+    ),
+    "POST /api/v1/centre/{centre_code}/runs/dispatch": row(
+        ("centre_operator", "driver"), county=True
+    ),
     "POST /api/v1/stations/{facility}/inbound": STATION_SCANNERS,
     "POST /api/v1/stations/{facility}/handover": STATION_SCANNERS,
     "POST /api/v1/lockers/{locker}/deposit": row(("centre_operator", "driver"), county=True),
@@ -363,6 +369,7 @@ NOT_2XX: dict[str, str] = {
     "POST /counties/{code}/scenarios/quick": "needs the simulated days of a month (409 without)",
     "POST /counties/{code}/vehicles/import": "the 车辆 form answers 303 back to the page",
     "POST /counties/{code}/centre/{centre_code}/runs/dispatch": "no plan of that id (422)",
+    "POST /api/v1/centre/{centre_code}/runs/dispatch": "nothing sorted waits for the run (422)",
     **{
         k: "a 监管 form answers 303 back to the page with its result"
         for k in (
@@ -619,7 +626,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         OWN: {"code": HESHUO, "facility": "HS-STA-01", "centre_code": "HS-CENTER",
               "locker": "HS-LCK-01", "carrier": "zto", "month": month,
               "waybill_no": _parcel(engine, vault, OWN, "shelved"), "plan_id": plan.plan_id,
-              "run_id": _run(engine, HESHUO)},
+              "run_id": _run(engine, HESHUO), "run_vehicle": plan.runs[0].vehicle},
     }  # fmt: skip
     values[STATION] = {**values[OWN], "facility": "HS-STA-02",
                        "waybill_no": _parcel(engine, vault, STATION, "shelved")}  # fmt: skip
@@ -629,7 +636,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                       "locker": "T-LCK-1", "carrier": "zto", "month": month,
                       "waybill_no": _parcel(engine, vault, COUNTY, "shelved"),
                       "plan_id": _copy_plan(engine, plan.plan_id, TEST),
-                      "run_id": _run(engine, TEST)}  # fmt: skip
+                      "run_id": _run(engine, TEST),
+                      "run_vehicle": plan.runs[0].vehicle}  # fmt: skip
     for target in (OWN, CARRIER_, COUNTY):  # supervision records of each target's carrier
         values[target] |= _supervised(engine, vault, target)
     _register_vehicles(engine, values)
@@ -688,6 +696,8 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/centre/{centre_code}/dispatch":
         return {"json": {"county": county, "route_bag": station, "vehicle": v["vehicle"]}}
+    if key == "POST /api/v1/centre/{centre_code}/runs/dispatch":
+        return {"json": {"county": county, "plan_id": v["plan_id"], "vehicle": v["run_vehicle"]}}
     if key == "POST /api/v1/stations/{facility}/inbound":
         return {"json": {"county": county, "waybills": [w.fresh(target, "manifest")]}}
     if key == "POST /api/v1/stations/{facility}/handover":

@@ -130,3 +130,39 @@ def test_a_vehicle_not_in_the_registry_is_refused(tmp_path: Path) -> None:
         assert sent.status_code == 200 and sent.json()["vehicle"] == "HS-KD-DEMO-V01"
         assert sent.json()["waybills"]
     engine.dispose()
+
+
+def test_a_planned_run_leaves_with_one_api_call(tmp_path: Path) -> None:
+    """The API lists today's runs with their one names, and one call dispatches a run; the
+    staff gate answers 409 and nothing sorted 422, as on screen."""
+    engine, settings = _world(tmp_path, courier=None)
+    with TestClient(create_app(settings, engine)) as client:
+        log_in(client, "centre")
+        h = {"X-CSRF-Token": csrf_of(client.get("/login").text)}
+        runs = client.get(f"/api/v1/counties/{HESHUO}/centre/HS-CENTER/runs").json()
+        ready = [r for r in runs if r["ready"]]
+        assert ready and all(r["name"].count(" · ") == 2 for r in runs)
+        run = ready[0]
+        assert run["ready"] == sum(b["ready"] for b in run["bags"])
+        body = {"county": HESHUO, "plan_id": run["plan_id"], "vehicle": run["vehicle"]}
+        sent = client.post("/api/v1/centre/HS-CENTER/runs/dispatch", headers=h, json=body)
+        assert sent.status_code == 200 and sent.json()["n"] == run["ready"]
+        assert set(sent.json()["bags"]) <= {b["code"] for b in run["bags"]}
+        after = client.get(f"/api/v1/counties/{HESHUO}/centre/HS-CENTER/runs").json()
+        assert next(r for r in after if r["vehicle"] == run["vehicle"])["ready"] == 0
+        again = client.post("/api/v1/centre/HS-CENTER/runs/dispatch", headers=h, json=body)
+        assert again.status_code == 422 and again.json()["field"] == "route_bag"
+    engine.dispose()
+    engine, settings = _world(tmp_path / "gate", courier="C1")
+    with TestClient(create_app(settings, engine)) as client:
+        log_in(client, "centre")
+        h = {"X-CSRF-Token": csrf_of(client.get("/login").text)}
+        run = next(
+            r
+            for r in client.get(f"/api/v1/counties/{HESHUO}/centre/HS-CENTER/runs").json()
+            if r["ready"]
+        )
+        body = {"county": HESHUO, "plan_id": run["plan_id"], "vehicle": run["vehicle"]}
+        refused = client.post("/api/v1/centre/HS-CENTER/runs/dispatch", headers=h, json=body)
+        assert refused.status_code == 409 and "C1" in refused.json()["detail"]
+    engine.dispose()

@@ -10,8 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from countyexpress import bootstrap
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.domain.county_time import county_today
 from countyexpress.entrypoints.cli import app
+from countyexpress.planning.routing import PyVRPPlanner
+from countyexpress.services import routes, vehicles
 from countyexpress.settings import get_settings
+from support.route_day import heshuo_day
 
 runner = CliRunner()
 C = ["--county", "652828"]
@@ -49,9 +55,11 @@ def test_a_parcel_goes_down_and_is_handed_over_from_the_command_line(tmp_path: P
     assert cli("centre", "manifest", str(manifest), "--carrier", "zto", *C)["accepted"] == 1
     bag = cli("centre", "inbound", "ZT7400000000001", *C)["route_bag"]
     assert bag.startswith("HS-STA-")
-    assert cli("centre", "dispatch", bag, "--vehicle", "新A-12345", *C)["waybills"] == [
-        "ZT7400000000001"
-    ]
+    unknown = runner.invoke(app, ["centre", "dispatch", bag, "--vehicle", "新A-12345", *C])
+    assert unknown.exit_code == 1 and "新A-12345" in unknown.stderr  # not in the registry
+    sent = cli("centre", "dispatch", bag, "--vehicle", "HS-V01", *C)
+    assert sent["waybills"] == ["ZT7400000000001"]
+    assert sent["name"].startswith(sent["vehicle"] + " · ")  # one name: number · plate · kind
     stored = cli("station", "inbound", "ZT7400000000001", "--facility", bag, *C)
     wrong = runner.invoke(
         app,
@@ -144,3 +152,20 @@ def test_the_monthly_statement_is_a_real_xlsx(tmp_path: Path) -> None:
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[2][0] == "SF1400000000001" and rows[-1][-1] == pytest.approx(2.6)
     assert all("王五" not in str(c) and "13912345678" not in str(c) for r in rows for c in r)
+
+
+def test_a_planned_run_is_listed_and_leaves_with_one_command(tmp_path: Path) -> None:
+    engine = bootstrap.open_engine(get_settings())
+    heshuo_day(engine)
+    source = vehicles.registry_fleet(SqlUnitOfWork(engine))
+    routes.plan_day(SqlUnitOfWork(engine), "652828", county_today(), source,
+                    PyVRPPlanner(seconds=2, max_iterations=200))  # fmt: skip
+    engine.dispose()
+    listed = cli("centre", "runs", *C)
+    run = next(r for r in listed if r["ready"])
+    sent = cli("centre", "dispatch-run", run["plan_id"], run["vehicle"], *C)
+    assert sent["n"] == run["ready"] and set(sent["bags"]) <= {b["code"] for b in run["bags"]}
+    again = runner.invoke(app, ["centre", "dispatch-run", run["plan_id"], run["vehicle"], *C])
+    assert again.exit_code == 1  # nothing sorted waits any more
+    after = next(r for r in cli("centre", "runs", *C) if r["vehicle"] == run["vehicle"])
+    assert after["ready"] == 0

@@ -159,7 +159,9 @@ def resolve(waybill: str, division: str, county: CountyOpt) -> None:
 @centre_app.command("dispatch")
 def dispatch(
     route_bag: str,
-    vehicle: Annotated[str, typer.Option(help="Vehicle number")],
+    vehicle: Annotated[
+        str, typer.Option(help="A registered vehicle: unified number, plate or routing code")
+    ],
     county: CountyOpt,
     actor: ActorOpt = "",
     driver: Annotated[
@@ -169,13 +171,42 @@ def dispatch(
 ) -> None:
     """派件: the sorted parcels of a route bag leave on a vehicle; refused when its courier
     (or the --driver) has no pre-job training or is blacklisted."""
-    sent = _run(centre.dispatch, _uow(), county, route_bag, vehicle, _centre_of(county), actor,
-                driver=driver)  # fmt: skip
+    car = _run(centre.registered_vehicle, _uow(), county, vehicle)
+    sent = _run(centre.dispatch, _uow(), county, route_bag, car.unified_no, _centre_of(county),
+                actor, driver=driver)  # fmt: skip
     _emit(
-        {"route_bag": route_bag, "vehicle": vehicle, "waybills": sent},
+        {"route_bag": route_bag, "vehicle": car.unified_no, "name": car.name,
+         "waybills": sent},
         as_json,
-        f"{len(sent)} parcel(s) of {route_bag} on {vehicle}",
-    )
+        f"{len(sent)} parcel(s) of {route_bag} on {car.name}",
+    )  # fmt: skip
+
+
+@centre_app.command("runs")
+def runs(county: CountyOpt, as_json: JsonOpt = False) -> None:
+    """Today's planned runs (the county's day): each vehicle's one name, its bags in stop
+    order, the parcels planned and the sorted ones waiting."""
+    found = _run(centre.todays_runs, _uow(), county, _centre_of(county))
+    rows = [asdict(r) | {"planned": r.planned, "ready": r.ready} for r in found]
+    lines = [f"{r.plan_id}  {r.vehicle}  {r.name}: {r.ready}/{r.planned} sorted, "
+             f"{len(r.bags)} bag(s)" for r in found] or ["no route plan for today"]  # fmt: skip
+    _emit(rows, as_json, "\n".join(lines))
+
+
+@centre_app.command("dispatch-run")
+def dispatch_run(
+    plan: Annotated[str, typer.Argument(help="The route plan's id (see `centre runs`)")],
+    vehicle: Annotated[str, typer.Argument(help="The run's vehicle as the plan names it")],
+    county: CountyOpt,
+    actor: ActorOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """发车: every sorted bag of a planned run leaves on the run's vehicle at once (the staff
+    gate may refuse its courier: nothing leaves)."""
+    sent = _run(centre.dispatch_run, _uow(), county, plan, vehicle, _centre_of(county), actor)
+    n = sum(map(len, sent.values()))
+    _emit({"plan_id": plan, "vehicle": vehicle, "bags": sent, "n": n}, as_json,
+          f"{n} parcel(s) in {len(sent)} bag(s) on {vehicle}")  # fmt: skip
 
 
 @centre_app.command("statement")

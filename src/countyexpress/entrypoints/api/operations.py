@@ -118,6 +118,37 @@ def post_dispatch(
             "waybills": sent}  # fmt: skip
 
 
+@router.get("/counties/{code}/centre/{centre_code}/runs")
+def get_centre_runs(
+    code: str, centre_code: str, uow: UowDep, by: ScannerDep
+) -> list[dict[str, Any]]:
+    """Today's planned runs (the county's day), each with its vehicle's one name and its bags
+    in stop order: how many parcels the plan carries to each, how many sorted ones wait."""
+    return [
+        asdict(r) | {"planned": r.planned, "ready": r.ready}
+        for r in centre.todays_runs(uow, code, centre_code, by=by)
+    ]
+
+
+class RunDispatchIn(BaseModel):
+    county: str
+    plan_id: str
+    vehicle: str = Field(description="The run's vehicle as the plan names it (`vehicle`)")
+
+
+@router.post("/centre/{centre_code}/runs/dispatch")
+def post_run_dispatch(
+    centre_code: str, body: RunDispatchIn, uow: UowDep, by: ScannerDep
+) -> dict[str, Any]:
+    """发车: every sorted bag of a planned run leaves on the run's vehicle with one call; 409
+    when the staff gate refuses its courier, 422 (`route_bag`) when nothing sorted waits."""
+    sent = centre.dispatch_run(
+        uow, body.county, body.plan_id, body.vehicle, centre_code, by.name, by=by
+    )
+    return {"plan_id": body.plan_id, "vehicle": body.vehicle, "bags": sent,
+            "n": sum(map(len, sent.values()))}  # fmt: skip
+
+
 @router.post("/stations/{facility}/inbound")
 def post_station_inbound(
     facility: str, body: WaybillsIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
