@@ -37,6 +37,7 @@ from countyexpress.entrypoints.cli_keys import keys_app
 from countyexpress.entrypoints.cli_ops import carrier_app, id_app
 from countyexpress.entrypoints.cli_packaging import packaging_app
 from countyexpress.entrypoints.cli_plan import plan_app
+from countyexpress.entrypoints.cli_region import region_app
 from countyexpress.entrypoints.cli_route import route_app
 from countyexpress.entrypoints.cli_scans import parcel_app, scans_app
 from countyexpress.entrypoints.cli_simulate import simulate_app, simulate_demo
@@ -102,6 +103,7 @@ app.add_typer(packaging_app, name="packaging")
 app.add_typer(health_app, name="health")
 app.add_typer(support_app, name="support")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(region_app, name="region")
 
 out = Console()
 err = Console(stderr=True)

@@ -30,6 +30,7 @@ from countyexpress.planning.routing.daily import (
 )
 from countyexpress.planning.routing.dayplan import DayPlan, day_plan, local_time, stop_parcels
 from countyexpress.planning.routing.fleet import Fleet
+from countyexpress.planning.routing.plan import RoutePlan
 from countyexpress.planning.routing.planner import Planner, PyVRPPlanner
 from countyexpress.planning.routing.progress import Progress, progress
 from countyexpress.services.authz import check, check_kind, visible
@@ -37,7 +38,7 @@ from countyexpress.services.unit_of_work import CountyRepository, Ledger, Transa
 
 __all__ = [
     "PICKUP_KINDS", "get_plan", "places_of", "plan_day", "plan_ids", "prepare_day",
-    "route_progress",
+    "record_plan", "route_progress",
 ]  # fmt: skip
 
 PICKUP_KINDS = frozenset({FacilityKind.STATION, FacilityKind.OUTLET})
@@ -165,8 +166,23 @@ def plan_day(
     by: Principal | None = None,
 ) -> DayPlan:
     """Plan the day's runs (see `prepare_day`) and store the plan, checked whole."""
-    dp, depot, basis, fleet = prepare_day(uow, county_code, day, fleet, settings, roads, by)
-    plan = (planner or PyVRPPlanner(seconds=2.0))(dp.problem)
+    prepared = prepare_day(uow, county_code, day, fleet, settings, roads, by)
+    plan = (planner or PyVRPPlanner(seconds=2.0))(prepared[0].problem)
+    return record_plan(uow, county_code, day, prepared, plan, settings, now)
+
+
+def record_plan(
+    uow: RoutesUnitOfWork,
+    county_code: str,
+    day: dt.date,
+    prepared: tuple[DayProblem, Place, str, Fleet],
+    plan: RoutePlan,
+    settings: DaySettings = DEFAULT_DAY,
+    now: dt.datetime | None = None,
+) -> DayPlan:
+    """Check the solver's `plan` of `prepare_day`'s problem whole and store it (one
+    transaction); the solving may have happened anywhere (`region plan`: on a worker)."""
+    dp, depot, basis, fleet = prepared
     now = now or dt.datetime.now(dt.UTC)
     tz = dt.timezone(dt.timedelta(hours=settings.utc_offset_hours))
     code = county_code6(county_code)
