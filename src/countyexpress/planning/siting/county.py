@@ -1,6 +1,9 @@
 """A county's siting problem: demand from its villages and communities, candidates from its
 divisions' points (or a file), its open facilities of the kind fixed open, and distances as
-great-circle km × the pack's circuity factor."""
+great-circle km × the pack's circuity factor.
+
+A village station (村级寄递物流综合服务站) is proposed only in an administrative village: its
+candidates are the villages' points, and a candidate file must name villages by code."""
 
 from __future__ import annotations
 
@@ -23,6 +26,12 @@ Floats = npt.NDArray[np.float64]
 
 _PLACES = (DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY)
 
+SITED_IN: dict[FacilityKind, tuple[DivisionLevel, ...]] = {
+    FacilityKind.STATION: (DivisionLevel.VILLAGE,),
+}
+"""The levels of division where a new facility of a kind may go (default: villages and
+communities): a village station serves villages, never an urban community."""
+
 
 @dataclass(frozen=True)
 class CountyProblem:
@@ -37,8 +46,9 @@ class CountyProblem:
 def county_problem(
     county: County, kind: FacilityKind, candidates: Sequence[CandidateSite] | None = None
 ) -> CountyProblem:
-    """Demand: villages and communities weighted by population; candidates: their points
-    (or `candidates`); the open facilities of `kind` with a location are existing sites."""
+    """Demand: villages and communities weighted by population; candidates: the points of
+    those where `kind` may go (`SITED_IN`; or `candidates`); the open facilities of `kind`
+    with a location are existing sites."""
     notes: list[str] = []
     names: dict[str, str] = {}
     places = [d for d in county.divisions if d.level in _PLACES]
@@ -78,14 +88,24 @@ def county_problem(
     _count(notes, sum(f.quality is not DataQuality.VERIFIED for f in opened), len(opened),
            f"existing {kind.value}s are estimates or demo data")  # fmt: skip
     taken = {s.id for s in sites}
+    levels = SITED_IN.get(kind, _PLACES)
+    allowed = {d.code for d in places if d.level in levels}
     if candidates is None:
+        # a village has one station: one open already is its site
+        has_one = {f.division_code for f in opened} if kind in SITED_IN else set()
         for d in located:
-            if d.code not in taken:
+            if d.code not in taken and d.code in allowed and d.code not in has_one:
                 sites.append(CandidateSite(d.code, d.location))
     else:
         for c in candidates:
             if c.id in taken:
                 raise InvalidValue("candidates", f"candidate {c.id} is an existing {kind.value}")
+            if kind in SITED_IN and c.id not in allowed:
+                raise InvalidValue(
+                    "candidates",
+                    f"candidate {c.id} is not an administrative village of county "
+                    f"{county.code}: a {kind.value} goes only in one (name it by its code)",
+                )
             sites.append(c)
             names.setdefault(c.id, c.id)
     circuity = county.plan.standards.circuity_factor
