@@ -114,8 +114,23 @@ def test_plan_coverage_uses_the_road_matrix_given(database: Path, tmp_path: Path
     place = next(p for p in json.loads(out)["places"] if p["code"] == "652828200208")
     assert place["nearest"]["station"] == {
         "code": "HS-STA-03", "name": place["nearest"]["station"]["name"],
-        "km": 2.0, "basis": "road", "within": True,
+        "km": 2.0, "basis": "road", "within": True, "judged": True,
     }  # fmt: skip
+
+
+def test_plan_coverage_never_judges_a_community_by_village_stations(database: Path) -> None:
+    """光明中心社区 is neither within nor outside a station's radius: the table marks it ·,
+    the JSON says judged false, and the station summary counts the 25 villages only."""
+    cli("county", "load", "heshuo")
+    code, out, _ = cli("plan", "coverage", "-c", "652828", "--kind", "station", "--json")
+    assert code == 0
+    data = json.loads(out)
+    community = next(p for p in data["places"] if p["code"] == "652828100001")
+    assert community["nearest"]["station"]["judged"] is False and community["outside"] == []
+    assert data["summary"][0]["places"] == 25
+    code, out, _ = cli("plan", "coverage", "-c", "652828", "--kind", "station")
+    row = next(line for line in out.splitlines() if "652828100001" in line)
+    assert "·" in row and "✗" not in row
 
 
 def test_plan_coverage_refuses_a_road_matrix_naming_unknown_places(

@@ -17,6 +17,7 @@ from rich.table import Table
 from countyexpress import bootstrap
 from countyexpress.adapters.packs.roads import road_distances_at
 from countyexpress.domain.access import SYSTEM
+from countyexpress.domain.coverage import Reach
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.entrypoints.presenters_plan import coverage_json, indicator_json
 from countyexpress.errors import CountyExpressError, PackInvalid
@@ -83,6 +84,16 @@ def kpis(
     out.print(table)
 
 
+def _reach_cell(r: Reach) -> str:
+    """A place's nearest facility of one kind: km, ✗ beyond the radius; · when the kind does
+    not cover the place (a village station and a community)."""
+    if not r.judged:
+        return "·"
+    if r.km is None:
+        return "—"
+    return f"{r.km:.1f} km{'' if r.within else ' ✗'} {r.code}"
+
+
 @plan_app.command("coverage")
 def coverage(
     county: CountyOpt,
@@ -128,9 +139,5 @@ def coverage(
     out.print(summary)
     table = Table("code", "name", *(k.value for k in report.kinds))
     for p in report.places:
-        cells = [
-            "—" if r.km is None else f"{r.km:.1f} km{'' if r.within else ' ✗'} {r.code}"
-            for r in p.nearest
-        ]
-        table.add_row(p.code, p.name, *cells)
+        table.add_row(p.code, p.name, *(_reach_cell(r) for r in p.nearest))
     out.print(table)

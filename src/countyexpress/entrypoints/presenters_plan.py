@@ -74,6 +74,7 @@ def _place_json(p: PlaceCoverage) -> dict[str, Any]:
                 "km": round(r.km, 3) if r.km is not None else None,
                 "basis": r.basis.value if r.basis is not None else None,
                 "within": r.within,
+                "judged": r.judged,
             }
             for r in p.nearest
         },

@@ -62,6 +62,7 @@ class ReachPublic(BaseModel):
     km: float | None
     basis: str | None
     within: bool
+    judged: bool = True  # false: the kind does not cover the place's level (station, community)
 
 
 class PlacePublic(BaseModel):
