@@ -17,6 +17,7 @@ from countyexpress import bootstrap
 from countyexpress.adapters.packs.documents import pack_documents
 from countyexpress.domain.access import Role
 from countyexpress.entrypoints.api.app import create_app
+from countyexpress.errors import PackInvalid
 from countyexpress.services import counties as county_service
 from countyexpress.settings import Settings
 from packs import FIXTURES
@@ -111,3 +112,18 @@ def test_a_packs_own_outlines_win(client: TestClient) -> None:
     assert by_code[TOWN_1]["outline"] and not by_code[TOWN_1]["outline_estimated"]
     assert by_code[TOWN_2]["outline"] is None
     assert "Outline: the county pack" in r.text
+
+
+def test_a_pack_outline_naming_a_village_refuses_the_load(tmp_path: Path) -> None:
+    """A feature for 一号村 (a village, not the county or a township): the load is refused,
+    naming the file and the feature."""
+    folder = tmp_path / "testcounty"
+    shutil.copytree(FIXTURES / "testcounty", folder)
+    bad = json.loads(json.dumps(OWN_OUTLINES))
+    bad["features"][1]["properties"]["code"] = "990101100201"
+    (folder / "outlines.geojson").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(PackInvalid) as refused:
+        pack_documents(folder, bootstrap.read_pack_source(str(folder)))
+    (problem,) = refused.value.problems
+    assert problem.file == "outlines.geojson"
+    assert problem.field == "features[1].properties.code"

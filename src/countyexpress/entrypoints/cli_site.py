@@ -127,8 +127,8 @@ def site_plan(
         Path | None,
         typer.Option(
             "--candidates",
-            help="CSV of candidate sites id,lat,lon (default: the "
-            "villages' and communities' points)",
+            help="CSV of candidate sites id,lat,lon (default: the villages' and communities' "
+            "points; for stations the villages' only, and a file names villages by code)",
         ),
     ] = None,
     save: Annotated[
