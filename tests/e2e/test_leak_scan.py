@@ -21,15 +21,12 @@ end (`pytest -s`) and quoted in docs/operations.md.
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import datetime as dt
 import io
 import re
 import string
 import unicodedata
 import uuid
-import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +54,7 @@ from countyexpress.services import counties as county_service
 from countyexpress.services import routes, simulation
 from countyexpress.services.scenario_runs import ScenarioRun
 from countyexpress.settings import Settings
+from support.pdf import pdf_text as _pdf_text
 from support.route_day import DAY, heshuo_day
 from support.web import PEOPLE, add_key, add_user, csrf_of, log_in
 
@@ -143,44 +141,6 @@ def _xlsx_text(data: bytes) -> str:
         for sheet in book.worksheets
         for row in sheet.iter_rows(values_only=True)
     )
-
-
-_PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
-
-
-def _unescape(m: re.Match[bytes]) -> bytes:
-    code = m.group(1)
-    if code[:1].isdigit():
-        return bytes([int(code, 8) & 0xFF])
-    return {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(code, code)
-
-
-def _pdf_text(data: bytes) -> str:
-    """The text a PDF shows: pypdf when installed, else the strings of its content streams
-    (ASCII85 and Flate undone), hex strings of the CID font read as UTF-16 (reportlab's
-    UniGB-UCS2-H)."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        pass
-    else:
-        return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
-    out: list[str] = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\s*endstream", data, re.S):
-        raw = m.group(1).strip()
-        if raw.endswith(b"~>"):  # /ASCII85Decode
-            raw = base64.a85decode(raw.removeprefix(b"<~").removesuffix(b"~>"))
-        with contextlib.suppress(zlib.error):
-            raw = zlib.decompress(raw)
-        for s in re.finditer(rb"\(((?:\\.|[^\\)])*)\)|<([0-9A-Fa-f\s]+)>", raw):
-            if s.group(1) is not None:
-                shown = _PDF_ESCAPE.sub(_unescape, s.group(1))
-            else:
-                shown = bytes.fromhex(s.group(2).decode().replace(" ", ""))
-            # the same bytes as one-byte text (Helvetica) and as UTF-16 (the CID font)
-            out.append(shown.decode("latin-1") + " " + shown.decode("utf-16-be", "replace"))
-        out.append("\n")
-    return "".join(out)
 
 
 # the world --------------------------------------------------------------------------------

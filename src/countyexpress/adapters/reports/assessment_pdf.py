@@ -24,8 +24,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from countyexpress.adapters.reports.assessment_text import figure, sources, status_text, title
-from countyexpress.adapters.routing.sheets import CJK
-from countyexpress.adapters.routing.sheets import _fonts as register_fonts
+from countyexpress.adapters.reports.pdf_draw import CJK, register_fonts
 
 __all__ = ["report_pdf"]
 

@@ -1,8 +1,7 @@
 """Printable route sheets (路单): one A4 page per vehicle, stops in order, a QR code per stop.
 
-Chinese is set in reportlab's built-in CID font STSong-Light (Adobe's Song, not embedded:
-a PDF viewer supplies it or a substitute), so nothing is downloaded or vendored; codes and
-figures are set in Helvetica. Each stop's QR code (segno) holds `qr_payload(plan, stop)`,
+Text and QR codes are drawn by adapters/reports/pdf_draw.py (Chinese in the built-in CID
+font STSong-Light, nothing downloaded). Each stop's QR code holds `qr_payload(plan, stop)`,
 which a driver's scanner reads to tell which stop of which plan it is at; the same text is
 printed under the code for entry by hand.
 """
@@ -10,17 +9,17 @@ printed under the code for entry by hand.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
-import segno
 from reportlab.lib.colors import HexColor, black  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
+from countyexpress.adapters.reports.pdf_draw import CJK, LATIN, register_fonts
+from countyexpress.adapters.reports.pdf_draw import fit as _fit
+from countyexpress.adapters.reports.pdf_draw import qr as _qr
+from countyexpress.adapters.reports.pdf_draw import text as _text
 from countyexpress.planning.routing.dayplan import DayPlan, PlannedStop, VehicleRun
 
 __all__ = ["QR_PREFIX", "parse_qr_payload", "qr_payload", "sheet_pdf"]
@@ -28,8 +27,6 @@ __all__ = ["QR_PREFIX", "parse_qr_payload", "qr_payload", "sheet_pdf"]
 QR_PREFIX = "CXR"
 """First field of a stop's QR payload: a County Express route stop."""
 
-CJK = "STSong-Light"
-LATIN = "Helvetica"
 KINDS = {"station": "服务站", "locker": "快递柜", "door": "上门", "outlet": "网点",
          "center": "中心"}  # fmt: skip
 WARN = HexColor("#b00020")
@@ -59,11 +56,6 @@ def parse_qr_payload(text: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def _fonts() -> None:
-    if CJK not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK))
-
-
 def _rows_per_page() -> int:
     usable = PAGE_H - 2 * MARGIN - HEADER_H - FOOTER_H - 7 * mm
     return int(usable // ROW_MIN)
@@ -79,7 +71,7 @@ def _pages(run: VehicleRun) -> list[Sequence[PlannedStop]]:
 
 def sheet_pdf(plan: DayPlan) -> bytes:
     """The plan's route sheets as one PDF: a page per vehicle (more if a run is very long)."""
-    _fonts()
+    register_fonts()
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=A4, pageCompression=1)
     c.setTitle(f"路单 Route sheets {plan.plan_id}")
@@ -96,32 +88,6 @@ def sheet_pdf(plan: DayPlan) -> bytes:
         c.showPage()
     c.save()
     return buffer.getvalue()
-
-
-def _runs(text: str) -> list[tuple[str, str]]:
-    """The text cut into (font, part): ASCII in Helvetica, everything else in the CJK font."""
-    return [(LATIN if part.isascii() else CJK, part)
-            for part in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text)]  # fmt: skip
-
-
-def _width(text: str, size: float) -> float:
-    return sum(float(pdfmetrics.stringWidth(part, font, size)) for font, part in _runs(text))
-
-
-def _text(c: Canvas, x: float, y: float, text: str, size: float) -> None:
-    """Draw mixed Chinese and Latin text, each run in its font."""
-    for font, part in _runs(text):
-        c.setFont(font, size)
-        c.drawString(x, y, part)
-        x += pdfmetrics.stringWidth(part, font, size)
-
-
-def _fit(text: str, size: float, width: float) -> str:
-    if _width(text, size) <= width:
-        return text
-    while text and _width(text + "…", size) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _page(
@@ -186,18 +152,6 @@ def _table(c: Canvas, plan: DayPlan, stops: Sequence[PlannedStop], top: float) -
         c.drawString(left + COLS["code"] * mm, y - row + 1.2 * mm, payload)
         y -= row
         c.line(left, y, right, y)
-
-
-def _qr(c: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """The payload's QR code as filled squares (no image needed), quiet zone included."""
-    code = segno.make(payload, error="m", micro=False)
-    rows = list(code.matrix_iter(scale=1, border=2))
-    cell = size / len(rows)
-    c.setFillColor(black)
-    for i, line in enumerate(rows):
-        for j, dark in enumerate(line):
-            if dark:
-                c.rect(x + j * cell, y + size - (i + 1) * cell, cell, cell, stroke=0, fill=1)
 
 
 def _footer(c: Canvas, page: int, of: int) -> None:

@@ -32,6 +32,7 @@ from countyexpress.entrypoints.web import (
     siting_pages,
     staff_pages,
     station,
+    station_prints,
     supervision_pages,
     support_pages,
     users_pages,
@@ -88,6 +89,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(pages.router)
     app.include_router(screens.router)
     app.include_router(station.router)
+    app.include_router(station_prints.router)
     app.include_router(centre.router)
     app.include_router(scenario_pages.router)
     app.include_router(siting_pages.router)

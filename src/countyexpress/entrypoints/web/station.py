@@ -90,6 +90,7 @@ def station_scan_in(
         result: dict[str, Any] = {
             "ok": True, "kind": "inbound", "waybill": stored.waybill_no,
             "shelf": stored.place, "pickup_code": stored.pickup_code,
+            "print": f"/counties/{code}/stations/{facility}/labels/{stored.waybill_no}.pdf",
         }  # fmt: skip
     except (NotAllowed, InvalidValue, NotFound) as exc:
         reason = reason_of(exc, gettext_for(request.state.locale))
@@ -170,6 +171,7 @@ def station_intake(
             "carrier": receipt.carrier, "sender": receipt.sender_name_masked,
             "id_masked": receipt.id_number_masked, "screening": receipt.screening.facility,
             "screening_reason": receipt.screening.reason,
+            "print": f"/counties/{code}/stations/{facility}/receipts/{receipt.waybill_no}.pdf",
         }  # fmt: skip
     except (InvalidValue, NotAllowed, NotFound, ValueError) as exc:
         field = getattr(exc, "field", "")
