@@ -114,6 +114,7 @@ def test_the_siting_page_proposes_village_stations_only_in_villages(planner: Tes
     drawn = _json(r.text, "siting-data")
     assert [s["id"] for s in drawn["chosen"]] == [VILLAGE_1]
     assert [s["id"] for s in drawn["existing"]] == ["T-STA-1"]
+    assert 'id="siting-villages-only"' in planner.get(f"{COUNTY}/siting").text
 
 
 def test_a_question_the_solver_cannot_answer_says_why(planner: TestClient) -> None:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from countyexpress.domain.coverage import (
+    DEFAULT_KINDS,
     DEFAULT_RADIUS_KM,
     Basis,
     CoverageReport,
@@ -179,3 +180,22 @@ def test_in_its_own_place_a_village_has_a_station_and_a_community_an_outlet_or_l
     county = small_county([station("S1", V1), locker("L1", C1), station("S0", C2)])
     served = served_in_place(county)
     assert served == {C1: True, C2: False, V1: True, V2: False, V3: False}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 5)), max_size=8),
+    at=st.sampled_from([C1, C2, V1, V2, V3]),
+    radius=st.floats(0.5, 40),
+)
+def test_a_station_anywhere_never_changes_whether_a_community_is_covered(
+    rows: list[tuple[int, int]], at: str, radius: float
+) -> None:
+    """Add a station in any place, even a community: no community's cover changes."""
+    facilities = [_facility(i, k, w) for i, (k, w) in enumerate(rows)]
+    kinds = list(DEFAULT_KINDS)
+    before = coverage(small_county(facilities), radius, kinds=kinds)
+    after = coverage(small_county([*facilities, station("SX", at)]), radius, kinds=kinds)
+    for p, q in zip(before.places, after.places, strict=True):
+        if p.code in (C1, C2):
+            assert p.covered == q.covered and p.outside == q.outside
