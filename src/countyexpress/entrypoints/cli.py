@@ -31,6 +31,7 @@ from countyexpress.entrypoints.cli_centre import (
     station_app,
 )
 from countyexpress.entrypoints.cli_emergency import emergency_app
+from countyexpress.entrypoints.cli_forecast import forecast_app
 from countyexpress.entrypoints.cli_health import health_app
 from countyexpress.entrypoints.cli_intake import intake_app
 from countyexpress.entrypoints.cli_keys import keys_app
@@ -103,6 +104,7 @@ app.add_typer(packaging_app, name="packaging")
 app.add_typer(health_app, name="health")
 app.add_typer(support_app, name="support")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(forecast_app, name="forecast")
 app.add_typer(region_app, name="region")
 
 out = Console()
