@@ -205,6 +205,7 @@ def test_coverage_with_a_tiny_radius_lists_the_villages_outside(planner: TestCli
     assert cover[VILLAGE_2]["within"] and cover[VILLAGE_2]["code"] == "T-STA-1"
     assert cover[COMMUNITY]["judged"] is False and not cover[COMMUNITY]["within"]
     assert 'id="coverage-community-note"' in r.text
+    assert "1 of 2 administrative villages are within 0.5 km of an open village station" in r.text
     assert 'value="coverage" checked' in r.text  # the villages are coloured by coverage
 
 
