@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 __all__ = [
+    "Bilingual",
     "CountyExpressError",
     "Forbidden",
     "InvalidValue",
@@ -71,6 +72,9 @@ class Said(str):
         """The reason in `gettext`'s language."""
         return gettext(self.msgid) % {k: _in(v, gettext) for k, v in self.params.items()}
 
+    def __reduce__(self) -> tuple[object, ...]:  # copy, deepcopy (dataclasses.asdict), pickle
+        return _said_again, (self.msgid, dict(self.params))
+
 
 class _Joined(Said):
     def __new__(cls, reasons: Sequence[str]) -> _Joined:
@@ -82,6 +86,36 @@ class _Joined(Said):
 
     def said_in(self, gettext: Callable[[str], str]) -> str:
         return "; ".join(str(_in(r, gettext)) for r in self.parts)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _Joined, (self.parts,)
+
+
+def _said_again(msgid: str, params: dict[str, object]) -> Said:
+    return Said(msgid, **params)
+
+
+class Bilingual(str):
+    """A county pack's text in its first language (Chinese, `text`) and in English
+    (`text_en`), either of which may be empty, carried where one note goes (an indicator's
+    note); a screen shows `in_language`. Like `Said`, it compares and serialises as its
+    English text (its Chinese when it has no English)."""
+
+    text: str
+    text_en: str
+
+    def __new__(cls, text: str, text_en: str = "") -> Bilingual:
+        value = super().__new__(cls, text_en or text)
+        value.text, value.text_en = text, text_en
+        return value
+
+    def in_language(self, locale: str) -> str:
+        """The text of `locale` ("en" or a Chinese one), else the other."""
+        first, other = (self.text_en, self.text) if locale == "en" else (self.text, self.text_en)
+        return first or other
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return Bilingual, (self.text, self.text_en)
 
 
 def _in(value: object, gettext: Callable[[str], str]) -> object:

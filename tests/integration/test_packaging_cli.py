@@ -57,7 +57,7 @@ def test_plan_kpis_say_no_data_then_compute_task_17_after_an_import(db: Path) ->
     slim = rows["slim_tape_share"]
     assert slim["value"] == pytest.approx(2300 / 2500)
     assert (slim["target"], slim["target_year"], slim["status"]) == (0.9, 2020, "met")
-    assert "verified" in str(slim["target_note"])
+    assert "verified" in str(slim["target_note_en"]) and "已核实" in str(slim["target_note"])
     assert slim["lead_unit"]
     assert {p["code"] for p in slim["parts"] if p["level"] == "carrier"} == {"sto", "zto"}
     reboxed = rows["not_reboxed_share"]

@@ -8,7 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from countyexpress.adapters.packs.packaging import packaging_rules_for, read_packaging
+from countyexpress.adapters.packs.packaging import (
+    packaging_rules_for,
+    parse_packaging,
+    read_packaging,
+)
 from countyexpress.adapters.packs.reader import builtin_pack_path, read_pack
 from countyexpress.domain.indicators import Status, evaluate
 from countyexpress.domain.packaging import (
@@ -20,7 +24,7 @@ from countyexpress.domain.packaging import (
     read_report_rows,
 )
 from countyexpress.domain.packaging_indicators import INPUT, PackagingSnapshot
-from countyexpress.errors import InvalidValue, PackInvalid
+from countyexpress.errors import Bilingual, InvalidValue, PackInvalid
 
 _FOUND = builtin_pack_path("heshuo")
 assert _FOUND is not None
@@ -93,9 +97,30 @@ def test_the_heshuo_pack_gives_targets_with_their_quality_and_source() -> None:
     rules = packaging_rules_for("652828", 45)
     years = {(t.indicator, t.year): t for t in rules.targets}
     assert years[("slim_tape_share", 2020)].value == 0.9
-    assert years[("not_reboxed_share", 2023)].note.startswith("verified: ")
-    assert years[("e_waybill_share", 2019)].note.startswith("estimate: ")
+    assert years[("not_reboxed_share", 2023)].note_en.startswith("verified: ")
+    assert years[("e_waybill_share", 2019)].note_en.startswith("estimate: ")
+    assert "not checked against the notice" in years[("e_waybill_share", 2019)].note_en
+    # the note in the county's language: the quality and the source in Chinese
+    assert years[("not_reboxed_share", 2023)].note.startswith("已核实：")
+    assert years[("e_waybill_share", 2019)].note.startswith("估计：")
     assert "national" in rules.no_target["cartons_reused"]
+    why = rules.no_target["cartons_reused"]
+    assert isinstance(why, Bilingual) and "全国性指标" in why.in_language("zh_CN")
+
+
+def test_a_packaging_file_without_its_english_fields_still_loads() -> None:
+    """`source_en` and `no_target_en` are optional: a file in one language loads and says
+    its text in both."""
+    rules = parse_packaging(
+        {"targets": [{"indicator": "slim_tape_share", "year": 2020, "value": 0.9,
+                      "quality": "verified", "source": "本县规定"}],
+         "no_target": {"cartons_reused": "全国性指标"}},
+        "x/packaging.toml",
+    )  # fmt: skip
+    assert rules.targets[0].note == "已核实：本县规定"
+    assert rules.targets[0].note_en == "verified: 本县规定"
+    why = rules.no_target["cartons_reused"]
+    assert isinstance(why, Bilingual) and why.in_language("en") == "全国性指标"
 
 
 def test_a_bad_packaging_file_names_the_file_and_field(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def test_the_heshuo_pack_names_the_plans_three_programmes_as_estimates() -> None
     rules = read_policy(PACK / "policy.toml")
     assert {c: p.task for c, p in rules.programmes.items()} == {
         "sorting_centre": 8, "warehouse_project": 10, "nev_purchase": 18}  # fmt: skip
-    assert all(p.quality == "estimate" and "plan 2." in p.source for p in rules.programmes.values())
+    assert all(p.quality == "estimate" and "plan 2." in p.source_en and "方案2." in p.source
+               for p in rules.programmes.values())  # fmt: skip
     assert rules.programmes["warehouse_project"].share_of_investment == Decimal("0.10")
     assert policy_for("652828") == rules
     assert rules.refuse_blacklisted

@@ -22,7 +22,7 @@ from typing import Any
 from countyexpress.domain.indicators import Direction, IndicatorValue, Status
 from countyexpress.domain.plan import CountyPlan
 from countyexpress.domain.supervision.attachments import Attachment
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import N_, InvalidValue, Said
 
 __all__ = [
     "Assessment",
@@ -173,6 +173,8 @@ class Sheet:
     title_en: str = ""
     quality: str = "estimate"
     source: str = ""
+    """Where the sheet's points come from, in the county's language (Chinese)."""
+    source_en: str = ""
 
     def __post_init__(self) -> None:
         codes = [s.code for s in self.sections]
@@ -369,39 +371,54 @@ def _status(
     current_year: int,
     scored: frozenset[str] = frozenset(),
 ) -> tuple[TaskStatus, str]:
-    """Overdue, behind or met against the plan's targets; else by the sheet's points."""
+    """Overdue, behind or met against the plan's targets; else by the sheet's points. The
+    reason is an `errors.Said`: English as a string, said in the reader's language on screen."""
     with_data = [v for v in values if v.value is not None]
     if not values:
-        return TaskStatus.NO_DATA, "no indicator computes this task yet"
+        return TaskStatus.NO_DATA, Said(N_("no indicator computes this task yet"))
     if not with_data:
-        notes = "; ".join(sorted({f"{v.indicator}: {v.note or 'no data'}" for v in values}))
-        return TaskStatus.NO_DATA, f"no figure yet ({notes})"
+        notes = sorted({
+            Said(N_("%(indicator)s: %(note)s"), indicator=v.indicator,
+                 note=v.note or Said(N_("no data")))
+            for v in values
+        })  # fmt: skip
+        return TaskStatus.NO_DATA, Said(N_("no figure yet (%(notes)s)"), notes=Said.joined(notes))
     behind = [v for v in with_data if v.status is Status.BEHIND]
     overdue = [v for v in behind if v.target_year is not None and v.target_year < current_year]
     if overdue:
-        what = "; ".join(
-            f"{v.indicator} {v.value:g} short of {v.target:g} due {v.target_year}"
+        what = [
+            Said(N_("%(indicator)s %(value)s short of %(target)s due %(year)s"),
+                 indicator=v.indicator, value=f"{v.value:g}", target=f"{v.target:g}",
+                 year=v.target_year)
             for v in overdue
             if v.value is not None and v.target is not None
-        )
-        return TaskStatus.OVERDUE, f"target year passed: {what}"
+        ]  # fmt: skip
+        return TaskStatus.OVERDUE, Said(N_("target year passed: %(what)s"), what=Said.joined(what))
     if behind:
-        what = "; ".join(
-            f"{v.indicator} {v.value:g} against {v.target:g}"
+        what = [
+            Said(N_("%(indicator)s %(value)s against %(target)s"), indicator=v.indicator,
+                 value=f"{v.value:g}", target=f"{v.target:g}")
             for v in behind
             if v.value is not None and v.target is not None
-        )
-        return TaskStatus.BEHIND, f"behind target: {what}"
+        ]  # fmt: skip
+        return TaskStatus.BEHIND, Said(N_("behind target: %(what)s"), what=Said.joined(what))
     met = [v for v in with_data if v.status is Status.MET]
     if met:
-        return TaskStatus.MET, "every target of the task met: " + ", ".join(
-            v.indicator for v in met
+        return TaskStatus.MET, Said(
+            N_("every target of the task met: %(indicators)s"),
+            indicators=", ".join(v.indicator for v in met),
         )
     if points <= 0 or not any(v.indicator in scored for v in with_data):
-        return TaskStatus.NO_DATA, "figures, but no target, and the sheet scores none of them"
+        return TaskStatus.NO_DATA, Said(
+            N_("figures, but no target, and the sheet scores none of them")
+        )
     if earned >= points - 1e-6:
-        return TaskStatus.MET, "no target in the plan; full points by the sheet"
-    return TaskStatus.BEHIND, f"no target in the plan; {earned:g} of {points:g} by the sheet"
+        return TaskStatus.MET, Said(N_("no target in the plan; full points by the sheet"))
+    return TaskStatus.BEHIND, Said(
+        N_("no target in the plan; %(earned)s of %(points)s by the sheet"),
+        earned=f"{earned:g}",
+        points=f"{points:g}",
+    )
 
 
 class _Fields(dict[str, object]):
@@ -464,7 +481,11 @@ def score(
             [s.value for s in scored], earned_total, ts.points, current_year, on_sheet
         )
         if not ts.lines and ts.points > 0:
-            reason = f"{reason}; no indicator on the sheet for its points ({ts.points:g})"
+            reason = Said(
+                N_("%(reason)s; no indicator on the sheet for its points (%(points)s)"),
+                reason=reason,
+                points=f"{ts.points:g}",
+            )
         section = sheet.section_of(pt.number)
         leads = tuple(_unit(plan, c) for c in pt.lead)
         tasks.append(

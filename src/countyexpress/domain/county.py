@@ -21,12 +21,14 @@ from countyexpress.errors import InvalidValue
 
 @dataclass(frozen=True)
 class Source:
-    """Where some of a county's data comes from, and under which licence."""
+    """Where some of a county's data comes from, and under which licence; `name` as the
+    pack writes it first (Chinese), `name_en` its English."""
 
     name: str
     licence: str = ""
     url: str = ""
     covers: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)

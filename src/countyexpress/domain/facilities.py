@@ -191,12 +191,14 @@ class Facility:
 
 @dataclass(frozen=True)
 class Carrier:
-    """An express or postal brand (快递品牌)."""
+    """An express or postal brand (快递品牌); `note` in the county's language, `note_en`
+    its English."""
 
     code: str
     name: str
     name_en: str = ""
     note: str = ""
+    note_en: str = ""
 
     def __post_init__(self) -> None:
         if not _CARRIER_CODE.fullmatch(self.code):

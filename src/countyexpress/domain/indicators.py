@@ -168,9 +168,13 @@ class IndicatorValue:
     title_en: str = ""
     rule: str = ""
     target_note: str = ""
+    """The target's note in the county's language (Chinese); `target_note_en` in English."""
     note: str = ""
+    """Why there is no figure, or what to know about it: an `errors.Said` or
+    `errors.Bilingual` where the indicator says it in both languages."""
     parts: tuple[Part, ...] = ()
     detail: Mapping[str, Scalar] = field(default_factory=dict)
+    target_note_en: str = ""
 
 
 class Registry(Mapping[str, Indicator]):
@@ -259,6 +263,7 @@ def evaluate_one(
         title_en=indicator.title_en,
         rule=indicator.rule,
         target_note=chosen.note if chosen is not None else "",
+        target_note_en=chosen.note_en if chosen is not None else "",
         note=m.note,
         parts=m.parts,
         detail=m.detail,

@@ -25,6 +25,7 @@ from countyexpress.domain.indicators import (
     status_of,
 )
 from countyexpress.domain.packaging import Counts, PackagingReport, PackagingRules
+from countyexpress.errors import N_, Said
 
 __all__ = ["INPUT", "PACKAGING_INDICATORS", "PackagingSnapshot", "breakdown", "ratio"]
 
@@ -48,6 +49,10 @@ _SHARES: dict[str, tuple[str, str]] = {
     "e_waybill_share": ("e_waybill", "parcels"),
     "reusable_transit_bag_share": ("reusable_transit_bags", "transit_bags"),
     "prohibited_bag_share": ("non_degradable_bags", "parcels"),
+}
+_NONE_REPORTED = {  # a share's denominator -> why it has no value
+    "parcels": N_("no parcels reported for %(year)s"),
+    "transit_bags": N_("no transit bags reported for %(year)s"),
 }
 
 
@@ -98,7 +103,8 @@ def _measure(
             [t for t in snap.rules.targets if t.year <= snap.year], name, snap.year
         )
         if not snap.reports:
-            return Measurement(None, note=f"no packaging reports for {snap.year}", target=target)
+            no_reports = Said(N_("no packaging reports for %(year)s"), year=snap.year)
+            return Measurement(None, note=no_reports, target=target)
         required = target.value if target is not None else implied
         parts = []
         for level in LEVELS:
@@ -121,7 +127,7 @@ def _measure(
             detail |= {top: getattr(total, top), bottom: getattr(total, bottom)}
         note = snap.rules.no_target.get(name, "") if target is None else ""
         if value is None:
-            note = f"no {_SHARES[name][1]} reported for {snap.year}"
+            note = Said(_NONE_REPORTED[_SHARES[name][1]], year=snap.year)
         return Measurement(value, tuple(parts), detail, note, target)
 
     return compute

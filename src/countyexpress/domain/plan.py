@@ -34,7 +34,8 @@ class PlanTask:
 
 @dataclass(frozen=True)
 class Target:
-    """A quantified target: an indicator's value by a year."""
+    """A quantified target: an indicator's value by a year; `note` in the county's language
+    (Chinese), `note_en` its English."""
 
     indicator: str
     value: float
@@ -42,6 +43,7 @@ class Target:
     task: int | None = None
     unit: str = ""
     note: str = ""
+    note_en: str = ""
 
     def __post_init__(self) -> None:
         if not 1990 <= self.year <= 2100:

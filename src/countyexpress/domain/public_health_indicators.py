@@ -35,6 +35,7 @@ from countyexpress.domain.public_health import (
     facility_days,
     township_of,
 )
+from countyexpress.errors import N_, Said
 
 __all__ = [
     "INPUT",
@@ -144,7 +145,9 @@ def measure_compliance(county: County, inputs: Inputs) -> Measurement:
     snap = _snapshot(inputs)
     checks = _checks(county, snap)
     if not checks:
-        return Measurement(None, note=f"no risk level required measures in {snap.year}")
+        return Measurement(
+            None, note=Said(N_("no risk level required measures in %(year)s"), year=snap.year)
+        )
     by_township: dict[str, tuple[int, int]] = {}
     for c in checks:
         done, required = by_township.get(c.township_code, (0, 0))
@@ -163,7 +166,9 @@ def logged_share(county: County, inputs: Inputs) -> Measurement:
     snap = _snapshot(inputs)
     checks = _checks(county, snap)
     if not checks:
-        return Measurement(None, note=f"no risk level required measures in {snap.year}")
+        return Measurement(
+            None, note=Said(N_("no risk level required measures in %(year)s"), year=snap.year)
+        )
     logged = sum(c.logged for c in checks)
     return Measurement(
         logged / len(checks), detail={"logged": logged, "facility_days": len(checks)}
@@ -176,7 +181,9 @@ def contactless_share(county: County, inputs: Inputs) -> Measurement:
     tally = contactless_tally(county, snap.deliveries)
     value = tally.share()
     if value is None:
-        return Measurement(None, note=f"no deliveries in the ledger in {snap.year}")
+        return Measurement(
+            None, note=Said(N_("no deliveries in the ledger in %(year)s"), year=snap.year)
+        )
     townships: dict[str, tuple[int, int]] = {}
     months: dict[str, tuple[int, int]] = {}
     for key, n in tally.total.items():

@@ -22,7 +22,15 @@ from countyexpress.domain.indicators import Indicator, Inputs, Measurement, regi
 from countyexpress.domain.periods import row_day
 from countyexpress.domain.privacy import mobile_number
 from countyexpress.domain.supervision.calendar import add_months
-from countyexpress.errors import N_, InvalidValue, NotAllowed, PackInvalid, PackProblem, said
+from countyexpress.errors import (
+    N_,
+    InvalidValue,
+    NotAllowed,
+    PackInvalid,
+    PackProblem,
+    Said,
+    said,
+)
 
 __all__ = [
     "BOUND_TO_A_STATION",
@@ -256,7 +264,7 @@ def insured_share(_: County, inputs: Inputs) -> Measurement:
     """Staff with social and work-injury insurance valid today / staff."""
     snap = _snapshot(inputs)
     if not snap.members:
-        return Measurement(None, note="no staff registered")
+        return Measurement(None, note=Said(N_("no staff registered")))
     n = sum(m.insured(snap.today) for m in snap.members)
     return Measurement(n / len(snap.members), detail={"insured": n, "staff": len(snap.members)})
 
@@ -265,7 +273,7 @@ def pre_job_trained_share(_: County, inputs: Inputs) -> Measurement:
     """Staff with pre-job training recorded / staff."""
     snap = _snapshot(inputs)
     if not snap.members:
-        return Measurement(None, note="no staff registered")
+        return Measurement(None, note=Said(N_("no staff registered")))
     n = sum(m.pre_job_trained_on is not None for m in snap.members)
     return Measurement(n / len(snap.members), detail={"trained": n, "staff": len(snap.members)})
 
@@ -274,7 +282,7 @@ def skilled_share(_: County, inputs: Inputs) -> Measurement:
     """Staff holding a skill level (5..1) / staff, with the count at each level."""
     snap = _snapshot(inputs)
     if not snap.members:
-        return Measurement(None, note="no staff registered")
+        return Measurement(None, note=Said(N_("no staff registered")))
     levels = Counter(m.level for m in snap.members if m.level is not None)
     detail: dict[str, int] = {f"level_{k}": levels.get(k, 0) for k in (5, 4, 3, 2, 1)}
     detail["unassessed"] = len(snap.members) - sum(levels.values())

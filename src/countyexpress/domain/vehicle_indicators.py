@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from countyexpress.domain.county import County
 from countyexpress.domain.indicators import Indicator, Inputs, Measurement, register
 from countyexpress.domain.vehicles import RegisteredVehicle
+from countyexpress.errors import N_, Said
 
 __all__ = ["INPUT", "VEHICLE_INDICATORS", "VehicleSnapshot", "measure"]
 
 INPUT = "vehicles"
-NO_TARGET = " No target: the plan (task 18) sets no number for it."
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def _share(inputs: Inputs, test: str) -> Measurement:
     snap = inputs[INPUT]
     assert isinstance(snap, VehicleSnapshot)
     if not snap.vehicles:
-        return Measurement(None, note="no vehicle registered")
+        return Measurement(None, note=Said(N_("no vehicle registered")))
 
     def passes(v: RegisteredVehicle) -> bool:
         if test == "new_energy":
@@ -66,21 +66,22 @@ VEHICLE_INDICATORS = (
     Indicator(
         "new_energy_vehicle_share", 18, "share", new_energy_vehicle_share,
         title="新能源快递车辆占比", title_en="New-energy delivery vehicles",
-        rule="registered vehicles with new_energy / registered vehicles." + NO_TARGET,
+        rule=Said(N_("registered vehicles with new_energy / registered vehicles. No target: the "
+                     "plan (task 18) sets no number for it.")),
         needs=(INPUT,),
     ),
     Indicator(
         "marked_numbered_vehicle_share", 18, "share", marked_numbered_vehicle_share,
         title="统一编号和标识车辆占比", title_en="Vehicles numbered and marked",
-        rule="registered vehicles with a unified number and marking done / registered "
-        "vehicles." + NO_TARGET,
+        rule=Said(N_("registered vehicles with a unified number and marking done / registered "
+                     "vehicles. No target: the plan (task 18) sets no number for it.")),
         needs=(INPUT,),
     ),
     Indicator(
         "insured_vehicle_share", 18, "share", insured_vehicle_share,
         title="车辆保险在保率", title_en="Vehicles insured",
-        rule="registered vehicles insured until the day or later / registered vehicles."
-        + NO_TARGET,
+        rule=Said(N_("registered vehicles insured until the day or later / registered vehicles. "
+                     "No target: the plan (task 18) sets no number for it.")),
         needs=(INPUT,),
     ),
 )  # fmt: skip

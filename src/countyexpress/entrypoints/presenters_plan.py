@@ -52,7 +52,8 @@ def indicator_json(v: IndicatorValue) -> dict[str, Any]:
         "title_en": v.title_en,
         "rule": v.rule,
         "target_note": v.target_note,
-        "note": v.note,
+        "target_note_en": v.target_note_en,
+        "note": str(v.note),
         "detail": _detail(v.detail),
         "parts": [part_json(p) for p in v.parts],
     }

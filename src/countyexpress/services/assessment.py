@@ -24,7 +24,7 @@ from countyexpress.domain.county_time import county_today
 from countyexpress.domain.geography import DataQuality, DivisionLevel
 from countyexpress.domain.privacy import scrub
 from countyexpress.domain.supervision.attachments import MAX_PER_RECORD, Attachment, check_upload
-from countyexpress.errors import InvalidValue, NotAllowed, NotFound
+from countyexpress.errors import N_, Bilingual, InvalidValue, NotAllowed, NotFound, Said
 from countyexpress.services import accounts, counties, indicators
 from countyexpress.services.authz import check
 from countyexpress.services.ports import Cipher
@@ -185,29 +185,34 @@ def _years(
     return {name: tuple(rows) for name, rows in found.items()}
 
 
-def _quality(county: County, sheet_quality: str, sheet_source: str) -> tuple[QualityNote, ...]:
+def _quality(county: County, sheet: Sheet, origin: str) -> tuple[QualityNote, ...]:
+    """The data-quality appendix; `what` and `detail` are `Said` or `Bilingual` where a
+    screen says them in its reader's language."""
     out: list[QualityNote] = []
     by_quality = Counter(d.quality for d in county.divisions)
     for q in (DataQuality.PLACEHOLDER, DataQuality.ESTIMATE, DataQuality.DEMO):
         names = [d.name for d in county.divisions if d.quality is q]
         if names:
             shown = "、".join(names[:12]) + (" …" if len(names) > 12 else "")
-            out.append(QualityNote(f"divisions ({by_quality[q]})", q.value, shown))
+            what = Said(N_("divisions (%(n)s)"), n=by_quality[q])
+            out.append(QualityNote(what, q.value, shown))
     coords = [d.name for d in county.divisions if d.coord_quality is DataQuality.PLACEHOLDER]
     if coords:
         out.append(
-            QualityNote(f"division coordinates ({len(coords)})", "placeholder",
-                        "coverage by distance is indicative only")
+            QualityNote(Said(N_("division coordinates (%(n)s)"), n=len(coords)), "placeholder",
+                        Said(N_("coverage by distance is indicative only")))
         )  # fmt: skip
     facilities = Counter(f.quality for f in county.facilities)
     for q in (DataQuality.PLACEHOLDER, DataQuality.ESTIMATE, DataQuality.DEMO):
         codes = [f.code for f in county.facilities if f.quality is q]
         if codes:
             shown = " ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
-            out.append(QualityNote(f"facilities ({facilities[q]})", q.value, shown))
+            what = Said(N_("facilities (%(n)s)"), n=facilities[q])
+            out.append(QualityNote(what, q.value, shown))
     if county.population_source:
-        out.append(QualityNote("population", "source", county.population_source))
-    out.append(QualityNote("scoring sheet", sheet_quality, sheet_source))
+        out.append(QualityNote(Said(N_("population")), "source", county.population_source))
+    source = Bilingual(f"{origin}：{sheet.source}", f"{origin}: {sheet.source_en or sheet.source}")
+    out.append(QualityNote(Said(N_("scoring sheet")), sheet.quality, source))
     return tuple(out)
 
 
@@ -246,7 +251,7 @@ def report(
         sheet_title=sheet.title,
         sheet_source=origin,
         assessment=scored,
-        data_quality=_quality(c, sheet.quality, f"{origin}: {sheet.source}"),
+        data_quality=_quality(c, sheet, origin),
         notes=dict(counted),
         townships=_townships(c),
         trend=_trend(stored, names, year, day),

@@ -290,7 +290,7 @@ class SqlCountyRepository:
             for f in self._rows(t.facilities, code)
         ]
         county.carriers = [
-            Carrier(code=x.code, name=x.name, name_en=x.name_en, note=x.note)
+            Carrier(code=x.code, name=x.name, name_en=x.name_en, note=x.note, note_en=x.note_en)
             for x in self._rows(t.carriers, code)
         ]
         return county

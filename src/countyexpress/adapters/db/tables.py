@@ -93,5 +93,6 @@ carriers = Table(
     Column("name", String(100), nullable=False),
     Column("name_en", String(100), nullable=False, default=""),
     Column("note", Text, nullable=False, default=""),
+    Column("note_en", Text, nullable=False, default="", server_default=""),
     ForeignKeyConstraint(["county_code"], ["counties.code"], ondelete="CASCADE"),
 )

@@ -26,7 +26,7 @@ from countyexpress.domain.assessment import (
     Tier,
 )
 from countyexpress.domain.plan import CountyPlan
-from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
+from countyexpress.errors import N_, InvalidValue, PackInvalid, PackProblem, Said
 
 __all__ = [
     "FILE",
@@ -91,6 +91,7 @@ class _Head(_Model):
     title_en: str = ""
     quality: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    source_en: str = ""
 
 
 class _File(_Model):
@@ -135,6 +136,7 @@ def _sheet(f: _File) -> Sheet:
         title_en=f.sheet.title_en,
         quality=f.sheet.quality,
         source=f.sheet.source,
+        source_en=f.sheet.source_en,
         sections=tuple(
             Section(s.code, s.title, s.title_en, tuple(s.tasks), s.source) for s in f.sections
         ),
@@ -194,7 +196,8 @@ def builtin_sheet(county_code: str, plan: CountyPlan) -> tuple[Sheet, str]:
 
     folder = builtin_folder(county_code)
     if folder is not None and (folder / FILE).is_file():
-        return read_sheet(folder / FILE, plan), f"{folder.name}/{FILE} (built-in)"
+        built_in = Said(N_("%(file)s (built-in)"), file=f"{folder.name}/{FILE}")
+        return read_sheet(folder / FILE, plan), built_in
     return unscored_sheet(plan), "none"
 
 
@@ -212,6 +215,7 @@ def to_data(sheet: Sheet) -> dict[str, Any]:
             "title_en": sheet.title_en,
             "quality": sheet.quality,
             "source": sheet.source,
+            **({"source_en": sheet.source_en} if sheet.source_en else {}),
         },
         "sections": [
             {

@@ -33,6 +33,7 @@ class CountySection(_Model):
 
 class SourceSection(_Model):
     name: str = Field(min_length=1)
+    name_en: str = ""
     licence: str = ""
     url: str = ""
     covers: str = ""
@@ -60,6 +61,7 @@ class TargetSection(_Model):
     task: int | None = None
     unit: str = ""
     note: str = ""
+    note_en: str = ""
 
 
 class PlanSection(_Model):

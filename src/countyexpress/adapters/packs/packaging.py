@@ -24,7 +24,7 @@ from countyexpress.domain.packaging import (
 )
 from countyexpress.domain.packaging_indicators import PACKAGING_INDICATORS
 from countyexpress.domain.plan import Target
-from countyexpress.errors import InvalidValue, PackInvalid, PackProblem
+from countyexpress.errors import Bilingual, InvalidValue, PackInvalid, PackProblem
 
 __all__ = [
     "COLUMNS",
@@ -38,6 +38,7 @@ __all__ = [
 FILE = "packaging.toml"
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 _NAMES = {i.name for i in PACKAGING_INDICATORS}
+_QUALITY = {"verified": "已核实", "estimate": "估计"}  # a target note's first words, in Chinese
 
 
 class _Model(BaseModel):
@@ -50,12 +51,14 @@ class _Target(_Model):
     value: float = Field(ge=0, le=1)
     quality: Literal["verified", "estimate"]
     source: str = Field(min_length=1)
+    source_en: str = ""
 
 
 class _File(_Model):
     prohibited_bags: list[BagType] = [BagType.NON_DEGRADABLE_BAG, BagType.WOVEN_BAG]
     targets: list[_Target] = []
     no_target: dict[str, str] = {}
+    no_target_en: dict[str, str] = {}
 
 
 def read_packaging(path: Path, tape_width_max_mm: float = 45) -> PackagingRules:
@@ -77,7 +80,7 @@ def parse_packaging(
     try:
         f = _File.model_validate(data)
         unknown = [t.indicator for t in f.targets if t.indicator not in _NAMES]
-        unknown += [n for n in f.no_target if n not in _NAMES]
+        unknown += [n for n in {**f.no_target, **f.no_target_en} if n not in _NAMES]
         if unknown:
             raise InvalidValue("targets.indicator", f"unknown indicator {unknown[0]!r} "
                                f"(one of: {', '.join(sorted(_NAMES))})")  # fmt: skip
@@ -86,11 +89,14 @@ def parse_packaging(
         if twice:
             raise InvalidValue("targets", f"{twice[0][0]} has two targets for {twice[0][1]}")
         targets = tuple(
-            Target(t.indicator, t.value, t.year, 17, "share", f"{t.quality}: {t.source}")
+            Target(t.indicator, t.value, t.year, 17, "share", f"{_QUALITY[t.quality]}：{t.source}",
+                   f"{t.quality}: {t.source_en or t.source}")
             for t in f.targets
-        )
+        )  # fmt: skip
+        why = {n: Bilingual(f.no_target.get(n, ""), f.no_target_en.get(n, ""))
+               for n in {**f.no_target, **f.no_target_en}}  # fmt: skip
         return PackagingRules(tape_width_max_mm, frozenset(f.prohibited_bags), targets,
-                              dict(f.no_target), origin)  # fmt: skip
+                              why, origin)  # fmt: skip
     except ValidationError as exc:
         raise PackInvalid(
             [

@@ -40,11 +40,13 @@ class _Programme(_Model):
     requires_licence: bool = False
     quality: str = Field(pattern=r"^(plan|confirmed|unconfirmed|estimate)$")
     source: str = Field(min_length=1)
+    source_en: str = ""
 
 
 class _File(_Model):
     refuse_blacklisted: bool = True
     source: str = ""
+    source_en: str = ""
     programmes: dict[str, _Programme] = {}
 
 
@@ -73,12 +75,13 @@ def parse_policy(data: dict[str, Any], name: str = POLICY_FILE) -> PolicyRules:
         programmes = {
             code: Programme(code, p.task, p.title, p.title_en, p.max_grant,
                             p.share_of_investment, p.min_investment, tuple(p.facility_kinds),
-                            p.new_energy_vehicle, p.requires_licence, p.quality, p.source)
+                            p.new_energy_vehicle, p.requires_licence, p.quality, p.source,
+                            p.source_en)
             for code, p in f.programmes.items()
         }  # fmt: skip
     except InvalidValue as exc:
         raise PackInvalid([PackProblem(name, None, exc.field, exc.reason)]) from exc
-    return PolicyRules(programmes, f.refuse_blacklisted, f.source)
+    return PolicyRules(programmes, f.refuse_blacklisted, f.source, f.source_en)
 
 
 def pack_policy(folder: Path) -> PolicyRules:

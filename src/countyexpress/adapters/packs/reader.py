@@ -118,7 +118,8 @@ def _read_manifest(path: Path, problems: list[PackProblem]) -> County | None:
                 for t in m.plan.tasks
             ),
             targets=tuple(
-                Target(t.indicator, t.value, t.year, t.task, t.unit, t.note) for t in m.plan.targets
+                Target(t.indicator, t.value, t.year, t.task, t.unit, t.note, t.note_en)
+                for t in m.plan.targets
             ),
             standards=Standards(**std, extra=extra),
         )
@@ -133,7 +134,7 @@ def _read_manifest(path: Path, problems: list[PackProblem]) -> County | None:
             population=c.population,
             population_source=c.population_source,
             seat=seat,
-            sources=tuple(Source(s.name, s.licence, s.url, s.covers) for s in m.sources),
+            sources=tuple(Source(s.name, s.licence, s.url, s.covers, s.name_en) for s in m.sources),
             plan=plan,
             operations=rules_from_dict(m.operations),
         )
@@ -240,6 +241,7 @@ def _read_carriers(path: Path, problems: list[PackProblem]) -> list[Carrier]:
                 name=row.text("name", required=True),
                 name_en=row.text("name_en"),
                 note=row.text("note"),
+                note_en=row.text("note_en"),
             ),
         )
         if code in seen:

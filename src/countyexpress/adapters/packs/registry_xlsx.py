@@ -16,12 +16,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from countyexpress.adapters.packs.reader import _read_facilities
-from countyexpress.adapters.packs.writer import FACILITY_HEADER, _cell, _facility_row
+from countyexpress.adapters.packs.writer import (
+    CARRIER_HEADER,
+    FACILITY_HEADER,
+    _cell,
+    _facility_row,
+)
 from countyexpress.domain.coords import CoordinateSystem
 from countyexpress.domain.facilities import Carrier, Facility
 from countyexpress.errors import PackProblem
 
-CARRIER_HEADER = ["code", "name", "name_en", "note"]
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

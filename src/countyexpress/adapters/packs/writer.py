@@ -28,6 +28,7 @@ FACILITY_HEADER = [
     "compartments_s", "compartments_m", "compartments_l",
     "capacity_t", "min_temp_c",
 ]  # fmt: skip
+CARRIER_HEADER = ["code", "name", "name_en", "note", "note_en"]
 
 
 def _cell(value: Any) -> str:
@@ -137,8 +138,7 @@ def write_pack(county: County, dest: Path) -> list[Path]:
     _write_csv(
         dest / "facilities.csv", FACILITY_HEADER, [_facility_row(f) for f in county.facilities]
     )
-    _write_csv(dest / "carriers.csv", ["code", "name", "name_en", "note"],
-               [asdict(c) for c in county.carriers])  # fmt: skip
+    _write_csv(dest / "carriers.csv", CARRIER_HEADER, [asdict(c) for c in county.carriers])
     return [dest / n for n in ("county.toml", "divisions.csv", "facilities.csv", "carriers.csv")]
 
 

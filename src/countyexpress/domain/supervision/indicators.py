@@ -22,6 +22,7 @@ from countyexpress.domain.supervision.clocks import ClockState
 from countyexpress.domain.supervision.credit import Standing
 from countyexpress.domain.supervision.filings import OutletFilingClock
 from countyexpress.domain.supervision.records import Record
+from countyexpress.errors import N_, Said
 
 __all__ = ["SUPERVISION_INDICATORS", "SupervisionSnapshot"]
 
@@ -46,6 +47,19 @@ def _snapshot(inputs: Inputs) -> SupervisionSnapshot:
     return snap
 
 
+_UNDECIDED = {
+    "inspection": N_("no inspection decided yet"),
+    "finding": N_("no finding decided yet"),
+    "complaint": N_("no complaint decided yet"),
+    "support_application": N_("no support application decided yet"),
+}
+
+
+def _undecided(kind: str) -> Said:
+    known = _UNDECIDED.get(kind)
+    return Said(known) if known else Said(N_("no %(kind)s decided yet"), kind=kind)
+
+
 def _clock_rate(records: Sequence[Record], kind: str, clock: str, today: dt.date) -> Measurement:
     """Of the records of `kind` whose `clock` has been decided (met, late or overdue), the
     share met in time."""
@@ -56,7 +70,7 @@ def _clock_rate(records: Sequence[Record], kind: str, clock: str, today: dt.date
     late = sum(s in _LATE for s in states)
     running = len(states) - met - late
     if met + late == 0:
-        return Measurement(None, detail={"running": running}, note=f"no {kind} decided yet")
+        return Measurement(None, detail={"running": running}, note=_undecided(kind))
     return Measurement(
         met / (met + late), detail={"in_time": met, "late_or_overdue": late, "running": running}
     )

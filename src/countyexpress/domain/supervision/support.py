@@ -65,6 +65,9 @@ class Programme:
     """The applicant holds a valid express business licence record in the county."""
     quality: str = "estimate"
     source: str = ""
+    """Where the figures come from, in the county's language (Chinese); `source_en` in
+    English."""
+    source_en: str = ""
 
     def __post_init__(self) -> None:
         if not self.code.strip():
@@ -91,6 +94,7 @@ class PolicyRules:
     programmes: Mapping[str, Programme]
     refuse_blacklisted: bool = True
     source: str = ""
+    source_en: str = ""
 
     def programme(self, code: str) -> Programme:
         """The programme of this code; InvalidValue names those there are."""

@@ -49,6 +49,7 @@ class IndicatorPublic(BaseModel):
     title_en: str
     rule: str
     target_note: str
+    target_note_en: str = ""
     note: str
     detail: dict[str, Scalar]
     parts: list[PartPublic]

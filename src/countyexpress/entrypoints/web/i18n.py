@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from countyexpress.domain.county_time import COUNTY_ZONE, county_clock, county_text
 from countyexpress.errors import N_ as N_  # the one marker, re-exported for the web
-from countyexpress.errors import CountyExpressError, Said
+from countyexpress.errors import Bilingual, CountyExpressError, Said
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 LOCALES: tuple[str, ...] = ("zh_CN", "en")
@@ -122,6 +122,30 @@ def _date(ctx: Context, value: dt.date | dt.datetime | None, fmt: str = "medium"
     return str(format_date(value, format=fmt, locale=loc))
 
 
+@pass_context
+def _said(ctx: Context, value: object) -> str:
+    """`{{ note|said }}`: a note the domain made with `errors.Said` (a message of the
+    catalogues) or `errors.Bilingual` (a pack's text) in the reader's language; any other
+    text as it is."""
+    if isinstance(value, Said):
+        return value.said_in(translations(_locale(ctx)).gettext)
+    if isinstance(value, Bilingual):
+        return value.in_language(_locale(ctx))
+    return "" if value is None else str(value)
+
+
+def in_language(locale: str, text: str | None, text_en: str | None) -> str:
+    """A pack's text in `locale`: `text` (the pack's first language, Chinese) on a Chinese
+    page, `text_en` on an English one; the other when the one asked for is empty."""
+    return Bilingual(text or "", text_en or "").in_language(locale)
+
+
+@pass_context
+def _bilingual(ctx: Context, text: str | None, text_en: str | None) -> str:
+    """`{{ bilingual(c.note, c.note_en) }}`: `in_language` on the page's locale."""
+    return in_language(_locale(ctx), text, text_en)
+
+
 def _clock(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """`{{ at|clock }}`, `{{ at|clock("%H:%M") }}`, `{{ at|clock("iso") }}`: an instant on
     the county's clock (domain.county_time.county_text; a naive time is refused)."""
@@ -129,12 +153,13 @@ def _clock(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def install(env: Environment) -> None:
-    """Give templates `_`, `ngettext` and the `number`, `percent`, `date` and `clock` filters
-    (the last two show an instant in the county's time, Asia/Shanghai +08:00)."""
+    """Give templates `_`, `ngettext`, `bilingual` (a pack's text in the reader's language)
+    and the `number`, `percent`, `date`, `clock` (an instant in the county's time,
+    Asia/Shanghai +08:00) and `said` (a domain note in the reader's language) filters."""
     env.add_extension("jinja2.ext.i18n")
-    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, bilingual=_bilingual)
     env.globals.update(LOCALES=LOCALES, LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG)
-    env.filters.update(number=_number, percent=_percent, date=_date, clock=_clock)
+    env.filters.update(number=_number, percent=_percent, date=_date, clock=_clock, said=_said)
 
 
 class LocaleMiddleware:

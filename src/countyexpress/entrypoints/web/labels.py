@@ -10,6 +10,31 @@ QUALITY_LABELS = {
     "placeholder": N_("placeholder"),
     "demo": N_("demo"),
 }
+SOURCE_QUALITY_LABELS = {  # how sure a pack's figure is, as rule files mark it
+    **QUALITY_LABELS,
+    "plan": N_("in the plan"),
+    "confirmed": N_("confirmed"),
+    "unconfirmed": N_("unconfirmed"),
+    "source": N_("source"),
+}
+COMPLAINT_TYPE_LABELS = {  # domain.supervision.kinds.COMPLAINT_TYPES
+    "service": N_("service quality"),
+    "delay": N_("delay"),
+    "loss_or_damage": N_("loss or damage"),
+    "unconsented_delivery": N_("delivery to a locker or station without consent (art. 28)"),
+    "false_signoff": N_("signed as delivered, not received"),
+    "fees": N_("fees"),
+}
+INSPECTION_ITEM_LABELS = {  # domain.supervision.kinds.INSPECTION_ITEMS
+    "real_name": N_("real-name intake"),
+    "inspection_on_intake": N_("inspection on intake"),
+    "screening_mark": N_("screening mark"),
+    "consent": N_("consent before lockers or stations"),
+    "filing": N_("outlet filing"),
+    "five_haves": N_("the five haves of village stations"),
+    "safety": N_("work safety"),
+    "personal_data": N_("protection of users' personal data"),
+}
 KIND_LABELS = {
     "center": N_("co-delivery centre"),
     "sorting_center": N_("sorting centre"),
@@ -139,6 +164,9 @@ NAV = (
 
 ALL = {
     "QUALITY_LABELS": QUALITY_LABELS,
+    "COMPLAINT_TYPE_LABELS": COMPLAINT_TYPE_LABELS,
+    "INSPECTION_ITEM_LABELS": INSPECTION_ITEM_LABELS,
+    "SOURCE_QUALITY_LABELS": SOURCE_QUALITY_LABELS,
     "KIND_LABELS": KIND_LABELS,
     "STATUS_LABELS": STATUS_LABELS,
     "HAVE_LABELS": HAVE_LABELS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,16 @@ i18n.install(templates.env)
 templates.env.globals.update(labels.ALL)
 
 
-def credits_of(county: County | None) -> list[Any]:
-    """The sources whose licence asks for credit (CC-BY and the like) on every page."""
+def credits_of(county: County | None, locale: str = i18n.DEFAULT_LOCALE) -> list[Any]:
+    """The sources whose licence asks for credit (CC-BY and the like) on every page, each
+    named in the reader's language."""
     if county is None:
         return []
-    return [s for s in county.sources if s.licence.upper().startswith("CC")]
+    return [
+        replace(s, name=i18n.in_language(locale, s.name, s.name_en))
+        for s in county.sources
+        if s.licence.upper().startswith("CC")
+    ]
 
 
 def _simulated_banner(request: Request, county: County | None) -> str:
@@ -125,7 +131,7 @@ def render(
         "nav_county": county.code if county else "",
         "nav_items": nav,
         "active": active,
-        "credits": credits_of(county),
+        "credits": credits_of(county, i18n.locale_of(request)),
         "county": county,
         "simulated_banner": _simulated_banner(request, county),
     }
