@@ -205,7 +205,8 @@ def test_coverage_with_a_tiny_radius_lists_the_villages_outside(planner: TestCli
     assert cover[VILLAGE_2]["within"] and cover[VILLAGE_2]["code"] == "T-STA-1"
     assert cover[COMMUNITY]["judged"] is False and not cover[COMMUNITY]["within"]
     assert 'id="coverage-community-note"' in r.text
-    assert "1 of 2 administrative villages are within 0.5 km of an open village station" in r.text
+    summary = re.search(r'id="coverage-summary">(.*?)</p>', r.text, re.S).group(1)  # type: ignore[union-attr]
+    assert "2 个建制村中有 1 个" in summary  # villages only: the community is not counted
     assert 'value="coverage" checked' in r.text  # the villages are coloured by coverage
 
 
