@@ -30,6 +30,7 @@ from countyexpress.entrypoints.cli_centre import (
     privacy_app,
     station_app,
 )
+from countyexpress.entrypoints.cli_db import db_app
 from countyexpress.entrypoints.cli_emergency import emergency_app
 from countyexpress.entrypoints.cli_forecast import forecast_app
 from countyexpress.entrypoints.cli_health import health_app
@@ -66,7 +67,6 @@ from countyexpress.settings import Settings, get_settings
 
 app = typer.Typer(help="County Express (县域快递平台): a county's express-delivery plan at work.",
                   no_args_is_help=True)  # fmt: skip
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 county_app = typer.Typer(help="Counties and county packs.", no_args_is_help=True)
 facilities_app = typer.Typer(help="Facilities of a county.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -145,14 +145,6 @@ def _fail(exc: CountyExpressError) -> typer.Exit:
     else:
         err.print(f"[red]{exc}[/red]", highlight=False)
     return typer.Exit(1)
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Create or migrate the database schema to the newest revision."""
-    settings = _settings()
-    bootstrap.open_engine(settings, migrate=True)
-    out.print(f"database is up to date: {settings.database_url}", highlight=False)
 
 
 @county_app.command("load")
