@@ -235,7 +235,7 @@ def _waybills(engine: Engine) -> Iterator[tuple[str, list[str]]]:
     with engine.connect() as conn:
         query = select(c.county_code, c.waybill_no).order_by(c.county_code, c.waybill_no)
         rows = conn.execute(query).all()
-    county, batch = "", []
+    county, batch = "", list[str]()
     for code, waybill in rows:
         if (code != county or len(batch) >= CHUNK) and batch:
             yield county, batch
