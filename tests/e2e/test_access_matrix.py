@@ -210,6 +210,11 @@ MATRIX: dict[str, Row] = {
     "POST /counties/{code}/stations/{facility}/inbound": STATION_DESK,
     "POST /counties/{code}/stations/{facility}/handover": STATION_DESK,
     "POST /counties/{code}/stations/{facility}/intake": STATION_DESK,
+    "GET /sw.js": PUBLIC,  # the station app without a signal (issue 18, docs/offline.md)
+    "GET /manifest.webmanifest": PUBLIC,
+    "GET /counties/{code}/stations/{facility}/offline-shelf": STATION_DESK,
+    "POST /counties/{code}/stations/{facility}/offline-scans": STATION_DESK,
+    "POST /counties/{code}/stations/{facility}/offline-handovers": STATION_DESK,
     "GET /counties/{code}/centre": CENTRE_DESK,  # leads on to the centre's screen
     "GET /counties/{code}/centre/{centre_code}": CENTRE_DESK,
     "GET /counties/{code}/centre/{centre_code}/panels": CENTRE_DESK,
@@ -726,6 +731,14 @@ def _body(w: World, key: str, role: str, target: str) -> dict[str, Any]:
         return {"data": {"waybill": w.fresh(target, "manifest")}}
     if key == "POST /counties/{code}/stations/{facility}/handover":
         return {"data": {"pickup": "Z-0000", "tail": "0000"}}
+    if key == "POST /counties/{code}/stations/{facility}/offline-scans":
+        scan = {"event_id": str(uuid.uuid4()), "waybill": w.fresh(target, "manifest"),
+                "occurred_at": _now()}  # fmt: skip
+        return {"json": {"scans": [scan]}}
+    if key == "POST /counties/{code}/stations/{facility}/offline-handovers":
+        given = {"waybill": v["waybill_no"], "pickup": "Z-0000", "tail": "0000",
+                 "occurred_at": _now()}  # fmt: skip
+        return {"json": {"handovers": [given]}}
     if key == "POST /counties/{code}/stations/{facility}/intake":
         return {"data": {"waybill": _waybill(carrier), "carrier": carrier,
                          "id_type": "resident_id", "id_number": "360426199101010071",

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -153,11 +153,16 @@ def station_inbound_many(
     actor: str = "",
     notifier: Notifier | None = None,
     by: Principal | None = None,
+    event_ids: Mapping[str, str] | None = None,
 ) -> InboundResult:
     """入库: parcels reach a station; each gets a shelf and a pickup code, and its receiver
-    is told. Only parcels whose receiver chose the station are stored; others go to the door."""
+    is told. Only parcels whose receiver chose the station are stored; others go to the door.
+    `event_ids`: the id a device gave a waybill's scan (an offline upload), for its arrival
+    event; the others get fresh ones."""
     stops = [(facility_code, scans)]
-    return station_inbound_run(uow, cipher, county_code, stops, actor, notifier, by=by)[0]
+    return station_inbound_run(
+        uow, cipher, county_code, stops, actor, notifier, by=by, event_ids=event_ids
+    )[0]
 
 
 def station_inbound_run(
@@ -168,6 +173,7 @@ def station_inbound_run(
     actor: str = "",
     notifier: Notifier | None = None,
     by: Principal | None = None,
+    event_ids: Mapping[str, str] | None = None,
 ) -> list[InboundResult]:
     """入库 along a van's run: at each station (facility, scans) of `stops` as by
     `station_inbound_many`, in one transaction; the answers by stop. A station is visited
@@ -190,8 +196,9 @@ def station_inbound_run(
         slots: list[dict[str, Any]] = []
         events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
+        ids = event_ids or {}
         results = [
-            _shelve(uow, cipher, county, facility, scans, items, actor, send, slots, events)
+            _shelve(uow, cipher, county, facility, scans, items, actor, send, slots, events, ids)
             for facility, scans in zip(facilities, parsed, strict=True)
         ]
         uow.ops.add_slots(slots)
@@ -211,9 +218,10 @@ def _shelve(
     send: Notifier,
     slots: list[dict[str, Any]],
     events: list[ScanEvent],
+    event_ids: Mapping[str, str],
 ) -> InboundResult:
     """入库 at one station inside an open unit of work: its slots and events are added to
-    `slots` and `events`, for the caller to write."""
+    `slots` and `events`, for the caller to write; an arrival's id from `event_ids`."""
     rules = county.operations
     occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
     sequence = uow.ops.slots_stored(county.code, facility.code)
@@ -262,9 +270,12 @@ def _shelve(
                 "stored_at": at,
             }
         )
+        arrive = new_event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor)
+        if waybill in event_ids:  # the device's own id: a repeat of its upload is seen
+            arrive = replace(arrive, event_id=event_ids[waybill])
         events.extend(
             [
-                new_event(waybill, item["carrier"], ScanKind.ARRIVE, facility.code, at, actor),
+                arrive,
                 new_event(
                     waybill,
                     item["carrier"],

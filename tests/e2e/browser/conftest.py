@@ -7,6 +7,7 @@ checked: one that leaves 127.0.0.1 is blocked and fails the test that caused it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -85,6 +86,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed_manifest_parcel(engine, settings, CENTRE_PARCEL)
     _plan_today(engine)
     engine.dispose()
+    with serve(url, tmp) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve(url: str, tmp: Path) -> Iterator[str]:
+    """`countyexpress serve` on the database at `url`, on a free 127.0.0.1 port, until the
+    block ends; its log in `tmp`/server.log."""
     port = _free_port()
     env = {**os.environ, "COUNTYEXPRESS_DATABASE_URL": url, "COUNTYEXPRESS_ENVIRONMENT": "test"}
     log = (tmp / "server.log").open("wb")
@@ -170,10 +179,14 @@ class Outside:
         assert self.failed == [], f"failed requests: {self.failed}"
 
 
-def _new_page(browser: Any, base_url: str, width: int, height: int) -> tuple[Any, Any, Outside]:
+def _new_page(
+    browser: Any, base_url: str, width: int, height: int, service_workers: str = "block"
+) -> tuple[Any, Any, Outside]:
+    """A page in a fresh context. Service workers are blocked unless asked for: the station
+    app's worker (docs/offline.md) has its own test, and the others see the pages as served."""
     context = browser.new_context(
         base_url=base_url, viewport={"width": width, "height": height}, accept_downloads=True,
-        locale="zh-CN",
+        locale="zh-CN", service_workers=service_workers,
     )  # fmt: skip
     outside = Outside()
 

@@ -20,12 +20,14 @@ from countyexpress.domain.shelves import HandoverOutcome
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
 from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
 from countyexpress.entrypoints.api.handovers import REFUSED, client_of, too_many
+from countyexpress.entrypoints.web import station_offline
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.render import render
 from countyexpress.errors import Forbidden, InvalidValue, NotAllowed, NotFound
 from countyexpress.services import intake, registries, station_desk, stations
 
 router = APIRouter(include_in_schema=False)
+router.include_router(station_offline.router)  # the station app without a signal
 
 
 @router.get("/station")
