@@ -151,6 +151,10 @@ def test_a_scan_made_without_a_signal_is_stored_at_its_device_time_when_it_retur
         handed["occurred_at"]
     )
 
+    phone.click("#logout")  # signed out: the kept screens behind log-in are forgotten
+    phone.wait_for_url("**/login**")
+    phone.wait_for_function(FORGOTTEN, arg=STATION_PAGE, polling=200)
+
 
 def _forget_tries(phone: Any) -> None:
     """The requests the station screen tried without a signal (and only those) failed."""
@@ -158,6 +162,11 @@ def _forget_tries(phone: Any) -> None:
     assert tried and all(f"{STATION_PAGE} " in f or f"{STATION_PAGE}/" in f for f in tried), tried
     tried.clear()
 
+
+FORGOTTEN = """async (path) => {
+  const cache = await caches.open("countyexpress-screens");
+  return !(await cache.match(path));
+}"""
 
 KEPT_SHELF = """async (waybill) => {
   const cache = await caches.open("countyexpress-screens");
