@@ -140,3 +140,29 @@ def test_festival_aware_forecasts_beat_seasonal_naive_on_a_month_with_double_11(
     bt = forecasting.backtest(series, 28, [dt.date(2026, 10, 21)])
     assert len(bt.items) == 24
     assert bt.ratio <= 0.85
+
+
+def test_ledger_history_counts_inbound_parcels_per_day_and_village(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a simulated stretch, `forecast ledger` writes inbound_parcels per county day
+    and village of the county, one row each."""
+    from countyexpress.settings import get_settings
+
+    monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", f"sqlite:///{tmp_path / 'f.db'}")
+    get_settings.cache_clear()
+    try:
+        assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+        assert runner.invoke(app, ["county", "load", "heshuo"]).exit_code == 0
+        sim = runner.invoke(app, ["simulate", "--county", "652828", "--days", "2", "--seed", "3"])
+        assert sim.exit_code == 0, sim.output
+        out = tmp_path / "ledger.csv"
+        result = runner.invoke(app, ["forecast", "ledger", "-c", "652828", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    finally:
+        get_settings.cache_clear()
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and {r["item_id"] for r in rows} == {"inbound_parcels"}
+    assert all(r["village"].startswith("652828") and int(r["qty"]) > 0 for r in rows)
+    assert len({(r["date"], r["village"]) for r in rows}) == len(rows)

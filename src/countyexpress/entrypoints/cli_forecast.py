@@ -21,12 +21,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from countyexpress import bootstrap
 from countyexpress.adapters.demand_files import read_events, read_history, write_table
 from countyexpress.domain.demand.festivals import Festival
 from countyexpress.domain.demand.uplift import DailySeries
 from countyexpress.errors import CountyExpressError, PackInvalid
 from countyexpress.planning.forecasting import synth
 from countyexpress.services import forecasting as service
+from countyexpress.settings import get_settings
 
 forecast_app = typer.Typer(
     help="Front warehouse (前置仓): demand forecasts and stocking advice.", no_args_is_help=True
@@ -252,6 +254,26 @@ def stock(
     )
     if out_path:
         out.print(f"wrote {out_path}", highlight=False)
+
+
+@forecast_app.command("ledger")
+def ledger(
+    county: Annotated[str, typer.Option("--county", "-c", help="County code, e.g. 652828.")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="HISTORY.csv (or .xlsx)")],
+) -> None:
+    """History from the ledger: inbound parcels per day by destination village (the
+    ledger has no item category; forecast it with --by-village)."""
+    try:
+        uow = bootstrap.uow_factory(bootstrap.open_engine(get_settings()))()
+        rows = service.ledger_history(uow, county)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    write_table(
+        out_path,
+        ("item_id", "date", "qty", "village"),
+        ([i, d.isoformat(), n, v] for i, d, n, v in rows),
+    )
+    out.print(f"wrote {out_path}: {len(rows)} village-days of inbound parcels", highlight=False)
 
 
 @forecast_app.command("synth")

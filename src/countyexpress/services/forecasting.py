@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Protocol
 
 from countyexpress.domain.demand.festivals import NATIONAL, Calendar, Festival
 from countyexpress.domain.demand.stocking import (
@@ -27,6 +28,8 @@ from countyexpress.domain.demand.uplift import DailySeries
 from countyexpress.errors import InvalidValue
 from countyexpress.planning.forecasting import forecaster
 from countyexpress.planning.forecasting.forecaster import Backtest, Forecast, Progress
+from countyexpress.services import counties
+from countyexpress.services.unit_of_work import UnitOfWork
 
 CV_DAYS = 26 * 7  # the weeks the XYZ class looks at
 
@@ -122,3 +125,28 @@ def stocking(
     orders that would then ship from the county, saving `days_saved` days each."""
     advice = advise(item_demand(forecast, history, lead_days), service, hold)
     return Stocking(advice, summarise(advice, days_saved), service, lead_days, days_saved)
+
+
+INBOUND_ITEM = "inbound_parcels"  # the ledger knows no item category: one series per village
+COUNTY_UTC_OFFSET = 8
+
+
+class InboundCounts(Protocol):
+    def inbound_per_day(
+        self, county: str, utc_offset_hours: int = 8
+    ) -> list[tuple[dt.date, str, int]]: ...
+
+
+class DemandUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def demand(self) -> InboundCounts: ...
+
+
+def ledger_history(uow: DemandUnitOfWork, code: str) -> list[tuple[str, dt.date, int, str]]:
+    """History rows (item_id, date, qty, village) from the ledger: parcels shelved at a
+    village's station, outlet or locker per county day. The ledger records no item category,
+    so the item is `inbound_parcels` and the series are per village (`--by-village`)."""
+    county = counties.get_county(uow, code)
+    with uow:
+        rows = uow.demand.inbound_per_day(county.code, COUNTY_UTC_OFFSET)
+    return [(INBOUND_ITEM, day, n, village) for day, village, n in rows]

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from countyexpress.adapters.db.accounts import SqlAccountRepository
 from countyexpress.adapters.db.assessment import SqlAssessment
 from countyexpress.adapters.db.dashboard import SqlDashboard
+from countyexpress.adapters.db.demand import SqlDemand
 from countyexpress.adapters.db.emergency import SqlEmergency
 from countyexpress.adapters.db.intake import SqlIntake
 from countyexpress.adapters.db.ledger import SqlLedger
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     ops: SqlOperations
     accounts: SqlAccountRepository
     dashboard: SqlDashboard
+    demand: SqlDemand
     intake: SqlIntake
     routes: SqlRoutes
     siting: SqlSitingScenarios
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.ops = SqlOperations(self._connection)
         self.accounts = SqlAccountRepository(self._connection)
         self.dashboard = SqlDashboard(self._connection)
+        self.demand = SqlDemand(self._connection)
         self.intake = SqlIntake(self._connection)
         self.routes = SqlRoutes(self._connection)
         self.siting = SqlSitingScenarios(self._connection)
