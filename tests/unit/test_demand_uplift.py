@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from countyexpress.domain.demand.festivals import Calendar
 from countyexpress.domain.demand.uplift import DailySeries, learn_uplifts
@@ -41,3 +43,11 @@ def test_removing_the_uplift_flattens_the_festival_day() -> None:
     flat = up.remove("a", s)
     i = (dt.date(2024, 11, 11) - s.start).days
     assert flat.values[i] == pytest.approx(20.0, rel=0.05)
+
+
+@given(st.floats(0.01, 1000.0), st.integers(400, 900))
+def test_a_series_without_festival_swings_learns_no_uplift(level: float, days: int) -> None:
+    """A constant demand has uplift 1 on every festival day, for any level and length."""
+    s = DailySeries(dt.date(2024, 3, 1), (level,) * days)
+    up = learn_uplifts(Calendar(), {"a": s})
+    assert up.by_item["a"] and all(u == pytest.approx(1.0) for u in up.by_item["a"].values())
