@@ -49,7 +49,8 @@ def _json(args: list[str], code: int = 0) -> Any:
 
 def _same(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Figures without what differs between two runs of the same plan: its id and timing."""
-    return [{k: v for k, v in f.items() if k not in ("plan_id", "seconds")} for f in figures]
+    timing = ("plan_id", "seconds", "cpu_seconds")
+    return [{k: v for k, v in f.items() if k not in timing} for f in figures]
 
 
 # synth ------------------------------------------------------------------------------------
