@@ -44,7 +44,7 @@
     var when = new Date(record.occurred_at);
     var text = " · " + when.toLocaleTimeString(document.documentElement.lang || undefined);
     if (record.status === "refused") text += " · " + words.refused + ": " + record.reason;
-    else text += " · " + words.waiting_one;
+    else text += " · " + (record.status === "to-confirm" ? words.to_confirm : words.waiting_one);
     li.appendChild(document.createTextNode(text));
     if (record.status === "refused") {
       var dismiss = document.createElement("button");
@@ -78,11 +78,11 @@
       var handovers = got[1].filter(function (h) { return h.url === box.getAttribute("data-handovers"); });
       mark(handovers);
       var mine = got[0].filter(function (r) { return r.url === url; }).concat(
-        handovers.filter(function (h) { return h.status === "refused"; }).map(function (h) {
-          return { seq: h.seq, store: "handovers", waybill: h.waybill, occurred_at: h.occurred_at, status: "refused", reason: h.reason };
+        handovers.map(function (h) {
+          return { seq: h.seq, store: "handovers", waybill: h.waybill, occurred_at: h.occurred_at,
+                   status: h.status === "refused" ? "refused" : "to-confirm", reason: h.reason };
         }));
-      var waiting = mine.filter(function (r) { return r.status === "waiting"; }).length +
-        handovers.filter(function (h) { return h.status === "waiting"; }).length;
+      var waiting = mine.filter(function (r) { return r.status !== "refused"; }).length;
       count.textContent = words.waiting.replace("{n}", String(waiting));
       count.setAttribute("data-count", String(waiting));
       count.hidden = waiting === 0;
