@@ -226,3 +226,21 @@ def test_region_plan_says_when_no_scheduler_answers(
     monkeypatch.setattr("countyexpress.adapters.dask_cluster.CONNECT_TIMEOUT", "2s")
     result = runner.invoke(app, [*PLAN, "--scheduler", f"tcp://127.0.0.1:{_free_port()}"])
     assert result.exit_code == 1 and "no Dask scheduler" in result.stderr
+
+
+@pytest.mark.postgres
+def test_region_on_postgresql_simulates_and_plans_every_county(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL: two synthetic counties simulated by two workers writing at once, then
+    planned on two workers; every county planned, the plans stored."""
+    monkeypatch.setenv("COUNTYEXPRESS_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("COUNTYEXPRESS_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    _json(["region", "synth", "--counties", "2", "--seed", "3", "--json"])
+    sim = _json([*SIM, "--morning"])
+    assert sim["failed"] == [] and all(c["morning_sorted"] > 0 for c in sim["counties"])
+    plan = _json([*PLAN, "--workers", "2"])
+    assert [c["code"] for c in plan["counties"]] == ["990001", "990002"]
+    assert plan["failed"] == [] and all(c["feasible"] for c in plan["counties"])
+    get_settings.cache_clear()
