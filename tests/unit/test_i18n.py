@@ -10,7 +10,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from countyexpress.entrypoints.web.i18n import LOCALE_DIR, LOCALES, normalise
+from countyexpress.entrypoints.web.i18n import FALLBACK, LOCALE_DIR, LOCALES, normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,8 @@ def test_the_template_catalogue_lists_every_marked_string(tmp_path: Path) -> Non
     fresh, committed = _ids(out), _ids(LOCALE_DIR / "messages.pot")
     assert fresh - committed == set(), "run the pybabel extract/update/compile steps (i18n.py)"
     for locale in LOCALES:
-        assert fresh <= set(_po(locale)), f"{locale}: run pybabel update and translate"
+        if locale not in FALLBACK:  # Uyghur falls back to Chinese: see test_uyghur.py
+            assert fresh <= set(_po(locale)), f"{locale}: run pybabel update and translate"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -58,7 +59,7 @@ def test_the_compiled_catalogue_matches_its_source(locale: str) -> None:
 @pytest.mark.parametrize(
     ("asked", "locale"),
     [("zh", "zh_CN"), ("zh-CN", "zh_CN"), ("zh_cn", "zh_CN"), ("en", "en"), ("en-GB", "en"),
-     ("fr", None), ("", None), (None, None)],
+     ("ug", "ug"), ("ug-CN", "ug"), ("fr", None), ("", None), (None, None)],
 )  # fmt: skip
 def test_a_language_tag_maps_onto_a_supported_locale(asked: str | None, locale: str | None) -> None:
     """Any Chinese tag means zh_CN, any English one en; others are not supported."""
