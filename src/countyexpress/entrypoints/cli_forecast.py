@@ -40,8 +40,10 @@ err = Console(stderr=True)
 HistoryArg = Annotated[
     Path, typer.Argument(help="Order history: item_id,date,qty[,village] (CSV or xlsx)")
 ]
-HorizonOpt = Annotated[int, typer.Option("--horizon", help="Days to forecast")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Processes (statsforecast n_jobs)")]
+HorizonOpt = Annotated[int, typer.Option("--horizon", min=1, help="Days to forecast")]
+JobsOpt = Annotated[
+    int, typer.Option("--jobs", "-j", min=1, help="Processes (statsforecast n_jobs)")
+]
 EventsOpt = Annotated[
     Path | None, typer.Option(help="Local events: code,name,date,days_before,days_after")
 ]

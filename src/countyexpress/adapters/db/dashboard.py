@@ -11,6 +11,14 @@ from sqlalchemy import Connection, Date, cast, func, select, text
 from countyexpress.adapters.db.tables_ledger import scan_events
 
 
+def local_day(connection: Connection, at: Any, utc_offset_hours: int) -> Any:
+    """The SQL expression of the day an instant column falls on in UTC+`utc_offset_hours`."""
+    if connection.dialect.name == "sqlite":
+        return func.date(at, f"{utc_offset_hours:+d} hours")
+    local = func.timezone("UTC", at) + text(f"INTERVAL '{int(utc_offset_hours)} hours'")
+    return cast(local, Date)
+
+
 class SqlDashboard:
     """Read-only counts over the scan ledger, on one connection."""
 
@@ -29,12 +37,7 @@ class SqlDashboard:
         Counted by the device's time of the scan, not by when it was uploaded: a day's
         work uploaded late (an offline station, a simulated month) counts on its day."""
         e = scan_events.c
-        day: Any
-        if self.connection.dialect.name == "sqlite":
-            day = func.date(e.at, f"{utc_offset_hours:+d} hours")
-        else:
-            local = func.timezone("UTC", e.at) + text(f"INTERVAL '{int(utc_offset_hours)} hours'")
-            day = cast(local, Date)
+        day = local_day(self.connection, e.at, utc_offset_hours)
         q = (
             select(day.label("day"), e.kind, func.count().label("n"))
             .where(

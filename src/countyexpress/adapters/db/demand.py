@@ -4,10 +4,10 @@ front warehouse's history from the ledger, docs/forecasting.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import Connection, Date, and_, cast, distinct, func, select, text
+from sqlalchemy import Connection, and_, distinct, func, select
 
+from countyexpress.adapters.db.dashboard import local_day
 from countyexpress.adapters.db.tables import facilities
 from countyexpress.adapters.db.tables_ledger import scan_events
 
@@ -26,12 +26,7 @@ class SqlDemand:
         """(local day, village or community code, parcels) of the parcels shelved at a
         station, outlet or locker (入库/入柜: inbound only), each counted once a day."""
         e, f = scan_events.c, facilities.c
-        day: Any
-        if self.connection.dialect.name == "sqlite":
-            day = func.date(e.at, f"{utc_offset_hours:+d} hours")
-        else:
-            local = func.timezone("UTC", e.at) + text(f"INTERVAL '{int(utc_offset_hours)} hours'")
-            day = cast(local, Date)
+        day = local_day(self.connection, e.at, utc_offset_hours)
         q = (
             select(day.label("day"), f.division_code, func.count(distinct(e.waybill_no)).label("n"))
             .select_from(
