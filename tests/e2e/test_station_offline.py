@@ -20,6 +20,7 @@ from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.domain import offline_check
 from countyexpress.domain.lifecycle import ParcelState
 from countyexpress.entrypoints.api.app import create_app
+from countyexpress.entrypoints.web.station_offline import STATIC
 from countyexpress.services import counties as county_service
 from countyexpress.services import scans
 from countyexpress.settings import Settings
@@ -74,9 +75,10 @@ def test_the_service_worker_is_served_at_the_root_with_its_precache_list(keeper:
     listed = json.loads(re.search(r"precacheAndRoute\((\[.*?\])\)", r.text).group(1))  # type: ignore[union-attr]
     for entry in listed:  # every precached asset is served, each with a content hash
         assert client.get(entry["url"]).status_code == 200 and len(entry["revision"]) == 16
-    assert {"/static/station-offline.js", "/static/vendor/htmx/htmx.min.js"} <= {
-        e["url"] for e in listed
-    }
+    urls = {e["url"] for e in listed}
+    assert {"/static/station-offline.js", "/static/vendor/htmx/htmx.min.js"} <= urls
+    fonts = {f"/static/{p.relative_to(STATIC).as_posix()}" for p in STATIC.rglob("*.woff2")}
+    assert fonts <= urls  # a page's glyphs are there offline
 
 
 def test_the_manifest_names_the_app_and_its_icons(keeper: tuple) -> None:

@@ -38,13 +38,25 @@ PRECACHED = (
 APP_NAME = "县域快递·站点"
 
 
+FONTS = ("*.woff2", "*.woff", "*.ttf")
+"""Web fonts anywhere under /static/ (a page's text must not lose its glyphs offline)."""
+
+
+def precached() -> list[str]:
+    """The assets to precache, under /static/: `PRECACHED`, the style sheets beside app.css
+    and every web font."""
+    found = {p.relative_to(STATIC).as_posix() for f in FONTS for p in STATIC.rglob(f)}
+    found |= {p.name for p in STATIC.glob("*.css")}
+    return [*PRECACHED, *sorted(found - set(PRECACHED))]
+
+
 @functools.cache
 def service_worker() -> str:
     """sw.js with its precache list (url and content hash of each asset) written in."""
     entries = [
         {"url": f"/static/{name}", "revision": hashlib.sha256((STATIC / name).read_bytes())
          .hexdigest()[:16]}
-        for name in PRECACHED
+        for name in precached()
     ]  # fmt: skip
     text = (STATIC / "sw.js").read_text(encoding="utf-8")
     return text.replace("self.__WB_MANIFEST", json.dumps(entries, separators=(",", ":")))
