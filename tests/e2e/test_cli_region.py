@@ -79,6 +79,9 @@ def test_synth_again_keeps_what_is_there_and_adds_only_the_missing(empty: Path) 
     assert [c["status"] for c in again["counties"]] == ["kept", "kept", "loaded"]
     assert again["counties"][:2] == [c | {"status": "kept"} for c in first["counties"]]
     assert len(_json(["county", "list", "--json"])) == 3
+    replaced = _json(["region", "synth", "--counties", "1", "--seed", "5", "--replace", "--json"])
+    assert replaced["counties"] == [first["counties"][0] | {"status": "replaced"}]
+    assert len(_json(["county", "list", "--json"])) == 3
 
 
 def test_synth_is_the_same_for_the_same_seed(empty: Path, tmp_path_factory: Any,

@@ -155,7 +155,7 @@ def plan_region(
         for code, name in counties:
             try:
                 prepared[code] = prepare_day(uow_factory(), code, day, fleet)
-            except CountyExpressError as exc:
+            except Exception as exc:  # any county's failure is reported; the others go on
                 result.failed.append({"code": code, "name": name, "reason": _reason(exc)})
                 tick(code)
                 continue
