@@ -15,21 +15,34 @@ from countyexpress.entrypoints.web.i18n import FALLBACK, LOCALE_DIR, LOCALES, no
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _po(locale: str) -> dict[str, str]:
+def _key(text: Any) -> str:
+    """A message id (or its strings) as one text: a plural entry's forms as a tuple, whether
+    read from a .po (a tuple) or a .mo (a list)."""
+    return str(tuple(text)) if isinstance(text, list | tuple) else str(text)
+
+
+def _said(text: Any) -> bool:
+    """Whether an entry is translated: its string, or every plural form, not empty."""
+    if isinstance(text, list | tuple):
+        return all(str(t).strip() for t in text)
+    return bool(str(text).strip())
+
+
+def _po(locale: str) -> dict[str, Any]:
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        return {str(m.id): str(m.string) for m in read_po(fh) if m.id}
+        return {_key(m.id): m.string for m in read_po(fh) if m.id}
 
 
 def _ids(pot: Path) -> set[str]:
     with pot.open("rb") as fh:
-        return {str(m.id) for m in read_po(fh) if m.id}
+        return {_key(m.id) for m in read_po(fh) if m.id}
 
 
 def test_every_message_has_a_chinese_translation() -> None:
     """Chinese is the first language: no message id falls back to English in zh_CN."""
     zh = _po("zh_CN")
     assert zh, "the zh_CN catalogue is empty"
-    untranslated = sorted(k for k, v in zh.items() if not v.strip())
+    untranslated = sorted(k for k, v in zh.items() if not _said(v))
     assert untranslated == [], f"translate these in locale/zh_CN/.../messages.po: {untranslated}"
 
 
@@ -51,8 +64,14 @@ def test_the_template_catalogue_lists_every_marked_string(tmp_path: Path) -> Non
 def test_the_compiled_catalogue_matches_its_source(locale: str) -> None:
     """The committed .mo says what the .po says (run `pybabel compile` after editing)."""
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
-        mo = {str(m.id): str(m.string) for m in read_mo(fh) if m.id and m.string}
-    po = {k: v for k, v in _po(locale).items() if v}
+        mo = {
+            _key(m.id): _key(m.string)
+            for m in read_mo(fh)
+            if m.id
+            and m.string
+            and not (isinstance(m.id, list | tuple) and _key(m.string) == _key(m.id))
+        }  # an untranslated plural entry is compiled as its English: the identity, left out
+    po = {k: _key(v) for k, v in _po(locale).items() if _said(v)}
     assert mo == po
 
 
@@ -99,3 +118,13 @@ def test_an_error_said_by_a_service_reads_in_either_language() -> None:
                  "shelf")  # fmt: skip
     assert field.field == "shelf" and reason_of(field, gettext_for("zh_CN")).startswith("货架已满")
     assert reason_of(NotAllowed("plain words"), gettext_for("zh_CN")) == "plain words"
+
+
+def test_a_count_is_said_in_its_english_plural_form() -> None:
+    """ "1 vehicle", "2 vehicles" in English; one form in Chinese (ngettext, issue 12)."""
+    from countyexpress.entrypoints.web.i18n import translations
+
+    en, zh = translations("en"), translations("zh_CN")
+    one, many = "%(n)s vehicle", "%(n)s vehicles"
+    assert [en.ngettext(one, many, n) % {"n": n} for n in (1, 2)] == ["1 vehicle", "2 vehicles"]
+    assert {zh.ngettext(one, many, n) % {"n": 1} for n in (1, 2)} == {"1 辆车"}

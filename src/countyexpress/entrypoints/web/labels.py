@@ -95,15 +95,6 @@ ID_TYPE_LABELS = {
     "foreign_passport": N_("foreign passport"),
     "other": N_("other document"),
 }
-ALERT_LABELS = {
-    "villages_without_station": N_("%(n)s administrative villages have no village station."),
-    "stations_lacking_haves": N_("%(n)s village stations lack one of the five haves."),
-    "outlets_filing_overdue": N_("%(n)s outlets are past their 20-day filing deadline."),
-    "supervision_overdue": N_("%(n)s supervision records are past a time limit."),
-    "outlets_filing_incomplete": N_("%(n)s outlets have an incomplete filing record."),
-    "placeholder_divisions": N_("%(n)s divisions are placeholders awaiting official names."),
-    "parcels_stuck": N_("%(n)s parcels are stuck at one place beyond the ageing limit."),
-}
 VOLUME_LABELS = {
     "arrive": N_("arrivals"),
     "collect": N_("taken in from senders"),
@@ -176,7 +167,6 @@ ALL = {
     "HANDOVER_LABELS": HANDOVER_LABELS,
     "CONTENT_LABELS": CONTENT_LABELS,
     "ID_TYPE_LABELS": ID_TYPE_LABELS,
-    "ALERT_LABELS": ALERT_LABELS,
     "VOLUME_LABELS": VOLUME_LABELS,
     "STATE_LABELS": STATE_LABELS,
     "STEP_LABELS": STEP_LABELS,
