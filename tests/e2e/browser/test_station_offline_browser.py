@@ -47,6 +47,7 @@ def station_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     source = bootstrap.read_pack_source("heshuo")
     county_service.load_county(bootstrap.uow_factory(engine)(), source)
     add_user(engine, PEOPLE["station_keeper"])
+    add_user(engine, PEOPLE["driver"])
     assert seed_station_parcel(engine, settings, WAYBILL) == STATION
     engine.dispose()
     with serve(url, tmp) as base:
@@ -154,6 +155,34 @@ def test_a_scan_made_without_a_signal_is_stored_at_its_device_time_when_it_retur
     phone.click("#logout")  # signed out: the kept screens behind log-in are forgotten
     phone.wait_for_url("**/login**")
     phone.wait_for_function(FORGOTTEN, arg=STATION_PAGE, polling=200)
+
+
+def test_the_look_up_and_driver_screens_open_again_without_a_signal(
+    keeper_phone: tuple[Any, Any],
+) -> None:
+    """The public look-up, then a driver's run: each seen once with a signal, each reloads
+    from the phone without one."""
+    context, phone = keeper_phone
+    phone.goto("/lookup")
+    phone.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    phone.wait_for_function(KEPT, polling=200)
+    context.set_offline(True)
+    phone.reload()
+    phone.wait_for_selector("#lookup-form")
+    context.set_offline(False)
+
+    phone.goto("/login")
+    phone.fill('input[name="username"]', "driver")
+    phone.fill('input[name="password"]', PASSWORD)
+    phone.click('#login-form button[type="submit"]')
+    phone.wait_for_url(f"**/counties/{HESHUO}/driver**")
+    phone.wait_for_function(KEPT, polling=200)
+    context.set_offline(True)
+    phone.reload()
+    phone.wait_for_selector("#day-picker")
+    assert phone.evaluate("!!navigator.serviceWorker.controller")
+    shoot(phone, "driver-offline-360")
+    context.set_offline(False)
 
 
 def _forget_tries(phone: Any) -> None:

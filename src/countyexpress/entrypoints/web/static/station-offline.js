@@ -269,8 +269,6 @@
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (event.data && event.data.type === "station-uploaded") done(event.data.report);
     });
-    // The first visit, before the worker controls the page: keep this screen for later.
-    if (!navigator.serviceWorker.controller) keepScreen();
   }
   // A browser may think it is online with no signal (so no `online` event when it returns):
   // while scans wait, try again every 10 s, and after any request of the page went through.
