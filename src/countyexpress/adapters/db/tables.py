@@ -38,6 +38,7 @@ counties = Table(
     Column("prefecture", String(100), nullable=False, default=""),
     Column("population", Integer),
     Column("population_source", Text, nullable=False, default=""),
+    Column("population_source_en", Text, nullable=False, default="", server_default=""),
     Column("seat_lat", Float),
     Column("seat_lon", Float),
     Column("sources", JSON, nullable=False),

@@ -27,6 +27,7 @@ class CountySection(_Model):
     prefecture: str = ""
     population: int | None = Field(default=None, ge=0)
     population_source: str = ""
+    population_source_en: str = ""
     seat: SeatSection | None = None
     coordinate_system: str = "WGS84"
 

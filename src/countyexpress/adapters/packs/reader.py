@@ -133,6 +133,7 @@ def _read_manifest(path: Path, problems: list[PackProblem]) -> County | None:
             prefecture=c.prefecture,
             population=c.population,
             population_source=c.population_source,
+            population_source_en=c.population_source_en,
             seat=seat,
             sources=tuple(Source(s.name, s.licence, s.url, s.covers, s.name_en) for s in m.sources),
             plan=plan,

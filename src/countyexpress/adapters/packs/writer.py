@@ -51,6 +51,8 @@ def _manifest(county: County) -> dict[str, Any]:
         "population_source": county.population_source,
         "coordinate_system": "WGS84",
     }
+    if county.population_source_en:
+        info["population_source_en"] = county.population_source_en
     if county.population is not None:
         info["population"] = county.population
     if county.seat:

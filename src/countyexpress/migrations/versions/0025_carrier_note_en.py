@@ -1,4 +1,5 @@
-"""Carriers' notes in both languages (issue 12): `carriers.note_en` beside `note`
+"""Pack text in both languages (issue 12): `carriers.note_en` and
+`counties.population_source_en` beside `note` and `population_source`
 
 A pack's free text is written in the county's language (`note`, Chinese) with its English
 beside it (`note_en`), as `name` and `name_en` are; a page shows the one of its reader's
@@ -26,8 +27,14 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("carriers") as batch:
         batch.add_column(sa.Column("note_en", sa.Text(), nullable=False, server_default=""))
+    with op.batch_alter_table("counties") as batch:
+        batch.add_column(
+            sa.Column("population_source_en", sa.Text(), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("counties") as batch:
+        batch.drop_column("population_source_en")
     with op.batch_alter_table("carriers") as batch:
         batch.drop_column("note_en")
