@@ -34,8 +34,9 @@ from support.shelved import shelved_county
 from support.sweep import sweep
 from support.web import HESHUO, PEOPLE, STATION, add_user, csrf_of, log_in
 
-# Three or more English words in a row (a word may carry a hyphen or an apostrophe).
-ENGLISH_RUN = re.compile(r"\b[A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*){2,}\b")
+# Three or more English words in a row (a word may carry a hyphen or an apostrophe), also
+# across a comma, semicolon or colon ("resident population, via Wikipedia").
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][A-Za-z'’-]*(?:[,;:]?[ \t]+[A-Za-z][A-Za-z'’-]*){2,}\b")
 
 # English that is not a sentence: names, codes, units. Matched against a whole run.
 ALLOWED = re.compile(
@@ -61,8 +62,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 def visible_text(page: str) -> str:
     """What a reader sees: text between tags and the values of title, placeholder, alt and
-    aria-label; scripts, styles and comments dropped."""
-    page = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", " ", page, flags=re.S | re.I)
+    aria-label; scripts, styles, comments and `<code>` (what one types: a command, a file's
+    columns) dropped."""
+    page = re.sub(r"<(script|style|code)\b[^>]*>.*?</\1>", " ", page, flags=re.S | re.I)
     page = re.sub(r"<!--.*?-->", " ", page, flags=re.S)
     said = re.findall(r'\b(?:title|placeholder|alt|aria-label)="([^"]*)"', page)
     text = re.sub(r"<[^>]+>", "\n", page)
@@ -79,8 +81,14 @@ def test_the_detector_finds_sentences_and_spares_codes() -> None:
     page = (
         '<p title="Scan the parcel">站点 HS-STA-01 3 km</p><script>var a = "not seen here"</script>'
         "<p>address not resolved (x)</p><p>County Express</p><p>ZTO 12 元</p>"
+        "<p>常住人口 (resident population, via Wikipedia)</p>"
+        "<p><code>carrier, month, parcels</code></p>"
     )
-    assert english_runs(page) == {"Scan the parcel", "address not resolved"}
+    assert english_runs(page) == {
+        "Scan the parcel",
+        "address not resolved",
+        "resident population, via Wikipedia",
+    }
 
 
 START = {  # where each role's sweep starts; links lead on from there
