@@ -212,7 +212,8 @@ def scheduler(in_region: Path) -> Iterator[str]:
 
 def test_region_plan_on_a_real_scheduler_matches_the_local_cluster(scheduler: str) -> None:
     """`--scheduler tcp://…` with two workers started from the CLI: the same figures as the
-    local cluster for the same seed, and the plans stored in the one database."""
+    local cluster for the same seed, and the plans stored in the one database; a day
+    simulated there too."""
     only = ["-c", "990001", "-c", "990002"]
     local = _json([*PLAN, "--workers", "2", *only])
     remote = _json([*PLAN, "--scheduler", scheduler, *only])
@@ -220,6 +221,9 @@ def test_region_plan_on_a_real_scheduler_matches_the_local_cluster(scheduler: st
     assert remote["failed"] == []
     for c in remote["counties"]:
         assert _json(["route", "show", c["plan_id"], "--json"])["county"] == c["code"]
+    sim = [*SIM[:-3], "--end", "2026-11-25", "--scheduler", scheduler, "-c", "990001", "--json"]
+    simulated = _json(sim)  # the workers write to the database their environment names
+    assert simulated["failed"] == [] and simulated["counties"][0]["simulated_days"] == 1
 
 
 def test_region_plan_says_when_no_scheduler_answers(
