@@ -169,3 +169,30 @@ def test_a_planned_run_is_listed_and_leaves_with_one_command(tmp_path: Path) -> 
     assert again.exit_code == 1  # nothing sorted waits any more
     after = next(r for r in cli("centre", "runs", *C) if r["vehicle"] == run["vehicle"])
     assert after["ready"] == 0
+
+
+def test_a_receiver_who_chose_uyghur_gets_the_pickup_sms_in_uyghur(tmp_path: Path) -> None:
+    """consent set --language ug → the pickup-ready SMS in the outbox is in Uyghur; another
+    receiver who chose none gets it in Chinese; a language not offered is refused."""
+    refused = runner.invoke(app, ["consent", "set", "--phone", "13912345670", "--choice",
+                                  "station", "--language", "fr", *C])  # fmt: skip
+    assert refused.exit_code == 1 and "language" in refused.stderr
+    for phone, language in (("13912345671", ["--language", "ug"]), ("13912345672", [])):
+        args = ["consent", "set", "--phone", phone, "--choice", "station", *language, *C]
+        assert runner.invoke(app, args).exit_code == 0
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "waybill_no,receiver_name,receiver_phone,address\n"
+        "ZT7400000000011,阿依古丽,13912345671,和硕县乌什塔拉回族乡大庄子村1号\n"
+        "ZT7400000000012,王五,13912345672,和硕县乌什塔拉回族乡大庄子村2号\n",
+        encoding="utf-8",
+    )
+    assert cli("centre", "manifest", str(manifest), "--carrier", "zto", *C)["accepted"] == 2
+    for waybill in ("ZT7400000000011", "ZT7400000000012"):
+        bag = cli("centre", "inbound", waybill, *C)["route_bag"]
+        cli("centre", "dispatch", bag, "--vehicle", "HS-V01", *C)
+        cli("station", "inbound", waybill, "--facility", bag, *C)
+    sent = {m["to"][-4:]: m for m in cli("sms", "outbox", *C)}
+    assert sent["5671"]["language"] == "ug" and "ئېلىش كودى" in sent["5671"]["text"]
+    assert sent["5672"]["language"] == "zh_CN" and "取件码" in sent["5672"]["text"]
+    assert "0011" in sent["5671"]["text"] and "13912345671" not in str(sent)

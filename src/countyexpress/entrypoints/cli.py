@@ -28,6 +28,7 @@ from countyexpress.entrypoints.cli_centre import (
     consent_app,
     locker_app,
     privacy_app,
+    sms_app,
     station_app,
 )
 from countyexpress.entrypoints.cli_db import db_app
@@ -80,6 +81,7 @@ app.add_typer(centre_app, name="centre")
 app.add_typer(station_app, name="station")
 app.add_typer(locker_app, name="locker")
 app.add_typer(consent_app, name="consent")
+app.add_typer(sms_app, name="sms")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(intake_app, name="intake")
 app.add_typer(user_app, name="user")

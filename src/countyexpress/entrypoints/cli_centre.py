@@ -22,7 +22,7 @@ from countyexpress.domain.lockers import Size
 from countyexpress.domain.periods import parse_month
 from countyexpress.domain.privacy import mask_phone
 from countyexpress.errors import CountyExpressError, PackInvalid
-from countyexpress.services import centre, centre_desk, counties, privacy, stations
+from countyexpress.services import centre, centre_desk, counties, privacy, sms, stations
 from countyexpress.settings import get_settings
 
 centre_app = typer.Typer(help="The co-delivery centre (共配中心).", no_args_is_help=True)
@@ -30,6 +30,7 @@ station_app = typer.Typer(
     help="Village stations and outlets (服务站/末端网点).", no_args_is_help=True
 )
 locker_app = typer.Typer(help="Smart lockers (智能快件箱).", no_args_is_help=True)
+sms_app = typer.Typer(help="SMS to receivers: the outbox.", no_args_is_help=True)
 consent_app = typer.Typer(
     help="Receivers' delivery consent (door/station/locker).", no_args_is_help=True
 )
@@ -327,10 +328,29 @@ def consent_set(
     phone: Annotated[str, typer.Option(help="The receiver's phone number")],
     choice: Annotated[DeliveryChoice, typer.Option(help="door, station or locker")],
     county: CountyOpt,
+    language: Annotated[
+        str | None, typer.Option(help="The language of their SMS: zh_CN (default), ug or en")
+    ] = None,
 ) -> None:
-    """Record a receiver's choice of door, station or locker delivery."""
-    _run(centre.record_consent, _uow(), _vault(), county, phone, choice)
-    out.print(f"{mask_phone(phone)}: {choice.value}")
+    """Record a receiver's choice of door, station or locker delivery (and of the language
+    of the SMS they are sent)."""
+    _run(centre.record_consent, _uow(), _vault(), county, phone, choice, language=language)
+    out.print(f"{mask_phone(phone)}: {choice.value}" + (f", SMS in {language}" if language else ""))
+
+
+@sms_app.command("outbox")
+def sms_outbox(
+    county: CountyOpt,
+    limit: Annotated[int, typer.Option(help="The newest N messages")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """The SMS waiting in the outbox, each in its receiver's language (phones masked)."""
+    from countyexpress.entrypoints.web.i18n import gettext_for
+
+    rows = _run(sms.outbox_messages, _uow(), county, gettext_for, limit)
+    _emit(rows, as_json, "\n".join(
+        f"{r['at']}  {r['to']}  [{r['language']}]  {r['text']}" for r in rows
+    ) or "the outbox is empty")  # fmt: skip
 
 
 privacy_app = typer.Typer(help="Personal data: retention and deletion.", no_args_is_help=True)

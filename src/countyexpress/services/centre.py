@@ -31,6 +31,7 @@ from countyexpress.domain.privacy import (
     phone_tail,
 )
 from countyexpress.domain.scans import ScanEvent, ScanKind, normalise_waybill
+from countyexpress.domain.sms import checked_language
 from countyexpress.domain.statements import Statement, StatementLine
 from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.domain.waybills import WaybillPattern
@@ -320,9 +321,12 @@ def record_consent(
     source: str = "receiver",
     now: dt.datetime | None = None,
     by: Principal | None = None,
+    language: str | None = None,
 ) -> None:
-    """Record a receiver's choice of door, station or locker (latest choice wins)."""
-    record_consents(uow, cipher, county_code, [(phone, choice)], source, now, by=by)
+    """Record a receiver's choice of door, station or locker (latest choice wins), and the
+    language of the SMS they are sent when they name one (zh_CN, ug, en; kept till changed)."""
+    record_consents(uow, cipher, county_code, [(phone, choice)], source, now, by=by,
+                    language=language)  # fmt: skip
 
 
 def record_consents(
@@ -334,17 +338,24 @@ def record_consents(
     now: dt.datetime | None = None,
     by: Principal | None = None,
     synthetic: bool = False,
+    language: str | None = None,
 ) -> None:
-    """Record receivers' choices in one transaction (phones kept only as keyed hashes).
+    """Record receivers' choices in one transaction (phones kept only as keyed hashes), and
+    with `language` the language of their SMS (kept until changed; none: Chinese).
 
     Each phone must be a mainland mobile (InvalidValue "phone" otherwise; `synthetic`, for
-    the simulation only, also takes its "100" numbers)."""
+    the simulation only, also takes its "100" numbers); a language other than zh_CN, ug, en
+    is refused naming "language"."""
     check(by, Action.SCAN, Resource.PARCEL, Where(county_code))
+    language = checked_language(language)
     now = now or dt.datetime.now(dt.UTC)
     digits = [(mobile_number(phone, synthetic=synthetic), choice) for phone, choice in choices]
     with uow:
         hashed = [(cipher.digest(phone), choice) for phone, choice in digits]
         uow.ops.set_consents(county_code, hashed, now, source)
+        if language is not None:
+            for phone_hash, _ in hashed:
+                uow.ops.set_language(county_code, phone_hash, language)
         uow.commit()
 
 

@@ -31,6 +31,7 @@ from countyexpress.domain.shelves import (
     parcel_locked_until,
     pickup_code,
 )
+from countyexpress.domain.sms import DEFAULT_LANGUAGE
 from countyexpress.errors import N_, CountyExpressError, InvalidValue, NotAllowed, NotFound, said
 from countyexpress.services.authz import check
 from countyexpress.services.batch import Batch, each
@@ -58,15 +59,21 @@ class OutboxNotifier:
         self.cipher = cipher
 
     def send(self, county: str, phone: str, template: str, params: Mapping[str, Any]) -> None:
-        from countyexpress.domain.privacy import mask_phone
+        """Queue the message with the language the receiver chose (`lang`; Chinese when
+        they chose none)."""
+        from countyexpress.domain.privacy import mask_phone, mobile_number
 
+        try:
+            language = self.uow.ops.language_of(county, self.cipher.digest(mobile_number(phone)))
+        except InvalidValue:  # a number no consent can be recorded for: the default
+            language = None
         self.uow.ops.enqueue(
             county,
             "sms",
             self.cipher.encrypt(phone),
             mask_phone(phone),
             template,
-            params,
+            {**params, "lang": language or DEFAULT_LANGUAGE},
             dt.datetime.now(dt.UTC),
         )
 

@@ -230,6 +230,22 @@ class SqlOperations:
             out.update({r.phone_hash: DeliveryChoice(r.choice) for r in rows})
         return out
 
+    def language_of(self, county: str, phone_hash: str) -> str | None:
+        """The language a receiver chose for their SMS, or None."""
+        c = consents.c
+        return self.connection.scalar(
+            select(c.language).where(c.county_code == county, c.phone_hash == phone_hash)
+        )
+
+    def set_language(self, county: str, phone_hash: str, language: str | None) -> None:
+        """Record the receiver's language on their consent (recorded before)."""
+        c = consents.c
+        self.connection.execute(
+            update(consents)
+            .where(c.county_code == county, c.phone_hash == phone_hash)
+            .values(language=language)
+        )
+
     def set_consents(
         self,
         county: str,

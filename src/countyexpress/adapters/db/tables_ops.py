@@ -84,6 +84,7 @@ consents = Table(
     ),
     Column("choice", String(10), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("language", String(8)),  # of the SMS the receiver is sent; none: Chinese
     Column("source", String(40), nullable=False),
     info={"personal_clock": "recorded_at"},
 )

@@ -223,17 +223,22 @@ class ConsentIn(BaseModel):
     county: str
     phone: str
     choice: DeliveryChoice
+    language: str | None = Field(
+        None, description="The language of the receiver's SMS: zh_CN (default), ug or en"
+    )
 
 
 @router.post("/consents")
 def post_consent(
     body: ConsentIn, uow: UowDep, by: ScannerDep, settings: SettingsDep
 ) -> dict[str, str]:
-    """Record a receiver's choice of door, station or locker delivery."""
+    """Record a receiver's choice of door, station or locker delivery, and the language of
+    the SMS they are sent (`language`: zh_CN, ug or en; kept until changed)."""
     centre.record_consent(
-        uow, _vault(settings), body.county, body.phone, body.choice, source=by.name, by=by
-    )
-    return {"choice": body.choice.value}
+        uow, _vault(settings), body.county, body.phone, body.choice, source=by.name, by=by,
+        language=body.language,
+    )  # fmt: skip
+    return {"choice": body.choice.value, "language": body.language or "zh_CN"}
 
 
 @router.get("/counties/{code}/statements/{carrier}/{month}.xlsx")
