@@ -85,7 +85,8 @@ class _Joined(Said):
     parts: tuple[str, ...]
 
     def said_in(self, gettext: Callable[[str], str]) -> str:
-        return "; ".join(str(_in(r, gettext)) for r in self.parts)
+        # the separator of a list of reasons is the language's own ("；" in Chinese)
+        return gettext(N_("; ")).join(str(_in(r, gettext)) for r in self.parts)
 
     def __reduce__(self) -> tuple[object, ...]:
         return _Joined, (self.parts,)

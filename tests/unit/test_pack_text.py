@@ -100,6 +100,6 @@ def test_a_said_note_keeps_its_message_through_copies_and_pickles() -> None:
     zh = gettext_for("zh_CN")
     for again in (copy.deepcopy(note), pickle.loads(pickle.dumps(note))):
         assert again == note == "no figure yet (no vehicle registered; no staff registered)"
-        assert again.said_in(zh) == "尚无数据（未登记车辆; 未登记从业人员）"
+        assert again.said_in(zh) == "尚无数据（未登记车辆；未登记从业人员）"
     both = Bilingual("中文", "English")
     assert copy.deepcopy(both).in_language("zh_CN") == "中文" and str(both) == "English"
