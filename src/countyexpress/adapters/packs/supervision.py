@@ -77,6 +77,7 @@ class _Level(_Model):
 class _Event(_Model):
     code: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     label: str = ""
+    label_en: str = ""
     points: int
     valid_months: int
     source: str = ""
@@ -130,7 +131,7 @@ def _rules(f: _File) -> SupervisionRules:
     credit = CreditRules(
         levels=tuple(Level(lv.name, lv.min_score) for lv in f.credit.levels),
         events={
-            e.code: CreditEventType(e.code, e.points, e.valid_months, e.label, e.source)
+            e.code: CreditEventType(e.code, e.points, e.valid_months, e.label, e.source, e.label_en)
             for e in f.credit.events
         },
         blacklist=tuple(
@@ -268,6 +269,7 @@ def to_data(rules: SupervisionRules) -> dict[str, Any]:
                 {
                     "code": e.code,
                     "label": e.label,
+                    **({"label_en": e.label_en} if e.label_en else {}),
                     "points": e.points,
                     "valid_months": e.valid_months,
                     "source": e.source,

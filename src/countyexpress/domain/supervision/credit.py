@@ -45,7 +45,9 @@ class CreditEventType:
     points: int
     valid_months: int
     label: str = ""
+    """In the county's language (Chinese); `label_en` in English."""
     source: str = ""
+    label_en: str = ""
 
     def __post_init__(self) -> None:
         if not self.code:

@@ -25,6 +25,16 @@ COMPLAINT_TYPE_LABELS = {  # domain.supervision.kinds.COMPLAINT_TYPES
     "false_signoff": N_("signed as delivered, not received"),
     "fees": N_("fees"),
 }
+RECORD_KIND_LABELS = {  # domain.supervision.kinds: the kinds of supervision records
+    "outlet_filing": N_("outlet filing"),
+    "licence": N_("business licence"),
+    "inspection": N_("inspection"),
+    "finding": N_("finding"),
+    "complaint": N_("complaint"),
+    "emergency_event": N_("emergency event"),
+    "support_application": N_("support application"),
+    "support_request": N_("staff support request"),
+}
 INSPECTION_ITEM_LABELS = {  # domain.supervision.kinds.INSPECTION_ITEMS
     "real_name": N_("real-name intake"),
     "inspection_on_intake": N_("inspection on intake"),
@@ -157,6 +167,7 @@ ALL = {
     "QUALITY_LABELS": QUALITY_LABELS,
     "COMPLAINT_TYPE_LABELS": COMPLAINT_TYPE_LABELS,
     "INSPECTION_ITEM_LABELS": INSPECTION_ITEM_LABELS,
+    "RECORD_KIND_LABELS": RECORD_KIND_LABELS,
     "SOURCE_QUALITY_LABELS": SOURCE_QUALITY_LABELS,
     "KIND_LABELS": KIND_LABELS,
     "STATUS_LABELS": STATUS_LABELS,
