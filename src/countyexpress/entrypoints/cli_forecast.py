@@ -50,6 +50,10 @@ EventsOpt = Annotated[
 NoFestOpt = Annotated[bool, typer.Option("--no-festivals", help="Leave festival effects out")]
 VillageOpt = Annotated[bool, typer.Option("--by-village", help="One series per item and village")]
 LevelOpt = Annotated[int, typer.Option("--level", help="Prediction interval, percent")]
+CvOpt = Annotated[
+    int,
+    typer.Option("--cv-windows", min=1, help="Rolling origins for the model choice (1 is faster)"),
+]
 
 
 def _fail(exc: CountyExpressError) -> typer.Exit:
@@ -105,12 +109,15 @@ def predict(
     events: EventsOpt = None,
     no_festivals: NoFestOpt = False,
     by_village: VillageOpt = False,
+    cv_windows: CvOpt = 2,
 ) -> None:
     """Forecast every item and day: item_id,date,forecast,lo,hi (lo/hi: the interval)."""
     try:
         series, local = _inputs(history, events, by_village)
         with _progress("forecast") as tick:
-            fc = service.predict(series, horizon, level, local, not no_festivals, jobs, tick)
+            fc = service.predict(
+                series, horizon, level, local, not no_festivals, jobs, tick, cv_windows
+            )
     except CountyExpressError as exc:
         raise _fail(exc) from exc
     write_table(out_path, ("item_id", "date", "forecast", "lo", "hi"), _rows(fc))
@@ -201,6 +208,7 @@ def stock(
     jobs: JobsOpt = 1,
     events: EventsOpt = None,
     by_village: VillageOpt = False,
+    cv_windows: CvOpt = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """The stocking list: ABC/XYZ, which items to hold, base stock, fill rate, and the share
@@ -208,7 +216,7 @@ def stock(
     try:
         series, local = _inputs(history, events, by_village)
         with _progress("forecast") as tick:
-            fc = service.predict(series, horizon, 80, local, True, jobs, tick)
+            fc = service.predict(series, horizon, 80, local, True, jobs, tick, cv_windows)
         st = service.stocking(fc, series, service_level, lead_time, days_saved)
     except CountyExpressError as exc:
         raise _fail(exc) from exc

@@ -48,10 +48,20 @@ def predict(
     festivals: bool = True,
     jobs: int = 1,
     progress: Progress | None = None,
+    cv_windows: int = 2,
 ) -> Forecast:
-    """Every item's forecast for `horizon` days after its history, with intervals."""
+    """Every item's forecast for `horizon` days after its history, with intervals; the
+    model of each item chosen on `cv_windows` rolling origins."""
+    if cv_windows < 1:
+        raise InvalidValue("cv_windows", "at least one cross-validation window")
     return forecaster.predict(
-        series, horizon, level, calendar(events, festivals), jobs=jobs, progress=progress
+        series,
+        horizon,
+        level,
+        calendar(events, festivals),
+        jobs=jobs,
+        windows=cv_windows,
+        progress=progress,
     )
 
 
