@@ -166,3 +166,16 @@ def test_ledger_history_counts_inbound_parcels_per_day_and_village(
     assert rows and {r["item_id"] for r in rows} == {"inbound_parcels"}
     assert all(r["village"].startswith("652828") and int(r["qty"]) > 0 for r in rows)
     assert len({(r["date"], r["village"]) for r in rows}) == len(rows)
+
+
+def test_calendar_lists_the_years_festivals_with_their_windows() -> None:
+    """2026: the Spring Festival on Feb 17, 618 from Jun 1, Double 11 from the Oct 31 pre-sale."""
+    result = runner.invoke(app, ["forecast", "calendar", "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    for day, window_start in (
+        ("2026-02-17", "2026-01-20"),
+        ("2026-06-18", "2026-06-01"),
+        ("2026-11-11", "2026-10-31"),
+    ):
+        assert day in text and window_start in text

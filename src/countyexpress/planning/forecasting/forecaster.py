@@ -132,7 +132,8 @@ def predict(
     adjusted = {i: uplifts.remove(i, s) if uplifts else s for i, s in series.items()}
     need = horizon * (windows + 2) + WEEK  # CV windows plus the conformal ones
     full = sorted(i for i, s in adjusted.items() if len(s.values) >= need)
-    short = sorted(i for i in adjusted if i not in set(full))
+    long = set(full)
+    short = sorted(i for i in adjusted if i not in long)
     batch = batch or max(100, -(-len(series) // 20))  # about 20 progress steps
     chosen: dict[str, str] = dict.fromkeys(short, sfa.BASELINE)
     errors: dict[str, dict[str, float]] = {}
@@ -140,7 +141,7 @@ def predict(
     out: dict[str, ItemForecast] = {}
     for part in _batches(full, batch) + _batches(short, batch):
         sub = {i: adjusted[i] for i in part}
-        if part[0] in set(full):
+        if part[0] in long:
             for names in (sfa.SMOOTH, sfa.INTERMITTENT):
                 group = {i: s for i, s in sub.items() if candidates(s) == names}
                 if group:
