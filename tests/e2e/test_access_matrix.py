@@ -198,6 +198,10 @@ MATRIX: dict[str, Row] = {
     "GET /counties/{code}/scenarios/{run_id}": PLAN_READERS,
     "GET /counties/{code}/scenarios/{run_id}/progress": PLAN_READERS,
     "GET /counties/{code}/scenarios/{run_id}/comparison.xlsx": PLAN_READERS,
+    "GET /counties/{code}/front-warehouse": PLAN_READERS,  # 前置仓 (issue 16)
+    "POST /counties/{code}/front-warehouse": PLANNERS,
+    "GET /counties/{code}/front-warehouse/stocking.xlsx": PLAN_READERS,
+    "GET /counties/{code}/front-warehouse/items/{item}": PLAN_READERS,
     "GET /counties/{code}/facilities.xlsx": PLAN_READERS,
     "GET /counties/{code}/carriers.xlsx": REGISTRY_EDITORS,
     "POST /counties/{code}/facilities/import": REGISTRY_EDITORS,
@@ -414,6 +418,9 @@ OWN_NOT_FOUND = {
     NO_RESULT_YET: "has no result yet",
     # the world's parcels are shelved, none taken in: the station's own "no intake" answer
     "GET /counties/{code}/stations/{facility}/receipts/{waybill_no}.pdf": "no intake of",
+    # no order history forecast in the world: the 前置仓 export's and item page's own 404
+    "GET /counties/{code}/front-warehouse/stocking.xlsx": "no stocking list yet",
+    "GET /counties/{code}/front-warehouse/items/{item}": "SKU01",
 }
 """Allowed answers that are the route's own 404 with its own words, never a refusal's."""
 
@@ -662,6 +669,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         assessment_service.freeze(SqlUnitOfWork(engine), values[target]["code"], 2022, by=None)
     for v in values.values():
         v["name"] = "report.pdf"
+        v["item"] = "SKU01"  # an item of a 前置仓 forecast
     values[STATION] = {**values[STATION], **{k: values[OWN][k] for k in SUPERVISED_KEYS}}
     for v in values.values():  # the assessed year of the 年度考核 routes
         v["year"] = "2022"

@@ -67,6 +67,14 @@ def render(
         nav.insert(
             at + 1, ("scenarios", f"/counties/{county.code}/scenarios", labels.SCENARIOS_NAV)
         )
+        nav.insert(
+            at + 2,
+            (
+                "front_warehouse",
+                f"/counties/{county.code}/front-warehouse",
+                labels.FRONT_WAREHOUSE_NAV,
+            ),
+        )
     if (
         county
         and principal is not None

@@ -24,6 +24,7 @@ from countyexpress.entrypoints.web import (
     centre,
     driver,
     emergency_pages,
+    front_warehouse_pages,
     packaging_pages,
     pages,
     public_health_pages,
@@ -92,6 +93,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(station_prints.router)
     app.include_router(centre.router)
     app.include_router(scenario_pages.router)
+    app.include_router(front_warehouse_pages.router)
     app.include_router(siting_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(supervision_pages.router)
