@@ -184,6 +184,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/counties/{code}/facilities": COUNTY_READERS,
     "GET /counties/{code}": COUNTY_READERS,
     "GET /counties/{code}/overview": COUNTY_READERS,
+    "GET /region": ADMINS,  # 地区总览: also a prefecture's regulator (test_region_page.py)
     "GET /counties/{code}/parcels": ROUTE_READERS,  # stuck parcels (issue 12)
     "GET /counties/{code}/map": COUNTY_READERS,
     "GET /counties/{code}/facilities": COUNTY_READERS,

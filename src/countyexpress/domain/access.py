@@ -16,6 +16,7 @@ from enum import StrEnum
 from countyexpress.errors import Forbidden, InvalidValue
 
 __all__ = [
+    "PREFECTURE_DIGITS",
     "RULES",
     "SYSTEM",
     "Action",
@@ -26,6 +27,7 @@ __all__ = [
     "Scope",
     "Where",
     "allowed",
+    "covers",
     "reaches",
     "require",
     "scope_of",
@@ -180,6 +182,21 @@ by those who hand parcels over or deliver them; a regulator and an administrator
 masked."""
 
 
+PREFECTURE_DIGITS = 4
+"""A prefecture's code (州/地区, e.g. 6528 Bayingolin) is the first 4 digits of its counties'."""
+
+
+def covers(bound: str | None, county: str) -> bool:
+    """Whether a binding — None (every county), a prefecture (4 digits) or a county (6) —
+    takes in `county`: a prefecture takes in the counties whose code starts with it."""
+    if bound is None:
+        return True
+    code = county.strip()
+    if len(bound) == PREFECTURE_DIGITS:
+        return code.startswith(bound)
+    return code == bound
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who acts: a user or a carrier's API key, bound to a county, a station or a carrier."""
@@ -187,7 +204,9 @@ class Principal:
     id: str
     name: str
     role: Role
-    county: str | None = None  # None: every county (administrators, region-wide regulators)
+    # None: every county (administrators, region-wide regulators); 4 digits: a prefecture's
+    # counties (州/地区, a regulator's only: 6528 reaches 652801…652899)
+    county: str | None = None
     station: str | None = None  # a station keeper's facility code
     carrier: str | None = None  # a carrier integration's carrier code
     unit: str | None = None  # a regulator working for one unit of the plan (its code)
@@ -205,6 +224,17 @@ class Principal:
             raise InvalidValue("carrier", "only a carrier integration is bound to a carrier")
         if self.unit and not (self.role is Role.REGULATOR and self.county):
             raise InvalidValue("unit", "only a regulator of a county is bound to a unit")
+        if self.county is not None and len(self.county) == PREFECTURE_DIGITS:
+            if self.role is not Role.REGULATOR:
+                raise InvalidValue("county", "only a regulator is bound to a prefecture")
+            if self.unit:
+                raise InvalidValue("unit", "only a regulator of a county is bound to a unit")
+
+    @property
+    def prefecture(self) -> str | None:
+        """The 4-digit prefecture a regulator is bound to (None: bound to a county or none)."""
+        bound = self.county
+        return bound if bound is not None and len(bound) == PREFECTURE_DIGITS else None
 
 
 SYSTEM = Principal(id="system", name="system", role=Role.ADMIN)
@@ -221,7 +251,7 @@ class Where:
 
 
 def _within(p: Principal, scope: Scope, where: Where) -> bool:
-    in_county = p.county is None or where.county is None or where.county == p.county
+    in_county = where.county is None or covers(p.county, where.county)
     if scope is Scope.ALL:
         return True
     if scope is Scope.COUNTY:
@@ -254,7 +284,8 @@ def scope_of(p: Principal, action: Action, resource: Resource) -> Scope | None:
 def reaches(p: Principal, county: str) -> bool:
     """Whether any grant of `p` could act in `county`: a principal bound to a county acts
     in no other (every scope but ALL keeps to it), so a request naming another county can be
-    refused before anything of it is looked up — whether it is loaded or not."""
-    if p.county is None or p.county == county.strip():
+    refused before anything of it is looked up — whether it is loaded or not. A regulator
+    bound to a prefecture acts in its counties, and no other."""
+    if covers(p.county, county):
         return True
     return any(g.scope is Scope.ALL for g in RULES.get(p.role, {}).values())

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from countyexpress.errors import InvalidValue
+from countyexpress.errors import N_, InvalidValue, said
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG) used for every great-circle distance."""
@@ -42,6 +42,20 @@ def county_code6(code: str) -> str:
     if code[4:6] == "00":
         raise InvalidValue("code", f"{code!r} is a prefecture or province code, not a county")
     return code[:6]
+
+
+def prefecture_code(code: str) -> str:
+    """A checked 4-digit prefecture code (州/地区, e.g. 6528 Bayingolin): its counties'
+    codes start with it."""
+    code = code.strip()
+    if not _DIGITS.fullmatch(code) or len(code) != 4 or code[2:] == "00":
+        raise said(
+            InvalidValue,
+            N_("A prefecture's code is 4 digits not ending in 00 (e.g. 6528), not %(code)s."),
+            "code",
+            code=code,
+        )
+    return code
 
 
 def division_code(code: str) -> str:

@@ -63,7 +63,13 @@ def create_admin(
 def add(
     username: Annotated[str, typer.Argument(help="User name")],
     role: Annotated[Role, typer.Option(help="The user's role")],
-    county: Annotated[str | None, typer.Option(help="County code the user works in")] = None,
+    county: Annotated[
+        str | None,
+        typer.Option(
+            help="County code the user works in (6 digits); a regulator's may be a "
+            "prefecture's (4 digits, e.g. 6528: its counties)"
+        ),
+    ] = None,
     station: Annotated[str | None, typer.Option(help="A station keeper's facility code")] = None,
     carrier: Annotated[str | None, typer.Option(help="A carrier user's carrier code")] = None,
     unit: Annotated[

@@ -14,7 +14,15 @@ from countyexpress.adapters.security import (
     new_api_key,
     verify_password,
 )
-from countyexpress.domain.access import Action, Principal, Resource, Role, Where, require
+from countyexpress.domain.access import (
+    PREFECTURE_DIGITS,
+    Action,
+    Principal,
+    Resource,
+    Role,
+    Where,
+    require,
+)
 from countyexpress.domain.accounts import (
     ApiKey,
     AuditEntry,
@@ -24,7 +32,7 @@ from countyexpress.domain.accounts import (
 )
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import FacilityKind
-from countyexpress.domain.geography import county_code6
+from countyexpress.domain.geography import county_code6, prefecture_code
 from countyexpress.errors import N_, InvalidValue, NotAllowed, NotAuthenticated, NotFound, said
 from countyexpress.services.unit_of_work import Transaction
 
@@ -92,11 +100,13 @@ def _check_binding(
     carrier: str | None,
     unit: str | None = None,
 ) -> str | None:
-    """The checked county code; the station, carrier and unit must exist in that county."""
-    code = county_code6(county) if county else None
+    """The checked county code (or a regulator's 4-digit prefecture code); the station,
+    carrier and unit must exist in that county."""
+    prefecture = county is not None and len(county.strip()) == PREFECTURE_DIGITS
+    code = (prefecture_code if prefecture else county_code6)(county) if county else None
     Principal("new", "new", role, code, station, carrier, unit)  # the domain's binding rules
-    if code is None:
-        return None
+    if code is None or prefecture:
+        return code  # a prefecture: its counties may be loaded later
     c = uow.counties.get(code)
     if c is None:
         raise InvalidValue("county", f"county {code} is not loaded")

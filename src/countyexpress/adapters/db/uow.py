@@ -18,6 +18,7 @@ from countyexpress.adapters.db.operations import SqlOperations
 from countyexpress.adapters.db.pack_documents import SqlPackDocuments
 from countyexpress.adapters.db.packaging import SqlPackaging
 from countyexpress.adapters.db.public_health import SqlPublicHealth
+from countyexpress.adapters.db.region_overview import SqlRegionOverview
 from countyexpress.adapters.db.repository import SqlCountyRepository, county_cache
 from countyexpress.adapters.db.routes import SqlRoutes
 from countyexpress.adapters.db.siting_scenarios import SqlSitingScenarios
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     ops: SqlOperations
     accounts: SqlAccountRepository
     dashboard: SqlDashboard
+    region: SqlRegionOverview
     demand: SqlDemand
     intake: SqlIntake
     routes: SqlRoutes
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.ops = SqlOperations(self._connection)
         self.accounts = SqlAccountRepository(self._connection)
         self.dashboard = SqlDashboard(self._connection)
+        self.region = SqlRegionOverview(self._connection)
         self.demand = SqlDemand(self._connection)
         self.intake = SqlIntake(self._connection)
         self.routes = SqlRoutes(self._connection)

@@ -31,16 +31,20 @@ def safe_next(target: str | None) -> str:
 
 def landing(by: Principal) -> str:
     """Where a role's day starts: a station keeper on their station, a centre operator on
-    the centre, a driver on today's run, a regulator of a county on its overview; anyone
-    else (an administrator, a region-wide regulator) on the first page."""
+    the centre, a driver on today's run, a regulator of a county on its overview, a regulator of a
+    prefecture or of every county on the region screen; anyone else on the first page."""
     if by.role is Role.STATION_KEEPER and by.county and by.station:
         return f"/counties/{by.county}/stations/{by.station}"
     if by.role is Role.CENTRE_OPERATOR and by.county:
         return f"/counties/{by.county}/centre"
     if by.role is Role.DRIVER and by.county:
         return f"/counties/{by.county}/driver"
+    if by.role is Role.REGULATOR and by.prefecture:
+        return "/region"
     if by.role is Role.REGULATOR and by.county:
         return f"/counties/{by.county}/overview"
+    if by.role is Role.REGULATOR:
+        return "/region"
     return "/"
 
 

@@ -145,6 +145,7 @@ SUPERVISION_NAV = N_("Supervision")
 VEHICLES_NAV = N_("Vehicles")
 DRIVER_NAV = N_("Driver")
 HEALTH_NAV = N_("Public health")
+REGION_NAV = N_("Region")  # 地区总览: every county the reader reaches
 STOP_STATE_LABELS = {"done": N_("done"), "partial": N_("partly done"), "pending": N_("to do")}
 SIGNER_LABELS = {
     "receiver": N_("the receiver"),

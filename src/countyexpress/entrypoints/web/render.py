@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from countyexpress.adapters.db.uow import SqlUnitOfWork
-from countyexpress.domain.access import Action, Resource, Where, allowed
+from countyexpress.domain.access import Action, Resource, Role, Where, allowed
 from countyexpress.domain.county import County
 from countyexpress.entrypoints.web import i18n, labels
 from countyexpress.services import simulation
@@ -124,6 +124,13 @@ def render(
         and allowed(principal, Action.SCAN, Resource.PARCEL, Where(county=county.code))
     ):
         nav.insert(0, ("centre", f"/counties/{county.code}/centre", labels.CENTRE_NAV))
+    if (
+        county
+        and principal is not None
+        and principal.role in (Role.REGULATOR, Role.ADMIN)
+        and (principal.county is None or principal.prefecture)
+    ):  # 地区 first, for those who read more than one county
+        nav.insert(0, ("region", "/region", labels.REGION_NAV))
     if county and principal is not None and principal.station and principal.county == county.code:
         nav.insert(
             0,

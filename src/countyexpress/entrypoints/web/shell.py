@@ -28,6 +28,7 @@ from countyexpress.entrypoints.web import (
     packaging_pages,
     pages,
     public_health_pages,
+    region_pages,
     scenario_pages,
     screens,
     siting_pages,
@@ -89,6 +90,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(auth_pages.router)
     app.include_router(pages.router)
     app.include_router(screens.router)
+    app.include_router(region_pages.router)
     app.include_router(station.router)
     app.include_router(station_prints.router)
     app.include_router(centre.router)

@@ -30,8 +30,10 @@ def _page(
     request: Request, uow: Any, by: Principal, result: dict[str, Any], status: int = 200
 ) -> Response:
     users = accounts.list_users(uow, by)
+    seen = registries.visible_counties(uow, by)
     ctx = {"users": users, "roles": [r.value for r in Role if r is not Role.CARRIER],
-           "counties": registries.visible_counties(uow, by), "result": result,
+           "counties": seen, "result": result,
+           "prefectures": sorted({c.code[:4] for c in seen}),  # a regulator's binding too
            "changes": accounts.user_changes(uow, by), "CHANGE_LABELS": CHANGE_LABELS,
            "user_names": {f"user:{u.id}": u.username for u in users}}  # fmt: skip
     return render(request, "users.html", ctx, active="users", status_code=status)

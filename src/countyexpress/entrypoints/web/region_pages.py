@@ -1,0 +1,29 @@
+"""地区总览 The region screen (issue 17, item 5): every county the reader reaches, side by
+side, each row drilling into the county's overview; `?prefecture=6528` narrows it to one
+prefecture, `?sort=` orders it by a column (services/region_overview.SORTS)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from countyexpress.entrypoints.api.auth import PrincipalDep
+from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.web.render import render
+from countyexpress.services import region_overview
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/region")
+def region_page(
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    prefecture: str | None = None,
+    sort: str = "code",
+) -> Response:
+    """The counties side by side: targets met, coverage, volume, stuck parcels, credit."""
+    found = region_overview.region(uow, by, prefecture or None, sort)
+    ctx = {"region": found, "sorts": list(region_overview.SORTS)}
+    return render(request, "region.html", ctx, active="region")
