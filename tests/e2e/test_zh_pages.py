@@ -124,6 +124,7 @@ def test_the_administrators_sweep_reaches_users_and_webhooks(app: object) -> Non
         log_in(client, "admin")
         pages = sweep(client, START["admin"])
     assert pages.get("/users") and pages.get(f"/counties/{HESHUO}/webhooks"), sorted(pages)
+    assert pages.get("/region"), sorted(pages)  # 地区总览, from the nav (issue 17)
 
 
 def _post(
