@@ -31,6 +31,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("trips", "村次 village visits"),
     ("cost", "车辆成本 van cost CNY (estimate)"),
     ("cost_per_parcel", "单件成本 CNY/parcel"),
+    ("from_county", "前置仓发货 parcels from the county"),
+    ("order_days_saved", "节省配送天数 delivery days saved"),
 )
 
 
@@ -61,6 +63,8 @@ def row(o: Outcome) -> dict[str, Any]:
         "trips": o.trips,
         "cost": round(o.cost, 2),
         "cost_per_parcel": r(o.cost_per_parcel),
+        "from_county": o.from_county,
+        "order_days_saved": round(o.order_days_saved, 1),
         "by_carrier": {c: {"vehicle_km": km, "trips": n} for c, (km, n) in o.by_carrier.items()},
         "km_by_day": o.km_by_day,
         "seconds": o.seconds,

@@ -135,6 +135,7 @@ class Choice:
     lockers: int = 5  # lockers where most receivers want one
     peak: float = 2.4  # festival-peak demand factor
     siting: tuple[str, ...] = ()  # saved siting scenarios whose new sites open
+    front_warehouse: tuple[float, float] | None = None  # 前置仓: (share from county, days saved)
 
     def __post_init__(self) -> None:
         if not 1 <= self.days <= MAX_DAYS:
@@ -148,7 +149,7 @@ class Choice:
         unknown = sorted(set(self.names) - set(DEFAULT_NAMES))
         if unknown:
             raise InvalidValue("scenarios", f"unknown scenarios {unknown}")
-        if not (set(self.names) - {"co_delivery"}) and not self.siting:
+        if not (set(self.names) - {"co_delivery"}) and not self.siting and not self.front_warehouse:
             raise InvalidValue("scenarios", "choose at least one scenario to compare")
 
 
@@ -197,6 +198,11 @@ def plan_scenarios(
             if saved is None:
                 raise NotFound(f"no siting scenario {name!r} in county {county.code}")
             out.append(scenarios.from_siting(county, saved))
+    if choice.front_warehouse is not None:
+        share, days = choice.front_warehouse
+        label = f"前置仓 front warehouse: {share:.0%} from the county, {days:g} days sooner"
+        out.append(scenarios.Scenario("front_warehouse", label, from_county_share=share,
+                                      days_saved=days))  # fmt: skip
     return out
 
 
