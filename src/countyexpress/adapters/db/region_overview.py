@@ -110,41 +110,41 @@ class SqlRegionOverview:
     def scans_since(
         self, prefecture: str | None, since: dt.datetime, kinds: Sequence[str]
     ) -> dict[tuple[str, str], int]:
-        """Events of `kinds` scanned since `since`, per (county, kind): one range of the
-        (county, at) index per county."""
+        """Events of `kinds` scanned since `since`, per (county, kind): one statement, a
+        count per county and kind, each a range of the (county, at) index."""
         c, e = counties.c, scan_events.c
-        q = (
-            select(e.county_code, e.kind, func.count())
-            .select_from(
-                counties.join(
-                    scan_events,
-                    and_(e.county_code == c.code, e.at >= since.astimezone(dt.UTC)),
-                )
-            )
-            .where(_prefix(c.code, prefecture), e.kind.in_(list(kinds)))
-            .group_by(e.county_code, e.kind)
-        )
-        return {(str(k), str(kind)): int(n) for k, kind, n in self.connection.execute(q)}
+        counts = [
+            select(func.count())
+            .where(e.county_code == c.code, e.at >= since.astimezone(dt.UTC), e.kind == kind)
+            .scalar_subquery()
+            .label(f"n{i}")
+            for i, kind in enumerate(kinds)
+        ]
+        q = select(c.code, *counts).where(_prefix(c.code, prefecture))
+        return {
+            (str(r[0]), kind): int(r[i + 1])
+            for r in self.connection.execute(q)
+            for i, kind in enumerate(kinds)
+        }
 
     def stuck(
         self, prefecture: str | None, before: dt.datetime, states: Sequence[str]
     ) -> dict[str, int]:
-        """Parcels in one of `states` whose last event is older than `before`, per county
-        (the (county, state) index, one range per county and state)."""
+        """Parcels in one of `states` whose last event is older than `before`, per county:
+        one statement, a count per county over the (county, state) index."""
         c, p = counties.c, parcels.c
-        q = (
-            select(p.county_code, func.count())
-            .select_from(
-                counties.join(parcels, and_(p.county_code == c.code, p.state.in_(list(states))))
-            )
+        n = (
+            select(func.count())
             .where(
-                _prefix(c.code, prefecture),
+                p.county_code == c.code,
+                p.state.in_(list(states)),
                 p.last_at.is_not(None),
                 p.last_at < before.astimezone(dt.UTC),
             )
-            .group_by(p.county_code)
+            .scalar_subquery()
         )
-        return {str(k): int(n) for k, n in self.connection.execute(q)}
+        q = select(c.code, n).where(_prefix(c.code, prefecture))
+        return {str(k): int(v) for k, v in self.connection.execute(q)}
 
     def credit_subjects(self, prefecture: str | None, since: dt.date) -> dict[str, int]:
         """Subjects with a credit event (a demerit) on or after `since`, per county."""
