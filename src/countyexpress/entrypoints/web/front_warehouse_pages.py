@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from markupsafe import Markup
 
 from countyexpress.adapters.db.front_warehouse import SqlFrontWarehouse
 from countyexpress.adapters.demand_files import read_history
@@ -96,7 +95,6 @@ def _page(
             "max_items": fw.MAX_ITEMS,
             "demo_items": fw.DEMO_ITEMS,
             "max_mb": MAX_TABLE_BYTES // (1024 * 1024),
-            "cli_command": Markup("<code>countyexpress forecast stock</code>"),
             "CLASS_HELP": CLASS_HELP,
             "MODEL_LABELS": MODEL_LABELS,
             "SOURCE_LABELS": SOURCE_LABELS,
