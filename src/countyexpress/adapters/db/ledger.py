@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select
 
+from countyexpress.adapters.db import pg_ledger
 from countyexpress.adapters.db.tables_ledger import parcels, scan_events, scan_personal
 from countyexpress.adapters.db.tables_ops import locker_compartments, station_slots
 from countyexpress.domain.lifecycle import ParcelState, ParcelSummary
 from countyexpress.domain.scans import ScanEvent, ScanKind
+from countyexpress.errors import InvalidValue
 
 CHUNK = 500  # bound parameters per IN (...) query, within every backend's limits
 
@@ -35,6 +37,30 @@ def _sqlite_time(t: dt.datetime | None) -> str | None:
     return (naive - offset if offset else naive).isoformat(" ", "microseconds")
 
 
+def _same(t: dt.datetime | None) -> dt.datetime | None:
+    return t
+
+
+def _event_rows(
+    county_code: str,
+    events: Sequence[ScanEvent],
+    received_at: dt.datetime,
+    fps: Mapping[str, str],
+    when: Callable[[dt.datetime | None], Any],
+) -> list[tuple[Any, ...]]:
+    """scan_events' rows for the driver-level fast paths, columns in order; times through
+    `when`, each event's time text and payload JSON made once, for the row and its digest."""
+    received = when(received_at)
+    rows = []
+    for e in events:
+        at_text, payload = e.texts()
+        fp = fps.get(e.event_id) or e.fingerprint()
+        rows.append((e.event_id, county_code, e.waybill_no, e.carrier, e.kind.value,
+                     e.facility, e.actor, when(e.at), at_text, received, payload or "{}",
+                     fp))  # fmt: skip
+    return rows
+
+
 def _insert_sql(table: Table) -> str:
     names = [c.name for c in table.columns]
     return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
@@ -48,6 +74,8 @@ class SqlLedger:
 
     def fingerprints(self, event_ids: Sequence[str]) -> dict[str, str]:
         """The stored fingerprint of each of these event ids that is already in the ledger."""
+        if self.connection.dialect.name == "postgresql":  # one statement, one array
+            return pg_ledger.fingerprints(self.connection, event_ids)
         out: dict[str, str] = {}
         for chunk in _chunks(list(event_ids)):
             rows = self.connection.execute(
@@ -128,27 +156,32 @@ class SqlLedger:
         if self.connection.dialect.name == "sqlite":
             self._append_sqlite(county_code, events, received_at, fingerprints or {})
             return
-        fps = fingerprints or {e.event_id: e.fingerprint() for e in events}
-        self.connection.execute(
-            insert(scan_events),
-            [
-                {
-                    "event_id": e.event_id,
-                    "county_code": county_code,
-                    "waybill_no": e.waybill_no,
-                    "carrier": e.carrier,
-                    "kind": e.kind.value,
-                    "facility": e.facility,
-                    "actor": e.actor,
-                    "at": e.at.astimezone(dt.UTC),
-                    "at_text": e.at.isoformat(),
-                    "received_at": received_at,
-                    "payload": dict(e.payload),
-                    "fingerprint": fps[e.event_id],
-                }
-                for e in events
-            ],
-        )
+        self._append_postgresql(county_code, events, received_at, fingerprints or {})
+
+    def _append_postgresql(
+        self,
+        county_code: str,
+        events: Sequence[ScanEvent],
+        received_at: dt.datetime,
+        fps: Mapping[str, str],
+    ) -> None:
+        """PostgreSQL at region scale (adapters/db/pg_ledger.py): COPY the batch into a
+        staging table, open the partitions its months lack, insert it in one statement that
+        skips exact repeats; when some were skipped (a concurrent upload of the same events:
+        the caller looked them up before), refuse the batch if one was another content."""
+        conn = self.connection
+        pg_ledger.stage_events(conn, _event_rows(county_code, events, received_at, fps, _same))
+        if pg_ledger.is_partitioned(conn):
+            pg_ledger.on_demand(conn, pg_ledger.staged_months(conn), received_at)
+        if pg_ledger.insert_staged(conn) == len(events):
+            return
+        clash = pg_ledger.conflicts(conn)  # some were there already: repeats, or conflicts?
+        if clash:
+            raise InvalidValue(
+                "event_id",
+                f"event_id {clash[0]} conflicts: already recorded with other content "
+                f"({len(clash)} such in the batch; nothing of it was kept)",
+            )
 
     def _append_sqlite(
         self,
@@ -161,14 +194,7 @@ class SqlLedger:
         the storage formats SQLAlchemy's SQLite types read back (same table, same rows);
         each event's time text and payload JSON made once, for the row and its digest."""
 
-        received = _sqlite_time(received_at)
-        rows = []
-        for e in events:
-            at_text, payload = e.texts()
-            fp = fps.get(e.event_id) or e.fingerprint()
-            rows.append((e.event_id, county_code, e.waybill_no, e.carrier, e.kind.value,
-                         e.facility, e.actor, _sqlite_time(e.at), at_text, received,
-                         payload or "{}", fp))  # fmt: skip
+        rows = _event_rows(county_code, events, received_at, fps, _sqlite_time)
         self.connection.exec_driver_sql(_insert_sql(scan_events), rows)
 
     def events_of(self, county_code: str, waybills: Sequence[str]) -> dict[str, list[ScanEvent]]:
@@ -294,28 +320,8 @@ class SqlLedger:
                     [tuple(r[n] for n in (*values, *keys)) for r in old],
                 )
             return
-        if new:
-            self.connection.execute(insert(parcels), new)
-        if old:
-            stmt = (
-                update(parcels)
-                .where(
-                    parcels.c.county_code == bindparam("k_county"),
-                    parcels.c.waybill_no == bindparam("k_waybill"),
-                )
-                .values({n: bindparam(n) for n in values})
-            )
-            self.connection.execute(
-                stmt,
-                [
-                    {
-                        **{n: r[n] for n in values},
-                        "k_county": r["county_code"],
-                        "k_waybill": r["waybill_no"],
-                    }
-                    for r in old
-                ],
-            )
+        names = [c.name for c in parcels.columns]
+        pg_ledger.upsert_parcels(self.connection, names, [tuple(r[n] for n in names) for r in rows])
 
     def counts_by_state(self, county_code: str) -> dict[str, int]:
         """How many parcels of a county are in each state (the dashboard's query)."""

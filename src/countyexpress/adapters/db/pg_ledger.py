@@ -1,0 +1,325 @@
+"""The scan ledger on PostgreSQL at region scale: monthly partitions and the COPY ingest.
+
+`scan_events` is partitioned by RANGE on the event time `at`, one partition a calendar
+month in UTC (`ledger.scan_events_y2026m12`), plus a default partition
+(`ledger.scan_events_default`) for the events of a month that has none. The partitions
+live in the schema `ledger`, apart from the platform's tables.
+
+Event-id uniqueness: a primary key of a partitioned table must hold the partition key, so
+the key is (event_id, at). An exact repeat of an event has the same time (the fingerprint
+covers it) and meets that key: `INSERT … ON CONFLICT DO NOTHING` skips it. The same id
+with other content (another time among them) is found before the insert by one join of
+the staged batch with the ledger on `event_id` (the key's first column: an index probe per
+partition) and refused. Retention then stays a matter of whole partitions: nothing else
+holds the ids of the events a detached partition took away.
+
+Maintenance (`countyexpress db partitions`): create the coming months ahead; detach the
+months older than the retention period, archive each with `pg_dump -t` and drop it —
+never a row-by-row delete. An ingest creates a missing partition on demand for a month
+between the oldest partition and `ON_DEMAND_AHEAD` months after now; other months (a
+device's clock years off, a month already archived) land in the default partition, and so
+do all events of a ledger that has no monthly partition at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from countyexpress.errors import InvalidValue
+
+SCHEMA = "ledger"
+PARENT = "scan_events"
+DEFAULT = "scan_events_default"
+ON_DEMAND_AHEAD = 2  # months after now an ingest may open a partition for
+_LOCK = "countyexpress.scan_events.partitions"  # one advisory lock for partition DDL
+_NAME = re.compile(r"^scan_events_y(\d{4})m(\d{2})$")
+INDEXES = (
+    ("ix_scan_events_county_waybill", "county_code, waybill_no"),
+    ("ix_scan_events_county_received", "county_code, received_at"),
+    ("ix_scan_events_county_at", "county_code, at"),
+)
+
+
+def month_of(t: dt.datetime | dt.date) -> dt.date:
+    """The first day of `t`'s month (in UTC for a time)."""
+    if isinstance(t, dt.datetime):
+        t = t.astimezone(dt.UTC) if t.tzinfo else t
+    return dt.date(t.year, t.month, 1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def partition_name(month: dt.date) -> str:
+    return f"scan_events_y{month.year:04d}m{month.month:02d}"
+
+
+def month_of_name(name: str) -> dt.date | None:
+    found = _NAME.match(name)
+    return dt.date(int(found[1]), int(found[2]), 1) if found else None
+
+
+def is_partitioned(conn: Connection) -> bool:
+    """Whether this database's `scan_events` is the partitioned table."""
+    return bool(
+        conn.scalar(
+            text(
+                "SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c"
+                " ON c.oid = p.partrelid WHERE c.oid = to_regclass('public.scan_events')"
+            )
+        )
+    )
+
+
+def partitions(conn: Connection) -> list[str]:
+    """The names of scan_events' attached partitions, oldest month first (default last)."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = to_regclass('public.scan_events')"
+        )
+    ).scalars()
+    return sorted(rows, key=lambda n: (month_of_name(n) or dt.date.max, n))
+
+
+def months(conn: Connection) -> list[dt.date]:
+    """The months that have a partition, oldest first."""
+    return [m for m in map(month_of_name, partitions(conn)) if m is not None]
+
+
+def _bound(month: dt.date) -> str:
+    return f"'{month.isoformat()} 00:00:00+00'"
+
+
+def _lock(conn: Connection) -> None:
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": _LOCK})
+
+
+def create_partitions(conn: Connection, wanted: Iterable[dt.date]) -> list[str]:
+    """Give each of these months its partition (the events of those months already in the
+    default partition move into it); the names of the partitions created."""
+    todo = sorted({month_of(m) for m in wanted})
+    if not todo:
+        return []
+    _lock(conn)
+    have = set(partitions(conn))
+    made: list[str] = []
+    for month in todo:
+        name = partition_name(month)
+        if name in have:
+            continue
+        lo, hi = _bound(month), _bound(add_months(month, 1))
+        moved = False
+        if DEFAULT in have:  # a new partition may not cover rows the default one holds
+            moved = bool(
+                conn.scalar(
+                    text(
+                        f"SELECT EXISTS (SELECT 1 FROM {SCHEMA}.{DEFAULT}"
+                        f" WHERE at >= {lo} AND at < {hi})"
+                    )
+                )
+            )
+        if moved:
+            conn.execute(text("CREATE TEMP TABLE _scan_moving (LIKE scan_events) ON COMMIT DROP"))
+            conn.execute(
+                text(
+                    f"WITH m AS (DELETE FROM {SCHEMA}.{DEFAULT} WHERE at >= {lo} AND at < {hi}"
+                    " RETURNING *) INSERT INTO _scan_moving SELECT * FROM m"
+                )
+            )
+        conn.execute(
+            text(
+                f"CREATE TABLE {SCHEMA}.{name} PARTITION OF scan_events"
+                f" FOR VALUES FROM ({lo}) TO ({hi})"
+            )
+        )
+        if moved:
+            conn.execute(text("INSERT INTO scan_events SELECT * FROM _scan_moving"))
+            conn.execute(text("DROP TABLE _scan_moving"))
+        made.append(name)
+    return made
+
+
+def create_default(conn: Connection) -> None:
+    conn.execute(
+        text(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{DEFAULT} PARTITION OF scan_events DEFAULT")
+    )
+
+
+def on_demand(conn: Connection, wanted: Iterable[dt.date], now: dt.datetime) -> list[str]:
+    """Open the partitions an ingest's months lack, within the on-demand range."""
+    have = months(conn)
+    if not have:  # a ledger kept in the default partition alone, as its operator chose
+        return []
+    latest = add_months(month_of(now), ON_DEMAND_AHEAD)
+    missing = [m for m in set(wanted) if have[0] <= m <= latest and m not in have]
+    return create_partitions(conn, missing) if missing else []
+
+
+def _stage(conn: Connection, name: str, like: str) -> None:
+    """The session's staging table `name`, empty (kept between transactions: no catalog
+    churn per batch, and no truncation at every commit of the pooled connection)."""
+    conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {name} (LIKE {like})"))
+    conn.execute(text(f"DELETE FROM {name}"))  # a few rows of the last batch, in memory
+
+
+def stage_events(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """COPY rows (scan_events' columns in order) into the session's staging table."""
+    _stage(conn, "_scan_stage", "scan_events")
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy("COPY _scan_stage FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def fingerprints(conn: Connection, event_ids: Sequence[str]) -> dict[str, str]:
+    """The stored fingerprint of each of these ids that the ledger holds: one statement
+    (an index probe per id in every partition: PostgreSQL has no global index)."""
+    if not event_ids:
+        return {}
+    rows = conn.execute(
+        text("SELECT event_id, fingerprint FROM scan_events WHERE event_id = ANY(:ids)"),
+        {"ids": list(event_ids)},
+    )
+    return {e: f for e, f in rows}
+
+
+def conflicts(conn: Connection) -> list[str]:
+    """The staged event ids that the ledger holds with other content (set-based)."""
+    return list(
+        conn.execute(
+            text(
+                "SELECT DISTINCT s.event_id FROM _scan_stage s JOIN scan_events e"
+                " ON e.event_id = s.event_id"
+                " WHERE e.fingerprint <> s.fingerprint OR e.at <> s.at ORDER BY 1"
+            )
+        ).scalars()
+    )
+
+
+def insert_staged(conn: Connection) -> int:
+    """One set-based insert of the staged events; exact repeats are skipped. The number
+    inserted."""
+    done = conn.execute(
+        text("INSERT INTO scan_events SELECT * FROM _scan_stage ON CONFLICT DO NOTHING")
+    )
+    return int(done.rowcount)
+
+
+def staged_months(conn: Connection) -> list[dt.date]:
+    rows = conn.execute(
+        text("SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') FROM _scan_stage")
+    ).scalars()
+    return [month_of(m) for m in rows]
+
+
+def upsert_parcels(
+    conn: Connection, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Write projection rows in one set-based statement: COPY into a staging table, then
+    `INSERT … ON CONFLICT (county_code, waybill_no) DO UPDATE`."""
+    _stage(conn, "_parcel_stage", "parcels")
+    names = ", ".join(columns)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY _parcel_stage ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    sets = ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in columns if c not in ("county_code", "waybill_no")
+    )
+    conn.execute(
+        text(
+            f"INSERT INTO parcels ({names}) SELECT {names} FROM _parcel_stage"
+            f" ON CONFLICT (county_code, waybill_no) DO UPDATE SET {sets}"
+        )
+    )
+
+
+# -- maintenance -------------------------------------------------------------------------
+
+
+@dataclass
+class Maintenance:
+    """What `countyexpress db partitions` did."""
+
+    created: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)  # files written, one per partition
+    dropped: list[str] = field(default_factory=list)
+    partitions: list[str] = field(default_factory=list)  # attached after the run
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {
+            "created": self.created,
+            "archived": self.archived,
+            "dropped": self.dropped,
+            "partitions": self.partitions,
+        }
+
+
+def maintain(
+    engine: Engine,
+    url: str,
+    ahead: int = 3,
+    retain_months: int | None = None,
+    archive: Path | None = None,
+    now: dt.datetime | None = None,
+) -> Maintenance:
+    """Create this month's and the next `ahead` months' partitions; with `retain_months`,
+    detach every partition whose month ended more than that many months before this month,
+    dump it into `archive` (`pg_dump -t`, custom format) and drop it. A partition whose
+    dump fails stays detached (`ledger.<name>`), not dropped."""
+    from countyexpress.adapters.db.backup import _libpq, pg_tool
+
+    if engine.dialect.name != "postgresql":
+        raise InvalidValue("database_url", "partitions are for a PostgreSQL ledger only")
+    if ahead < 0 or (retain_months is not None and retain_months < 1):
+        raise InvalidValue("ahead", "--ahead is 0 or more, --retain-months 1 or more")
+    if retain_months is not None and archive is None:
+        raise InvalidValue("archive", "--retain-months needs --archive DIR for the dumps")
+    this = month_of(now or dt.datetime.now(dt.UTC))
+    out = Maintenance()
+    with engine.begin() as conn:
+        if not is_partitioned(conn):
+            raise InvalidValue("database_url", "scan_events is not partitioned: db upgrade")
+        out.created = create_partitions(conn, [add_months(this, i) for i in range(ahead + 1)])
+        create_default(conn)
+    if retain_months is not None and archive is not None:
+        cutoff = add_months(this, -retain_months)
+        with engine.connect() as conn:
+            old = [n for n in partitions(conn) if (month_of_name(n) or dt.date.max) < cutoff]
+        archive.mkdir(parents=True, exist_ok=True)
+        libpq, env = _libpq(url)
+        for name in old:
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE scan_events DETACH PARTITION {SCHEMA}.{name}"))
+            path = archive / f"{name}.dump"
+            done = subprocess.run(
+                [pg_tool("pg_dump"), "--format=custom", "--no-owner", "-t", f"{SCHEMA}.{name}",
+                 "--file", str(path), libpq],
+                env=env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if done.returncode != 0:
+                raise InvalidValue(
+                    "archive",
+                    f"pg_dump of {SCHEMA}.{name} failed (it stays detached, not dropped): "
+                    f"{done.stderr.strip()[-300:]}",
+                )
+            out.archived.append(str(path))
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP TABLE {SCHEMA}.{name}"))
+            out.dropped.append(name)
+    with engine.connect() as conn:
+        out.partitions = partitions(conn)
+    return out

@@ -1,0 +1,189 @@
+"""The ledger on PostgreSQL at region scale: monthly partitions of scan_events, made by the
+migration, on demand and by the maintenance command; retention by detaching whole months."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from countyexpress.adapters.db import pg_ledger
+from countyexpress.adapters.db.engine import make_engine
+from countyexpress.adapters.db.ledger import SqlLedger
+from countyexpress.adapters.db.migrate import downgrade, upgrade
+from countyexpress.adapters.db.tables_ledger import parcels, scan_events
+from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.adapters.packs import builtin_pack_path, read_pack
+from countyexpress.domain.scans import ScanEvent, ScanKind
+from countyexpress.errors import InvalidValue
+from countyexpress.services import counties, scans
+
+pytestmark = pytest.mark.postgres
+NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def pg(postgres_url: str) -> Iterator[Engine]:
+    eng = make_engine(postgres_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+def event(at: dt.datetime, waybill: str = "JT0019812345678", kind: str = "arrive") -> ScanEvent:
+    return ScanEvent(str(uuid.uuid4()), waybill, "jt", ScanKind(kind), "HS-CENTER", at, "", {})
+
+
+def append(engine: Engine, events: list[ScanEvent], received: dt.datetime = NOW) -> None:
+    with engine.begin() as conn:
+        SqlLedger(conn).append("652828", events, received)
+
+
+def where(engine: Engine) -> dict[str, int]:
+    """Rows per partition."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT tableoid::regclass::text, count(*) FROM scan_events GROUP BY 1")
+        )
+        return {name.removeprefix("ledger."): int(n) for name, n in rows}
+
+
+def count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(scan_events)) or 0)
+
+
+def test_the_migration_partitions_existing_rows_by_month_and_downgrades_to_a_plain_table(
+    postgres_url: str,
+) -> None:
+    eng = make_engine(postgres_url)
+    try:
+        upgrade(eng, "0028")
+        old = [event(dt.datetime(2026, 10, 31, 23, 30, tzinfo=dt.UTC)), event(NOW)]
+        with eng.begin() as conn:
+            conn.execute(
+                scan_events.insert(),
+                [
+                    {"event_id": e.event_id, "county_code": "652828", "waybill_no": e.waybill_no,
+                     "carrier": e.carrier, "kind": e.kind.value, "facility": e.facility,
+                     "actor": "", "at": e.at, "at_text": e.at.isoformat(), "received_at": NOW,
+                     "payload": {}, "fingerprint": e.fingerprint()}
+                    for e in old
+                ],
+            )  # fmt: skip
+        upgrade(eng)
+        with eng.connect() as conn:
+            assert pg_ledger.is_partitioned(conn)
+            names = pg_ledger.partitions(conn)
+            key = conn.scalar(
+                text(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                    " WHERE conname = 'pk_scan_events'"
+                )
+            )
+        assert pg_ledger.partition_name(dt.date(2026, 10, 1)) in names
+        assert names[-1] == pg_ledger.DEFAULT
+        assert key == "PRIMARY KEY (event_id, at)"
+        assert where(eng) == {"scan_events_y2026m10": 1, "scan_events_y2026m12": 1}
+
+        downgrade(eng, "0028")
+        with eng.connect() as conn:
+            assert not pg_ledger.is_partitioned(conn)
+            assert conn.scalar(text("SELECT to_regnamespace('ledger')")) is None
+        assert count(eng) == 2
+    finally:
+        eng.dispose()
+
+
+def test_an_exact_repeat_is_skipped_and_the_same_id_with_other_content_refused(
+    pg: Engine,
+) -> None:
+    first = event(NOW)
+    append(pg, [first])
+    append(pg, [first])  # a concurrent resend that the caller did not see: skipped
+    assert count(pg) == 1
+    other = ScanEvent(first.event_id, first.waybill_no, "jt", ScanKind.SORT, "HS-CENTER",
+                      NOW, "", {})  # fmt: skip
+    with pytest.raises(InvalidValue, match="conflicts"):
+        append(pg, [event(NOW), other])  # skipped by the key, then found to differ
+    assert count(pg) == 1  # nothing of the refused batch
+
+
+def test_the_ingest_refuses_an_id_stored_in_another_months_partition(pg: Engine) -> None:
+    path = builtin_pack_path("heshuo")
+    assert path is not None
+    counties.load_county(SqlUnitOfWork(pg), read_pack(path))
+    sent = {
+        "event_id": str(uuid.uuid4()), "waybill_no": "JT0019812345678", "carrier": "jt",
+        "kind": "arrive", "facility": "HS-CENTER", "at": "2026-11-28T08:00:00+08:00",
+    }  # fmt: skip
+    assert scans.ingest(SqlUnitOfWork(pg), [(1, sent)]).accepted == 1
+    moved = {**sent, "at": "2026-12-02T08:00:00+08:00"}  # its key (id, time) is free
+    done = scans.ingest(SqlUnitOfWork(pg), [(1, moved)])
+    assert done.accepted == 0 and "conflicts" in done.rejected[0].reason
+    assert count(pg) == 1  # (in the default partition: older than the oldest month's)
+
+
+def test_an_ingest_opens_next_months_partition_and_far_months_land_in_the_default(
+    pg: Engine,
+) -> None:
+    with pg.begin() as conn:
+        assert pg_ledger.partition_name(dt.date(2027, 1, 1)) not in pg_ledger.partitions(conn)
+    soon = event(dt.datetime(2027, 1, 2, tzinfo=dt.UTC))
+    far = event(dt.datetime(2031, 5, 1, tzinfo=dt.UTC))
+    long_ago = event(dt.datetime(2019, 3, 1, tzinfo=dt.UTC))
+    append(pg, [soon, far, long_ago])
+    assert where(pg) == {"scan_events_y2027m01": 1, "scan_events_default": 2}
+
+    # the maintenance command's creation moves a month's rows out of the default partition
+    with pg.begin() as conn:
+        assert pg_ledger.create_partitions(conn, [dt.date(2031, 5, 1)]) == ["scan_events_y2031m05"]
+    assert where(pg) == {
+        "scan_events_y2027m01": 1, "scan_events_y2031m05": 1, "scan_events_default": 1
+    }  # fmt: skip
+
+
+def test_maintenance_creates_ahead_and_archives_months_past_retention_whole(
+    pg: Engine, postgres_url: str, tmp_path: Path
+) -> None:
+    old = [event(dt.datetime(2026, 12, 1, tzinfo=dt.UTC) - dt.timedelta(days=d)) for d in (1, 40)]
+    with pg.begin() as conn:
+        pg_ledger.create_partitions(conn, [dt.date(2026, 10, 1), dt.date(2026, 11, 1)])
+    append(pg, [*old, event(NOW)])
+    assert count(pg) == 3
+
+    done = pg_ledger.maintain(
+        pg, postgres_url, ahead=3, retain_months=1, archive=tmp_path / "archive",
+        now=NOW + dt.timedelta(days=31),
+    )  # fmt: skip
+    # this month is 2027-01: kept are 2026-12 on; 2026-10 and 2026-11 went to the archive
+    assert done.created == ["scan_events_y2027m01", "scan_events_y2027m02",
+                            "scan_events_y2027m03", "scan_events_y2027m04"]  # fmt: skip
+    assert done.dropped == ["scan_events_y2026m10", "scan_events_y2026m11"]
+    assert [Path(p).name for p in done.archived] == [f"{n}.dump" for n in done.dropped]
+    assert all(Path(p).stat().st_size > 0 for p in done.archived)
+    assert count(pg) == 1
+    assert pg_ledger.DEFAULT in done.partitions
+    again = pg_ledger.maintain(pg, postgres_url, ahead=3, now=NOW + dt.timedelta(days=31))
+    assert again.created == [] and again.dropped == []
+
+
+def test_ingest_through_the_service_keeps_the_projection_set_based(pg: Engine) -> None:
+    path = builtin_pack_path("heshuo")
+    assert path is not None
+    counties.load_county(SqlUnitOfWork(pg), read_pack(path))
+    records = [
+        {"event_id": str(uuid.uuid4()), "waybill_no": f"JT00198123456{i:02d}", "carrier": "jt",
+         "kind": kind, "facility": "HS-CENTER", "at": f"2026-11-28T0{8 + j}:00:00+08:00"}
+        for i in range(30) for j, kind in enumerate(("arrive", "sort"))
+    ]  # fmt: skip
+    first = scans.ingest(SqlUnitOfWork(pg), list(enumerate(records[::2], start=1)))
+    second = scans.ingest(SqlUnitOfWork(pg), list(enumerate(records, start=1)))
+    assert (first.accepted, second.accepted, second.duplicates) == (30, 30, 30)
+    with pg.connect() as conn:
+        rows = conn.execute(select(parcels.c.state, parcels.c.events)).all()
+    assert sorted(set(rows)) == [("sorted", 2)] and len(rows) == 30
