@@ -146,3 +146,39 @@ def db_check(as_json: JsonOpt = False) -> None:
     finally:
         engine.dispose()
     _report(check, as_json, {})
+
+
+@db_app.command("partitions")
+def db_partitions(
+    ahead: Annotated[
+        int, typer.Option("--ahead", help="Months after this one to create partitions for.")
+    ] = 3,
+    retain_months: Annotated[
+        int | None,
+        typer.Option("--retain-months", help="Detach, archive and drop older months."),
+    ] = None,
+    archive: Annotated[
+        Path | None, typer.Option("--archive", help="Folder for the detached months' dumps.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """PostgreSQL: create the scan ledger's coming monthly partitions; with --retain-months,
+    archive older months (`pg_dump -t` into --archive) and drop them (run it from cron)."""
+    from countyexpress.adapters.db import pg_ledger
+
+    settings = _settings()
+    engine = bootstrap.open_engine(settings, migrate=False)
+    try:
+        done = pg_ledger.maintain(engine, settings.database_url, ahead, retain_months, archive)
+    except CountyExpressError as exc:
+        raise _fail(exc) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        _print_json(done.as_dict())
+        return
+    for name in done.created:
+        out.print(f"created {name}", highlight=False)
+    for path in done.archived:
+        out.print(f"archived and dropped: {path}", highlight=False)
+    out.print(f"{len(done.partitions)} partitions attached", highlight=False)
