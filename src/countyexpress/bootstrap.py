@@ -17,15 +17,33 @@ from countyexpress.domain.county import County
 from countyexpress.settings import Settings
 
 
+def pool_options(settings: Settings, url: str) -> dict[str, Any]:
+    """A PostgreSQL engine's pool size and overflow from the settings (none for SQLite)."""
+    if url.startswith("sqlite"):
+        return {}
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+
+
 def open_engine(settings: Settings, migrate: bool = True) -> Engine:
     """The database engine; with `migrate`, the schema is brought to the newest revision."""
-    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    engine = make_engine(
+        settings.database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        **pool_options(settings, settings.database_url),
+    )
     if migrate:
         upgrade(engine)
         from countyexpress.services import keys
 
         keys.settle(settings, engine)  # a key rotation cut short: which key the data is under
     return engine
+
+
+def open_read_engine(settings: Settings, engine: Engine) -> Engine:
+    """The engine for the overview's reads: the read replica's when one is set, else
+    `engine` itself (never migrated: a replica follows its primary)."""
+    url = settings.read_database_url
+    return make_engine(url, **pool_options(settings, url)) if url else engine
 
 
 def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated) whose X-Forwarded-For/-Proto headers are
     believed; empty: none, the connecting address is the client."""
+    db_pool_size: int = Field(default=5, ge=1)
+    """PostgreSQL: connections each process keeps open (SQLAlchemy's pool_size)."""
+    db_max_overflow: int = Field(default=10, ge=0)
+    """PostgreSQL: connections opened beyond the pool at a peak, closed after use."""
+    read_database_url: str = ""
+    """A read replica (PostgreSQL streaming standby) for the overview's reads; empty: the
+    one database. Its rows may lag the primary by the replication delay."""
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     """SQLite's `PRAGMA synchronous` in WAL mode: NORMAL may lose the last commits on a power
     cut (never corrupts), FULL keeps them at the cost of an fsync per commit."""

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from countyexpress import __version__
 from countyexpress.adapters.db.health import write_problem
+from countyexpress.bootstrap import open_read_engine
 from countyexpress.domain.privacy import scrub  # a refusal never echoes a phone or an ID
 from countyexpress.entrypoints.api import (
     assessment,
@@ -64,6 +65,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.read_engine = open_read_engine(settings, engine)  # the overview's reads
     # guessable secrets: a phone tail has 10,000 values, a password a few tries per minute
     app.state.lookups = SlidingWindow(LOOKUP_LIMIT, LOOKUP_WINDOW_S)
     app.state.login_failures = SlidingWindow(LOGIN_FAILURES, LOGIN_WINDOW_S)

@@ -15,6 +15,12 @@ def get_uow(request: Request) -> SqlUnitOfWork:
     return SqlUnitOfWork(request.app.state.engine)
 
 
+def get_read_uow(request: Request) -> SqlUnitOfWork:
+    """A fresh unit of work for reads only: on the read replica when one is set
+    (COUNTYEXPRESS_READ_DATABASE_URL), else on the app's engine."""
+    return SqlUnitOfWork(request.app.state.read_engine)
+
+
 def get_app_settings(request: Request) -> Settings:
     """The settings the app was made with."""
     settings: Settings = request.app.state.settings
@@ -22,6 +28,7 @@ def get_app_settings(request: Request) -> Settings:
 
 
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
+ReadUowDep = Annotated[SqlUnitOfWork, Depends(get_read_uow)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 ROW_ID_MAX = 2**31 - 1

@@ -22,7 +22,7 @@ from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import DivisionLevel
 from countyexpress.domain.outlines import Outline, OutlineSource, Ring
 from countyexpress.entrypoints.api.auth import CsrfDep, PrincipalDep
-from countyexpress.entrypoints.api.deps import SettingsDep, UowDep
+from countyexpress.entrypoints.api.deps import ReadUowDep, SettingsDep, UowDep
 from countyexpress.entrypoints.web.i18n import gettext_for, reason_of
 from countyexpress.entrypoints.web.labels import KIND_LABELS, QUALITY_LABELS, VOLUME_LABELS
 from countyexpress.entrypoints.web.render import render
@@ -94,7 +94,7 @@ def _may(by: Principal, action: Action, resource: Resource, county: County) -> b
 
 
 @router.get("/counties/{code}/overview")
-def overview_page(code: str, request: Request, uow: UowDep, by: PrincipalDep) -> Response:
+def overview_page(code: str, request: Request, uow: ReadUowDep, by: PrincipalDep) -> Response:
     """总览: counts, the plan's targets against current values, parcels by state."""
     ov = overview_service.overview(uow, by, code)
     days = overview_service.volumes(uow, by, code)
