@@ -2,7 +2,7 @@
 
     uv run python benchmarks/region/overview.py                       # SQLite, 100 counties
     uv run python benchmarks/region/overview.py --per-day 5 --name quick
-    uv run python benchmarks/region/overview.py --database-url postgresql+psycopg://…
+    uv run python benchmarks/region/overview.py --postgres     # its own PostgreSQL cluster
 
 Synthesises, set-based (INSERT … SELECT over a generated series, no ORM), on an empty
 database: N synthetic counties (99PPCC codes) with a plan of 8 targets, 200 villages and 20
@@ -101,12 +101,13 @@ def synthesise(c: Connection, counties: int, per_day: int, now: dt.datetime) -> 
     year_ago = (now - dt.timedelta(days=365)).strftime("%Y-%m-%d %H:%M:%S")
     codes = [f"99{(k // 99):02d}{k % 99 + 1:02d}" for k in range(counties)]
     plan = json.dumps(PLAN, ensure_ascii=False)
+    as_json = "CAST(:plan AS JSON)" if c.dialect.name == "postgresql" else ":plan"
     c.execute(
         text(
             "INSERT INTO counties (code, name, name_en, province, prefecture, population, "
             "population_source, population_source_en, seat_lat, seat_lon, sources, plan, "
             "operations, loaded_at) VALUES (:code, :name, :en, '模拟', '模拟', 200000, '', '', "
-            ":lat, :lon, '[]', :plan, '{}', :at)"
+            f":lat, :lon, '[]', {as_json}, '{{}}', :at)"
         ),
         [{"code": k, "name": f"模拟县 {i + 1:02d}", "en": f"Synthetic county {i + 1:02d}",
           "lat": 40 + i * 0.5, "lon": 80 + i * 0.5, "plan": plan, "at": now}
@@ -183,11 +184,22 @@ def main() -> None:
     ap.add_argument("--counties", type=int, default=100)
     ap.add_argument("--per-day", type=int, default=20, help="parcels a county a day")
     ap.add_argument("--requests", type=int, default=20)
-    ap.add_argument("--database-url", default="")
+    ap.add_argument("--postgres", action="store_true", help="on a PostgreSQL of its own")
     ap.add_argument("--name", default="")
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="region-overview-"))
-    url = args.database_url or f"sqlite:///{folder / 'region.db'}"
+    if args.postgres:
+        sys.path.insert(0, str(HERE.parents[1] / "tests"))
+        from support.postgres import PostgresServer
+
+        with PostgresServer() as server:
+            run(args, server.create_database("region_overview"), folder)
+    else:
+        run(args, f"sqlite:///{folder / 'region.db'}", folder)
+
+
+def run(args: argparse.Namespace, url: str, folder: Path) -> None:
+    """Synthesise, time and write the results, on the database at `url`."""
     settings = Settings(database_url=url, data_dir=folder)
     engine = bootstrap.open_engine(settings)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
