@@ -241,13 +241,7 @@ def stock(
             "service_level": service_level,
             "lead_time_days": lead_time,
             "horizon": horizon,
-            "items": s.items,
-            "held": s.held,
-            "demand": round(s.demand, 1),
-            "from_county": round(s.from_county, 1),
-            "county_share": round(s.county_share, 4),
-            "days_saved_per_order": round(s.days_saved_per_order, 3),
-            "order_days_saved": round(s.order_days_saved, 1),
+            **service.summary_data(s),
             "advice": [dict(zip(header, r, strict=True)) for r in rows],
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -94,6 +94,19 @@ class Stocking:
     days_saved: float
 
 
+def summary_data(s: Summary) -> dict[str, float | int]:
+    """The stocking list's summary as plain numbers, rounded for JSON and pages."""
+    return {
+        "items": s.items,
+        "held": s.held,
+        "demand": round(s.demand, 1),
+        "from_county": round(s.from_county, 1),
+        "county_share": round(s.county_share, 4),
+        "days_saved_per_order": round(s.days_saved_per_order, 3),
+        "order_days_saved": round(s.order_days_saved, 1),
+    }
+
+
 def item_demand(
     forecast: Forecast, history: Mapping[str, DailySeries], lead_days: int
 ) -> list[ItemDemand]:
