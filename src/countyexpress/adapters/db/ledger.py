@@ -171,8 +171,9 @@ class SqlLedger:
         the caller looked them up before), refuse the batch if one was another content."""
         conn = self.connection
         pg_ledger.stage_events(conn, _event_rows(county_code, events, received_at, fps, _same))
-        if pg_ledger.is_partitioned(conn):
-            pg_ledger.on_demand(conn, pg_ledger.staged_months(conn), received_at)
+        lacking = pg_ledger.unpartitioned_months(conn)
+        if lacking:  # on demand, or the default partition (a plain table: nothing)
+            pg_ledger.on_demand(conn, lacking, received_at)
         if pg_ledger.insert_staged(conn) == len(events):
             return
         clash = pg_ledger.conflicts(conn)  # some were there already: repeats, or conflicts?

@@ -217,9 +217,15 @@ def insert_staged(conn: Connection) -> int:
     return int(done.rowcount)
 
 
-def staged_months(conn: Connection) -> list[dt.date]:
+def unpartitioned_months(conn: Connection) -> list[dt.date]:
+    """The staged events' months that have no partition of their own (one statement: the
+    common batch, all in months that have one, costs nothing more)."""
     rows = conn.execute(
-        text("SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') FROM _scan_stage")
+        text(
+            "SELECT m FROM (SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AS m"
+            f" FROM _scan_stage) s WHERE to_regclass('{SCHEMA}.scan_events_y'"
+            " || to_char(m, 'YYYY') || 'm' || to_char(m, 'MM')) IS NULL"
+        )
     ).scalars()
     return [month_of(m) for m in rows]
 
