@@ -56,17 +56,21 @@ def test_the_county_page_lists_townships_villages_and_communities(client: TestCl
 
 
 def test_pages_are_chinese_first_and_switch_to_english(client: TestClient) -> None:
-    """No choice means Chinese; ?lang=en answers in English and remembers it in a cookie."""
+    """No choice means Chinese; ?lang=en answers in English and remembers it in a cookie;
+    ?lang=ug answers in Uyghur, right to left."""
     zh = client.get("/counties/652828")
-    assert '<html lang="zh-CN">' in zh.text and "乡镇与村（社区）" in zh.text
+    assert '<html lang="zh-CN" dir="ltr">' in zh.text and "乡镇与村（社区）" in zh.text
     en = client.get("/counties/652828", params={"lang": "en"})
-    assert '<html lang="en">' in en.text and "Townships, villages and communities" in en.text
+    assert '<html lang="en" dir="ltr">' in en.text
+    assert "Townships, villages and communities" in en.text
     assert "乡镇与村（社区）" not in en.text
     assert "lang=en" in en.headers["set-cookie"]
     again = client.get("/counties/652828")  # the cookie now says English
-    assert '<html lang="en">' in again.text
+    assert '<html lang="en" dir="ltr">' in again.text
+    ug = client.get("/counties/652828", params={"lang": "ug"})
+    assert '<html lang="ug" dir="rtl">' in ug.text and "ئۇيغۇرچە" in ug.text
     back = client.get("/counties/652828", params={"lang": "zh-CN"})
-    assert '<html lang="zh-CN">' in back.text
+    assert '<html lang="zh-CN" dir="ltr">' in back.text
 
 
 def test_an_unknown_county_page_is_a_404_page(client: TestClient) -> None:
