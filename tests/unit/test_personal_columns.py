@@ -42,6 +42,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("users", "display_name"): "a staff member's display name",
     ("siting_scenarios", "created_by"): "the staff user who saved the scenario",
     ("scenario_runs", "created_by"): "the staff user who started the run",
+    ("front_warehouse", "created_by"): "the staff user who uploaded the order history",
     ("intake_records", "inspected_by"): "the staff member who inspected (real-name rule)",
     ("credit_events", "recorded_by"): "the regulator who recorded the credit event",
     ("blacklist_repairs", "recorded_by"): "the regulator who accepted the rectification",
