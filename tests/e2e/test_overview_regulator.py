@@ -100,7 +100,7 @@ def test_the_two_coverage_figures_are_named_apart_and_linked(client: TestClient)
     figures = page.split('id="coverage-figures"', 1)[1].split("</section>", 1)[0]
     villages = figures.split('data-figure="village_coverage"', 1)[1].split("</div>", 1)[0]
     residents = figures.split('data-figure="resident_coverage"', 1)[1].split("</div>", 1)[0]
-    assert "行政村快递服务覆盖率" in villages and "公里内居民覆盖率" in residents
+    assert "行政村快递服务覆盖率" in villages and "公里内村民覆盖率" in residents
     assert "kind=station" in villages and "radius_km=" in residents
 
 
