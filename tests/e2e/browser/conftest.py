@@ -158,8 +158,11 @@ class Outside:
         self.page_errors.append(str(error))
 
     def request_failed(self, request: Any) -> None:
-        """A request to the app that got no answer (an outside one is in `urls` already)."""
-        if request.url.startswith("http://127.0.0.1"):
+        """A request to the app that got no answer (an outside one is in `urls` already).
+        One the browser itself cancelled (net::ERR_ABORTED: the page navigated on, e.g. a
+        form posted while its scripts were still loading) is no failure of the app: a
+        missing asset answers 404 (`response`), an outside address is in `urls`."""
+        if request.url.startswith("http://127.0.0.1") and request.failure != "net::ERR_ABORTED":
             self.failed.append(f"{request.method} {request.url}: {request.failure}")
 
     def response(self, response: Any) -> None:

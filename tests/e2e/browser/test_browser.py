@@ -128,7 +128,7 @@ def test_the_lookup_page_opens_without_logging_in(page: Any) -> None:
     shoot(page, "lookup")
 
 
-FOCUSED = "document.activeElement && document.activeElement.id === 'waybill'"
+FOCUSED = "() => document.activeElement !== null && document.activeElement.id === 'waybill'"
 """The scan box has the focus (a scanner types into whatever has it)."""
 
 

@@ -90,14 +90,16 @@ def test_a_scan_made_without_a_signal_is_stored_at_its_device_time_when_it_retur
     phone.fill('input[name="password"]', PASSWORD)
     phone.click('#login-form button[type="submit"]')
     phone.wait_for_url(f"**{STATION_PAGE}")
-    phone.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    phone.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
     phone.wait_for_function(KEPT, polling=200)  # the screen is on the phone
 
     context.set_offline(True)
     phone.reload()  # no network: the service worker answers with the kept screen
     phone.wait_for_selector("#scan-form")
     assert phone.evaluate("!!navigator.serviceWorker.controller")
-    phone.wait_for_function("document.activeElement && document.activeElement.id === 'waybill'")
+    phone.wait_for_function(
+        "() => document.activeElement !== null && document.activeElement.id === 'waybill'"
+    )
     phone.keyboard.type(WAYBILL)  # the scanner types the waybill and Enter, as online
     phone.keyboard.press("Enter")
     phone.wait_for_selector('#scan-result [data-outcome="queued"]')
@@ -164,7 +166,7 @@ def test_the_look_up_and_driver_screens_open_again_without_a_signal(
     from the phone without one."""
     context, phone = keeper_phone
     phone.goto("/lookup")
-    phone.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    phone.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
     phone.wait_for_function(KEPT, polling=200)
     context.set_offline(True)
     phone.reload()
