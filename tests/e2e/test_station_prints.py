@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from countyexpress.domain.identity import resident_id_check_char
 from countyexpress.entrypoints.api.app import create_app
 from support.pdf import pdf_text
-from support.shelved import MORNING, shelved_county
+from support.shelved import MIDNIGHT, MORNING, shelved_county
 from support.web import (
     HESHUO,
     OTHER_STATION,
@@ -122,3 +122,13 @@ def test_only_who_works_the_station_prints(app: object) -> None:
         assert client.get(f"{BASE}/labels/{MORNING}.pdf").status_code == 200
     with TestClient(app, follow_redirects=False) as client:  # type: ignore[arg-type]
         assert client.get(f"{BASE}/labels/{MORNING}.pdf").status_code in (303, 401)
+
+
+def test_a_label_shows_the_county_day_across_midnight_and_its_return_day(
+    keeper: TestClient,
+) -> None:
+    """Stored 2026-11-30 16:30 UTC is 00:30 on 1 December in the county: the label says so,
+    and the return day counts from the county's day (7 days: 2026-12-08)."""
+    text = pdf_text(keeper.get(f"{BASE}/labels/{MIDNIGHT}.pdf").content)
+    assert "2026-12-01 00:30" in text and "2026-12-08" in text
+    assert "2026-11-30" not in text
