@@ -1,6 +1,8 @@
 """地区总览 The region screen (issue 17, item 5): every county the reader reaches, side by
 side, each row drilling into the county's overview; `?prefecture=6528` narrows it to one
-prefecture, `?sort=` orders it by a column (services/region_overview.SORTS)."""
+prefecture, `?sort=` orders it by a column (services/region_overview.SORTS). Its figures
+are read through the read replica when one is set (COUNTYEXPRESS_READ_DATABASE_URL), as the
+county overview's: `ReadUowDep`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from countyexpress.entrypoints.api.auth import PrincipalDep
-from countyexpress.entrypoints.api.deps import UowDep
+from countyexpress.entrypoints.api.deps import ReadUowDep
 from countyexpress.entrypoints.web.render import render
 from countyexpress.services import region_overview
 
@@ -18,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/region")
 def region_page(
     request: Request,
-    uow: UowDep,
+    uow: ReadUowDep,
     by: PrincipalDep,
     prefecture: str | None = None,
     sort: str = "code",
