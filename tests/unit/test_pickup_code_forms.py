@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from countyexpress.domain.pickup_codes import Resolution, Typed, parse, resolve
+from countyexpress.domain.pickup_codes import Resolution, Typed, WaitingCodes, parse, resolve
 from countyexpress.domain.shelves import pickup_code
 from countyexpress.errors import InvalidValue
 
@@ -85,3 +85,28 @@ def test_any_text_either_parses_to_a_code_or_is_refused(text: str) -> None:
         return
     assert 0 <= typed.number <= 9999
     assert typed.shelf is None or (typed.shelf.isascii() and typed.shelf.isalpha())
+
+
+codes_at_a_station = st.lists(st.builds(pickup_code, shelves, numbers), max_size=8)
+typed_texts = st.one_of(
+    st.builds(pickup_code, shelves, numbers),
+    st.builds(lambda n: f"{n:04d}", numbers),
+    st.builds(lambda s, n: f"{s.lower()}{n:04d}", shelves, numbers),
+    st.text(max_size=8),
+)
+
+
+@given(codes_at_a_station, st.lists(typed_texts, max_size=6), st.data())
+def test_the_index_of_waiting_codes_answers_as_resolve(
+    codes: list[str], asked: list[str], data: st.DataObject
+) -> None:
+    """WaitingCodes answers every typed form as `resolve` over the same codes, also after
+    codes are taken away (handed over)."""
+    waiting = WaitingCodes(codes)
+    left = list(codes)
+    for text in asked + codes:
+        assert waiting.resolve(text) == resolve(text, left), (text, left)
+        if left and data.draw(st.booleans()):
+            gone = data.draw(st.sampled_from(left))
+            left = [c for c in left if c != gone]
+            waiting.discard(gone)

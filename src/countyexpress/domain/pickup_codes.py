@@ -53,19 +53,42 @@ class Resolution(StrEnum):
 
 def resolve(text: str, waiting: Iterable[str]) -> tuple[Resolution, str]:
     """The waiting code `text` names (FOUND, code), or (NONE, "") or (AMBIGUOUS, "")."""
-    try:
-        typed = parse(text)
-    except InvalidValue:
-        return Resolution.NONE, ""
-    hits: list[str] = []
-    for code in waiting:
+    return WaitingCodes(waiting).resolve(text)
+
+
+class WaitingCodes:
+    """The codes waiting at a station, by number: `resolve` answers as the function of that
+    name without walking every waiting code (a station's day of hand-overs asks for
+    hundreds among hundreds); `discard` takes a code away once its parcel is handed over."""
+
+    def __init__(self, waiting: Iterable[str]) -> None:
+        self._by_number: dict[int, list[tuple[str, str]]] = {}  # number: [(shelf, code)]
+        for code in waiting:
+            printed = _PRINTED.match(code.upper())
+            if printed is not None:
+                number = int(printed.group(2))
+                self._by_number.setdefault(number, []).append((printed.group(1), code))
+
+    def discard(self, code: str) -> None:
+        """No longer waiting: `code` as it was given."""
         printed = _PRINTED.match(code.upper())
-        if printed is None or int(printed.group(2)) != typed.number:
-            continue
-        if typed.shelf is None or printed.group(1) == typed.shelf:
-            hits.append(code)
-    if len(hits) == 1:
-        return Resolution.FOUND, hits[0]
-    if len(hits) > 1 and typed.shelf is None:
-        return Resolution.AMBIGUOUS, ""
-    return Resolution.NONE, ""
+        if printed is not None:
+            same = self._by_number.get(int(printed.group(2)), [])
+            same[:] = [(shelf, c) for shelf, c in same if c != code]
+
+    def resolve(self, text: str) -> tuple[Resolution, str]:
+        """The waiting code `text` names (FOUND, code), or (NONE, "") or (AMBIGUOUS, "")."""
+        try:
+            typed = parse(text)
+        except InvalidValue:
+            return Resolution.NONE, ""
+        hits = [
+            code
+            for shelf, code in self._by_number.get(typed.number, ())
+            if typed.shelf is None or shelf == typed.shelf
+        ]
+        if len(hits) == 1:
+            return Resolution.FOUND, hits[0]
+        if len(hits) > 1 and typed.shelf is None:
+            return Resolution.AMBIGUOUS, ""
+        return Resolution.NONE, ""

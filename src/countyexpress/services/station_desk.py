@@ -83,17 +83,39 @@ def desk_refusals(
     """Inside an open unit of work: the parcels among `waybills` that a live scan-in at
     `desk` `facility` may not take, each with its refusal (`desk_rules.desk_refusal`: a
     parcel handed over, on a shelf, sent back or gone on a vehicle from here)."""
-    summaries = uow.ledger.summaries(county_code, sorted(set(waybills)))
-    refused = [w for w, s in summaries.items() if desk_refusal(desk, facility, s) is not None]
-    if not refused:
-        return {}
-    events = uow.ledger.events_of(county_code, refused)  # the time it came into its state
-    out: dict[str, NotAllowed] = {}
-    for w in refused:
-        settled = replace(summaries[w], last_at=entered_at(events[w]) or summaries[w].last_at)
-        refusal = desk_refusal(desk, facility, settled)
-        if refusal is not None:
-            out[w] = refusal
+    return desk_refusals_at(uow, county_code, desk, [(facility, waybills)])[0]
+
+
+def desk_refusals_at(
+    uow: UnitOfWork,
+    county_code: str,
+    desk: DeskKind,
+    asked: Sequence[tuple[str, Sequence[str]]],
+) -> list[dict[str, NotAllowed]]:
+    """`desk_refusals` at several facilities, (facility, waybills) each, from one read of
+    the ledger (a van's run stops at dozens of stations); the refusals by facility."""
+    wanted = sorted({w for _, waybills in asked for w in waybills})
+    summaries = uow.ledger.summaries(county_code, wanted) if wanted else {}
+    refused = [
+        {w for w in waybills if w in summaries and desk_refusal(desk, f, summaries[w]) is not None}
+        for f, waybills in asked
+    ]
+    anyone = sorted(set().union(*refused)) if refused else []
+    if not anyone:
+        return [{} for _ in asked]
+    events = uow.ledger.events_of(county_code, anyone)  # the time it came into its state
+    settled = {
+        w: replace(summaries[w], last_at=entered_at(events[w]) or summaries[w].last_at)
+        for w in anyone
+    }
+    out: list[dict[str, NotAllowed]] = []
+    for (f, _), ws in zip(asked, refused, strict=True):
+        here: dict[str, NotAllowed] = {}
+        for w in sorted(ws):
+            refusal = desk_refusal(desk, f, settled[w])
+            if refusal is not None:
+                here[w] = refusal
+        out.append(here)
     return out
 
 

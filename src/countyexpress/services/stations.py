@@ -38,7 +38,7 @@ from countyexpress.services.batch import Batch, each
 from countyexpress.services.handover_guard import HandoverGuard
 from countyexpress.services.ports import Cipher, Notifier
 from countyexpress.services.scans import append_events, new_event
-from countyexpress.services.station_desk import desk_refusals
+from countyexpress.services.station_desk import desk_refusals, desk_refusals_at
 from countyexpress.services.unit_of_work import UnitOfWork
 
 STORING_KINDS = {FacilityKind.STATION, FacilityKind.OUTLET}
@@ -200,22 +200,51 @@ def station_inbound_run(
             [w for scans in parsed for w, _ in scans],
             ("carrier", "delivery_mode", "delivery_reason", "receiver_phone_enc"),
         )
+        open_at = uow.ops.open_slots_at(county.code, codes)  # every stop's shelves, one read
+        stored_at = uow.ops.slots_stored_at(county.code, codes)
+        asked = [(c, [w for w, _ in p]) for c, p in zip(codes, parsed, strict=True)]
+        refusals = desk_refusals_at(uow, county.code, Desk.STATION, asked)
         slots: list[dict[str, Any]] = []
         events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
         ids = event_ids or {}
-        results = [
-            _shelve(uow, cipher, county, facility, scans, items, actor, send, slots, events, ids)
-            for facility, scans in zip(facilities, parsed, strict=True)
-        ]
+        shelved_here: dict[str, NotAllowed] = {}  # shelved at an earlier stop of this run
+        results = []
+        for facility, scans, later in zip(facilities, parsed, refusals, strict=True):
+            later.update(shelved_here)  # not shelved again at a later stop
+            first = len(events)
+            shelf = _Shelf(open_at[facility.code], stored_at[facility.code])
+            results.append(
+                _shelve(cipher, county, facility, scans, items, actor, send, slots, events, ids,
+                        shelf, later)
+            )  # fmt: skip
+            for e in events[first:]:
+                if e.kind is ScanKind.STORE:
+                    shelved_here[e.waybill_no] = shelved(e.waybill_no, e.facility, e.at)
         uow.ops.add_slots(slots)
         append_events(uow, county.code, events, now)
         uow.commit()
     return results
 
 
+@dataclass
+class _Shelf:
+    """A station's shelves as read at the start of a run: the open slots' waybills, each
+    shelf's open slots, and how many parcels the station has shelved ever."""
+
+    open_here: set[str]
+    occupancy: dict[str, int]
+    sequence: int
+
+    def __init__(self, open_slots: Sequence[Mapping[str, Any]], stored: int) -> None:
+        self.open_here = {s["waybill_no"] for s in open_slots}
+        self.occupancy = {}
+        for s in open_slots:
+            self.occupancy[s["shelf"]] = self.occupancy.get(s["shelf"], 0) + 1
+        self.sequence = stored
+
+
 def _shelve(
-    uow: UnitOfWork,
     cipher: Cipher,
     county: County,
     facility: Facility,
@@ -226,17 +255,16 @@ def _shelve(
     slots: list[dict[str, Any]],
     events: list[ScanEvent],
     event_ids: Mapping[str, str],
+    shelf_state: _Shelf,
+    later: dict[str, NotAllowed],
 ) -> InboundResult:
     """入库 at one station inside an open unit of work: its slots and events are added to
-    `slots` and `events`, for the caller to write; an arrival's id from `event_ids`."""
+    `slots` and `events`, for the caller to write; an arrival's id from `event_ids`;
+    `shelf_state` the station's shelves as read, `later` the refusals of its desk."""
     rules = county.operations
-    occupancy = uow.ops.shelf_occupancy(county.code, facility.code)
-    sequence = uow.ops.slots_stored(county.code, facility.code)
-    open_here = {s["waybill_no"] for s in uow.ops.open_slots(county.code, facility.code)}
-    later = desk_refusals(uow, county.code, Desk.STATION, facility.code, [w for w, _ in scans])
-    for e in events:  # shelved at an earlier stop of this run: not shelved again here
-        if e.kind is ScanKind.STORE:
-            later[e.waybill_no] = shelved(e.waybill_no, e.facility, e.at)
+    occupancy = shelf_state.occupancy
+    sequence = shelf_state.sequence
+    open_here = shelf_state.open_here
 
     def shelve(scan: tuple[str, dt.datetime]) -> Stored:
         nonlocal sequence
@@ -401,12 +429,29 @@ def hand_over_at_stations(
         facilities = [_facility(county, code, STORING_KINDS) for code in codes]
         closed: list[tuple[str, dt.datetime]] = []
         events: list[ScanEvent] = []
+        recorded: list[tuple[str, str, dt.datetime, bool]] = []
+        # one read of every station's open slots, the parcels asked for and their attempts
+        open_at = uow.ops.open_slots_at(county.code, codes)
+        slots_at = [{s["pickup_code"].upper(): s for s in open_at[code]} for code in codes]
+        waiting_at = [pickup_codes.WaitingCodes(slots) for slots in slots_at]
+        parcels = [
+            slots[code]["waybill_no"]
+            for slots, waiting, (_, attempts) in zip(slots_at, waiting_at, stations, strict=True)
+            for code in {waiting.resolve(p)[1] for p, _, _ in attempts}
+            if code in slots
+        ]
+        items = uow.ops.manifest_items_for(county.code, parcels, ("carrier", "phone_tail_hash"))
+        history = uow.ops.attempts_for(county.code, parcels)
         answers = [
             _hand_over_at(
-                uow, cipher, county, facility, attempts, actor, now, closed, events, client
+                cipher, county, facility, attempts, actor, now, closed, events, client,
+                (slots, waiting, items, history), recorded,
             )
-            for facility, (_, attempts) in zip(facilities, stations, strict=True)
-        ]
+            for facility, (_, attempts), slots, waiting in zip(
+                facilities, stations, slots_at, waiting_at, strict=True
+            )
+        ]  # fmt: skip
+        uow.ops.add_attempts_at(county.code, recorded)
         uow.ops.close_slots(county.code, closed, "pickup")
         append_events(uow, county.code, events, now)
         uow.commit()
@@ -419,7 +464,6 @@ def _wait(until: dt.datetime | None, at: dt.datetime) -> int:
 
 
 def _hand_over_at(
-    uow: UnitOfWork,
     cipher: Cipher,
     county: County,
     facility: Facility,
@@ -429,15 +473,20 @@ def _hand_over_at(
     closed: list[tuple[str, dt.datetime]],
     events: list[ScanEvent],
     client: Client | None,
+    read: tuple[
+        dict[str, dict[str, Any]],
+        pickup_codes.WaitingCodes,
+        Mapping[str, dict[str, Any]],
+        dict[str, list[Attempt]],
+    ],
+    recorded_at: list[tuple[str, str, dt.datetime, bool]],
 ) -> list[Handover]:
-    """The hand-overs at one station inside an open unit of work: its attempts are written,
-    the slots it closes and its pickup events added to `closed` and `events`."""
+    """The hand-overs at one station inside an open unit of work, from what was `read` for
+    it (its open slots by code and their index, the parcels' items and attempts): its
+    attempts are added to `recorded_at`, the slots it closes and its pickup events to
+    `closed` and `events`."""
     policy = county.operations.handover
-    slots = {s["pickup_code"].upper(): s for s in uow.ops.open_slots(county.code, facility.code)}
-    asked = {pickup_codes.resolve(p, slots)[1] for p, _, _ in attempts}
-    parcels = [s["waybill_no"] for code, s in slots.items() if code in asked]
-    items = uow.ops.manifest_items_for(county.code, parcels, ("carrier", "phone_tail_hash"))
-    history: dict[str, list[Attempt]] = uow.ops.attempts_for(county.code, parcels)
+    slots, waiting, items, history = read
     recorded: list[tuple[str, dt.datetime, bool]] = []
     answers: list[Handover] = []
 
@@ -451,7 +500,7 @@ def _hand_over_at(
         if blocked is not None:  # refused before the code is looked at: nothing to learn
             answer(HandoverOutcome.THROTTLED, wait=_wait(blocked, at))
             continue
-        found, code = pickup_codes.resolve(pickup, slots)  # as typed: a0146, 0146 ...
+        found, code = waiting.resolve(pickup)  # as typed: a0146, 0146 ...
         if found is Resolution.AMBIGUOUS:  # the keeper's shelf list shows as much: no failure
             answer(HandoverOutcome.AMBIGUOUS)
             continue
@@ -497,7 +546,8 @@ def _hand_over_at(
         if not ok:
             answer(outcome)
             continue
-        del slots[slot["pickup_code"].upper()]
+        del slots[code]
+        waiting.discard(code)
         closed.append((waybill, at))
         events.append(
             new_event(
@@ -511,7 +561,7 @@ def _hand_over_at(
             )
         )
         answer(outcome, waybill)
-    uow.ops.add_attempts(county.code, facility.code, recorded)
+    recorded_at += [(facility.code, w, at, ok) for w, at, ok in recorded]
     return answers
 
 

@@ -338,6 +338,32 @@ class SqlOperations:
             q = q.where(c.facility == facility)
         return [_record(r) for r in self.connection.execute(q.order_by(c.stored_at))]
 
+    def open_slots_at(self, county: str, facilities: Sequence[str]) -> dict[str, list[Record]]:
+        """The open slots of each of these facilities (oldest first; a facility with none:
+        an empty list): one read for a van's run or a day's hand-overs at many stations."""
+        c = station_slots.c
+        out: dict[str, list[Record]] = {f: [] for f in facilities}
+        for chunk in _chunks(sorted(set(facilities))):
+            q = select(station_slots).where(
+                c.county_code == county, c.facility.in_(chunk), c.closed_at.is_(None)
+            )
+            for r in self.connection.execute(q.order_by(c.stored_at)):
+                out[r.facility].append(_record(r))
+        return out
+
+    def slots_stored_at(self, county: str, facilities: Sequence[str]) -> dict[str, int]:
+        """How many parcels each of these facilities has shelved, ever (`slots_stored`)."""
+        c = station_slots.c
+        out = dict.fromkeys(facilities, 0)
+        for chunk in _chunks(sorted(set(facilities))):
+            q = (
+                select(c.facility, func.count())
+                .where(c.county_code == county, c.facility.in_(chunk))
+                .group_by(c.facility)
+            )
+            out.update({f: int(n) for f, n in self.connection.execute(q)})
+        return out
+
     def add_slots(self, rows: Sequence[Record]) -> None:
         """Shelve parcels; a parcel shelved before (and since closed) gets its new place."""
         if not rows:
@@ -383,6 +409,21 @@ class SqlOperations:
             for r in rows:
                 out.setdefault(r.waybill_no, []).append(Attempt(_aware(r.at), bool(r.ok)))
         return out
+
+    def add_attempts_at(
+        self, county: str, attempts: Sequence[tuple[str, str, dt.datetime, bool]]
+    ) -> None:
+        """Hand-over attempts at several stations in one insert, (facility, waybill, at, ok)
+        each, recorded in the order given."""
+        if attempts:
+            self.connection.execute(
+                insert(handover_attempts),
+                [
+                    {"county_code": county, "facility": f, "waybill_no": w, "at": _utc(at),
+                     "ok": ok}
+                    for f, w, at, ok in attempts
+                ],
+            )  # fmt: skip
 
     def station_failures(self, county: str, facility: str, since: dt.datetime) -> list[dt.datetime]:
         c = handover_attempts.c
