@@ -242,6 +242,8 @@ MATRIX: dict[str, Row] = {
     ),
     "GET /api/v1/counties/{code}/audit": row(("regulator", "admin"), county=True),
     "GET /counties/{code}/audit": row(("regulator", "admin"), county=True),
+    "GET /region/audit": ADMINS,  # also a prefecture's regulator (test_region_audit.py)
+    "GET /api/v1/region/audit": ADMINS,
     "GET /counties/{code}/driver": ROUTE_READERS,
     "POST /counties/{code}/driver/door": row(("centre_operator", "driver"), county=True),
     "POST /counties/{code}/driver/phone": row(("driver",), county=True),

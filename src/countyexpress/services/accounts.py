@@ -21,6 +21,7 @@ from countyexpress.domain.access import (
     Resource,
     Role,
     Where,
+    covers,
     require,
 )
 from countyexpress.domain.accounts import (
@@ -33,7 +34,15 @@ from countyexpress.domain.accounts import (
 from countyexpress.domain.county import County
 from countyexpress.domain.facilities import FacilityKind
 from countyexpress.domain.geography import county_code6, prefecture_code
-from countyexpress.errors import N_, InvalidValue, NotAllowed, NotAuthenticated, NotFound, said
+from countyexpress.errors import (
+    N_,
+    Forbidden,
+    InvalidValue,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    said,
+)
 from countyexpress.services.unit_of_work import Transaction
 
 STATION_KINDS = (FacilityKind.STATION, FacilityKind.OUTLET, FacilityKind.LOCKER)
@@ -333,7 +342,9 @@ def record_personal_read(
 def audit_log(
     uow: AccountsUnitOfWork, by: Principal, county: str | None, limit: int = 200
 ) -> list[AuditEntry]:
-    """The newest reads of personal data, of the principal's county."""
+    """The newest reads of personal data, of `county` or (None) of every county the
+    principal reaches: its county, its prefecture's counties (a regulator bound to 6528),
+    or every county (bound to none)."""
     require(by, Action.READ, Resource.AUDIT, Where(county=county))
     with uow:
         return uow.accounts.audit_entries(county if county else by.county, limit)
@@ -355,6 +366,26 @@ def audit_report(
     entries = audit_log(uow, by, county_code6(county), limit)
     reads = [e for e in entries if e.resource != Resource.USER.value]
     return _named(uow, reads)  # reads; an administrator's changes of users: `user_changes`
+
+
+def audit_report_within(
+    uow: AccountsUnitOfWork, by: Principal, within: str | None, limit: int = 500
+) -> list[AuditLine]:
+    """The newest reads of personal data in the counties `within` takes in — a prefecture
+    (4 digits, e.g. 6528: its counties), a county (6) or every county (None) — newest
+    first, each entry carrying its county; `by` reads only within its own binding."""
+    if within is not None and len(within) == PREFECTURE_DIGITS:
+        within = prefecture_code(within)
+    elif within is not None:
+        within = county_code6(within)
+    if by.county is not None and not (within or "").startswith(by.county):
+        raise said(Forbidden, N_("You may not read the audit log of %(code)s."),
+                   code=within or "*")  # fmt: skip
+    require(by, Action.READ, Resource.AUDIT, Where(county=within if within else None))
+    with uow:
+        entries = uow.accounts.audit_entries(within, limit)
+    reads = [e for e in entries if e.resource != Resource.USER.value and e.county is not None]
+    return _named(uow, [e for e in reads if covers(by.county, e.county or "")])
 
 
 def _named(uow: AccountsUnitOfWork, entries: list[AuditEntry]) -> list[AuditLine]:

@@ -40,9 +40,10 @@ from countyexpress.domain.operations import OperatingRules
 from countyexpress.domain.plan import Standards
 from countyexpress.domain.scans import ScanKind
 from countyexpress.errors import N_, Forbidden, said
+from countyexpress.services import accounts
 from countyexpress.services.unit_of_work import UnitOfWork
 
-__all__ = ["SORTS", "Region", "RegionRow", "region"]
+__all__ = ["SORTS", "Region", "RegionAudit", "RegionRow", "audit", "reader_prefecture", "region"]
 
 VOLUME_DAYS = 7
 """Parcel volume and the unclaimed share count the last this many county days."""
@@ -161,7 +162,7 @@ SORTS: dict[str, tuple[str, bool]] = {
 """Sort keys of the screen (`?sort=`): the attribute and whether the largest comes first."""
 
 
-def _reader_prefecture(by: Principal, prefecture: str | None) -> str | None:
+def reader_prefecture(by: Principal, prefecture: str | None) -> str | None:
     """The counties' code prefix `by` reads (None: all); refuses a principal bound to one
     county (its overview is its screen) and a prefecture outside its binding."""
     if by.role not in (Role.REGULATOR, Role.ADMIN) or not (by.county is None or by.prefecture):
@@ -269,7 +270,7 @@ def region(
 ) -> Region:
     """Every county `by` reaches (of `prefecture`, when given), one row each, sorted by
     `sort` (a key of SORTS; unknown: by code)."""
-    prefix = _reader_prefecture(by, prefecture)
+    prefix = reader_prefecture(by, prefecture)
     at = now or dt.datetime.now(dt.UTC)
     today = county_today(at)
     tz = dt.timezone(dt.timedelta(hours=8))
@@ -346,3 +347,31 @@ def region(
     else:
         rows.sort(key=lambda r: (_none_last(getattr(r, key), descending), r.code))
     return Region(prefix, rows, sort, today)
+
+
+class RegionAuditUnitOfWork(RegionUnitOfWork, accounts.AccountsUnitOfWork, Protocol):
+    pass
+
+
+@dataclass(frozen=True)
+class RegionAudit:
+    """The audit log of the counties a reader reaches: its prefecture (None: every
+    county), the newest reads (each naming its county) and the counties' names."""
+
+    prefecture: str | None
+    lines: list[accounts.AuditLine]
+    names: dict[str, str]
+
+
+def audit(
+    uow: RegionAuditUnitOfWork, by: Principal, prefecture: str | None = None, limit: int = 500
+) -> RegionAudit:
+    """The newest reads of personal data in every county `by` reaches (of `prefecture`,
+    when given), scoped as the region screen: a prefecture's regulator its counties', one
+    bound to none every county's; a regulator of one county is refused (its county's audit
+    log is its page)."""
+    prefix = reader_prefecture(by, prefecture)
+    lines = accounts.audit_report_within(uow, by, prefix, limit)
+    with uow:
+        names = {str(c["code"]): str(c["name"]) for c in uow.region.counties(prefix)}
+    return RegionAudit(prefix, lines, names)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from countyexpress.adapters.db import tables_auth as t
-from countyexpress.domain.access import Role
+from countyexpress.domain.access import PREFECTURE_DIGITS, Role
 from countyexpress.domain.accounts import ApiKey, AuditEntry, User
 
 KEY_USE_RESOLUTION = dt.timedelta(minutes=1)
@@ -181,9 +181,12 @@ class SqlAccountRepository:
         )  # fmt: skip
 
     def audit_entries(self, county: str | None, limit: int = 200) -> list[AuditEntry]:
-        """The newest audit entries, of one county or all."""
+        """The newest audit entries of one county (6 digits), of a prefecture's counties
+        (4 digits: the codes that start with it, as `access.covers`) or of all (None)."""
         q = select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit)
-        if county is not None:
+        if county is not None and len(county) == PREFECTURE_DIGITS:
+            q = q.where(t.audit_log.c.county_code.startswith(county))
+        elif county is not None:
             q = q.where(t.audit_log.c.county_code == county)
         return [
             AuditEntry(
