@@ -68,3 +68,79 @@ def test_attempts_at_several_stations_in_one_insert(engine: Engine) -> None:
         }
         assert uow.ops.station_failures(COUNTY, "ST-A", T0) == [at]
         assert uow.ops.station_failures(COUNTY, "ST-B", T0) == []
+
+
+def _item(waybill: str, carrier: str = "zto") -> dict[str, object]:
+    return {
+        "county_code": COUNTY,
+        "waybill_no": waybill,
+        "carrier": carrier,
+        "manifest_id": "M1",
+        "receiver_name_enc": "",
+        "receiver_name_masked": "张*",
+        "receiver_phone_enc": "",
+        "receiver_phone_hash": "h",
+        "receiver_phone_masked": "138****5678",
+        "phone_tail_hash": "t",
+        "address_enc": "",
+        "address_masked": "和硕县***",
+        "division_code": "652828200201",
+        "township_code": "652828200",
+        "resolution": "exact",
+        "delivery_mode": "door",
+        "delivery_flagged": False,
+        "delivery_reason": "",
+        "target_facility": None,
+        "route_bag": None,
+        "vehicle": None,
+        "weight_kg": 1.0,
+        "size": "S",
+        "cold": False,
+        "fee": "2.00",
+        "received_at": T0,
+    }
+
+
+def test_items_of_many_bags_are_set_and_read_back_per_bag(engine: Engine) -> None:
+    """Values set for many items at once (route bags, one item named twice, a time, a
+    flag) read back as set; the sorted, undispatched items of several bags in one read."""
+    with SqlUnitOfWork(engine) as uow:
+        uow.ops.add_manifest_items([_item(f"W{i}", "yto" if i == 3 else "zto") for i in range(6)])
+        uow.ops.set_manifest_values(
+            COUNTY,
+            [
+                ("W3", {"route_bag": "BAG-A"}),
+                ("W1", {"route_bag": "BAG-A"}),
+                ("W2", {"route_bag": "BAG-B", "delivery_flagged": True}),
+                ("W4", {"route_bag": "BAG-A"}),
+                ("W4", {"route_bag": "BAG-C"}),  # named twice: the later value wins
+                ("W5", {"route_bag": "BAG-B"}),
+            ],
+        )
+        uow.ops.set_manifest_values(COUNTY, [("W5", {"vehicle": "VAN-1"})])
+        later = T0 + dt.timedelta(hours=8)  # a time: stored as UTC on every engine
+        uow.ops.set_manifest_values(COUNTY, [("W0", {"received_at": later.astimezone()})])
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        items = uow.ops.manifest_items_for(COUNTY, [f"W{i}" for i in range(6)])
+        assert {w: i["route_bag"] for w, i in items.items()} == {
+            "W0": None, "W1": "BAG-A", "W2": "BAG-B", "W3": "BAG-A", "W4": "BAG-C", "W5": "BAG-B"
+        }  # fmt: skip
+        assert items["W2"]["delivery_flagged"] is True
+        assert items["W1"]["delivery_flagged"] is False
+        assert items["W5"]["vehicle"] == "VAN-1"
+        assert items["W0"]["received_at"] == later
+        bags = ["BAG-A", "BAG-B", "BAG-C", "BAG-EMPTY"]
+        waiting = uow.ops.undispatched_at(COUNTY, bags)
+        for bag in bags:  # each as the one-bag read gives it
+            assert waiting[bag] == uow.ops.undispatched(COUNTY, bag)
+        assert waiting == {
+            "BAG-A": [
+                {"waybill_no": "W1", "carrier": "zto"},
+                {"waybill_no": "W3", "carrier": "yto"},
+            ],
+            "BAG-B": [{"waybill_no": "W2", "carrier": "zto"}],  # W5 left on VAN-1
+            "BAG-C": [{"waybill_no": "W4", "carrier": "zto"}],
+            "BAG-EMPTY": [],
+        }  # fmt: skip
+        assert uow.ops.known_waybills(COUNTY, ["W1", "W9"]) == {"W1"}

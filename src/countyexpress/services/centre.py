@@ -655,10 +655,11 @@ def dispatch_many(
     with uow:
         events: list[ScanEvent] = []
         updates: list[tuple[str, dict[str, Any]]] = []
+        waiting = uow.ops.undispatched_at(county_code, [b for b, _ in bags])  # one read
         for route_bag, vehicle in bags:
             if route_bag in sent:
                 continue  # named twice: the first dispatch took its parcels
-            items = uow.ops.undispatched(county_code, route_bag)
+            items = waiting[route_bag]
             sent[route_bag] = [i["waybill_no"] for i in items]
             updates += [(i["waybill_no"], {"vehicle": vehicle}) for i in items]
             events += [

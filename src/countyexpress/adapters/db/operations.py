@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     DateTime,
     Table,
     and_,
+    any_,
     bindparam,
     func,
     insert,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -87,19 +90,50 @@ def _update_items(columns: tuple[str, ...]) -> Any:
     )
 
 
+@functools.cache
+def _update_items_any(columns: tuple[str, ...]) -> Any:
+    """`_update_items` on PostgreSQL: the waybills as one array (`= ANY(:_ws)`), so that the
+    statement's text is the same for any number of them (prepared once by the driver) and
+    the groups of a batch go in one pipelined executemany."""
+    c = manifest_items.c
+    return (
+        update(manifest_items)
+        .where(
+            c.county_code == bindparam("_county"),
+            c.waybill_no == any_(bindparam("_ws", type_=ARRAY(manifest_items.c.waybill_no.type))),
+        )
+        .values({k: bindparam(f"_{k}") for k in columns})
+    )
+
+
+_PLAIN = (str, bool, int, float, type(None))  # stored by sqlite3 as SQLAlchemy stores them
+
+
 class SqlOperations:
     """The centre's, stations' and lockers' working records in one transaction."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self._dialect = connection.dialect.name
+
+    def _among(self, column: Any, values: Sequence[Any]) -> Iterable[ColumnElement[bool]]:
+        """`column IN values` as conditions to run one query each: on PostgreSQL one
+        `column = ANY(array)` (one statement, the same text for any number of values); on
+        other engines an IN (...) per chunk of `CHUNK` values (bound parameters' limit)."""
+        if self._dialect == "postgresql":
+            if values:
+                yield column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+            return
+        for chunk in _chunks(list(values)):
+            yield column.in_(chunk)
 
     # manifests ---------------------------------------------------------------
     def known_waybills(self, county: str, waybills: Sequence[str]) -> set[str]:
         found: set[str] = set()
         c = manifest_items.c
-        for chunk in _chunks(list(waybills)):
+        for among in self._among(c.waybill_no, waybills):
             rows = self.connection.execute(
-                select(c.waybill_no).where(c.county_code == county, c.waybill_no.in_(chunk))
+                select(c.waybill_no).where(c.county_code == county, among)
             )
             found.update(r.waybill_no for r in rows)
         return found
@@ -122,10 +156,8 @@ class SqlOperations:
             else list(manifest_items.columns)
         )
         out: dict[str, Record] = {}
-        for chunk in _chunks(list(waybills)):
-            rows = self.connection.execute(
-                select(*wanted).where(c.county_code == county, c.waybill_no.in_(chunk))
-            )
+        for among in self._among(c.waybill_no, waybills):
+            rows = self.connection.execute(select(*wanted).where(c.county_code == county, among))
             out.update({r.waybill_no: _record(r) for r in rows})
         return out
 
@@ -138,9 +170,24 @@ class SqlOperations:
         latest: dict[str, Record] = {}
         for waybill, values in waybill_values:
             latest.setdefault(waybill, {}).update({k: _utc(v) for k, v in values.items()})
+        if self._dialect == "sqlite" and all(
+            isinstance(v, _PLAIN) for values in latest.values() for v in values.values()
+        ):
+            self._set_rows_sqlite(county, latest)
+            return
         groups: dict[tuple[tuple[str, Any], ...], list[str]] = {}
         for waybill, values in latest.items():
             groups.setdefault(tuple(sorted(values.items())), []).append(waybill)
+        if self._dialect == "postgresql":  # every group of a set of columns in one executemany
+            by_columns: dict[tuple[str, ...], list[Record]] = {}
+            for values_key, waybills in groups.items():
+                if values_key:
+                    by_columns.setdefault(tuple(k for k, _ in values_key), []).append(
+                        {"_county": county, "_ws": waybills, **{f"_{k}": v for k, v in values_key}}
+                    )
+            for columns, params in by_columns.items():
+                self.connection.execute(_update_items_any(columns), params)
+            return
         for values_key, waybills in groups.items():
             if not values_key:
                 continue
@@ -148,6 +195,23 @@ class SqlOperations:
             values = {f"_{k}": v for k, v in values_key}
             for chunk in _chunks(waybills):
                 self.connection.execute(stmt, {"_county": county, "_ws": list(chunk), **values})
+
+    def _set_rows_sqlite(self, county: str, latest: Mapping[str, Record]) -> None:
+        """SQLite, plain values only: one UPDATE by primary key per item, each set of columns
+        in one executemany through the driver (a statement per group of equal values cost
+        more in SQLAlchemy than SQLite's work: 60 route bags of 6 parcels in a batch)."""
+        by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for waybill, values in latest.items():
+            if values:
+                by_columns.setdefault(tuple(values), []).append((*values.values(), county, waybill))
+        for columns, rows in by_columns.items():
+            unknown = [name for name in columns if name not in manifest_items.c]
+            if unknown:
+                raise KeyError(f"no column {unknown[0]!r} in manifest_items")
+            sets = ", ".join(f"{name} = ?" for name in columns)
+            self.connection.exec_driver_sql(
+                f"UPDATE manifest_items SET {sets} WHERE county_code = ? AND waybill_no = ?", rows
+            )
 
     def undispatched(self, county: str, route_bag: str) -> list[Record]:
         """The waybill and carrier of each sorted, not yet dispatched item of a route bag,
@@ -161,6 +225,21 @@ class SqlOperations:
         )
         rows = [dict(r._mapping) for r in self.connection.execute(q)]
         return sorted(rows, key=lambda r: str(r["waybill_no"]))
+
+    def undispatched_at(self, county: str, route_bags: Sequence[str]) -> dict[str, list[Record]]:
+        """`undispatched` of several route bags in one read (a day's dispatch of every bag),
+        by bag; a bag with none: an empty list."""
+        c = manifest_items.c
+        out: dict[str, list[Record]] = {b: [] for b in route_bags}
+        for among in self._among(c.route_bag, sorted(set(route_bags))):
+            q = select(c.waybill_no, c.carrier, c.route_bag).where(
+                c.county_code == county, among, c.vehicle.is_(None)
+            )
+            for r in self.connection.execute(q):
+                out[r.route_bag].append({"waybill_no": r.waybill_no, "carrier": r.carrier})
+        for rows in out.values():
+            rows.sort(key=lambda r: str(r["waybill_no"]))
+        return out
 
     def manifest_ids(self, county: str, prefix: str = "", limit: int | None = None) -> list[str]:
         """Distinct manifest ids of a county starting with `prefix` (e.g. "SIM-"), sorted;
@@ -221,11 +300,9 @@ class SqlOperations:
     def consents_for(self, county: str, phone_hashes: Sequence[str]) -> dict[str, DeliveryChoice]:
         c = consents.c
         out: dict[str, DeliveryChoice] = {}
-        for chunk in _chunks(sorted(set(phone_hashes))):
+        for among in self._among(c.phone_hash, sorted(set(phone_hashes))):
             rows = self.connection.execute(
-                select(c.phone_hash, c.choice).where(
-                    c.county_code == county, c.phone_hash.in_(chunk)
-                )
+                select(c.phone_hash, c.choice).where(c.county_code == county, among)
             )
             out.update({r.phone_hash: DeliveryChoice(r.choice) for r in rows})
         return out
@@ -343,10 +420,8 @@ class SqlOperations:
         an empty list): one read for a van's run or a day's hand-overs at many stations."""
         c = station_slots.c
         out: dict[str, list[Record]] = {f: [] for f in facilities}
-        for chunk in _chunks(sorted(set(facilities))):
-            q = select(station_slots).where(
-                c.county_code == county, c.facility.in_(chunk), c.closed_at.is_(None)
-            )
+        for among in self._among(c.facility, sorted(set(facilities))):
+            q = select(station_slots).where(c.county_code == county, among, c.closed_at.is_(None))
             for r in self.connection.execute(q.order_by(c.stored_at)):
                 out[r.facility].append(_record(r))
         return out
@@ -355,10 +430,10 @@ class SqlOperations:
         """How many parcels each of these facilities has shelved, ever (`slots_stored`)."""
         c = station_slots.c
         out = dict.fromkeys(facilities, 0)
-        for chunk in _chunks(sorted(set(facilities))):
+        for among in self._among(c.facility, sorted(set(facilities))):
             q = (
                 select(c.facility, func.count())
-                .where(c.county_code == county, c.facility.in_(chunk))
+                .where(c.county_code == county, among)
                 .group_by(c.facility)
             )
             out.update({f: int(n) for f, n in self.connection.execute(q)})
@@ -371,10 +446,8 @@ class SqlOperations:
         rows = list({r["waybill_no"]: r for r in rows}.values())  # shelved twice: the later
         c = station_slots.c
         county = rows[0]["county_code"]
-        for chunk in _chunks([r["waybill_no"] for r in rows]):
-            self.connection.execute(
-                station_slots.delete().where(c.county_code == county, c.waybill_no.in_(chunk))
-            )
+        for among in self._among(c.waybill_no, [r["waybill_no"] for r in rows]):
+            self.connection.execute(station_slots.delete().where(c.county_code == county, among))
         self.connection.execute(insert(station_slots), [_utc_row(r, station_slots) for r in rows])
 
     def close_slots(self, county: str, closing: Sequence[tuple[str, dt.datetime]], by: str) -> None:
@@ -400,10 +473,10 @@ class SqlOperations:
         """The hand-over attempts of each of these parcels (a parcel with none: no key)."""
         c = handover_attempts.c
         out: dict[str, list[Attempt]] = {}
-        for chunk in _chunks(sorted(set(waybills))):
+        for among in self._among(c.waybill_no, sorted(set(waybills))):
             rows = self.connection.execute(
                 select(c.waybill_no, c.at, c.ok)
-                .where(c.county_code == county, c.waybill_no.in_(chunk))
+                .where(c.county_code == county, among)
                 .order_by(c.id)
             )
             for r in rows:
