@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.shelves import Attempt
 
 T0 = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
@@ -144,3 +145,24 @@ def test_items_of_many_bags_are_set_and_read_back_per_bag(engine: Engine) -> Non
             "BAG-EMPTY": [],
         }  # fmt: skip
         assert uow.ops.known_waybills(COUNTY, ["W1", "W9"]) == {"W1"}
+
+
+def test_a_lockers_compartments_in_one_read_free_and_occupied(engine: Engine) -> None:
+    """`compartments` gives every compartment of a locker, free or not, by code: the free
+    and the occupied ones as their own reads give them."""
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.ops.compartments(COUNTY, "LK-1") == []  # never made
+        uow.ops.ensure_compartments(COUNTY, "LK-1", LockerCompartments(2, 1, 1))
+        uow.ops.occupy_many(COUNTY, "LK-1", [("M01", "W1", "123456", T0)])
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        rows = uow.ops.compartments(COUNTY, "LK-1")
+        assert [r["compartment"] for r in rows] == ["L01", "M01", "S01", "S02"]
+        free = [(r["compartment"], r["size"]) for r in rows if r["waybill_no"] is None]
+        assert sorted(free) == sorted(
+            (c, s.value) for c, s in uow.ops.free_compartments(COUNTY, "LK-1")
+        )
+        occupied = [r for r in rows if r["waybill_no"] is not None]
+        assert occupied == uow.ops.occupied_compartments(COUNTY, "LK-1")
+        assert occupied[0]["pickup_code"] == "123456"
+        assert occupied[0]["deposited_at"] == T0

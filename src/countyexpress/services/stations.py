@@ -696,9 +696,8 @@ def locker_deposit_many(
             [w for w, _, _ in parsed],
             ("carrier", "delivery_mode", "delivery_reason", "size", "receiver_phone_enc"),
         )
-        uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
-        free = uow.ops.free_compartments(county.code, locker.code)
-        codes = {r["pickup_code"] for r in uow.ops.occupied_compartments(county.code, locker.code)}
+        free, occupied = _compartments(uow, county, locker)
+        codes = {r["pickup_code"] for r in occupied}
         later = desk_refusals(
             uow, county.code, Desk.STATION, locker.code, [w for w, _, _ in parsed]
         )
@@ -768,6 +767,20 @@ def locker_deposit_many(
     return batch
 
 
+def _compartments(
+    uow: UnitOfWork, county: County, locker: Facility
+) -> tuple[list[tuple[str, Size]], list[dict[str, Any]]]:
+    """A locker's free compartments (code, size) and its occupied ones (rows), from one
+    read; its compartments are made first if they never were."""
+    assert locker.compartments is not None
+    rows = uow.ops.compartments(county.code, locker.code)
+    if not rows:
+        uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
+        rows = uow.ops.compartments(county.code, locker.code)
+    free = [(r["compartment"], Size(r["size"])) for r in rows if r["waybill_no"] is None]
+    return free, [r for r in rows if r["waybill_no"] is not None]
+
+
 def _locker_code(taken: set[str]) -> str:
     """A six-digit pickup code no parcel waiting in the locker has."""
     while True:
@@ -815,9 +828,8 @@ def locker_pickup_many(
         county = _county(uow, county_code)
         locker = _facility(county, locker_code, {FacilityKind.LOCKER})
         assert locker.compartments is not None
-        uow.ops.ensure_compartments(county.code, locker.code, locker.compartments)
         waiting: dict[str, list[dict[str, Any]]] = {}
-        for r in uow.ops.occupied_compartments(county.code, locker.code):
+        for r in _compartments(uow, county, locker)[1]:
             waiting.setdefault(r["pickup_code"], []).append(r)
         fees = county.operations.locker_fees
         opened: list[tuple[dict[str, Any], dt.datetime]] = []

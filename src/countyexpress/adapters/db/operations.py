@@ -552,6 +552,13 @@ class SqlOperations:
         ]
         self.connection.execute(insert(locker_compartments), rows)
 
+    def compartments(self, county: str, facility: str) -> list[Record]:
+        """Every compartment of a locker, free or not, by compartment: what a batch of
+        deposits or pickups reads once (none: the locker's compartments were never made)."""
+        t = locker_compartments.c
+        q = select(locker_compartments).where(t.county_code == county, t.facility == facility)
+        return [_record(r) for r in self.connection.execute(q.order_by(t.compartment))]
+
     def free_compartments(self, county: str, facility: str) -> list[tuple[str, Size]]:
         t = locker_compartments.c
         rows = self.connection.execute(
