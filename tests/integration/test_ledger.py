@@ -158,3 +158,35 @@ def test_the_projection_kept_up_batch_by_batch_equals_a_full_replay(heshuo: Engi
         assert last == stored[waybill].last_at and row.state == stored[waybill].state.value
     for waybill in waybills:
         assert stored[waybill] == ParcelSummary.of(derive(waybill, history[waybill]))
+
+
+def test_every_event_time_is_stored_in_utc_as_sqlalchemy_reads_it(heshuo: Engine) -> None:
+    """The ingest writes `at` through the driver (SQLite: from the time text by strftime
+    when it has whole seconds): across midnight, month, year and leap-day ends, under any
+    whole-minute offset, with and without a fraction, the stored UTC time is the event's."""
+    rnd = random.Random(11)
+    edges = [dt.datetime(2024, 2, 29, 23, 59, 59), dt.datetime(2026, 12, 31, 23, 30),
+             dt.datetime(2026, 11, 30, 16, 0), dt.datetime(2027, 1, 1, 0, 0, 1),
+             dt.datetime(2026, 3, 1, 7, 59, 59, 999_999)]  # fmt: skip
+    records, expected = [], {}
+    for n in range(300):
+        local = edges[n % len(edges)] + dt.timedelta(minutes=rnd.randint(-600, 600))
+        if n % 3 == 0:
+            local = local.replace(microsecond=rnd.randint(1, 999_999))
+        zone = dt.timezone(dt.timedelta(minutes=rnd.randint(-12 * 60, 14 * 60)))
+        at = local.replace(tzinfo=zone)
+        rec = {**record("arrive", at.isoformat()), "waybill_no": f"JT00198{n:08d}"}
+        records.append(rec)
+        expected[rec["event_id"]] = at.astimezone(dt.UTC)
+    result = ingest(heshuo, records)
+    assert result.accepted == 300, result.rejected[:3]
+    with heshuo.connect() as conn:
+        stored = {i: t for i, t in conn.execute(select(scan_events.c.event_id, scan_events.c.at))}
+    got = {i: t if t.tzinfo else t.replace(tzinfo=dt.UTC) for i, t in stored.items()}
+    assert got == expected
+    before = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)  # stored times compare as times
+    with heshuo.connect() as conn:
+        earlier = conn.scalar(
+            select(func.count()).select_from(scan_events).where(scan_events.c.at < before)
+        )
+    assert earlier == sum(1 for t in expected.values() if t < before)

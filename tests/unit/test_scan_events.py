@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from countyexpress.domain.scans import ScanEvent, ScanKind
+from countyexpress.domain.scans import CANONICAL_TIME, ScanEvent, ScanKind
 
 AT = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -33,3 +33,32 @@ def test_the_digest_depends_on_the_content_only(
     later = ScanEvent(ID, "ZT7300000000001", "zto", kind, "HS-STA-01",
                       at + dt.timedelta(seconds=1), "op", payload)  # fmt: skip
     assert later.fingerprint() != first
+
+
+@given(st.from_regex(CANONICAL_TIME, fullmatch=True))
+def test_a_canonical_time_text_is_exactly_what_isoformat_writes(text: str) -> None:
+    """An upload's own time text is kept for the ledger (and its digest) only in the form
+    `isoformat()` writes: then formatting the parsed time again would give the same text."""
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return  # not a time at all (month 13, hour 25): the upload is refused before
+    assert at.isoformat() == text
+
+
+offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: dt.timedelta(minutes=m))
+times = st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 12, 31))
+
+
+@given(times, offsets)
+def test_an_event_given_its_time_text_digests_as_one_formatted_anew(
+    when: dt.datetime, offset: dt.timedelta
+) -> None:
+    at = when.replace(tzinfo=dt.timezone(offset))
+    text = at.isoformat()
+    told = ScanEvent(ID, "ZT7300000000001", "zto", ScanKind.ARRIVE, "HS", at).given_time_text(text)
+    fresh = ScanEvent(ID, "ZT7300000000001", "zto", ScanKind.ARRIVE, "HS", at)
+    assert told.texts() == fresh.texts() and told.fingerprint() == fresh.fingerprint()
+    other = text.replace("T", " ")  # another spelling of the same time is formatted anew
+    spelt = ScanEvent(ID, "ZT7300000000001", "zto", ScanKind.ARRIVE, "HS", at)
+    assert spelt.given_time_text(other).texts()[0] == text

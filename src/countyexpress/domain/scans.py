@@ -15,6 +15,9 @@ from countyexpress.domain.privacy import MASK, scrub
 from countyexpress.errors import InvalidValue
 
 _WAYBILL = re.compile(r"[A-Z0-9]{6,32}")
+CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\+\d\d:\d\d|-(?!00:00)\d\d:\d\d)")
+"""An ISO 8601 time exactly as `datetime.isoformat()` writes a whole second with its UTC
+offset (not "-00:00", which it writes "+00:00"), e.g. 2026-11-28T09:30:00+08:00."""
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -73,6 +76,13 @@ class ScanEvent:
         if not self.carrier.strip():
             raise InvalidValue("carrier", "carrier is empty")
 
+    def given_time_text(self, text: str) -> ScanEvent:
+        """This event, told that `text` is its time as `at.isoformat()` writes it (an upload's
+        own text, in the canonical form `CANONICAL_TIME`), so that it is not formatted again."""
+        if self._texts is None and not self.payload and CANONICAL_TIME.fullmatch(text):
+            object.__setattr__(self, "_texts", (text, ""))
+        return self
+
     def texts(self) -> tuple[str, str]:
         """The time as ISO 8601 and the payload as canonical JSON (sorted keys, compact; ""
         when there is none), made once: the ledger stores both and digests them."""
@@ -91,7 +101,7 @@ class ScanEvent:
         """A digest of the event's content: the same id with another digest is a conflict."""
         at_text, payload = self.texts()
         text = "\x1f".join(
-            (self.waybill_no, self.carrier, self.kind.value, self.facility, at_text, self.actor)
+            (self.waybill_no, self.carrier, self.kind._value_, self.facility, at_text, self.actor)
         )
         if payload:
             text += "\x1f" + payload

@@ -28,17 +28,26 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _read_time(value: dt.datetime | str) -> dt.datetime:
+    """A stored time as an aware UTC datetime, from SQLAlchemy's or the SQLite driver's row."""
+    return _aware(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
 def _sqlite_time(t: dt.datetime | None) -> str | None:
     """SQLAlchemy's SQLite DateTime storage format, for the driver-level fast paths."""
     if t is None:
         return None
-    offset = t.utcoffset()
-    naive = t.replace(tzinfo=None)
-    return (naive - offset if offset else naive).isoformat(" ", "microseconds")
+    if t.tzinfo is None:
+        return t.isoformat(" ", "microseconds")
+    return t.astimezone(dt.UTC).isoformat(" ", "microseconds")[:-6]  # less its "+00:00"
 
 
 def _same(t: dt.datetime | None) -> dt.datetime | None:
     return t
+
+
+def _utc(t: dt.datetime | None) -> dt.datetime | None:
+    return t.astimezone(dt.UTC) if t is not None else None
 
 
 def _event_rows(
@@ -51,19 +60,37 @@ def _event_rows(
     """scan_events' rows for the driver-level fast paths, columns in order; times through
     `when`, each event's time text and payload JSON made once, for the row and its digest."""
     received = when(received_at)
-    rows = []
-    for e in events:
-        at_text, payload = e.texts()
-        fp = fps.get(e.event_id) or e.fingerprint()
-        rows.append((e.event_id, county_code, e.waybill_no, e.carrier, e.kind.value,
-                     e.facility, e.actor, when(e.at), at_text, received, payload or "{}",
-                     fp))  # fmt: skip
-    return rows
+    digest = fps.get
+    return [
+        (e.event_id, county_code, e.waybill_no, e.carrier, e.kind._value_, e.facility, e.actor,
+         when(e.at), at_text, received, payload or "{}", digest(e.event_id) or e.fingerprint())
+        for e in events
+        for at_text, payload in (e.texts(),)
+    ]  # fmt: skip
 
 
 def _insert_sql(table: Table) -> str:
     names = [c.name for c in table.columns]
     return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+_WHOLE_SECOND = len("2026-11-28T09:30:00+08:00")  # an event's time text without a fraction
+_COLUMNS = [c.name for c in scan_events.columns]  # the rows' order, as _event_rows makes them
+_AT, _AT_TEXT = _COLUMNS.index("at") + 1, _COLUMNS.index("at_text") + 1
+_SQLITE_INSERT_EVENTS = (
+    f"INSERT INTO scan_events ({', '.join(_COLUMNS)}) VALUES ("
+    + ", ".join(
+        f"COALESCE(?{n}, strftime('%Y-%m-%d %H:%M:%S', ?{_AT_TEXT}) || '.000000')"
+        if n == _AT
+        else f"?{n}"
+        for n in range(1, len(_COLUMNS) + 1)
+    )
+    + ")"
+)
+"""The embedded default's insert of events: an event's UTC time (SQLAlchemy's SQLite
+storage format) is given, or, for a time text of whole seconds, SQLite's strftime makes it
+from the text (which carries the offset) — formatting it in Python costs about a tenth of
+an ingest."""
 
 
 class SqlLedger:
@@ -74,16 +101,24 @@ class SqlLedger:
 
     def fingerprints(self, event_ids: Sequence[str]) -> dict[str, str]:
         """The stored fingerprint of each of these event ids that is already in the ledger."""
-        if self.connection.dialect.name == "postgresql":  # one statement, one array
+        dialect = self.connection.dialect.name
+        if dialect == "postgresql":  # one statement, one array
             return pg_ledger.fingerprints(self.connection, event_ids)
         out: dict[str, str] = {}
         for chunk in _chunks(list(event_ids)):
-            rows = self.connection.execute(
-                select(scan_events.c.event_id, scan_events.c.fingerprint).where(
-                    scan_events.c.event_id.in_(chunk)
+            if dialect == "sqlite":  # the embedded default's fast path: no statement to compile
+                rows = self.connection.exec_driver_sql(
+                    "SELECT event_id, fingerprint FROM scan_events WHERE event_id IN "
+                    f"({', '.join('?' * len(chunk))})",
+                    tuple(chunk),
                 )
-            )
-            out.update({r.event_id: r.fingerprint for r in rows})
+            else:
+                rows = self.connection.execute(
+                    select(scan_events.c.event_id, scan_events.c.fingerprint).where(
+                        scan_events.c.event_id.in_(chunk)
+                    )
+                )
+            out.update({i: f for i, f in rows})
         return out
 
     def personal_digests(self, event_ids: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -121,23 +156,37 @@ class SqlLedger:
         `since` and `compartment` (None for a station's shelf slot)."""
         out: dict[str, dict[str, Any]] = {}
         s, lk = station_slots.c, locker_compartments.c
+        sqlite = self.connection.dialect.name == "sqlite"
         for chunk in _chunks(list(waybills)):
-            for r in self.connection.execute(
-                select(s.waybill_no, s.facility, s.stored_at).where(
-                    s.county_code == county_code, s.waybill_no.in_(chunk), s.closed_at.is_(None)
+            if sqlite:  # the embedded default's fast path: the driver's rows, parsed here
+                marks = ", ".join("?" * len(chunk))
+                slots: Iterable[Any] = self.connection.exec_driver_sql(
+                    "SELECT waybill_no, facility, stored_at FROM station_slots WHERE "
+                    f"county_code = ? AND waybill_no IN ({marks}) AND closed_at IS NULL",
+                    (county_code, *chunk),
+                ).all()
+                lockers: Iterable[Any] = self.connection.exec_driver_sql(
+                    "SELECT waybill_no, facility, compartment, deposited_at FROM "
+                    f"locker_compartments WHERE county_code = ? AND waybill_no IN ({marks})",
+                    (county_code, *chunk),
                 )
-            ):
-                out[r.waybill_no] = {
-                    "facility": r.facility, "since": _aware(r.stored_at), "compartment": None
-                }  # fmt: skip
-            for w, facility, compartment, since in self.connection.execute(
-                select(lk.waybill_no, lk.facility, lk.compartment, lk.deposited_at).where(
-                    lk.county_code == county_code, lk.waybill_no.in_(chunk)
+            else:
+                slots = self.connection.execute(
+                    select(s.waybill_no, s.facility, s.stored_at).where(
+                        s.county_code == county_code, s.waybill_no.in_(chunk), s.closed_at.is_(None)
+                    )
                 )
-            ):
+                lockers = self.connection.execute(
+                    select(lk.waybill_no, lk.facility, lk.compartment, lk.deposited_at).where(
+                        lk.county_code == county_code, lk.waybill_no.in_(chunk)
+                    )
+                )
+            for w, facility, stored_at in slots:
+                out[w] = {"facility": facility, "since": _read_time(stored_at), "compartment": None}
+            for w, facility, compartment, since in lockers:
                 out[w] = {
                     "facility": facility,
-                    "since": _aware(since) if since else dt.datetime.min.replace(tzinfo=dt.UTC),
+                    "since": _read_time(since) if since else dt.datetime.min.replace(tzinfo=dt.UTC),
                     "compartment": compartment,
                 }
         return out
@@ -166,17 +215,16 @@ class SqlLedger:
         fps: Mapping[str, str],
     ) -> None:
         """PostgreSQL at region scale (adapters/db/pg_ledger.py): COPY the batch into a
-        staging table, open the partitions its months lack, insert it in one statement that
-        skips exact repeats; when some were skipped (a concurrent upload of the same events:
-        the caller looked them up before), refuse the batch if one was another content."""
+        staging table, open the partitions its months lack, claim the ids in the id index and
+        insert the events in one statement; when an id was taken (a concurrent upload of the
+        same events: the caller looked them up before), exact repeats are skipped and the
+        batch is refused if one was another content."""
         conn = self.connection
         pg_ledger.stage_events(conn, _event_rows(county_code, events, received_at, fps, _same))
         lacking = pg_ledger.unpartitioned_months(conn)
         if lacking:  # on demand, or the default partition (a plain table: nothing)
             pg_ledger.on_demand(conn, lacking, received_at)
-        if pg_ledger.insert_staged(conn) == len(events):
-            return
-        clash = pg_ledger.conflicts(conn)  # some were there already: repeats, or conflicts?
+        clash = pg_ledger.append_staged(conn)
         if clash:
             raise InvalidValue(
                 "event_id",
@@ -195,8 +243,16 @@ class SqlLedger:
         the storage formats SQLAlchemy's SQLite types read back (same table, same rows);
         each event's time text and payload JSON made once, for the row and its digest."""
 
-        rows = _event_rows(county_code, events, received_at, fps, _sqlite_time)
-        self.connection.exec_driver_sql(_insert_sql(scan_events), rows)
+        received = _sqlite_time(received_at)
+        digest = fps.get
+        rows = [
+            (e.event_id, county_code, e.waybill_no, e.carrier, e.kind._value_, e.facility, e.actor,
+             None if len(at_text) == _WHOLE_SECOND else _sqlite_time(e.at), at_text, received,
+             payload or "{}", digest(e.event_id) or e.fingerprint())
+            for e in events
+            for at_text, payload in (e.texts(),)
+        ]  # fmt: skip
+        self.connection.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
 
     def events_of(self, county_code: str, waybills: Sequence[str]) -> dict[str, list[ScanEvent]]:
         """Every stored event of these parcels, by waybill number."""
@@ -285,44 +341,41 @@ class SqlLedger:
         if not summaries:
             return
         now = dt.datetime.now(dt.UTC)
-        rows: list[dict[str, Any]] = [
-            {
+        keys = ("county_code", "waybill_no")
+        names = [c.name for c in parcels.columns]
+        sqlite = self.connection.dialect.name == "sqlite"
+        when = _sqlite_time if sqlite else _utc  # the SQLite fast path's storage format
+        stamp = when(now)
+        rows = {
+            s.waybill_no: {
                 "county_code": county_code,
                 "waybill_no": s.waybill_no,
                 "carrier": s.carrier,
-                "state": s.state.value,
+                "state": s.state._value_,
                 "place": s.place,
-                "last_at": s.last_at.astimezone(dt.UTC) if s.last_at else None,
+                "last_at": when(s.last_at),
                 "events": s.events,
                 "anomalies": s.anomalies,
                 "open_exception": s.open_exception,
-                "updated_at": now,
+                "updated_at": stamp,
             }
             for s in summaries
-        ]
-        old = [r for r in rows if r["waybill_no"] in existing]
-        new = [r for r in rows if r["waybill_no"] not in existing]
-        keys = ("county_code", "waybill_no")
-        values = [c.name for c in parcels.columns if c.name not in keys]
-        if self.connection.dialect.name == "sqlite":  # the embedded default's fast path
-            now_text = _sqlite_time(now)
-            for r in rows:
-                r["last_at"], r["updated_at"] = _sqlite_time(r["last_at"]), now_text
-
-            names = [c.name for c in parcels.columns]
-            if new:
-                self.connection.exec_driver_sql(
-                    _insert_sql(parcels), [tuple(r[n] for n in names) for r in new]
-                )
-            if old:
-                sets = ", ".join(f"{n} = ?" for n in values)
-                self.connection.exec_driver_sql(
-                    f"UPDATE parcels SET {sets} WHERE county_code = ? AND waybill_no = ?",
-                    [tuple(r[n] for n in (*values, *keys)) for r in old],
-                )
+        }
+        if not sqlite:
+            pg_ledger.upsert_parcels(
+                self.connection, names, [tuple(r[n] for n in names) for r in rows.values()]
+            )
             return
-        names = [c.name for c in parcels.columns]
-        pg_ledger.upsert_parcels(self.connection, names, [tuple(r[n] for n in names) for r in rows])
+        new = [tuple(r[n] for n in names) for w, r in rows.items() if w not in existing]
+        if new:
+            self.connection.exec_driver_sql(_insert_sql(parcels), new)
+        values = [n for n in names if n not in keys]
+        old = [tuple(r[n] for n in (*values, *keys)) for w, r in rows.items() if w in existing]
+        if old:
+            sets = ", ".join(f"{n} = ?" for n in values)
+            self.connection.exec_driver_sql(
+                f"UPDATE parcels SET {sets} WHERE county_code = ? AND waybill_no = ?", old
+            )
 
     def counts_by_state(self, county_code: str) -> dict[str, int]:
         """How many parcels of a county are in each state (the dashboard's query)."""
