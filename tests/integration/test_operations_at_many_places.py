@@ -166,3 +166,26 @@ def test_a_lockers_compartments_in_one_read_free_and_occupied(engine: Engine) ->
         assert occupied == uow.ops.occupied_compartments(COUNTY, "LK-1")
         assert occupied[0]["pickup_code"] == "123456"
         assert occupied[0]["deposited_at"] == T0
+
+
+def test_inserted_items_and_slots_keep_their_times_and_flags(engine: Engine) -> None:
+    """Rows inserted in one batch (SQLite: through the driver) read back as written: a
+    county-time (+08:00) moment as the same instant, flags as flags, found by time."""
+    county_time = dt.timezone(dt.timedelta(hours=8))
+    evening = dt.datetime(2026, 11, 2, 23, 30, tzinfo=county_time)  # 15:30 UTC
+    with SqlUnitOfWork(engine) as uow:
+        late = {**_item("W8"), "received_at": evening, "cold": True, "weight_kg": None}
+        uow.ops.add_manifest_items([_item("W7"), late])
+        uow.ops.add_slots([{**_slot("W8", "ST-A", "A", 1), "stored_at": evening}])
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        items = uow.ops.manifest_items_for(COUNTY, ["W7", "W8"])
+        assert items["W8"]["received_at"] == evening
+        assert items["W8"]["received_at"].utcoffset() == dt.timedelta(0)  # read back as UTC
+        assert (items["W7"]["cold"], items["W8"]["cold"]) == (False, True)
+        assert items["W8"]["weight_kg"] is None and items["W7"]["weight_kg"] == 1.0
+        assert items["W7"]["priority"] is False  # the column's default
+        since = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+        found = uow.ops.manifest_items(COUNTY, since=since, until=since + dt.timedelta(hours=1))
+        assert [i["waybill_no"] for i in found] == ["W8"]
+        assert uow.ops.open_slots(COUNTY, "ST-A")[0]["stored_at"] == evening
