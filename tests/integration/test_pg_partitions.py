@@ -43,6 +43,14 @@ def append(engine: Engine, events: list[ScanEvent], received: dt.datetime = NOW)
         SqlLedger(conn).append("652828", events, received)
 
 
+def row(e: ScanEvent) -> dict[str, object]:
+    """scan_events' row of an event, for a ledger of an older revision than the code's."""
+    return {"event_id": e.event_id, "county_code": "652828", "waybill_no": e.waybill_no,
+            "carrier": e.carrier, "kind": e.kind.value, "facility": e.facility, "actor": "",
+            "at": e.at, "at_text": e.at.isoformat(), "received_at": NOW, "payload": {},
+            "fingerprint": e.fingerprint()}  # fmt: skip
+
+
 def where(engine: Engine) -> dict[str, int]:
     """Rows per partition."""
     with engine.connect() as conn:
@@ -50,6 +58,13 @@ def where(engine: Engine) -> dict[str, int]:
             text("SELECT tableoid::regclass::text, count(*) FROM scan_events GROUP BY 1")
         )
         return {name.removeprefix("ledger."): int(n) for name, n in rows}
+
+
+def ids(engine: Engine) -> dict[str, dt.datetime]:
+    """The id index: each stored event's id and time."""
+    with engine.connect() as conn:
+        rows = conn.execute(text(f"SELECT event_id, at FROM {pg_ledger.SCHEMA}.{pg_ledger.IDS}"))
+        return {e: at for e, at in rows}
 
 
 def count(engine: Engine) -> int:
@@ -65,16 +80,7 @@ def test_the_migration_partitions_existing_rows_by_month_and_downgrades_to_a_pla
         upgrade(eng, "0028")
         old = [event(dt.datetime(2026, 10, 31, 23, 30, tzinfo=dt.UTC)), event(NOW)]
         with eng.begin() as conn:
-            conn.execute(
-                scan_events.insert(),
-                [
-                    {"event_id": e.event_id, "county_code": "652828", "waybill_no": e.waybill_no,
-                     "carrier": e.carrier, "kind": e.kind.value, "facility": e.facility,
-                     "actor": "", "at": e.at, "at_text": e.at.isoformat(), "received_at": NOW,
-                     "payload": {}, "fingerprint": e.fingerprint()}
-                    for e in old
-                ],
-            )  # fmt: skip
+            conn.execute(scan_events.insert(), [row(e) for e in old])
         upgrade(eng)
         with eng.connect() as conn:
             assert pg_ledger.is_partitioned(conn)
@@ -99,18 +105,85 @@ def test_the_migration_partitions_existing_rows_by_month_and_downgrades_to_a_pla
         eng.dispose()
 
 
+def test_migration_0031_indexes_the_stored_ids_once_and_downgrades_without_the_index(
+    postgres_url: str,
+) -> None:
+    eng = make_engine(postgres_url)
+    try:
+        upgrade(eng, "0030")
+        stored = [event(dt.datetime(2026, 10, 31, 23, 30, tzinfo=dt.UTC)), event(NOW)]
+        with eng.begin() as conn:
+            assert conn.scalar(text("SELECT to_regclass('ledger.scan_event_ids')")) is None
+            conn.execute(scan_events.insert(), [row(e) for e in stored])
+            # the same id twice, at two times (two concurrent uploads could do it before
+            # the id index): the index keeps its first time
+            twice = stored[0]
+            conn.execute(
+                text(
+                    "INSERT INTO scan_events SELECT event_id, county_code, waybill_no, carrier,"
+                    " kind, facility, actor, at + interval '1 hour', at_text, received_at,"
+                    " payload, 'other' FROM scan_events WHERE event_id = :e"
+                ),
+                {"e": twice.event_id},
+            )
+        upgrade(eng)
+        assert ids(eng) == {e.event_id: e.at for e in stored}
+        with eng.connect() as conn:
+            key = conn.scalar(
+                text(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                    " WHERE conname = 'pk_scan_event_ids'"
+                )
+            )
+        assert key == "PRIMARY KEY (event_id)"
+
+        downgrade(eng, "0030")
+        with eng.connect() as conn:
+            assert conn.scalar(text("SELECT to_regclass('ledger.scan_event_ids')")) is None
+            assert pg_ledger.is_partitioned(conn)
+        assert count(eng) == 3
+        with eng.begin() as conn:
+            conn.execute(text("DELETE FROM scan_events WHERE fingerprint = 'other'"))
+        downgrade(eng, "0028")  # on down to the plain table keyed by event_id, and back
+        upgrade(eng)
+        assert ids(eng) == {e.event_id: e.at for e in stored}
+    finally:
+        eng.dispose()
+
+
 def test_an_exact_repeat_is_skipped_and_the_same_id_with_other_content_refused(
     pg: Engine,
 ) -> None:
     first = event(NOW)
     append(pg, [first])
-    append(pg, [first])  # a concurrent resend that the caller did not see: skipped
-    assert count(pg) == 1
+    new = event(NOW)
+    append(pg, [first, new])  # a concurrent resend that the caller did not see: skipped
+    assert count(pg) == 2
     other = ScanEvent(first.event_id, first.waybill_no, "jt", ScanKind.SORT, "HS-CENTER",
                       NOW, "", {})  # fmt: skip
     with pytest.raises(InvalidValue, match="conflicts"):
-        append(pg, [event(NOW), other])  # skipped by the key, then found to differ
-    assert count(pg) == 1  # nothing of the refused batch
+        append(pg, [event(NOW), other])  # its id is taken, then found to differ
+    assert count(pg) == 2  # nothing of the refused batch
+    assert ids(pg) == {first.event_id: NOW, new.event_id: NOW}
+
+
+def test_the_same_id_at_a_time_in_another_month_is_refused_without_the_lookup(
+    pg: Engine,
+) -> None:
+    with pg.begin() as conn:
+        pg_ledger.create_partitions(conn, [dt.date(2026, 11, 1)])
+    first = event(dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.UTC))
+    append(pg, [first])
+    later = ScanEvent(
+        first.event_id, first.waybill_no, "jt", ScanKind.ARRIVE, "HS-CENTER", NOW, "", {}
+    )  # fmt: skip  (another month's partition: its key is free)
+    with pytest.raises(InvalidValue, match=f"event_id {first.event_id} conflicts"):
+        append(pg, [later, event(NOW)])  # a concurrent upload: the caller's lookup missed it
+    assert where(pg) == {"scan_events_y2026m11": 1}
+    assert ids(pg) == {first.event_id: first.at}
+    with pg.connect() as conn:
+        found = SqlLedger(conn).fingerprints([first.event_id, later.event_id, "unknown"])
+    assert found == {first.event_id: first.fingerprint()}
 
 
 def test_the_ingest_refuses_an_id_stored_in_another_months_partition(pg: Engine) -> None:
@@ -153,7 +226,8 @@ def test_maintenance_creates_ahead_and_archives_months_past_retention_whole(
     old = [event(dt.datetime(2026, 12, 1, tzinfo=dt.UTC) - dt.timedelta(days=d)) for d in (1, 40)]
     with pg.begin() as conn:
         pg_ledger.create_partitions(conn, [dt.date(2026, 10, 1), dt.date(2026, 11, 1)])
-    append(pg, [*old, event(NOW)])
+    kept = event(NOW)
+    append(pg, [*old, kept])
     assert count(pg) == 3
 
     done = pg_ledger.maintain(
@@ -167,9 +241,38 @@ def test_maintenance_creates_ahead_and_archives_months_past_retention_whole(
     assert [Path(p).name for p in done.archived] == [f"{n}.dump" for n in done.dropped]
     assert all(Path(p).stat().st_size > 0 for p in done.archived)
     assert count(pg) == 1
+    assert ids(pg) == {kept.event_id: kept.at}  # the archived months' ids left with them
     assert pg_ledger.DEFAULT in done.partitions
     again = pg_ledger.maintain(pg, postgres_url, ahead=3, now=NOW + dt.timedelta(days=31))
     assert again.created == [] and again.dropped == []
+
+
+def test_maintenance_from_a_past_month_opens_its_months_for_a_history_to_import(
+    pg: Engine, postgres_url: str, tmp_path: Path
+) -> None:
+    early = event(dt.datetime(2026, 9, 15, tzinfo=dt.UTC))
+    append(pg, [early])  # before the history's months have partitions: the default one
+    assert where(pg) == {"scan_events_default": 1}
+
+    done = pg_ledger.maintain(pg, postgres_url, ahead=0, now=NOW, since=dt.date(2026, 8, 20))
+    assert done.created == ["scan_events_y2026m08", "scan_events_y2026m09",
+                            "scan_events_y2026m10", "scan_events_y2026m11"]  # fmt: skip
+    assert where(pg) == {"scan_events_y2026m09": 1}  # moved out of the default partition
+    history = [event(dt.datetime(2026, 8, 1, tzinfo=dt.UTC)),
+               event(dt.datetime(2026, 10, 31, 23, 59, tzinfo=dt.UTC))]  # fmt: skip
+    append(pg, history)
+    assert where(pg) == {
+        "scan_events_y2026m08": 1, "scan_events_y2026m09": 1, "scan_events_y2026m10": 1
+    }  # fmt: skip
+
+    with pytest.raises(InvalidValue, match="past month"):
+        pg_ledger.maintain(pg, postgres_url, now=NOW, since=dt.date(2027, 1, 1))
+    with pytest.raises(InvalidValue, match="older than --retain-months"):
+        pg_ledger.maintain(pg, postgres_url, retain_months=2, archive=tmp_path, now=NOW,
+                           since=dt.date(2026, 8, 1))  # fmt: skip
+    with pytest.raises(InvalidValue, match="YYYY-MM"):
+        pg_ledger.parse_month("2026-13")
+    assert pg_ledger.parse_month(" 2025-01 ") == dt.date(2025, 1, 1)
 
 
 def test_ingest_through_the_service_keeps_the_projection_set_based(pg: Engine) -> None:

@@ -160,16 +160,29 @@ def db_partitions(
     archive: Annotated[
         Path | None, typer.Option("--archive", help="Folder for the detached months' dumps.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="YYYY-MM",
+            help="Also create every past month's partition from this month on (before "
+            "importing a history).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """PostgreSQL: create the scan ledger's coming monthly partitions; with --retain-months,
-    archive older months (`pg_dump -t` into --archive) and drop them (run it from cron)."""
+    """PostgreSQL: create the scan ledger's coming monthly partitions (with --from, past
+    months' too); with --retain-months, archive older months (`pg_dump -t` into --archive)
+    and drop them (run it from cron)."""
     from countyexpress.adapters.db import pg_ledger
 
     settings = _settings()
     engine = bootstrap.open_engine(settings, migrate=False)
     try:
-        done = pg_ledger.maintain(engine, settings.database_url, ahead, retain_months, archive)
+        first = pg_ledger.parse_month(since) if since is not None else None
+        done = pg_ledger.maintain(
+            engine, settings.database_url, ahead, retain_months, archive, since=first
+        )
     except CountyExpressError as exc:
         raise _fail(exc) from exc
     finally:

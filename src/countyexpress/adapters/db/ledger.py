@@ -215,17 +215,16 @@ class SqlLedger:
         fps: Mapping[str, str],
     ) -> None:
         """PostgreSQL at region scale (adapters/db/pg_ledger.py): COPY the batch into a
-        staging table, open the partitions its months lack, insert it in one statement that
-        skips exact repeats; when some were skipped (a concurrent upload of the same events:
-        the caller looked them up before), refuse the batch if one was another content."""
+        staging table, open the partitions its months lack, claim the ids in the id index and
+        insert the events in one statement; when an id was taken (a concurrent upload of the
+        same events: the caller looked them up before), exact repeats are skipped and the
+        batch is refused if one was another content."""
         conn = self.connection
         pg_ledger.stage_events(conn, _event_rows(county_code, events, received_at, fps, _same))
         lacking = pg_ledger.unpartitioned_months(conn)
         if lacking:  # on demand, or the default partition (a plain table: nothing)
             pg_ledger.on_demand(conn, lacking, received_at)
-        if pg_ledger.insert_staged(conn) == len(events):
-            return
-        clash = pg_ledger.conflicts(conn)  # some were there already: repeats, or conflicts?
+        clash = pg_ledger.append_staged(conn)
         if clash:
             raise InvalidValue(
                 "event_id",
