@@ -244,14 +244,29 @@ class _Places:
         self.county = county
         self.book = AddressBook(county.divisions)
         self._targets: dict[tuple[str | None, str], tuple[str | None, str | None]] = {}
-        self._resolved: dict[str, Resolution] = {}
+        self._resolved: dict[str, tuple[Resolution, str]] = {}
+        self._fees: dict[tuple[str, float | None], str] = {}
 
     def resolve(self, address: str) -> Resolution:
+        return self.address(address)[0]
+
+    def address(self, address: str) -> tuple[Resolution, str]:
+        """The address resolved, and masked (`mask_address`)."""
         found = self._resolved.get(address)
         if found is None:
             if len(self._resolved) >= self.MEMO:
                 self._resolved.clear()
-            found = self._resolved[address] = self.book.resolve(address)
+            found = self._resolved[address] = (self.book.resolve(address), mask_address(address))
+        return found
+
+    def fee(self, carrier: str, weight_kg: float | None) -> str:
+        """The county's fee for a parcel, as stored (text)."""
+        key = (carrier, weight_kg)
+        found = self._fees.get(key)
+        if found is None:
+            if len(self._fees) >= self.MEMO:
+                self._fees.clear()
+            found = self._fees[key] = str(self.county.operations.tariff.fee(carrier, weight_kg))
         return found
 
     def targets(self, division_code: str | None, carrier: str) -> tuple[str | None, str | None]:
@@ -278,7 +293,7 @@ def _manifest_row(
     consent: DeliveryChoice | None,
 ) -> dict[str, Any]:
     r = item.receiver
-    resolution = places.resolve(r.address)
+    resolution, address_masked = places.address(r.address)
     station, locker = places.targets(resolution.division_code, item.carrier)
     decision = decide_delivery(consent, station is not None, locker is not None)
     target = {DeliveryChoice.STATION: station, DeliveryChoice.LOCKER: locker}.get(decision.mode)
@@ -294,7 +309,7 @@ def _manifest_row(
         "receiver_phone_masked": mask_phone(phone),
         "phone_tail_hash": cipher.digest(phone_tail(phone)),
         "address_enc": cipher.encrypt(r.address),
-        "address_masked": mask_address(r.address),
+        "address_masked": address_masked,
         "division_code": resolution.division_code,
         "township_code": resolution.township_code,
         "resolution": resolution.reason,
@@ -307,7 +322,7 @@ def _manifest_row(
         "weight_kg": item.weight_kg,
         "size": item.size.value,
         "cold": item.cold,
-        "fee": str(county.operations.tariff.fee(item.carrier, item.weight_kg)),
+        "fee": places.fee(item.carrier, item.weight_kg),
         "received_at": now,
     }
 
