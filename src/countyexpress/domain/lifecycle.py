@@ -119,6 +119,12 @@ class ParcelSummary:
     open_exception: bool
 
     @classmethod
+    def unseen(cls, waybill_no: str) -> ParcelSummary:
+        """The summary of a parcel with no event yet (what `advance` continues for a parcel
+        new to the ledger)."""
+        return cls(waybill_no, "", ParcelState.NEW, "", None, 0, 0, False)
+
+    @classmethod
     def of(cls, status: ParcelStatus) -> ParcelSummary:
         """The summary of a full derivation."""
         last = status.events[-1] if status.events else None
@@ -192,14 +198,18 @@ def advance(summary: ParcelSummary, events: Iterable[ScanEvent]) -> ParcelSummar
     """Continue a parcel's summary with new events, or None when they cannot simply follow.
 
     Events strictly later (in device time) than the parcel's latest event give exactly
-    the summary a replay of the whole history would give. An earlier or simultaneous
+    the summary a replay of the whole history would give (so do any events after a
+    summary of no event, `ParcelSummary.unseen`). An earlier or simultaneous
     (late-uploaded) event may change what came after it, and a delivered parcel's
     latest scans need not be its `last_at`: those parcels are replayed (`derive`).
     The new events must not be in the ledger yet."""
     ordered = order({e.event_id: e for e in events}.values())
     if not ordered:
         return summary
-    if summary.state in TERMINAL or summary.last_at is None or ordered[0].at <= summary.last_at:
+    if summary.last_at is None:
+        if summary.events:  # (a summary with events always has a time: not one of ours)
+            return None
+    elif summary.state in TERMINAL or ordered[0].at <= summary.last_at:
         return None
     state, place, last_at = summary.state, summary.place, summary.last_at
     anomalies, open_exception = summary.anomalies, summary.open_exception

@@ -67,7 +67,7 @@ class ScanEvent:
             raise InvalidValue(
                 "event_id", f"event_id {self.event_id!r} is not a UUID (8-4-4-4-12 hex, lower case)"
             )
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
+        if self.at.utcoffset() is None:  # naive, or a zone that does not say
             raise InvalidValue(
                 "at", "the time needs its UTC offset, e.g. 2026-11-28T09:30:00+08:00"
             )

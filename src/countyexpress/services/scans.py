@@ -34,7 +34,6 @@ MAX_CARRIER = 20
 MAX_DEPTH = 16  # nesting of a payload's objects and lists
 MAX_PATH = 200  # characters of a personal value's path, as its column
 _KINDS = {k.value: k for k in ScanKind}
-_MINUTE = dt.timedelta(minutes=1)
 _EDGE_YEARS = frozenset({dt.MINYEAR, dt.MAXYEAR})  # where converting to UTC may overflow
 _EMPTY: Mapping[str, Any] = {}
 _NO_DIGESTS: dict[str, str] = {}  # shared, never written to
@@ -77,11 +76,18 @@ def event_from_record(record: Mapping[str, Any]) -> ScanEvent:
     """A ScanEvent from a JSON object; InvalidValue names the first bad field."""
     if type(record) is not dict and not isinstance(record, Mapping):
         raise InvalidValue("record", "each record must be a JSON object")
-    for name in REQUIRED:
-        value = record.get(name)
-        if value is None or value == "":
-            raise InvalidValue(name, f"{name} is missing")
-    text = record["kind"]
+    given = (
+        record.get("event_id"),
+        record.get("waybill_no"),
+        record.get("carrier"),
+        record.get("kind"),
+        record.get("facility"),
+        record.get("at"),
+    )  # as REQUIRED
+    if None in given or "" in given:
+        name = next(n for n, v in zip(REQUIRED, given, strict=True) if v is None or v == "")
+        raise InvalidValue(name, f"{name} is missing")
+    event_id, waybill, carrier, text, facility, when = given
     kind = _KINDS.get(text) if type(text) is str else None  # a device's usual spelling
     if kind is None:
         kind = _KINDS.get(str(text).lower())
@@ -89,42 +95,41 @@ def event_from_record(record: Mapping[str, Any]) -> ScanEvent:
             allowed = ", ".join(k.value for k in ScanKind)
             raise InvalidValue("kind", f"kind {text!r} is not one of: {allowed}")
     try:
-        at = dt.datetime.fromisoformat(str(record["at"]))
+        at = dt.datetime.fromisoformat(str(when))
     except ValueError:
-        raise InvalidValue("at", f"at {record['at']!r} is not an ISO 8601 time") from None
+        raise InvalidValue("at", f"at {when!r} is not an ISO 8601 time") from None
     offset = at.utcoffset()
     if offset is not None:
-        if offset % _MINUTE:
+        if offset.seconds % 60 or offset.microseconds:
             raise InvalidValue("at", "the UTC offset must be whole minutes, e.g. +08:00")
         if at.year in _EDGE_YEARS:  # the ledger keeps UTC: year 1 east of Greenwich has none
             try:
                 at.astimezone(dt.UTC)
             except OverflowError:
-                raise InvalidValue("at", f"at {record['at']!r} is out of range") from None
+                raise InvalidValue("at", f"at {when!r} is out of range") from None
     payload = record.get("payload") or _EMPTY
     if payload:
         if not isinstance(payload, Mapping):
             raise InvalidValue("payload", "payload must be a JSON object")
         if not _depth(payload, MAX_DEPTH):
             raise InvalidValue("payload", f"payload nests deeper than {MAX_DEPTH} levels")
-    carrier = str(record["carrier"]).lower()
+    carrier = str(carrier).lower()
     if len(carrier) > MAX_CARRIER:
         raise InvalidValue("carrier", f"carrier is longer than {MAX_CARRIER} characters")
     actor = str(record.get("actor") or "")
     if len(actor) > MAX_ACTOR:
         raise InvalidValue("actor", f"actor is longer than {MAX_ACTOR} characters")
     event = ScanEvent(
-        event_id=str(record["event_id"]).lower(),
-        waybill_no=normalise_waybill(str(record["waybill_no"])),
-        carrier=carrier,
-        kind=kind,
-        facility=str(record["facility"]),
-        at=at,
-        actor=actor,
-        payload=dict(payload),
+        str(event_id).lower(),
+        normalise_waybill(str(waybill)),
+        carrier,
+        kind,
+        str(facility),
+        at,
+        actor,
+        dict(payload),
     )
-    text = record["at"]
-    return event.given_time_text(text) if type(text) is str else event
+    return event.given_time_text(when) if type(when) is str else event
 
 
 def upload_from_record(record: Mapping[str, Any]) -> tuple[ScanEvent, dict[str, str]]:
@@ -302,11 +307,13 @@ def ingest(
         for line, record in records:
             try:
                 event, personal = upload_from_record(record)
-                code = resolved.get(event.facility) or _resolve_county(event.facility, index, key)
-                resolved[event.facility] = code
-                if code not in carriers:
-                    carriers[code] = uow.counties.carrier_codes(code)
-                if carriers[code] and event.carrier not in carriers[code]:
+                code = resolved.get(event.facility)
+                if code is None:
+                    code = resolved[event.facility] = _resolve_county(event.facility, index, key)
+                allowed = carriers.get(code)
+                if allowed is None:
+                    allowed = carriers[code] = uow.counties.carrier_codes(code)
+                if allowed and event.carrier not in allowed:
                     raise InvalidValue("carrier", f"unknown carrier {event.carrier!r}")
                 late = None  # out of the window: refused unless a repeat of a stored event
                 if timed:
@@ -359,13 +366,16 @@ def ingest(
                         "content (send a new event to correct it)",
                     )
                 continue
-            why = late or _refusal(by, event, known[code])
-            if why is not None:
-                refuse(line, why)
-                continue
+            parcels = known[code]
+            if late or by is not None or parcels.carrier.get(event.waybill_no) != event.carrier:
+                why = late or _refusal(by, event, parcels)  # (else: as this batch's carrier)
+                if why is not None:
+                    refuse(line, why)
+                    continue
             seen[event.event_id] = fp
-            seen_personal[event.event_id] = digests
-            known[code].carrier[event.waybill_no] = event.carrier
+            if digests:
+                seen_personal[event.event_id] = digests
+            parcels.carrier[event.waybill_no] = event.carrier
             if code in fresh:
                 fresh[code].append(event)
             else:
@@ -460,8 +470,7 @@ def append_events(
     out: list[ParcelSummary] = []
     replay: list[str] = []
     for waybill, evs in by_parcel.items():
-        before = stored.get(waybill)
-        after = ParcelSummary.of(derive(waybill, evs)) if before is None else advance(before, evs)
+        after = advance(stored.get(waybill) or ParcelSummary.unseen(waybill), evs)
         if after is None:
             replay.append(waybill)
         else:

@@ -93,6 +93,12 @@ from the text (which carries the offset) — formatting it in Python costs about
 an ingest."""
 
 
+_PARCEL_COLUMNS = ("county_code", "waybill_no", "carrier", "state", "place", "last_at", "events",
+                   "anomalies", "open_exception", "updated_at")  # fmt: skip
+"""The projection's columns as save_summaries writes them: the key first."""
+assert set(_PARCEL_COLUMNS) == {c.name for c in parcels.columns}
+
+
 class SqlLedger:
     """Scan events and the parcel projection of one connection's transaction."""
 
@@ -341,38 +347,26 @@ class SqlLedger:
         if not summaries:
             return
         now = dt.datetime.now(dt.UTC)
-        keys = ("county_code", "waybill_no")
-        names = [c.name for c in parcels.columns]
         sqlite = self.connection.dialect.name == "sqlite"
         when = _sqlite_time if sqlite else _utc  # the SQLite fast path's storage format
         stamp = when(now)
         rows = {
-            s.waybill_no: {
-                "county_code": county_code,
-                "waybill_no": s.waybill_no,
-                "carrier": s.carrier,
-                "state": s.state._value_,
-                "place": s.place,
-                "last_at": when(s.last_at),
-                "events": s.events,
-                "anomalies": s.anomalies,
-                "open_exception": s.open_exception,
-                "updated_at": stamp,
-            }
+            s.waybill_no: (county_code, s.waybill_no, s.carrier, s.state._value_, s.place,
+                           when(s.last_at), s.events, s.anomalies, s.open_exception, stamp)
             for s in summaries
-        }
+        }  # fmt: skip
         if not sqlite:
-            pg_ledger.upsert_parcels(
-                self.connection, names, [tuple(r[n] for n in names) for r in rows.values()]
-            )
+            pg_ledger.upsert_parcels(self.connection, list(_PARCEL_COLUMNS), list(rows.values()))
             return
-        new = [tuple(r[n] for n in names) for w, r in rows.items() if w not in existing]
+        new = [r for w, r in rows.items() if w not in existing]
         if new:
-            self.connection.exec_driver_sql(_insert_sql(parcels), new)
-        values = [n for n in names if n not in keys]
-        old = [tuple(r[n] for n in (*values, *keys)) for w, r in rows.items() if w in existing]
+            marks = ", ".join("?" * len(_PARCEL_COLUMNS))
+            self.connection.exec_driver_sql(
+                f"INSERT INTO parcels ({', '.join(_PARCEL_COLUMNS)}) VALUES ({marks})", new
+            )
+        old = [(*r[2:], *r[:2]) for w, r in rows.items() if w in existing]  # keys last
         if old:
-            sets = ", ".join(f"{n} = ?" for n in values)
+            sets = ", ".join(f"{n} = ?" for n in _PARCEL_COLUMNS[2:])
             self.connection.exec_driver_sql(
                 f"UPDATE parcels SET {sets} WHERE county_code = ? AND waybill_no = ?", old
             )
