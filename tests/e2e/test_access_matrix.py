@@ -185,6 +185,7 @@ MATRIX: dict[str, Row] = {
     "GET /counties/{code}": COUNTY_READERS,
     "GET /counties/{code}/overview": COUNTY_READERS,
     "GET /region": ADMINS,  # 地区总览: also a prefecture's regulator (test_region_page.py)
+    "GET /region.xlsx": ADMINS,  # the same table as a workbook (test_region_screen_marks.py)
     "GET /counties/{code}/parcels": ROUTE_READERS,  # stuck parcels (issue 12)
     "GET /counties/{code}/map": COUNTY_READERS,
     "GET /counties/{code}/facilities": COUNTY_READERS,

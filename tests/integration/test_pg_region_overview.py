@@ -29,6 +29,7 @@ def test_the_region_rows_on_postgresql(postgres_url: str) -> None:
         assert heshuo.stuck == 1 and heshuo.volume == 1 and heshuo.unclaimed == 0
         assert heshuo.village_coverage is not None and heshuo.resident_coverage is not None
         assert heshuo.targets_met is None  # no snapshot taken
+        assert heshuo.estimated and not heshuo.simulated  # estimated villages; real parcels
         bayingolin = Principal("p", "p", Role.REGULATOR, "6528")
         assert [r.code for r in region_overview.region(uow(), bayingolin).rows] == ["652828"]
     finally:

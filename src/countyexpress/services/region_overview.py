@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -41,6 +41,7 @@ from countyexpress.domain.plan import Standards
 from countyexpress.domain.scans import ScanKind
 from countyexpress.errors import N_, Forbidden, said
 from countyexpress.services import accounts
+from countyexpress.services.simulation import SIM_PREFIX
 from countyexpress.services.unit_of_work import UnitOfWork
 
 __all__ = ["SORTS", "Region", "RegionAudit", "RegionRow", "audit", "reader_prefecture", "region"]
@@ -69,6 +70,7 @@ class Coverage:
     with_station: int
     residents: float | None  # share of the villages' residents within the radius
     radius_km: float
+    estimated: bool = False  # some village's name, population or position is an estimate
 
 
 class RegionFigures(Protocol):
@@ -91,6 +93,8 @@ class RegionFigures(Protocol):
         self, prefecture: str | None, before: dt.datetime, states: Sequence[str]
     ) -> dict[str, int]: ...
     def credit_subjects(self, prefecture: str | None, since: dt.date) -> dict[str, int]: ...
+    def simulated(self, codes: Sequence[str], prefix: str) -> set[str]: ...
+    def estimated(self, codes: Sequence[str]) -> set[str]: ...
 
 
 class RegionUnitOfWork(UnitOfWork, Protocol):
@@ -117,6 +121,8 @@ class RegionRow:
     stuck_hours: int
     blacklisted: int | None  # subjects on the blacklist (newest snapshot)
     warned: int  # subjects with a credit event in the last CREDIT_MONTHS months
+    simulated: bool = False  # holds simulated parcels (模拟数据), counted in volume and stuck
+    estimated: bool = False  # the coverage rests on estimated villages (names, people, places)
 
     @property
     def synthetic(self) -> bool:
@@ -238,6 +244,7 @@ def _coverage(
     counties: list[dict[str, Any]],
     villages: list[tuple[str, str, int | None, float | None, float | None]],
     stations: list[tuple[str, str, bool, float | None, float | None]],
+    estimated: Collection[str] = (),
 ) -> dict[str, Coverage]:
     """Each county's villages, those with a station, and its residents within reach."""
     in_village = {(k, d) for k, d, _, _, _ in stations}
@@ -257,7 +264,9 @@ def _coverage(
         code, plan = str(c["code"]), c["plan"] or {}
         radius = _radius(plan)
         share = _resident_coverage(peopled[code], at_stations[code], radius, _circuity(plan))
-        out[code] = Coverage(counted[code][0], counted[code][1], share, radius)
+        out[code] = Coverage(
+            counted[code][0], counted[code][1], share, radius, estimated=code in estimated
+        )
     return out
 
 
@@ -299,13 +308,14 @@ def region(
         scans = f.scans_since(prefix, since, kinds)
         snaps = f.newest_snapshots(prefix)
         warned = f.credit_subjects(prefix, today - dt.timedelta(days=30 * CREDIT_MONTHS))
+        simulated = f.simulated([str(c["code"]) for c in found], SIM_PREFIX)
         covered: dict[str, Coverage | None] = {
             str(c["code"]): f.kept.get(str(c["code"]), c["loaded_at"]) for c in found
         }
         stale = [c for c in found if covered[str(c["code"])] is None]
         if stale:  # read and computed again only for a county loaded or changed since
-            fresh = _coverage(stale, f.villages([c["code"] for c in stale]),
-                              f.stations([c["code"] for c in stale]))  # fmt: skip
+            codes = [str(c["code"]) for c in stale]
+            fresh = _coverage(stale, f.villages(codes), f.stations(codes), f.estimated(codes))
             for c in stale:
                 f.kept.put(str(c["code"]), c["loaded_at"], fresh[str(c["code"])])
             covered.update(fresh)
@@ -337,6 +347,8 @@ def region(
                 if values.get(BLACKLISTED) is None
                 else int(values[BLACKLISTED] or 0),
                 warned=warned.get(code, 0),
+                simulated=code in simulated,
+                estimated=cov.estimated,
             )
         )
     key, descending = SORTS.get(sort, SORTS["code"])

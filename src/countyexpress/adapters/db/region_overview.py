@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, distinct, func, 
 from countyexpress.adapters.db.tables import counties, divisions, facilities
 from countyexpress.adapters.db.tables_assessment import assessment_snapshots
 from countyexpress.adapters.db.tables_ledger import parcels, scan_events
+from countyexpress.adapters.db.tables_ops import manifest_items
 from countyexpress.adapters.db.tables_supervision import credit_events
 from countyexpress.memo import WeakMemo
 
@@ -45,6 +47,45 @@ class RegistryFigures:
 
 registry_figures: WeakMemo[Engine, RegistryFigures] = WeakMemo(lambda _e: RegistryFigures())
 """The registry figures of the database behind an engine, made on first use."""
+
+
+SIMULATED_RECHECK_S = 300.0
+"""A county found without simulated parcels is looked at again after this many seconds; one
+found with them stays so (simulated parcels leave only with a purge or a reload)."""
+
+
+class SimulatedCounties:
+    """Which counties hold simulated parcels, as last found: shared by the units of work of a
+    process, so the region screen does not look through every county's manifests on every
+    request."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, bool]] = {}
+
+    def known(self, codes: Sequence[str]) -> tuple[set[str], list[str]]:
+        """The counties of `codes` known to hold simulated parcels, and those to look at."""
+        now = time.monotonic()
+        yes: set[str] = set()
+        ask: list[str] = []
+        with self._lock:
+            for code in codes:
+                hit = self._entries.get(code)
+                if hit is not None and hit[1]:
+                    yes.add(code)
+                elif hit is None or now - hit[0] > SIMULATED_RECHECK_S:
+                    ask.append(code)
+        return yes, ask
+
+    def found(self, asked: Sequence[str], simulated: set[str]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for code in asked:
+                self._entries[code] = (now, code in simulated)
+
+
+simulated_counties: WeakMemo[Engine, SimulatedCounties] = WeakMemo(lambda _e: SimulatedCounties())
+"""The simulated counties of the database behind an engine, made on first use."""
 
 
 def _prefix(column: ColumnElement[str], prefecture: str | None) -> ColumnElement[bool]:
@@ -145,6 +186,41 @@ class SqlRegionOverview:
         )
         q = select(c.code, n).where(_prefix(c.code, prefecture))
         return {str(k): int(v) for k, v in self.connection.execute(q)}
+
+    def simulated(self, codes: Sequence[str], prefix: str) -> set[str]:
+        """The counties of `codes` that hold simulated parcels (a manifest whose id starts
+        with `prefix`, as services.simulation.is_simulated): one statement for the counties
+        not known already (SimulatedCounties), the first such manifest line of each."""
+        known = simulated_counties(self.connection.engine)
+        yes, ask = known.known(codes)
+        if ask:
+            c, m = counties.c, manifest_items.c
+            any_line = (
+                select(m.county_code)
+                .where(m.county_code == c.code, m.manifest_id.startswith(prefix, autoescape=True))
+                .exists()
+            )
+            q = select(c.code).where(c.code.in_(list(ask)), any_line)
+            found = {str(k) for (k,) in self.connection.execute(q)}
+            known.found(ask, found)
+            yes |= found
+        return yes
+
+    def estimated(self, codes: Sequence[str]) -> set[str]:
+        """The counties of `codes` whose villages or communities hold an estimate or a
+        placeholder (a name, a population or a position): their coverage is estimated."""
+        d = divisions.c
+        q = (
+            select(d.county_code)
+            .distinct()
+            .where(
+                d.county_code.in_(list(codes)),
+                d.level.in_(("village", "community")),
+                d.quality.in_(("estimate", "placeholder"))
+                | d.coord_quality.in_(("estimate", "placeholder")),
+            )
+        )  # fmt: skip
+        return {str(k) for (k,) in self.connection.execute(q)}
 
     def credit_subjects(self, prefecture: str | None, since: dt.date) -> dict[str, int]:
         """Subjects with a credit event (a demerit) on or after `since`, per county."""
