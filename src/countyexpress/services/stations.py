@@ -208,19 +208,22 @@ def station_inbound_run(
         events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
         ids = event_ids or {}
-        shelved_here: dict[str, NotAllowed] = {}  # shelved at an earlier stop of this run
+        shelved_here: dict[str, ScanEvent] = {}  # shelved at an earlier stop of this run
         results = []
         for facility, scans, later in zip(facilities, parsed, refusals, strict=True):
-            later.update(shelved_here)  # not shelved again at a later stop
+            for w, _ in scans:  # not shelved again at a later stop
+                if w in shelved_here:
+                    e = shelved_here[w]
+                    later[w] = shelved(w, e.facility, e.at)
             first = len(events)
             shelf = _Shelf(open_at[facility.code], stored_at[facility.code])
             results.append(
                 _shelve(cipher, county, facility, scans, items, actor, send, slots, events, ids,
                         shelf, later)
             )  # fmt: skip
-            for e in events[first:]:
-                if e.kind is ScanKind.STORE:
-                    shelved_here[e.waybill_no] = shelved(e.waybill_no, e.facility, e.at)
+            shelved_here.update(
+                (e.waybill_no, e) for e in events[first:] if e.kind is ScanKind.STORE
+            )
         uow.ops.add_slots(slots)
         append_events(uow, county.code, events, now)
         uow.commit()
@@ -702,6 +705,7 @@ def locker_deposit_many(
             uow, county.code, Desk.STATION, locker.code, [w for w, _, _ in parsed]
         )
         filled: list[tuple[str, str, str, dt.datetime]] = []
+        deposited: dict[str, dt.datetime] = {}  # in this batch, when
         events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
         fees = county.operations.locker_fees
@@ -720,6 +724,8 @@ def locker_deposit_many(
                 )
             if waybill in later:  # handed over, in a compartment or on a shelf, sent back
                 raise later[waybill]
+            if waybill in deposited:  # not twice in one batch
+                raise shelved(waybill, locker.code, deposited[waybill])
             parcel_size = size or Size(item["size"])
             compartment = allocate(parcel_size, free)
             if compartment is None:
@@ -730,7 +736,7 @@ def locker_deposit_many(
                     locker=locker.code,
                 )
             free[:] = [f for f in free if f[0] != compartment]
-            later[waybill] = shelved(waybill, locker.code, at)  # not twice in one batch
+            deposited[waybill] = at
             code = _locker_code(codes)
             codes.add(code)
             filled.append((compartment, waybill, code, at))
