@@ -73,6 +73,9 @@ def _record(row: Any) -> Record:
     return out
 
 
+_PLAIN = (str, bool, int, float, type(None))  # stored by sqlite3 as SQLAlchemy stores them
+_PLAIN_TYPES = frozenset(_PLAIN)
+
 _TIME_NAMES = frozenset(
     c.name
     for t in (manifest_items, consents, station_slots, handover_attempts, locker_compartments,
@@ -104,20 +107,18 @@ def _sqlite_rows(table: Table, rows: Sequence[Record]) -> tuple[str, list[tuple[
     names = list(rows[0])
     if any(n not in table.c for n in names):
         return None
-    times = {n for n in names if n in _times(table)}
-    out: list[tuple[Any, ...]] = []
+    times = [i for i, n in enumerate(names) if n in _times(table)]
     columns = rows[0].keys()
+    out: list[tuple[Any, ...]] = []
     for row in rows:
         if row.keys() != columns:
             return None
-        values = []
-        for n in names:
-            value = row[n]
-            if n in times and value.__class__ is dt.datetime:
-                value = _sqlite_time(value)
-            elif not isinstance(value, _PLAIN):
-                return None
-            values.append(value)
+        values = [row[n] for n in names]
+        for i in times:
+            if values[i].__class__ is dt.datetime:
+                values[i] = _sqlite_time(values[i])
+        if not _PLAIN_TYPES.issuperset(map(type, values)):
+            return None
         out.append(tuple(values))
     marks = ", ".join("?" * len(names))
     return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", out
@@ -161,9 +162,6 @@ def _update_items_any(columns: tuple[str, ...]) -> Any:
         )
         .values({k: bindparam(f"_{k}") for k in columns})
     )
-
-
-_PLAIN = (str, bool, int, float, type(None))  # stored by sqlite3 as SQLAlchemy stores them
 
 
 class SqlOperations:
