@@ -68,3 +68,12 @@ def test_a_prefecture_code_is_four_digits_not_ending_in_00(bad: str) -> None:
     with pytest.raises(InvalidValue):
         prefecture_code(bad)
     assert prefecture_code(" 6528 ") == "6528"
+
+
+def test_the_first_synthetic_prefecture_may_end_in_00() -> None:
+    """`region synth` numbers its counties 990001 … 990099, 990101 …: the first hundred are
+    the prefecture 9900, which a regulator may be bound to like any other."""
+    assert prefecture_code("9900") == "9900"
+    regulator = Principal("p", "p", Role.REGULATOR, "9900")
+    assert regulator.prefecture == "9900"
+    assert covers(regulator.county, "990001") and not covers(regulator.county, "990101")

@@ -44,11 +44,17 @@ def county_code6(code: str) -> str:
     return code[:6]
 
 
+SYNTHETIC_FIRST_PREFECTURE = "9900"
+"""The synthetic counties of `region synth` (province 99, which does not exist) start at
+990001: their first hundred make up the "prefecture" 9900, the one 00 a binding may end in."""
+
+
 def prefecture_code(code: str) -> str:
     """A checked 4-digit prefecture code (州/地区, e.g. 6528 Bayingolin): its counties'
     codes start with it."""
     code = code.strip()
-    if not _DIGITS.fullmatch(code) or len(code) != 4 or code[2:] == "00":
+    synthetic = code == SYNTHETIC_FIRST_PREFECTURE
+    if not _DIGITS.fullmatch(code) or len(code) != 4 or (code[2:] == "00" and not synthetic):
         raise said(
             InvalidValue,
             N_("A prefecture's code is 4 digits not ending in 00 (e.g. 6528), not %(code)s."),
