@@ -73,10 +73,12 @@ T = TypeVar("T")
 def _county() -> County:
     locker = Facility("L1", "一号柜", FacilityKind.LOCKER, AT[C1], C1,
                       compartments=LockerCompartments(small=3, medium=2, large=1))  # fmt: skip
+    locker2 = Facility("L2", "二号柜", FacilityKind.LOCKER, AT[C1], C1,
+                       compartments=LockerCompartments(small=1, medium=1))  # fmt: skip
     station = dataclasses.replace(small_station("S1", V1), name="一号站")
     station2 = dataclasses.replace(small_station("S2", V2), name="二号站")
     centre_ = Facility("CTR", "中心", FacilityKind.CENTER, AT[C1], C1)
-    county = small_county([locker, station, station2, centre_])
+    county = small_county([locker, locker2, station, station2, centre_])  # parcels go to L1
     rules = dataclasses.replace(county.operations, shelves=ShelfLayout(("A", "B"), capacity=3))
     return dataclasses.replace(county, operations=rules)
 
@@ -252,6 +254,61 @@ def test_locker_batches_do_what_the_single_forms_do_one_after_the_other(
     assert refusals(got) == refusals(one)
     assert ledger(pair.batch) == ledger(pair.single)
     assert occupied(pair.batch) == occupied(pair.single)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(one=DEPOSITS, two=DEPOSITS, pickups=PICKUPS)
+@example(
+    one=[(w, None) for w in LOCKER_PARCELS[:4]],
+    two=[(LOCKER_PARCELS[0], None), (LOCKER_PARCELS[5], None), (LOCKER_PARCELS[6], Size.L)],
+    pickups=[(0, 5), (5, 30), (0, 31)],
+)
+def test_a_round_of_lockers_does_what_each_locker_would_one_after_the_other(
+    small_template: Path,
+    pairs: Callable[[Path], Pair],
+    one: list[tuple[str, Size | None]],
+    two: list[tuple[str, Size | None]],
+    pickups: list[tuple[int, int]],
+) -> None:
+    """Deposits at L1 and L2 in one run, then pickups at both in one call: the same
+    compartments, refusals (a parcel put in L1 is refused at L2 as a later call would),
+    fees and ledger as locker by locker."""
+    pair = pairs(small_template)
+    stops = [
+        (code, [(w, size, T0 + dt.timedelta(minutes=i)) for i, (w, size) in enumerate(d)])
+        for code, d in (("L1", one), ("L2", two))
+    ]
+    run = stations.locker_deposit_run(SqlUnitOfWork(pair.batch), VAULT, COUNTY, stops)
+    each_ = [stations.locker_deposit_many(SqlUnitOfWork(pair.single), VAULT, COUNTY, f, d)
+             for f, d in stops]  # fmt: skip
+    for got, want in zip(run, each_, strict=True):
+        assert [(s.waybill_no, s.facility, s.place) for s in got.done] == [
+            (s.waybill_no, s.facility, s.place) for s in want.done
+        ]
+        assert refusals(got) == refusals(want)
+    assert ledger(pair.batch) == ledger(pair.single)
+    assert occupied(pair.batch) == occupied(pair.single)
+
+    def asked(batches: list[Batch[stations.Stored]]) -> list[tuple[str, list[Any]]]:
+        codes = {s.waybill_no: (s.facility, s.pickup_code) for b in batches for s in b.done}
+        out: dict[str, list[Any]] = {"L1": [], "L2": []}
+        for i, h in pickups:
+            locker, code = codes.get(POOL[i], ("L1", "not-a-code"))
+            out[locker].append((code, T0 + dt.timedelta(hours=h)))
+        return list(out.items())
+
+    got = stations.locker_pickup_run(SqlUnitOfWork(pair.batch), COUNTY, asked(run))
+    one_by_one_ = [stations.locker_pickup_many(SqlUnitOfWork(pair.single), COUNTY, f, p)
+                   for f, p in asked(each_)]  # fmt: skip
+    assert [b.done for b in got] == [b.done for b in one_by_one_]
+    assert [refusals(b) for b in got] == [refusals(b) for b in one_by_one_]
+    assert ledger(pair.batch) == ledger(pair.single)
+    assert occupied(pair.batch) == occupied(pair.single)
+    with pytest.raises(InvalidValue, match="appears twice"):
+        stations.locker_deposit_run(SqlUnitOfWork(pair.batch), VAULT, COUNTY, [stops[0]] * 2)
+    with pytest.raises(InvalidValue, match="appears twice"):
+        stations.locker_pickup_run(SqlUnitOfWork(pair.batch), COUNTY, [("L1", []), ("L1", [])])
 
 
 def test_a_locker_batch_refuses_each_parcel_as_the_single_form_would(small: Engine) -> None:

@@ -32,11 +32,13 @@ from countyexpress.domain.county import County
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import Facility, FacilityKind
 from countyexpress.domain.geography import Coordinates, county_code6
+from countyexpress.domain.lockers import Size
 from countyexpress.domain.privacy import mask_name
 from countyexpress.errors import CountyExpressError, InvalidValue, NotFound
 from countyexpress.planning.simulation.demand import CountyModel, DayPlan, Inbound, plan_day
 from countyexpress.planning.simulation.params import SimulationParams
 from countyexpress.services import centre, scans, stations
+from countyexpress.services.batch import Batch
 from countyexpress.services.ports import Cipher
 from countyexpress.services.unit_of_work import UnitOfWork
 
@@ -316,10 +318,12 @@ class Simulator:
             "sim-driver",
             at=self._at(day, self.params.timetable.dispatch_time),
         )
-        # the vans reach their stations: each station's parcels shelved (one call for all)
+        # the vans reach their stations: each station's parcels shelved (one call for all),
+        # and the couriers fill the lockers (one round of them)
         shelved = self._station_inbound(day, [(bag, sent[bag]) for bag in order])
+        lockers = self._lockers_run(day, [(bag, sent[bag]) for bag in order])
         for bag in order:
-            self._deliver_bag(day, bag, sent[bag], by_waybill, stats, doors, shelved)
+            self._deliver_bag(day, bag, sent[bag], by_waybill, stats, doors, shelved, lockers)
         self._door_scans(doors, rng, stats)
         self._pickups(day, stats)
         stats.returned = len(
@@ -413,21 +417,24 @@ class Simulator:
         for p in plan.inbound:
             by_carrier[p.carrier].append(p)
         bags: dict[str, list[str]] = defaultdict(list)
-        for _carrier, items in sorted(by_carrier.items()):
+        batch: list[tuple[str, dt.datetime | None]] = []  # the morning's scans, one upload
+        for _carrier, items in sorted(by_carrier.items()):  # carrier by carrier, as unloaded
             items.sort(key=lambda p: p.arrive_minute)
-            batch = [
+            batch += [
                 (p.waybill, self._at(plan.day, t.line_haul_window.start, p.arrive_minute))
                 for p in items
             ]
-            for r in centre.centre_inbound_many(
-                self.uow(), self.county.code, batch, self.centre.code, actor="sim-centre"
-            ):
-                if r.route_bag is None:
-                    stats.exceptions += 1
-                else:
-                    bags[r.route_bag].append(r.waybill_no)
-                    stats.sorted += 1
-            stats.events += 2 * len(items)
+        if not batch:
+            return bags
+        for r in centre.centre_inbound_many(
+            self.uow(), self.county.code, batch, self.centre.code, actor="sim-centre"
+        ):
+            if r.route_bag is None:
+                stats.exceptions += 1
+            else:
+                bags[r.route_bag].append(r.waybill_no)
+                stats.sorted += 1
+        stats.events += 2 * len(batch)
         return bags
 
     def _arrival(self, day: dt.date, bag: str) -> dt.datetime:
@@ -465,9 +472,10 @@ class Simulator:
         stats: DayStats,
         doors: list[tuple[Inbound | None, str, str, dt.datetime]],
         shelved: Mapping[str, stations.InboundResult],
+        lockers: Mapping[str, Batch[stations.Stored]],
     ) -> None:
         """The van takes a dispatched bag (`out`: its waybills) to its place; a station's
-        parcels were shelved already (`shelved`)."""
+        parcels were shelved already (`shelved`), a locker's put in (`lockers`)."""
         vehicle = self._van_for(bag)
         stats.dispatched += len(out)
         stats.events += len(out)
@@ -482,7 +490,7 @@ class Simulator:
                 doors.append((plans.get(w), w, self.centre.code, arrive))
             return
         if facility.kind is FacilityKind.LOCKER:
-            self._lockers_in(day, facility, out, plans, arrive, stats, doors)
+            self._lockers_in(facility, out, plans, arrive, stats, doors, lockers[facility.code])
             return
         result = shelved[facility.code]
         stats.stored += len(result.stored)
@@ -509,26 +517,47 @@ class Simulator:
             doors.append((plans.get(w), w, facility.code, arrive))
             stats.fallback_door += 1
 
+    @staticmethod
+    def _deposit_times(arrive: dt.datetime, n: int) -> list[dt.datetime]:
+        """When the courier puts each of a locker's `n` parcels in: one every 20 s."""
+        return [arrive + dt.timedelta(seconds=20 * i) for i in range(n)]
+
+    def _lockers_run(
+        self, day: dt.date, bags: Sequence[tuple[str, list[str]]]
+    ) -> dict[str, Batch[stations.Stored]]:
+        """投柜 at every locker the day's bags go to, in one call; by locker."""
+        stops: list[tuple[str, Sequence[tuple[str, Size | None, dt.datetime | None]]]] = []
+        for bag, out in bags:
+            facility = self.facilities.get(self._destination(bag))
+            if facility is not None and facility.kind is FacilityKind.LOCKER:
+                times = self._deposit_times(self._arrival(day, bag), len(out))
+                stops.append(
+                    (facility.code, [(w, None, at) for w, at in zip(out, times, strict=True)])
+                )
+        if not stops:
+            return {}
+        results = stations.locker_deposit_run(
+            self.uow(),
+            self.cipher,
+            self.county.code,
+            stops,
+            actor="sim-courier",
+            notifier=self.notifier,
+        )
+        return {code: r for (code, _), r in zip(stops, results, strict=True)}
+
     def _lockers_in(
         self,
-        day: dt.date,
         locker: Facility,
         waybills: Sequence[str],
         plans: Mapping[str, Inbound],
         arrive: dt.datetime,
         stats: DayStats,
         doors: list[tuple[Inbound | None, str, str, dt.datetime]],
+        result: Batch[stations.Stored],
     ) -> None:
-        times = [arrive + dt.timedelta(seconds=20 * i) for i in range(len(waybills))]
-        result = stations.locker_deposit_many(
-            self.uow(),
-            self.cipher,
-            self.county.code,
-            locker.code,
-            [(w, None, at) for w, at in zip(waybills, times, strict=True)],
-            actor="sim-courier",
-            notifier=self.notifier,
-        )
+        """A locker's parcels as put in (`result`): the refused go to the door."""
+        times = self._deposit_times(arrive, len(waybills))
         for r in result.refused:  # no free compartment: the courier goes to the door
             w = waybills[r.position]
             doors.append((plans.get(w), w, locker.code, times[r.position]))
@@ -631,12 +660,12 @@ class Simulator:
             (x for x in lockers if before is None or x[2] < before), key=lambda x: x[2]
         ):
             by_locker[locker].append((code, at))
-        for locker, pickups in sorted(by_locker.items()):
-            got = stations.locker_pickup_many(
-                self.uow(), self.county.code, locker, pickups, actor="sim-receiver"
-            )
-            stats.locker_picked_up += len(got.done)  # a code not found: nothing to collect
-            stats.events += len(got.done)
+        if by_locker:  # the lockers' pickups, one upload of them all
+            for got in stations.locker_pickup_run(
+                self.uow(), self.county.code, sorted(by_locker.items()), actor="sim-receiver"
+            ):
+                stats.locker_picked_up += len(got.done)  # a code not found: nothing collected
+                stats.events += len(got.done)
 
     # outbound (农产品进城) ------------------------------------------------------------
     def _outbound(self, day: dt.date, plan: DayPlan, rng: random.Random, stats: DayStats) -> None:

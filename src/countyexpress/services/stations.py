@@ -38,7 +38,7 @@ from countyexpress.services.batch import Batch, each
 from countyexpress.services.handover_guard import HandoverGuard
 from countyexpress.services.ports import Cipher, Notifier
 from countyexpress.services.scans import append_events, new_event
-from countyexpress.services.station_desk import desk_refusals, desk_refusals_at
+from countyexpress.services.station_desk import desk_refusals_at
 from countyexpress.services.unit_of_work import UnitOfWork
 
 STORING_KINDS = {FacilityKind.STATION, FacilityKind.OUTLET}
@@ -687,90 +687,138 @@ def locker_deposit_many(
     consent to lockers, into the smallest free compartment it fits in (`size`, or the
     manifest's); each receiver is sent the compartment's code. One transaction; a parcel
     the rules refuse is reported with the single form's error (see `services.batch`)."""
-    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=locker_code))
+    stops = [(locker_code, deposits)]
+    return locker_deposit_run(uow, cipher, county_code, stops, actor, notifier, by=by)[0]
+
+
+def locker_deposit_run(
+    uow: UnitOfWork,
+    cipher: Cipher,
+    county_code: str,
+    stops: Sequence[tuple[str, Sequence[tuple[str, Size | None, dt.datetime | None]]]],
+    actor: str = "",
+    notifier: Notifier | None = None,
+    by: Principal | None = None,
+) -> list[Batch[Stored]]:
+    """投柜 at several lockers, (locker, deposits) each as by `locker_deposit_many`, in one
+    transaction (a courier's round of the lockers); the answers by locker. A parcel put in
+    a locker earlier in the round is refused as it would be by a later call. Each locker
+    is named once."""
+    codes = [code for code, _ in stops]
+    if len(set(codes)) != len(codes):
+        raise InvalidValue("stops", "a locker appears twice in the run: give each once")
+    for code in codes:
+        check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=code))
     now = dt.datetime.now(dt.UTC)
-    parsed = [(normalise_waybill(w), size, at or now) for w, size, at in deposits]
+    parsed = [
+        [(normalise_waybill(w), size, at or now) for w, size, at in deposits]
+        for _, deposits in stops
+    ]
     with uow:
         county = _county(uow, county_code)
-        locker = _facility(county, locker_code, {FacilityKind.LOCKER})
-        assert locker.compartments is not None
+        lockers = [_facility(county, code, {FacilityKind.LOCKER}) for code in codes]
         items = uow.ops.manifest_items_for(
             county.code,
-            [w for w, _, _ in parsed],
+            [w for deposits in parsed for w, _, _ in deposits],
             ("carrier", "delivery_mode", "delivery_reason", "size", "receiver_phone_enc"),
         )
-        free, occupied = _compartments(uow, county, locker)
-        codes = {r["pickup_code"] for r in occupied}
-        later = desk_refusals(
-            uow, county.code, Desk.STATION, locker.code, [w for w, _, _ in parsed]
-        )
-        filled: list[tuple[str, str, str, dt.datetime]] = []
-        deposited: dict[str, dt.datetime] = {}  # in this batch, when
+        asked = [(c, [w for w, _, _ in d]) for c, d in zip(codes, parsed, strict=True)]
+        refusals = desk_refusals_at(uow, county.code, Desk.STATION, asked)
         events: list[ScanEvent] = []
         send = notifier or OutboxNotifier(uow, cipher)
-        fees = county.operations.locker_fees
-
-        def deposit(d: tuple[str, Size | None, dt.datetime]) -> Stored:
-            waybill, size, at = d
-            item = items.get(waybill)
-            if item is None:
-                raise said(NotFound, NO_MANIFEST, waybill=waybill)
-            if item["delivery_mode"] != DeliveryChoice.LOCKER.value:
-                raise said(
-                    NotAllowed,
-                    NO_CONSENT_LOCKER,
-                    waybill=waybill,
-                    why=item["delivery_reason"],
-                )
-            if waybill in later:  # handed over, in a compartment or on a shelf, sent back
-                raise later[waybill]
-            if waybill in deposited:  # not twice in one batch
-                raise shelved(waybill, locker.code, deposited[waybill])
-            parcel_size = size or Size(item["size"])
-            compartment = allocate(parcel_size, free)
-            if compartment is None:
-                raise said(
-                    NotAllowed,
-                    N_("no free compartment of size %(size)s or larger in %(locker)s"),
-                    size=str(parcel_size),
-                    locker=locker.code,
-                )
-            free[:] = [f for f in free if f[0] != compartment]
-            deposited[waybill] = at
-            code = _locker_code(codes)
-            codes.add(code)
-            filled.append((compartment, waybill, code, at))
-            events.append(
-                new_event(
-                    waybill,
-                    item["carrier"],
-                    ScanKind.STORE,
-                    locker.code,
-                    at,
-                    actor,
-                    compartment=compartment,
-                )
-            )
-            told = _tell(
-                send,
-                county.code,
-                cipher,
-                item["receiver_phone_enc"],
-                "locker_ready",
-                {
-                    "waybill_tail": waybill[-4:],
-                    "locker": locker.name,
-                    "pickup_code": code,
-                    "free_hours": fees.free_hours,
-                },
-            )
-            return Stored(waybill, locker.code, compartment, code, told)
-
-        batch = each(((w, (w, size, at)) for w, size, at in parsed), deposit)
-        uow.ops.occupy_many(county.code, locker.code, filled)
+        deposited: dict[str, tuple[str, dt.datetime]] = {}  # in this run: where, when
+        batches = []
+        for locker, deposits, later in zip(lockers, parsed, refusals, strict=True):
+            filled: list[tuple[str, str, str, dt.datetime]] = []
+            batches.append(
+                _deposit_at(cipher, county, locker, deposits, items, actor, send,
+                            _compartments(uow, county, locker), later, deposited, filled,
+                            events)
+            )  # fmt: skip
+            uow.ops.occupy_many(county.code, locker.code, filled)
         append_events(uow, county.code, events, now)
         uow.commit()
-    return batch
+    return batches
+
+
+def _deposit_at(
+    cipher: Cipher,
+    county: County,
+    locker: Facility,
+    deposits: Sequence[tuple[str, Size | None, dt.datetime]],
+    items: Mapping[str, dict[str, Any]],
+    actor: str,
+    send: Notifier,
+    compartments: tuple[list[tuple[str, Size]], list[dict[str, Any]]],
+    later: Mapping[str, NotAllowed],
+    deposited: dict[str, tuple[str, dt.datetime]],
+    filled: list[tuple[str, str, str, dt.datetime]],
+    events: list[ScanEvent],
+) -> Batch[Stored]:
+    """The deposits at one locker inside an open unit of work, from its `compartments` as
+    read (free, occupied) and its desk's refusals (`later`): the compartments it fills and
+    its events are added to `filled` and `events`, each parcel put in to `deposited`."""
+    free, occupied = compartments
+    codes = {r["pickup_code"] for r in occupied}
+    fees = county.operations.locker_fees
+
+    def deposit(d: tuple[str, Size | None, dt.datetime]) -> Stored:
+        waybill, size, at = d
+        item = items.get(waybill)
+        if item is None:
+            raise said(NotFound, NO_MANIFEST, waybill=waybill)
+        if item["delivery_mode"] != DeliveryChoice.LOCKER.value:
+            raise said(
+                NotAllowed,
+                NO_CONSENT_LOCKER,
+                waybill=waybill,
+                why=item["delivery_reason"],
+            )
+        if waybill in later:  # handed over, in a compartment or on a shelf, sent back
+            raise later[waybill]
+        if waybill in deposited:  # not twice in one batch or run
+            raise shelved(waybill, *deposited[waybill])
+        parcel_size = size or Size(item["size"])
+        compartment = allocate(parcel_size, free)
+        if compartment is None:
+            raise said(
+                NotAllowed,
+                N_("no free compartment of size %(size)s or larger in %(locker)s"),
+                size=str(parcel_size),
+                locker=locker.code,
+            )
+        free[:] = [f for f in free if f[0] != compartment]
+        deposited[waybill] = (locker.code, at)
+        code = _locker_code(codes)
+        codes.add(code)
+        filled.append((compartment, waybill, code, at))
+        events.append(
+            new_event(
+                waybill,
+                item["carrier"],
+                ScanKind.STORE,
+                locker.code,
+                at,
+                actor,
+                compartment=compartment,
+            )
+        )
+        told = _tell(
+            send,
+            county.code,
+            cipher,
+            item["receiver_phone_enc"],
+            "locker_ready",
+            {
+                "waybill_tail": waybill[-4:],
+                "locker": locker.name,
+                "pickup_code": code,
+                "free_hours": fees.free_hours,
+            },
+        )
+        return Stored(waybill, locker.code, compartment, code, told)
+
+    return each(((w, (w, size, at)) for w, size, at in deposits), deposit)
 
 
 def _compartments(
@@ -828,49 +876,75 @@ def locker_pickup_many(
 ) -> Batch[LockerPickup]:
     """取件 from a locker by code, in the order given; the fee after the free hours comes
     from the settings. One transaction; a code no parcel waits under is refused."""
-    check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=locker_code))
+    return locker_pickup_run(uow, county_code, [(locker_code, pickups)], actor, by=by)[0]
+
+
+def locker_pickup_run(
+    uow: UnitOfWork,
+    county_code: str,
+    lockers: Sequence[tuple[str, Sequence[tuple[str, dt.datetime | None]]]],
+    actor: str = "",
+    by: Principal | None = None,
+) -> list[Batch[LockerPickup]]:
+    """取件 at several lockers, (locker, pickups) each as by `locker_pickup_many`, in one
+    transaction (the lockers' uploads of a day's pickups); the answers by locker. Each
+    locker is named once."""
+    codes = [code for code, _ in lockers]
+    if len(set(codes)) != len(codes):
+        raise InvalidValue("lockers", "a locker appears twice: give each once")
+    for code in codes:
+        check(by, Action.SCAN, Resource.PARCEL, Where(county_code, station=code))
     now = dt.datetime.now(dt.UTC)
     with uow:
         county = _county(uow, county_code)
-        locker = _facility(county, locker_code, {FacilityKind.LOCKER})
-        assert locker.compartments is not None
-        waiting: dict[str, list[dict[str, Any]]] = {}
-        for r in _compartments(uow, county, locker)[1]:
-            waiting.setdefault(r["pickup_code"], []).append(r)
         fees = county.operations.locker_fees
-        opened: list[tuple[dict[str, Any], dt.datetime]] = []
+        batches: list[Batch[LockerPickup]] = []
+        opened: list[list[tuple[dict[str, Any], dt.datetime]]] = []
+        for code, pickups in lockers:
+            locker = _facility(county, code, {FacilityKind.LOCKER})
+            waiting: dict[str, list[dict[str, Any]]] = {}
+            for r in _compartments(uow, county, locker)[1]:
+                waiting.setdefault(r["pickup_code"], []).append(r)
+            here: list[tuple[dict[str, Any], dt.datetime]] = []
 
-        def pick_up(p: tuple[str, dt.datetime]) -> LockerPickup:
-            code, at = p
-            slots = waiting.get(code.strip())
-            if not slots:
-                raise said(NotFound, N_("no parcel waits in this locker under that code"))
-            slot = slots.pop(0)
-            opened.append((slot, at))
-            hours = (at - slot["deposited_at"]).total_seconds() / 3600
-            return LockerPickup(slot["waybill_no"], slot["compartment"], fees.fee(hours))
+            def pick_up(
+                p: tuple[str, dt.datetime],
+                waiting: dict[str, list[dict[str, Any]]] = waiting,
+                here: list[tuple[dict[str, Any], dt.datetime]] = here,
+            ) -> LockerPickup:
+                code, at = p
+                slots = waiting.get(code.strip())
+                if not slots:
+                    raise said(NotFound, N_("no parcel waits in this locker under that code"))
+                slot = slots.pop(0)
+                here.append((slot, at))
+                hours = (at - slot["deposited_at"]).total_seconds() / 3600
+                return LockerPickup(slot["waybill_no"], slot["compartment"], fees.fee(hours))
 
-        batch = each(((c, (c, at or now)) for c, at in pickups), pick_up)
+            batches.append(each(((c, (c, at or now)) for c, at in pickups), pick_up))
+            opened.append(here)
         items = uow.ops.manifest_items_for(
-            county.code, [s["waybill_no"] for s, _ in opened], ("carrier",)
+            county.code, [s["waybill_no"] for here in opened for s, _ in here], ("carrier",)
         )
-        uow.ops.release_many(county.code, locker.code, [s["compartment"] for s, _ in opened])
-        events = [
-            new_event(
-                got.waybill_no,
-                items[got.waybill_no]["carrier"] if got.waybill_no in items else "unknown",
-                ScanKind.PICKUP,
-                locker.code,
-                at,
-                actor,
-                method="locker",
-                fee=str(got.fee),
-            )
-            for got, (_, at) in zip(batch.done, opened, strict=True)
-        ]
+        events: list[ScanEvent] = []
+        for code, batch, here in zip(codes, batches, opened, strict=True):
+            uow.ops.release_many(county.code, code, [s["compartment"] for s, _ in here])
+            events += [
+                new_event(
+                    got.waybill_no,
+                    items[got.waybill_no]["carrier"] if got.waybill_no in items else "unknown",
+                    ScanKind.PICKUP,
+                    code,
+                    at,
+                    actor,
+                    method="locker",
+                    fee=str(got.fee),
+                )
+                for got, (_, at) in zip(batch.done, here, strict=True)
+            ]
         append_events(uow, county.code, events, now)
         uow.commit()
-    return batch
+    return batches
 
 
 def contactless_share(uow: UnitOfWork, county_code: str) -> float | None:
