@@ -167,6 +167,21 @@ def test_an_exact_repeat_is_skipped_and_the_same_id_with_other_content_refused(
     assert ids(pg) == {first.event_id: NOW, new.event_id: NOW}
 
 
+def test_the_staging_table_holds_one_batch_whatever_the_batches_before(pg: Engine) -> None:
+    """No autovacuum reaches a session's temporary table: emptied by DELETE, it kept every
+    batch's rows dead and grew by each."""
+    with pg.connect() as conn:
+        sizes = []
+        for day in range(1, 4):
+            batch = [event(NOW + dt.timedelta(days=day, minutes=m)) for m in range(500)]
+            SqlLedger(conn).append("652828", batch, NOW)
+            conn.commit()
+            sizes.append(conn.scalar(text("SELECT pg_relation_size('_scan_stage')")))
+            assert conn.scalar(text("SELECT count(*) FROM _scan_stage")) == 500
+    assert sizes[0] == sizes[1] == sizes[2] > 0
+    assert count(pg) == 1500
+
+
 def test_the_same_id_at_a_time_in_another_month_is_refused_without_the_lookup(
     pg: Engine,
 ) -> None:
