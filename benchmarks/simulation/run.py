@@ -49,6 +49,7 @@ SERVICES = (
     "centre.py:centre_inbound_many", "centre.py:dispatch_many",
     "stations.py:station_inbound_run", "stations.py:hand_over_at_stations",
     "stations.py:locker_deposit_many", "stations.py:locker_pickup_many",
+    "stations.py:locker_deposit_run", "stations.py:locker_pickup_run",
     "stations.py:return_unclaimed", "scans.py:ingest", "scans.py:append_events",
     "intake.py:take_in_many", "intake.py:screen_many", "intake.py:depart_outbound_many",
     "demand.py:plan_day", "demand.py:__init__",

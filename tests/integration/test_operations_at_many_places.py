@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from countyexpress.adapters.db.uow import SqlUnitOfWork
+from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import LockerCompartments
 from countyexpress.domain.shelves import Attempt
 
@@ -145,6 +146,12 @@ def test_items_of_many_bags_are_set_and_read_back_per_bag(engine: Engine) -> Non
             "BAG-EMPTY": [],
         }  # fmt: skip
         assert uow.ops.known_waybills(COUNTY, ["W1", "W9"]) == {"W1"}
+        asked = [f"W{i}" for i in range(6)] + ["W9"]
+        some = uow.ops.manifest_items_for(COUNTY, asked, ("carrier", "route_bag", "vehicle"))
+        assert some == {  # only the columns asked for, as the whole rows hold them
+            w: {k: i[k] for k in ("waybill_no", "carrier", "route_bag", "vehicle")}
+            for w, i in items.items()
+        }
 
 
 def test_a_lockers_compartments_in_one_read_free_and_occupied(engine: Engine) -> None:
@@ -189,3 +196,17 @@ def test_inserted_items_and_slots_keep_their_times_and_flags(engine: Engine) -> 
         found = uow.ops.manifest_items(COUNTY, since=since, until=since + dt.timedelta(hours=1))
         assert [i["waybill_no"] for i in found] == ["W8"]
         assert uow.ops.open_slots(COUNTY, "ST-A")[0]["stored_at"] == evening
+
+
+def test_consents_of_many_phones_in_one_read(engine: Engine) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        uow.ops.set_consents(
+            COUNTY, [("h1", DeliveryChoice.LOCKER), ("h2", DeliveryChoice.STATION)], T0, "test"
+        )
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.ops.consents_for(COUNTY, ["h2", "h1", "h3", "h1"]) == {
+            "h1": DeliveryChoice.LOCKER,
+            "h2": DeliveryChoice.STATION,
+        }
+        assert uow.ops.consents_for("652800", ["h1"]) == {}  # another county's: none
