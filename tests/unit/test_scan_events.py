@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from countyexpress.domain.scans import CANONICAL_TIME, ScanEvent, ScanKind
+from countyexpress.services.scans import event_id
 
 AT = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -62,3 +64,12 @@ def test_an_event_given_its_time_text_digests_as_one_formatted_anew(
     other = text.replace("T", " ")  # another spelling of the same time is formatted anew
     spelt = ScanEvent(ID, "ZT7300000000001", "zto", ScanKind.ARRIVE, "HS", at)
     assert spelt.given_time_text(other).texts()[0] == text
+
+
+def test_a_service_event_id_is_a_fresh_version_4_uuid() -> None:
+    ids = {event_id() for _ in range(2_000)}
+    assert len(ids) == 2_000
+    for text in ids:
+        made = uuid.UUID(text)
+        assert str(made) == text and made.version == 4 and made.variant == uuid.RFC_4122
+    assert ScanEvent(text, "ZT7300000000001", "zto", ScanKind.ARRIVE, "HS", AT).event_id == text

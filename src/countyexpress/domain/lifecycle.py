@@ -102,6 +102,12 @@ def order(events: Iterable[ScanEvent]) -> list[ScanEvent]:
     return sorted(events, key=lambda e: (e.at, e.event_id))
 
 
+def _distinct_in_order(events: Iterable[ScanEvent]) -> list[ScanEvent]:
+    """Each event once (by id), in device-time order (one event: as it is)."""
+    evs = events if isinstance(events, list) else list(events)
+    return evs if len(evs) < 2 else order({e.event_id: e for e in evs}.values())
+
+
 @dataclass(frozen=True)
 class ParcelSummary:
     """What the projection keeps of a parcel: its state and counts, not its history.
@@ -159,7 +165,7 @@ def _step(state: ParcelState, e: ScanEvent) -> tuple[ParcelState, bool, Anomaly 
 
 def derive(waybill_no: str, events: Iterable[ScanEvent]) -> ParcelStatus:
     """Replay a parcel's events through the state machine."""
-    ordered = order({e.event_id: e for e in events}.values())
+    ordered = _distinct_in_order(events)
     state, place, last_at = S.NEW, "", None
     anomalies: list[Anomaly] = []
     open_exception = False
@@ -203,7 +209,7 @@ def advance(summary: ParcelSummary, events: Iterable[ScanEvent]) -> ParcelSummar
     (late-uploaded) event may change what came after it, and a delivered parcel's
     latest scans need not be its `last_at`: those parcels are replayed (`derive`).
     The new events must not be in the ledger yet."""
-    ordered = order({e.event_id: e for e in events}.values())
+    ordered = _distinct_in_order(events)
     if not ordered:
         return summary
     if summary.last_at is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import uuid
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -439,7 +439,18 @@ def new_event(
     **payload: Any,
 ) -> ScanEvent:
     """A scan event a service records, under a fresh UUID."""
-    return ScanEvent(str(uuid.uuid4()), waybill, carrier, kind, facility, at, actor, payload)
+    return ScanEvent(event_id(), waybill, carrier, kind, facility, at, actor, payload)
+
+
+def event_id() -> str:
+    """A fresh random UUID (version 4) as text, the form `str(uuid.uuid4())` gives, made
+    from 16 random bytes without the UUID object (a service records hundreds of thousands
+    of events in a simulated month; the object cost about an eighth of their writing)."""
+    b = bytearray(os.urandom(16))
+    b[6] = b[6] & 0x0F | 0x40  # version 4
+    b[8] = b[8] & 0x3F | 0x80  # the RFC 4122 variant
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def append_events(

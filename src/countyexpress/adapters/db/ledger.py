@@ -29,8 +29,12 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _read_time(value: dt.datetime | str) -> dt.datetime:
-    """A stored time as an aware UTC datetime, from SQLAlchemy's or the SQLite driver's row."""
-    return _aware(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
+    """A stored time as an aware UTC datetime, from SQLAlchemy's or the SQLite driver's row
+    (SQLite's text is UTC without its offset: parsed with it, which is quicker than adding
+    the zone to the parsed time)."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value + "+00:00")
+    return _aware(value)
 
 
 def _sqlite_time(t: dt.datetime | None) -> str | None:
@@ -74,13 +78,18 @@ def _insert_sql(table: Table) -> str:
     return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
-_WHOLE_SECOND = len("2026-11-28T09:30:00+08:00")  # an event's time text without a fraction
+_WHOLE_SECOND = len("2026-11-28T09:30:00+08:00")  # an event's time text: whole seconds,
+_FRACTION = len("2026-11-28T09:30:00.123456+08:00")  # or with microseconds
+_BY_SQLITE = frozenset({_WHOLE_SECOND, _FRACTION})
 _COLUMNS = [c.name for c in scan_events.columns]  # the rows' order, as _event_rows makes them
 _AT, _AT_TEXT = _COLUMNS.index("at") + 1, _COLUMNS.index("at_text") + 1
 _SQLITE_INSERT_EVENTS = (
     f"INSERT INTO scan_events ({', '.join(_COLUMNS)}) VALUES ("
     + ", ".join(
-        f"COALESCE(?{n}, strftime('%Y-%m-%d %H:%M:%S', ?{_AT_TEXT}) || '.000000')"
+        f"COALESCE(?{n}, CASE length(?{_AT_TEXT}) WHEN {_WHOLE_SECOND} THEN "
+        f"strftime('%Y-%m-%d %H:%M:%S', ?{_AT_TEXT}) || '.000000' ELSE "
+        f"strftime('%Y-%m-%d %H:%M:%S', substr(?{_AT_TEXT}, 1, 19) || substr(?{_AT_TEXT}, 27))"
+        f" || '.' || substr(?{_AT_TEXT}, 21, 6) END)"
         if n == _AT
         else f"?{n}"
         for n in range(1, len(_COLUMNS) + 1)
@@ -88,15 +97,19 @@ _SQLITE_INSERT_EVENTS = (
     + ")"
 )
 """The embedded default's insert of events: an event's UTC time (SQLAlchemy's SQLite
-storage format) is given, or, for a time text of whole seconds, SQLite's strftime makes it
-from the text (which carries the offset) — formatting it in Python costs about a tenth of
-an ingest."""
+storage format) is given, or, for a time text of whole seconds or of microseconds with a
+minute offset, SQLite's strftime makes it from the text, which carries the offset (the
+fraction is cut off before and put back after: strftime keeps milliseconds only) —
+formatting it in Python cost about a tenth of an ingest."""
 
 
 _PARCEL_COLUMNS = ("county_code", "waybill_no", "carrier", "state", "place", "last_at", "events",
                    "anomalies", "open_exception", "updated_at")  # fmt: skip
 """The projection's columns as save_summaries writes them: the key first."""
 assert set(_PARCEL_COLUMNS) == {c.name for c in parcels.columns}
+
+
+_STATES = {s._value_: s for s in ParcelState}
 
 
 class SqlLedger:
@@ -253,7 +266,7 @@ class SqlLedger:
         digest = fps.get
         rows = [
             (e.event_id, county_code, e.waybill_no, e.carrier, e.kind._value_, e.facility, e.actor,
-             None if len(at_text) == _WHOLE_SECOND else _sqlite_time(e.at), at_text, received,
+             None if len(at_text) in _BY_SQLITE else _sqlite_time(e.at), at_text, received,
              payload or "{}", digest(e.event_id) or e.fingerprint())
             for e in events
             for at_text, payload in (e.texts(),)
@@ -313,17 +326,15 @@ class SqlLedger:
                     )
                 )
             for waybill, carrier, state, place, last_at, events, anomalies, exc in rows:
-                if isinstance(last_at, str):
-                    last_at = dt.datetime.fromisoformat(last_at)
                 out[waybill] = ParcelSummary(
-                    waybill_no=waybill,
-                    carrier=carrier,
-                    state=ParcelState(state),
-                    place=place,
-                    last_at=_aware(last_at) if last_at is not None else None,
-                    events=events,
-                    anomalies=anomalies,
-                    open_exception=bool(exc),
+                    waybill,
+                    carrier,
+                    _STATES[state],
+                    place,
+                    _read_time(last_at) if last_at is not None else None,
+                    events,
+                    anomalies,
+                    bool(exc),
                 )
         return out
 
