@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from countyexpress.adapters.db.tables_ops import station_slots
 from countyexpress.adapters.db.uow import SqlUnitOfWork
 from countyexpress.domain.delivery import DeliveryChoice
 from countyexpress.domain.facilities import LockerCompartments
@@ -52,6 +53,15 @@ def test_open_slots_and_counts_of_several_stations_in_one_read(engine: Engine) -
         assert open_at["ST-A"][0]["stored_at"] == T0 + dt.timedelta(minutes=1)
         assert [s["waybill_no"] for s in open_at["ST-B"]] == ["W3"]
         assert stored == {"ST-A": 2, "ST-B": 2, "ST-EMPTY": 0}  # closed slots count too
+        c = station_slots.c
+        closed = uow.ops.connection.execute(
+            select(c.closed_at, c.closed_by).where(c.waybill_no == "W4")
+        ).one()
+        at = closed.closed_at
+        assert (at if at.tzinfo else at.replace(tzinfo=dt.UTC), closed.closed_by) == (
+            T0 + dt.timedelta(hours=1),
+            "pickup",
+        )  # read back as SQLAlchemy stores a time on each engine (naive UTC on SQLite)
 
 
 def test_attempts_at_several_stations_in_one_insert(engine: Engine) -> None:

@@ -548,6 +548,13 @@ class SqlOperations:
     def close_slots(self, county: str, closing: Sequence[tuple[str, dt.datetime]], by: str) -> None:
         if not closing:
             return
+        if self._dialect == "sqlite":  # through the driver: one executemany, times as text
+            self.connection.exec_driver_sql(
+                "UPDATE station_slots SET closed_at = ?, closed_by = ?"
+                " WHERE county_code = ? AND waybill_no = ? AND closed_at IS NULL",
+                [(_sqlite_time(at), by, county, w) for w, at in closing],
+            )
+            return
         c = station_slots.c
         stmt = (
             update(station_slots)
@@ -584,14 +591,13 @@ class SqlOperations:
         """Hand-over attempts at several stations in one insert, (facility, waybill, at, ok)
         each, recorded in the order given."""
         if attempts:
-            self.connection.execute(
-                insert(handover_attempts),
+            self._insert(
+                handover_attempts,
                 [
-                    {"county_code": county, "facility": f, "waybill_no": w, "at": _utc(at),
-                     "ok": ok}
+                    {"county_code": county, "facility": f, "waybill_no": w, "at": at, "ok": ok}
                     for f, w, at, ok in attempts
                 ],
-            )  # fmt: skip
+            )
 
     def station_failures(self, county: str, facility: str, since: dt.datetime) -> list[dt.datetime]:
         c = handover_attempts.c
