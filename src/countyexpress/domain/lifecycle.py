@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from operator import attrgetter
 
 from countyexpress.domain.scans import ScanEvent, ScanKind
 
@@ -97,9 +98,12 @@ class ParcelStatus:
         return self.state is S.DELIVERED
 
 
+_TIME_THEN_ID = attrgetter("at", "event_id")
+
+
 def order(events: Iterable[ScanEvent]) -> list[ScanEvent]:
     """Events in device-time order; ties broken by event id so the order is total."""
-    return sorted(events, key=lambda e: (e.at, e.event_id))
+    return sorted(events, key=_TIME_THEN_ID)
 
 
 def _distinct_in_order(events: Iterable[ScanEvent]) -> list[ScanEvent]:
