@@ -61,7 +61,9 @@ TOTALS = (
 )  # fmt: skip
 
 
-def run(days: int, end: dt.date, scale: float, seed: int, profile: bool) -> dict[str, Any]:
+def run(
+    days: int, end: dt.date, scale: float, seed: int, profile: bool, note: str = ""
+) -> dict[str, Any]:
     county_pack = builtin_pack_path("heshuo")
     assert county_pack is not None
     county = read_pack(county_pack)
@@ -106,6 +108,7 @@ def run(days: int, end: dt.date, scale: float, seed: int, profile: bool) -> dict
         "scale": scale,
         "seed": seed,
         "profiled": profile,
+        "note": note,
         "seconds": round(seconds, 1),
         "parcels_planned": result.total("planned"),
         "manifest_items": parcels,
@@ -149,6 +152,7 @@ def report() -> None:
     for r in runs:
         m = r["machine"]
         name = f"{r['start']}…{r['end']}" + (" (profiled)" if r["profiled"] else "")
+        name += f" — {r['note']}" if r.get("note") else ""
         lines.append(
             f"| {name} | {r['days']} | {r['scale']} | {r['parcels_planned']:,} | "
             f"{r['events']:,} | {r['seconds']:,} | {r['parcels_per_s']} | {r['events_per_s']} | "
@@ -175,10 +179,11 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--name", default="")
     ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("--note", default="", help="what code ran (e.g. its commit), in the table")
     a = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not a.report_only:
-        result = run(a.days, a.end, a.scale, a.seed, a.profile)
+        result = run(a.days, a.end, a.scale, a.seed, a.profile, a.note)
         name = a.name or f"days{a.days}-scale{a.scale:g}" + ("-profile" if a.profile else "")
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
         print(json.dumps({k: v for k, v in result.items() if k != "per_call"}, indent=2))
