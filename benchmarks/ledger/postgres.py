@@ -19,9 +19,9 @@ county (six scans a parcel), all in November 2026, each batch in its own transac
 - year: 12 monthly partitions (Dec 2025 – Nov 2026) + this month's + default, each past
   month prefilled with PREFILL_PER_MONTH events; one: the same rows in the default
   partition alone (no monthly partition).
-- before: the path of revision 0030, before the id index (the lookup over every
-  partition's (event_id, at) key, one insert skipping repeats by that key), with a year and
-  with one partition: the baseline of the same run.
+- before: the lookup and insert of revision 0030, before the id index (the lookup over
+  every partition's (event_id, at) key, one insert skipping repeats by that key; the same
+  staging as ours), with a year and with one partition: the baseline of the same run.
 
 The five runs go batch by batch in turn (the order rotating from batch to batch), each on
 its own database, so that the load of the shared machine weighs on all of them alike; the
@@ -160,9 +160,10 @@ def _insert_before(conn: Connection) -> list[str]:
 
 
 def _before(engine: Engine, county: str, events: list[ScanEvent]) -> None:
-    """The path before the id index (revision 0030's code): the lookup probes every
-    partition's (event_id, at) key, the staged batch in its own order, one insert that
-    skips repeats by that key (no repeat in this benchmark: its conflict check never ran)."""
+    """The path before the id index (revision 0030's lookup and insert; the staging table
+    as ours, emptied by TRUNCATE): the lookup probes every partition's (event_id, at) key,
+    the staged batch in its own order, one insert that skips repeats by that key (no repeat
+    in this benchmark: its conflict check never ran)."""
     saved = pg_ledger.stage_events, pg_ledger.append_staged
     pg_ledger.stage_events, pg_ledger.append_staged = _stage_unsorted, _insert_before
     try:
@@ -281,7 +282,8 @@ def main() -> None:
         f"- a year of partitions / one partition (time): **{out['year_vs_one_partition']}** "
         f"(aim ≤ 1.10); median of the {len(ratios)} batches' ratios "
         f"{out['year_vs_one_partition_median_of_batches']}",
-        f"- before the id index (revision 0030's path, in the same run): a year / one "
+        "- before the id index (revision 0030's lookup over every partition and its insert, "
+        f"the same staging, in the same run): a year / one "
         f"**{out['before_year_vs_one_partition']}**; ours ÷ before with a year (time): "
         f"{out['ours_vs_before_year']}",
         "",
