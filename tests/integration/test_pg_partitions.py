@@ -4,6 +4,7 @@ migration, on demand and by the maintenance command; retention by detaching whol
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,6 +181,51 @@ def test_the_staging_table_holds_one_batch_whatever_the_batches_before(pg: Engin
             assert conn.scalar(text("SELECT count(*) FROM _scan_stage")) == 500
     assert sizes[0] == sizes[1] == sizes[2] > 0
     assert count(pg) == 1500
+
+
+def waiting(engine: Engine) -> bool:
+    """Whether an insert into the id index waits on another transaction's lock."""
+    with engine.connect() as conn:
+        return bool(
+            conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    f" AND query LIKE 'INSERT INTO {pg_ledger.SCHEMA}.{pg_ledger.IDS}%'"
+                )
+            )
+        )
+
+
+def test_two_concurrent_uploads_of_an_id_at_two_times_keep_one(pg: Engine) -> None:
+    """Neither upload sees the other's uncommitted event at its lookup, and their months'
+    partitions hold different keys: the id index's key makes the second wait for the first
+    and then refuses it."""
+    with pg.begin() as conn:
+        pg_ledger.create_partitions(conn, [dt.date(2026, 11, 1)])
+    first = event(dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.UTC))
+    again = ScanEvent(first.event_id, first.waybill_no, "jt", ScanKind.ARRIVE, "HS-CENTER",
+                      NOW, "", {})  # fmt: skip
+    refused: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            append(pg, [again, event(NOW)])
+        except InvalidValue as exc:
+            refused.append(exc)
+
+    with pg.connect() as one:
+        assert SqlLedger(one).fingerprints([first.event_id]) == {}
+        SqlLedger(one).append("652828", [first], NOW)  # not committed yet
+        racer = threading.Thread(target=second)
+        racer.start()
+        while not waiting(pg):  # until the second upload waits on the first's id
+            racer.join(0.05)
+            assert racer.is_alive()
+        one.commit()
+        racer.join()
+    assert len(refused) == 1 and f"event_id {first.event_id} conflicts" in str(refused[0])
+    assert ids(pg) == {first.event_id: first.at}
+    assert count(pg) == 1
 
 
 def test_the_same_id_at_a_time_in_another_month_is_refused_without_the_lookup(
