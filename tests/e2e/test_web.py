@@ -247,3 +247,10 @@ def test_a_good_log_in_clears_the_failures_of_its_name(client: TestClient) -> No
         r = anonymous.post("/login", data=data, follow_redirects=False)
         assert r.status_code in (303, 401)
     log_in(anonymous, "reg")  # 4 failures since the good one: still allowed
+
+
+def test_the_language_switch_keeps_the_page_s_other_choices(client: TestClient) -> None:
+    page = client.get("/counties/652828", params={"tab": "x", "lang": "zh-CN"})
+    assert 'href="?tab=x&amp;lang=en"' in page.text and 'href="?tab=x&amp;lang=ug"' in page.text
+    plain = client.get("/counties/652828")
+    assert 'href="?lang=en"' in plain.text
