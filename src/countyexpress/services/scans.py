@@ -366,9 +366,12 @@ def ingest(
                         "content (send a new event to correct it)",
                     )
                 continue
-            parcels = known[code]
-            if late or by is not None or parcels.carrier.get(event.waybill_no) != event.carrier:
-                why = late or _refusal(by, event, parcels)  # (else: as this batch's carrier)
+            if late is not None:
+                refuse(line, late)
+                continue
+            parcels = known[code]  # (a county whose events are all late has none)
+            if by is not None or parcels.carrier.get(event.waybill_no) != event.carrier:
+                why = _refusal(by, event, parcels)  # (else: as this batch's carrier)
                 if why is not None:
                     refuse(line, why)
                     continue
