@@ -42,6 +42,8 @@ PACKAGES = ("countyexpress", "highspy", "numpy", "spopt", "pulp")
 def machine() -> dict[str, Any]:
     """The shared machine record (benchmarks/machine.py) with the siting packages."""
     return _machine_record(PACKAGES)
+
+
 COUNTY = {"n_demand": 700, "n_candidates": 160, "p": 12, "seed": 2026}
 MCLP = {"n_demand": 10_000, "n_candidates": 1_000, "p": 50, "radius_km": 5.0, "seed": 2027}
 
