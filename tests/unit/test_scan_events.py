@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 from hypothesis import given
@@ -66,10 +67,16 @@ def test_an_event_given_its_time_text_digests_as_one_formatted_anew(
     assert spelt.given_time_text(other).texts()[0] == text
 
 
-def test_a_service_event_id_is_a_fresh_version_4_uuid() -> None:
-    ids = {event_id() for _ in range(2_000)}
-    assert len(ids) == 2_000
-    for text in ids:
-        made = uuid.UUID(text)
-        assert str(made) == text and made.version == 4 and made.variant == uuid.RFC_4122
+def test_a_service_event_id_is_a_fresh_time_ordered_uuid() -> None:
+    before = time.time_ns() // 1_000_000
+    made = [event_id() for _ in range(2_000)]
+    after = time.time_ns() // 1_000_000
+    assert len(set(made)) == 2_000
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
+        assert before <= parsed.int >> 80 <= after  # its first 48 bits: the time in ms
+    stamps = [uuid.UUID(t).int >> 80 for t in made]
+    assert stamps == sorted(stamps)
+    text = made[-1]
     assert ScanEvent(text, "ZT7300000000001", "zto", ScanKind.ARRIVE, "HS", AT).event_id == text
