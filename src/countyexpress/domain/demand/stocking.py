@@ -106,7 +106,12 @@ def _check(mean: float, sd: float, service: float, per_day: float) -> None:
 
 
 def normal_loss(z: float) -> float:
-    """The standard normal loss function E[(Z − z)+]."""
+    """The standard normal loss function E[(Z − z)+] (0 far above the mean, −z far below:
+    there the formula's terms are 0 × ∞ when the spread is next to nothing)."""
+    if z > 40.0:
+        return 0.0
+    if z < -40.0:
+        return -z
     return _STD.pdf(z) - z * (1 - _STD.cdf(z))
 
 
@@ -122,14 +127,22 @@ def poisson_cdf(k: int, mean: float) -> float:
 
 
 def poisson_shortage(level: int, mean: float) -> float:
-    """E[(D − level)+] for D ~ Poisson(mean)."""
-    below = 0.0  # E[(level − D)+]
-    term = math.exp(-mean)
-    for i in range(0, max(level, 0) + 1):
-        if i:
-            term *= mean / i
-        below += (level - i) * term
-    return max(mean - level + below, 0.0)
+    """E[(D − level)+] for D ~ Poisson(mean), summed over the tail above the level (the
+    mean less the part below it cancels to rounding noise when the level is far above the
+    mean, and then a higher level could seem to fall short by more)."""
+    if level < 0:
+        return mean - level
+    term = math.exp(-mean)  # P(D = k), from k = 0 up to level + 1
+    for k in range(1, level + 2):
+        term *= mean / k
+    short, k = 0.0, level + 1
+    while term > 0.0:
+        short += (k - level) * term
+        k += 1
+        term *= mean / k
+        if k > mean and (k - level) * term <= short * 1e-17:
+            break
+    return short
 
 
 def fill_rate(level: float, mean: float, sd: float, per_day: float, model: str) -> float:
