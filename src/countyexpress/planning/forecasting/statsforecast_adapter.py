@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
-from statsforecast import StatsForecast
-from statsforecast.models import ADIDA, TSB, AutoETS, CrostonOptimized, SeasonalNaive
-from statsforecast.utils import ConformalIntervals
+from typing import TYPE_CHECKING, Any
 
 from countyexpress.domain.demand.uplift import DailySeries
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and statsforecast are imported where they are used: together they take seconds to
+# import, which every command and the server's start would pay otherwise.
 
 __all__ = [
     "BASELINE",
@@ -53,6 +54,9 @@ class Point:
 
 
 def _models(names: Sequence[str], horizon: int, intervals: bool) -> list[Any]:
+    from statsforecast.models import ADIDA, TSB, AutoETS, CrostonOptimized, SeasonalNaive
+    from statsforecast.utils import ConformalIntervals
+
     ci = ConformalIntervals(h=horizon, n_windows=2) if intervals else None
     made: dict[str, Callable[[], Any]] = {
         "SeasonalNaive": lambda: SeasonalNaive(season_length=WEEK),
@@ -66,6 +70,8 @@ def _models(names: Sequence[str], horizon: int, intervals: bool) -> list[Any]:
 
 def to_frame(series: Mapping[str, DailySeries], last: int | None = None) -> pd.DataFrame:
     """A long frame unique_id, ds, y; `last` keeps only each series' last days."""
+    import pandas as pd
+
     parts = []
     for item, s in series.items():
         values = s.values[-last:] if last else s.values
@@ -86,6 +92,8 @@ def from_frame(
     frame: pd.DataFrame, names: Sequence[str], level: int | None
 ) -> dict[str, dict[str, list[Point]]]:
     """Per item and model, the forecast points of a forecast or cross-validation frame."""
+    import pandas as pd
+
     out: dict[str, dict[str, list[Point]]] = {}
     frame = frame.reset_index() if "unique_id" not in frame.columns else frame
     cols = {n: frame[n].to_numpy(dtype=float) for n in names}
@@ -122,6 +130,8 @@ def cross_validate(
 ) -> dict[str, dict[str, list[Point]]]:
     """Rolling-origin forecasts: `windows` origins `horizon` days apart ending at each
     series' end, every model refitted at each origin."""
+    from statsforecast import StatsForecast
+
     sf = StatsForecast(models=_models(names, horizon, False), freq="D", n_jobs=jobs)
     frame = sf.cross_validation(
         h=horizon, df=to_frame(series, last), n_windows=windows, step_size=horizon, refit=True
@@ -138,6 +148,8 @@ def forecast(
     last: int | None = None,
 ) -> dict[str, dict[str, list[Point]]]:
     """Every model's forecast of the `horizon` days after each series' end, with intervals."""
+    from statsforecast import StatsForecast
+
     sf = StatsForecast(models=_models(names, horizon, True), freq="D", n_jobs=jobs)
     frame = sf.forecast(h=horizon, df=to_frame(series, last), level=[level])
     return from_frame(frame, names, level)
