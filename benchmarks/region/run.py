@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -140,9 +141,19 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--name", default=None)
+    ap.add_argument("--postgresql", action="store_true",
+                    help="on a private PostgreSQL cluster, as the tests start one")  # fmt: skip
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cx-region-bench-") as tmp:
-        os.environ["COUNTYEXPRESS_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'region.db'}"
+    with tempfile.TemporaryDirectory(prefix="cx-region-bench-") as tmp, ExitStack() as stack:
+        url = f"sqlite:///{Path(tmp) / 'region.db'}"
+        if args.postgresql:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+            from support.postgres import PostgresServer
+
+            url = stack.enter_context(PostgresServer()).create_database("region")
+            subprocess.run([str(BIN / "countyexpress"), "db", "upgrade"], check=True,
+                           env={**os.environ, "COUNTYEXPRESS_DATABASE_URL": url})  # fmt: skip
+        os.environ["COUNTYEXPRESS_DATABASE_URL"] = url
         os.environ["COUNTYEXPRESS_DATA_DIR"] = str(Path(tmp) / "data")
         t0 = time.perf_counter()
         synth = cli("region", "synth", "--counties", str(args.counties), "--seed", "1")
@@ -156,6 +167,7 @@ def main() -> None:
     same = all(r["figures"] == runs[0]["figures"] for r in runs)
     result = {
         "benchmark": "region plan",
+        "database": "postgresql" if args.postgresql else "sqlite",
         "counties": args.counties,
         "iterations": args.iterations,
         "scale": args.scale,
