@@ -4,8 +4,9 @@
     python3 dev.py run    # set up, migrate, load Heshuo if empty, serve http://127.0.0.1:8000
     python3 dev.py test   # set up, then ruff, mypy and every test (SQLite, PostgreSQL, browser)
 
-The browser tests drive Debian's chromium (/usr/bin/chromium); `test` installs it with
-apt-get when it is missing and this runs as root, else those tests skip themselves.
+The browser tests drive Debian's chromium (/usr/bin/chromium); `test` installs it (and
+poppler-utils, for a test that renders a PDF page) with apt-get when it is missing and this
+runs as root, else those tests skip themselves.
 
 Set-up: installs uv (with pip, or into .tools/ when pip may not install) if it is missing,
 then creates .venv from the committed uv.lock (`uv sync --frozen`).
@@ -132,15 +133,17 @@ def cmd_run(uv: str, args: list[str]) -> int:
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_PACKAGES = ("chromium", "fonts-noto-cjk")  # the browser, and Chinese glyphs for it
+BROWSER_PACKAGES = ("chromium", "fonts-noto-cjk", "poppler-utils")
+"""The browser, Chinese glyphs for it, and pdftoppm (a test renders a route sheet's page)."""
 
 
 def ensure_chromium() -> None:
-    """Debian's chromium for the browser tests: installed with apt-get when missing and root.
+    """Debian's chromium (and poppler's pdftoppm) for the tests that use them: installed
+    with apt-get when missing and root.
 
-    Where that cannot be done the browser tests skip themselves, saying why.
+    Where that cannot be done those tests skip themselves, saying why.
     """
-    if CHROMIUM.exists():
+    if CHROMIUM.exists() and shutil.which("pdftoppm") is not None:
         return
     apt = shutil.which("apt-get")
     if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
